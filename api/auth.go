@@ -1,0 +1,134 @@
+package api
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "pantau_session"
+
+// CSRFHeader carries the session's CSRF token on state-changing browser requests.
+const CSRFHeader = "X-CSRF-Token"
+
+type ctxKey string
+
+const (
+	userKey    ctxKey = "user"
+	sessionKey ctxKey = "session"
+)
+
+func currentUser(c *gin.Context) *models.User    { return c.MustGet(string(userKey)).(*models.User) }
+func currentSession(c *gin.Context) *models.Session { return c.MustGet(string(sessionKey)).(*models.Session) }
+
+// authenticate resolves the bearer token or session cookie to a user. Cookie-authenticated
+// requests that change state must also carry the session's CSRF token in X-CSRF-Token.
+func (s *Server) authenticate(c *gin.Context) {
+	token, viaCookie := bearerToken(c.Request), false
+	if token == "" {
+		if ck, err := c.Cookie(SessionCookie); err == nil && ck != "" {
+			token, viaCookie = ck, true
+		}
+	}
+	if token == "" {
+		fail(c, errUnauthenticated)
+		c.Abort()
+		return
+	}
+	sess, user, err := s.db.SessionByToken(c.Request.Context(), token)
+	if err == models.ErrNotFound {
+		err = errUnauthenticated
+	}
+	if err != nil {
+		fail(c, err)
+		c.Abort()
+		return
+	}
+	if viaCookie && changesState(c.Request.Method) &&
+		subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(sess.CSRFToken)) != 1 {
+		fail(c, errForbidden("csrf"))
+		c.Abort()
+		return
+	}
+	c.Set(string(userKey), user)
+	c.Set(string(sessionKey), sess)
+	c.Next()
+}
+
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+func changesState(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string       `json:"token"`
+	CSRFToken string       `json:"csrf_token"`
+	ExpiresAt string       `json:"expires_at"`
+	User      *models.User `json:"user"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var in loginRequest
+	if !s.bindJSON(c, &in) {
+		return
+	}
+	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
+		fields := map[string]string{}
+		if strings.TrimSpace(in.Email) == "" {
+			fields["email"] = "required"
+		}
+		if in.Password == "" {
+			fields["password"] = "required"
+		}
+		fail(c, &models.ValidationError{Fields: fields})
+		return
+	}
+	u, sess, token, err := s.db.Login(c.Request.Context(), s.policy, in.Email, in.Password, c.ClientIP(), c.Request.UserAgent())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
+	c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"), User: u})
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if err := s.db.Logout(c.Request.Context(), currentSession(c).ID); err != nil {
+		fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	c.Status(http.StatusNoContent)
+}
+
+type meResponse struct {
+	*models.User
+	CSRFToken string `json:"csrf_token"`
+}
+
+func (s *Server) me(c *gin.Context) {
+	c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: currentSession(c).CSRFToken})
+}

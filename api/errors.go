@@ -1,0 +1,134 @@
+package api
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/text/language"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// Error is an API error in the contract's shape: a stable code, a status, and a message key
+// (or field keys) that are put into the caller's language when written.
+type Error struct {
+	Status int
+	Code   string
+	// Key selects the message; empty means the code's general message.
+	Key    string
+	Fields map[string]string
+}
+
+func (e *Error) Error() string { return e.Code }
+
+func errBadRequest(key string) *Error { return &Error{Status: http.StatusBadRequest, Code: "bad_request", Key: key} }
+func errForbidden(key string) *Error  { return &Error{Status: http.StatusForbidden, Code: "forbidden", Key: key} }
+
+var (
+	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated"}
+	errNotFound        = &Error{Status: http.StatusNotFound, Code: "not_found"}
+)
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// classify turns any error a handler reports into an API error.
+func classify(err error) *Error {
+	var apiErr *Error
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr
+	case errors.As(err, &verr):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Fields: verr.Fields}
+	case errors.Is(err, models.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, models.ErrConflict):
+		return &Error{Status: http.StatusConflict, Code: "conflict"}
+	case errors.Is(err, models.ErrForbidden):
+		return errForbidden("")
+	case errors.Is(err, models.ErrBadCredentials):
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "bad_credentials"}
+	case errors.Is(err, models.ErrRateLimited):
+		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited"}
+	case errors.Is(err, models.ErrTooLarge):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"}
+	case errors.Is(err, models.ErrUnsupportedType):
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
+	case errors.Is(err, models.ErrEmptyFile):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Fields: map[string]string{"file": "empty_file"}}
+	case isUnavailable(err):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable"}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal"}
+}
+
+// isUnavailable reports errors that mean the database cannot be reached right now.
+func isUnavailable(err error) bool {
+	var netErr *net.OpError
+	var connErr *pgconn.ConnectError
+	return errors.As(err, &netErr) || errors.As(err, &connErr) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}
+
+// errorWriter writes the last error a handler reported, in the caller's language. Internal
+// errors are logged and answered with a generic message, never the error's text.
+func errorWriter(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Next()
+		if len(c.Errors) == 0 || c.Writer.Written() {
+			return
+		}
+		err := c.Errors.Last().Err
+		e := classify(err)
+		if e.Status >= 500 {
+			log.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "code", e.Code, "err", err)
+		}
+		if e.Status == http.StatusTooManyRequests {
+			c.Header("Retry-After", "900")
+		}
+		writeError(c, e)
+	}
+}
+
+func writeError(c *gin.Context, e *Error) {
+	lang := requestLanguage(c.Request)
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: message(lang, e.Code, e.Key)}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = map[string]string{}
+		for f, key := range e.Fields {
+			body.Error.Fields[f] = fieldMessage(lang, key)
+		}
+	}
+	c.AbortWithStatusJSON(e.Status, body)
+}
+
+var languageMatcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
+
+// requestLanguage is "en" when Accept-Language prefers English, otherwise "id".
+func requestLanguage(r *http.Request) string {
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "id"
+	}
+	_, idx, _ := languageMatcher.Match(tags...)
+	if idx == 1 {
+		return "en"
+	}
+	return "id"
+}

@@ -1,0 +1,122 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// uploadEvidence streams the multipart field "file" into the blob store (never holding the
+// whole file in memory) and attaches it to the item once it is durably stored.
+func (s *Server) uploadEvidence(c *gin.Context) {
+	ref, ok := itemRef(c, true)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.db.Item(ctx, ref); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.blobs.MaxSize+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		fail(c, errBadRequest("not_multipart"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			fail(c, models.Invalid("file", "required"))
+			return
+		}
+		if err != nil {
+			fail(c, uploadError(err))
+			return
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		blob, err := s.blobs.Put(part)
+		if err != nil {
+			fail(c, uploadError(err))
+			return
+		}
+		ev, err := s.db.AddEvidence(ctx, currentUser(c), ref, blob, cleanFilename(part.FileName(), blob.ContentType))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusCreated, ev)
+		return
+	}
+}
+
+func uploadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return models.ErrTooLarge
+	}
+	if errors.Is(err, models.ErrTooLarge) || errors.Is(err, models.ErrUnsupportedType) || errors.Is(err, models.ErrEmptyFile) {
+		return err
+	}
+	return errBadRequest("not_multipart")
+}
+
+// cleanFilename keeps the last path element of an uploaded name, without control characters,
+// at most 200 bytes; an empty name becomes "bukti" with an extension for the type.
+func cleanFilename(name, contentType string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '/' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if len(name) > 200 {
+		name = name[len(name)-200:]
+	}
+	if name == "" || name == "." || name == ".." {
+		name = "bukti"
+		if exts, _ := mime.ExtensionsByType(contentType); len(exts) > 0 {
+			name += exts[0]
+		}
+	}
+	return name
+}
+
+func (s *Server) downloadEvidence(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		fail(c, errBadRequest("bad_id"))
+		return
+	}
+	ev, err := s.db.EvidenceByID(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f, err := s.blobs.Open(ev.SHA256)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	defer f.Close()
+	h := c.Writer.Header()
+	h.Set("Content-Type", ev.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Filename}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, max-age=0")
+	h.Set("ETag", `"`+ev.SHA256+`"`)
+	http.ServeContent(c.Writer, c.Request, "", ev.CreatedAt, f)
+}

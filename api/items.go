@@ -1,0 +1,68 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// itemRef reads the item named by the path, checking that the caller may write to its region
+// when write is set.
+func itemRef(c *gin.Context, write bool) (models.ItemRef, bool) {
+	y, ok := year(c)
+	if !ok {
+		return models.ItemRef{}, false
+	}
+	ref := models.ItemRef{Year: y, RegionCode: c.Param("code"), IndicatorCode: c.Param("indicator")}
+	if write && !currentUser(c).CanWriteRegion(ref.RegionCode) {
+		fail(c, errForbidden("region_scope"))
+		return ref, false
+	}
+	return ref, true
+}
+
+func (s *Server) listItems(c *gin.Context) {
+	y, ok := year(c)
+	if !ok {
+		return
+	}
+	items, err := s.db.Items(c.Request.Context(), y, c.Param("code"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, items)
+}
+
+func (s *Server) claimItem(c *gin.Context) {
+	ref, ok := itemRef(c, true)
+	var in models.Claim
+	if !ok || !s.bindJSON(c, &in) {
+		return
+	}
+	item, err := s.db.ClaimItem(c.Request.Context(), currentUser(c), ref, in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, item)
+}
+
+func (s *Server) reviewItem(c *gin.Context) {
+	ref, ok := itemRef(c, false)
+	var in models.ReviewInput
+	if !ok || !s.bindJSON(c, &in) {
+		return
+	}
+	item, err := s.db.ReviewItem(c.Request.Context(), currentUser(c), ref, in)
+	if err == models.ErrForbidden {
+		err = errForbidden("own_claim")
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, item)
+}

@@ -1,0 +1,80 @@
+package api
+
+// msg is a message in Indonesian and English.
+type msg struct{ id, en string }
+
+func (m msg) in(lang string) string {
+	if lang == "en" {
+		return m.en
+	}
+	return m.id
+}
+
+// messages hold the general message of each error code and of specific keys.
+var messages = map[string]msg{
+	"bad_request":            {"Permintaan tidak dapat dibaca.", "The request could not be read."},
+	"unauthenticated":        {"Silakan masuk terlebih dahulu.", "Please sign in first."},
+	"forbidden":              {"Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this."},
+	"not_found":              {"Data tidak ditemukan.", "Not found."},
+	"conflict":               {"Data sudah ada atau telah diubah orang lain; muat ulang lalu coba lagi.", "This already exists or was changed by someone else; reload and try again."},
+	"too_large":              {"Berkas terlalu besar.", "The file is too large."},
+	"unsupported_media_type": {"Jenis berkas tidak didukung; unggah PDF, PNG, JPEG atau dokumen perkantoran.", "Unsupported file type; upload a PDF, PNG, JPEG or office document."},
+	"validation_failed":      {"Beberapa isian tidak valid.", "Some fields are not valid."},
+	"rate_limited":           {"Terlalu banyak percobaan masuk yang gagal; coba lagi nanti.", "Too many failed sign-in attempts; try again later."},
+	"unavailable":            {"Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi.", "The database cannot be reached; try again shortly."},
+	"internal":               {"Terjadi kesalahan pada server.", "Something went wrong on the server."},
+
+	"bad_credentials": {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
+	"malformed_json":  {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
+	"bad_year":        {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
+	"bad_id":          {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
+	"not_multipart":   {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
+	"csrf":            {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
+	"role":            {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
+	"region_scope":    {"Anda hanya dapat mengisi data Pemda Anda sendiri.", "You may only enter data for your own Pemda."},
+	"own_claim":       {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
+}
+
+// fieldMessages explain why a field is invalid.
+var fieldMessages = map[string]msg{
+	"required":              {"Wajib diisi.", "Required."},
+	"too_long":              {"Terlalu panjang.", "Too long."},
+	"percent_range":         {"Harus antara 0 dan 100.", "Must be between 0 and 100."},
+	"region_code_format":    {"Kode wilayah harus berformat Kemendagri, misalnya 62 atau 62.08.", "Region codes follow Kemendagri's format, e.g. 62 or 62.08."},
+	"region_kind":           {"Jenis harus province, regency atau city.", "Kind must be province, regency or city."},
+	"email_format":          {"Alamat e-mail tidak valid.", "Not a valid e-mail address."},
+	"role":                  {"Peran harus admin, coordinator, operator, reviewer atau signatory.", "Role must be admin, coordinator, operator, reviewer or signatory."},
+	"password_short":        {"Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."},
+	"required_for_operator": {"Wajib diisi untuk operator.", "Required for operators."},
+	"unknown_region":        {"Wilayah dengan kode ini tidak ada.", "No region has this code."},
+	"year_range":            {"Tahun harus antara 2000 dan 2100.", "The year must be between 2000 and 2100."},
+	"code_format":           {"Kode hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung (maks. 40).", "Codes may contain letters, digits, dots, underscores and hyphens (40 at most)."},
+	"weight_positive":       {"Bobot harus lebih dari 0 (maks. 10.000).", "The weight must be above 0 (10,000 at most)."},
+	"unknown_area":          {"Area dengan kode ini tidak ada pada periode ini.", "This period has no area with this code."},
+	"reject_reason":         {"Alasan penolakan wajib diisi.", "A rejection needs a reason."},
+	"decision":              {"Keputusan harus approve atau reject.", "The decision must be approve or reject."},
+	"verified_above_claim":  {"Nilai terverifikasi tidak boleh melebihi klaim.", "The verified value cannot exceed the claim."},
+	"evidence_required":     {"Klaim di atas 0 memerlukan bukti dukung sebelum disetujui.", "A claim above 0 needs evidence before it can be approved."},
+	"total_positive":        {"Jumlah kewenangan harus lebih dari 0.", "The total must be above 0."},
+	"delegated_range":       {"Harus antara 0 dan jumlah kewenangan.", "Must be between 0 and the total."},
+	"empty_file":            {"Berkas kosong.", "The file is empty."},
+	"bands_cover":           {"Zona harus mencakup 0 sampai 100 tanpa celah atau tumpang tindih, dengan kunci yang berbeda.", "Bands must cover 0 to 100 without gaps or overlaps, with distinct keys."},
+	"preset":                {"Preset tidak dikenal; gunakan default atau kpk.", "Unknown preset; use default or kpk."},
+}
+
+func message(lang, code, key string) string {
+	if m, ok := messages[key]; ok && key != "" {
+		return m.in(lang)
+	}
+	if m, ok := messages[code]; ok {
+		return m.in(lang)
+	}
+	return code
+}
+
+func fieldMessage(lang, key string) string {
+	if m, ok := fieldMessages[key]; ok {
+		return m.in(lang)
+	}
+	return key
+}

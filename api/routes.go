@@ -1,0 +1,91 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// Role sets used by the route table.
+var (
+	anyone        = []string(nil)
+	managers      = []string{models.RoleAdmin, models.RoleCoordinator}
+	claimants     = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}
+	reviewers     = []string{models.RoleAdmin, models.RoleReviewer}
+	administrator = []string{models.RoleAdmin}
+)
+
+// routes is the whole route table: every path, who may call it, and its handler.
+// Operator region scope is checked in the handlers that take a region code.
+func (s *Server) routes() (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	if err := r.SetTrustedProxies(s.opts.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.Use(s.recoverer(), s.observe(), errorWriter(s.log))
+	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	r.GET("/api/openapi.json", s.openapi)
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", s.login)
+
+	in := v1.Group("", s.authenticate)
+	in.POST("/auth/logout", s.logout)
+	in.GET("/me", s.me)
+
+	in.GET("/users", s.allow(administrator), s.listUsers)
+	in.POST("/users", s.allow(administrator), s.createUser)
+
+	in.GET("/regions", s.listRegions)
+	in.POST("/regions", s.allow(managers), s.createRegion)
+
+	in.GET("/periods", s.listPeriods)
+	in.POST("/periods", s.allow(managers), s.createPeriod)
+	in.GET("/periods/:year", s.getPeriod)
+	in.GET("/periods/:year/areas", s.listAreas)
+	in.POST("/periods/:year/areas", s.allow(managers), s.createArea)
+	in.GET("/periods/:year/indicators", s.listIndicators)
+	in.POST("/periods/:year/indicators", s.allow(managers), s.createIndicator)
+	in.GET("/periods/:year/zones", s.listZones)
+	in.PUT("/periods/:year/zones/:metric", s.allow(administrator), s.setZones)
+	in.GET("/periods/:year/summary", s.getSummary)
+
+	in.GET("/periods/:year/regions/:code/items", s.listItems)
+	in.PATCH("/periods/:year/regions/:code/items/:indicator", s.allow(claimants), s.claimItem)
+	in.POST("/periods/:year/regions/:code/items/:indicator/evidence", s.allow(claimants), s.uploadEvidence)
+	in.POST("/periods/:year/regions/:code/items/:indicator/reviews", s.allow(reviewers), s.reviewItem)
+	in.GET("/periods/:year/regions/:code/delegation", s.getDelegation)
+	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
+
+	in.GET("/evidence/:id", s.downloadEvidence)
+	return r, nil
+}
+
+// allow lets only the given roles through.
+func (s *Server) allow(roles []string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := currentUser(c)
+		for _, role := range roles {
+			if u.Role == role {
+				c.Next()
+				return
+			}
+		}
+		fail(c, errForbidden("role"))
+		c.Abort()
+	}
+}
+
+func (s *Server) recoverer() gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		s.log.ErrorContext(c.Request.Context(), "panic", "route", c.FullPath(), "panic", err)
+		writeError(c, &Error{Status: http.StatusInternalServerError, Code: "internal"})
+	})
+}

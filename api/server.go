@@ -1,0 +1,85 @@
+// Package api is Pantau's HTTP interface: the route table, the middleware (sessions, roles,
+// CSRF, errors, request logs, metrics) and the handlers of the contract in shared/api.md.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// Server holds what the handlers need. Build it with New.
+type Server struct {
+	db      *models.DB
+	blobs   *models.BlobStore
+	log     *slog.Logger
+	policy  models.LoginPolicy
+	opts    Options
+	metrics *metrics
+	summary *summaryCache
+}
+
+// Options configure the HTTP layer.
+type Options struct {
+	// SecureCookies marks the session cookie Secure (set it when served over HTTPS).
+	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed; none by default.
+	TrustedProxies []string
+	// MaxJSONBody bounds JSON request bodies, in bytes.
+	MaxJSONBody int64
+}
+
+// New builds the server and its router.
+func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models.LoginPolicy, opts Options) (*Server, http.Handler, error) {
+	if opts.MaxJSONBody == 0 {
+		opts.MaxJSONBody = 1 << 20
+	}
+	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db)}
+	r, err := s.routes()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, r, nil
+}
+
+// bindJSON decodes a JSON body into v, reporting a malformed body as 400.
+func (s *Server) bindJSON(c *gin.Context, v any) bool {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody)
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			c.Error(&Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"})
+		} else {
+			c.Error(errBadRequest("malformed_json"))
+		}
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		c.Error(errBadRequest("malformed_json"))
+		return false
+	}
+	return true
+}
+
+// year parses the :year path parameter.
+func year(c *gin.Context) (int, bool) {
+	y, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		c.Error(errBadRequest("bad_year"))
+		return 0, false
+	}
+	return y, true
+}
+
+// fail reports err and tells the caller to stop.
+func fail(c *gin.Context, err error) {
+	c.Error(err)
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// summaryCache keeps each period's encoded summary until the period's revision changes.
+// A write through this process invalidates at once; a write through another instance is
+// noticed within revalidate, when the revision is read again.
+type summaryCache struct {
+	db         *models.DB
+	revalidate time.Duration
+	flight     singleflight.Group
+	mu         sync.Mutex
+	entries    map[int]*summaryEntry
+}
+
+type summaryEntry struct {
+	revision int64
+	writes   int64 // the process's write count when last checked
+	checked  time.Time
+	body     []byte
+}
+
+func newSummaryCache(db *models.DB) *summaryCache {
+	return &summaryCache{db: db, revalidate: time.Second, entries: map[int]*summaryEntry{}}
+}
+
+func (sc *summaryCache) get(ctx context.Context, year int) ([]byte, error) {
+	writes := sc.db.Writes()
+	sc.mu.Lock()
+	e := sc.entries[year]
+	if e != nil && e.writes == writes && time.Since(e.checked) < sc.revalidate {
+		sc.mu.Unlock()
+		return e.body, nil
+	}
+	sc.mu.Unlock()
+	v, err, _ := sc.flight.Do(strconv.Itoa(year), func() (any, error) { return sc.refresh(ctx, year, writes) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
+// refresh reads the revision and recomputes only when it moved.
+func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) ([]byte, error) {
+	rev, err := sc.db.PeriodRevision(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	sc.mu.Lock()
+	e := sc.entries[year]
+	if e != nil && e.revision == rev {
+		e.writes, e.checked = writes, time.Now()
+		sc.mu.Unlock()
+		return e.body, nil
+	}
+	sc.mu.Unlock()
+	sum, err := sc.db.Summary(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(sum)
+	if err != nil {
+		return nil, err
+	}
+	sc.mu.Lock()
+	sc.entries[year] = &summaryEntry{revision: sum.Revision, writes: writes, checked: time.Now(), body: body}
+	sc.mu.Unlock()
+	return body, nil
+}
+
+func (s *Server) getSummary(c *gin.Context) {
+	y, ok := year(c)
+	if !ok {
+		return
+	}
+	body, err := s.summary.get(c.Request.Context(), y)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}

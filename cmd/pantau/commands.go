@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/demo"
+)
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("migrate", "Apply every pending database migration, each in its own transaction, and exit.", stderr)
+	cfg.dbFlags(fs, getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	db, err := cfg.open(nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "schema is up to date")
+	}
+	for _, v := range applied {
+		fmt.Fprintf(stdout, "applied migration %04d\n", v)
+	}
+	return nil
+}
+
+func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprintln(stderr, "usage: pantau user add --email E --name N --role R [--region CODE] (password on standard input)")
+		return errUsage
+	}
+	var cfg config
+	var in models.UserInput
+	var region string
+	fs := newFlags("user add", "Add a user. The password is read from the first line of standard input, never from an argument.", stderr)
+	cfg.dbFlags(fs, getenv)
+	fs.StringVar(&in.Email, "email", "", "e-mail address (the sign-in name)")
+	fs.StringVar(&in.Name, "name", "", "full name")
+	fs.StringVar(&in.Role, "role", "", "admin, coordinator, operator, reviewer or signatory")
+	fs.StringVar(&region, "region", "", "the operator's region code, e.g. 62.08")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read password: %w", err)
+	}
+	in.Password = strings.TrimRight(line, "\r\n")
+	if region != "" {
+		in.RegionCode = &region
+	}
+	db, err := openMigrated(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.CreateUser(ctx, in, false)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "added %s (%s, id %d)\n", u.Email, u.Role, u.ID)
+	return nil
+}
+
+// describe turns a validation error into a sentence for the terminal.
+func describe(err error) error {
+	if v, ok := err.(*models.ValidationError); ok {
+		return fmt.Errorf("invalid input: %s", strings.TrimPrefix(v.Error(), "validation failed: "))
+	}
+	if err == models.ErrConflict {
+		return fmt.Errorf("a user with this e-mail already exists")
+	}
+	return err
+}
+
+func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("seed", "Load a data set into an empty database.", stderr)
+	cfg.dbFlags(fs, getenv)
+	withDemo := fs.Bool("demo", false, "the Central Kalimantan demo data set (passwords from PANTAU_DEMO_PASSWORD, or random)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !*withDemo {
+		fmt.Fprintln(stderr, "pantau seed: say which data set, e.g. --demo")
+		return errUsage
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return seedDemo(ctx, &cfg, db, env(getenv, "PANTAU_DEMO_PASSWORD", ""), stdout)
+}
+
+// seedDemo loads the demo set and keeps its logins in DATA_DIR/demo-logins.txt (mode 0600) so
+// that later starts can show them again.
+func seedDemo(ctx context.Context, cfg *config, db *models.DB, password string, stdout io.Writer) error {
+	logins, err := demo.Seed(ctx, db, cfg.blobs(), password)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	var b strings.Builder
+	fmt.Fprintln(&b, "Demo logins (demo data, not for production):")
+	for _, l := range logins {
+		region := ""
+		if l.RegionCode != "" {
+			region = " " + l.RegionCode
+		}
+		fmt.Fprintf(&b, "  %-12s %-36s %s%s\n", l.Role, l.Email, l.Password, region)
+	}
+	if err := os.WriteFile(demoLoginsPath(cfg), []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loaded the demo data set (%d Pemda, year %d)\n%s", len(demo.Regions), demo.Year, b.String())
+	return nil
+}
+
+func demoLoginsPath(cfg *config) string { return filepath.Join(cfg.DataDir, "demo-logins.txt") }
+
+// openMigrated opens the database and applies pending migrations.
+func openMigrated(ctx context.Context, cfg *config) (*models.DB, error) {
+	db, err := cfg.open(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -1,0 +1,103 @@
+// Command pantau is the Pantau server and its administration commands: serve, migrate,
+// user add, seed and version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `Pantau tracks corruption-prevention action plans (Korsupgah / MCP) of a province's Pemda.
+
+Usage:
+  pantau serve [--demo] [flags]       run the web server
+  pantau migrate                      apply pending database migrations and exit
+  pantau user add --email E --name N --role R [--region CODE]
+                                      add a user; the password is read from standard input
+  pantau seed --demo                  load the Central Kalimantan demo data into an empty database
+  pantau version                      print the version
+
+Every command reads DATABASE_URL (PostgreSQL) or uses the embedded SQLite database in
+PANTAU_DATA_DIR (default ./data). Run "pantau COMMAND --help" for a command's flags.
+`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		err = user(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "seed":
+		err = seed(ctx, args[1:], getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "pantau", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "pantau: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "pantau:", err)
+	return 1
+}
+
+// errUsage marks a command line that was wrong; the flag package has already said why.
+var errUsage = errors.New("usage")
+
+// newFlags makes a flag set whose help goes to stderr and starts with the command's summary.
+func newFlags(name, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\n\nUsage of pantau %s:\n", summary, name)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, mapping a bad command line to errUsage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
+		return errUsage
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/pantau-id/pantau/api"
+	"github.com/pantau-id/pantau/models"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("serve", "Run the Pantau web server (API, metrics and health checks).", stderr)
+	cfg.dbFlags(fs, getenv)
+	level, proxies, ttl := cfg.serveFlags(fs, getenv)
+	withDemo := fs.Bool("demo", false, "load the demo data set when the database is empty, and show the demo logins")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.finish(*level, *proxies, *ttl); err != nil {
+		return err
+	}
+	log := newLogger(&cfg, stderr)
+	db, err := cfg.open(log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepareSchema(ctx, &cfg, db, log); err != nil {
+		return err
+	}
+	if err := bootstrap(ctx, &cfg, db, *withDemo, stdout, log); err != nil {
+		return err
+	}
+	policy := models.DefaultLoginPolicy
+	policy.SessionTTL = cfg.SessionTTL
+	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Pantau is running on %s (database: %s)\n", displayURL(ln.Addr()), db.Dialect)
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "version", version)
+	return listen(ctx, ln, handler, log)
+}
+
+// listen serves until ctx ends, then gives requests in flight ten seconds to finish.
+func listen(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func prepareSchema(ctx context.Context, cfg *config, db *models.DB, log *slog.Logger) error {
+	if cfg.Migrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("applied migrations", "versions", applied)
+		}
+		return nil
+	}
+	pending, err := db.PendingMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("the database schema is behind (pending migrations %v): run \"pantau migrate\" first", pending)
+	}
+	return nil
+}
+
+// bootstrap creates the first admin from the environment and, with --demo, loads the demo data
+// into an empty database and shows the demo logins.
+func bootstrap(ctx context.Context, cfg *config, db *models.DB, withDemo bool, stdout io.Writer, log *slog.Logger) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if withDemo && n == 0 {
+		if err := seedDemo(ctx, cfg, db, cfg.DemoPassword, stdout); err != nil {
+			return err
+		}
+		n = 1
+	} else if withDemo {
+		if b, err := os.ReadFile(demoLoginsPath(cfg)); err == nil {
+			fmt.Fprint(stdout, string(b))
+		}
+	}
+	if n == 0 && cfg.AdminEmail != "" {
+		u, err := db.CreateUser(ctx, models.UserInput{Email: cfg.AdminEmail, Name: "Administrator", Role: models.RoleAdmin, Password: cfg.AdminPassword}, false)
+		if err != nil {
+			return fmt.Errorf("create the first admin: %w", describe(err))
+		}
+		log.Info("created the first admin", "email", u.Email)
+	}
+	return nil
+}
+
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func displayURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("http://localhost:%d", tcp.Port)
+		}
+	}
+	return "http://" + a.String()
+}

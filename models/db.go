@@ -1,0 +1,135 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine in use.
+type Dialect string
+
+// The two supported engines.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is Pantau's handle on its database: a GORM connection plus what the store needs to know
+// about it. All reads and writes of domain data go through its methods.
+type DB struct {
+	Gorm    *gorm.DB
+	Dialect Dialect
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// writes counts committed writes made through this process; caches compare it.
+	writes atomic.Int64
+}
+
+// Options say which database to open.
+type Options struct {
+	// DatabaseURL selects PostgreSQL when set (postgres://…).
+	DatabaseURL string
+	// DataDir holds the SQLite file when DatabaseURL is empty.
+	DataDir string
+	// Logger receives slow-query warnings; nil discards them.
+	Logger *slog.Logger
+}
+
+// Open connects to PostgreSQL or opens the embedded SQLite database.
+func Open(opts Options) (*DB, error) {
+	cfg := &gorm.Config{
+		TranslateError: true,
+		Logger:         gormLogger(opts.Logger),
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	}
+	var (
+		g       *gorm.DB
+		err     error
+		dialect Dialect
+	)
+	if opts.DatabaseURL != "" {
+		dialect = Postgres
+		g, err = gorm.Open(postgres.Open(opts.DatabaseURL), cfg)
+	} else {
+		dialect = SQLite
+		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		path := filepath.Join(opts.DataDir, "pantau.db")
+		dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
+		g, err = gorm.Open(sqlite.Open(dsn), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	tunepool(sqlDB, dialect)
+	return &DB{Gorm: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+func tunepool(db *sql.DB, d Dialect) {
+	if d == SQLite {
+		// One writer at a time is SQLite's rule; a few connections let reads proceed in WAL mode.
+		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
+		return
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+}
+
+func gormLogger(l *slog.Logger) logger.Interface {
+	if l == nil {
+		return logger.Discard
+	}
+	return logger.NewSlogLogger(l, logger.Config{SlowThreshold: 500 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn, ParameterizedQueries: true})
+}
+
+// Ping checks that the database answers within the context's deadline.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.Gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.Gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Writes returns how many write transactions this process has committed.
+func (db *DB) Writes() int64 { return db.writes.Load() }
+
+// tx runs fn in a transaction and counts the commit.
+func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := db.Gorm.WithContext(ctx).Transaction(fn)
+	if err == nil {
+		db.writes.Add(1)
+	}
+	return translate(err)
+}
+
+// read returns a GORM session for reads bound to ctx.
+func (db *DB) read(ctx context.Context) *gorm.DB { return db.Gorm.WithContext(ctx) }

@@ -1,0 +1,268 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Period is one year of the action plan. Revision grows with every change that can alter its
+// summary, so a cached summary knows when it is stale.
+type Period struct {
+	ID        int64     `json:"-"`
+	Year      int       `json:"year"`
+	Name      string    `json:"name"`
+	Revision  int64     `json:"-"`
+	Demo      bool      `json:"-"`
+	CreatedAt time.Time `json:"-"`
+}
+
+// PeriodInput is a new period.
+type PeriodInput struct {
+	Year int    `json:"year"`
+	Name string `json:"name"`
+}
+
+// Area is an intervention area of a period (PTSP, procurement, …) with its weight.
+type Area struct {
+	ID       int64  `json:"-"`
+	PeriodID int64  `json:"-"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Weight   Fixed  `json:"weight"`
+	Position int    `json:"-"`
+}
+
+// AreaInput is a new area; a zero Weight means the default, 1.
+type AreaInput struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Weight *Fixed `json:"weight"`
+}
+
+// Indicator belongs to an area of a period and carries a weight within it.
+type Indicator struct {
+	ID       int64  `json:"-"`
+	PeriodID int64  `json:"-"`
+	AreaID   int64  `json:"-"`
+	AreaCode string `json:"area" gorm:"->;-:migration"`
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Weight   Fixed  `json:"weight"`
+	Position int    `json:"-"`
+}
+
+// IndicatorInput is a new indicator.
+type IndicatorInput struct {
+	Code   string `json:"code"`
+	Area   string `json:"area"`
+	Title  string `json:"title"`
+	Weight *Fixed `json:"weight"`
+}
+
+var catalogueCodePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
+
+// MinYear and MaxYear bound a period's year.
+const (
+	MinYear = 2000
+	MaxYear = 2100
+)
+
+// Validate checks the year and fills a default name.
+func (in *PeriodInput) Validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Year < MinYear || in.Year > MaxYear {
+		return Invalid("year", "year_range")
+	}
+	if in.Name == "" {
+		in.Name = fmt.Sprintf("Rencana Aksi %d", in.Year)
+	}
+	return nil
+}
+
+func validateCatalogue(code, name, nameField string, weight *Fixed) error {
+	errs := fieldErrors{}
+	if code == "" {
+		errs.add("code", "required")
+	} else if !catalogueCodePattern.MatchString(code) {
+		errs.add("code", "code_format")
+	}
+	if name == "" {
+		errs.add(nameField, "required")
+	}
+	if weight != nil && (*weight <= 0 || *weight > FixedFromInt(10000)) {
+		errs.add("weight", "weight_positive")
+	}
+	return errs.err()
+}
+
+func weightOrDefault(w *Fixed) Fixed {
+	if w == nil {
+		return FixedFromInt(1)
+	}
+	return *w
+}
+
+// CreatePeriod adds a period with the default zone bands; a duplicate year is ErrConflict.
+func (db *DB) CreatePeriod(ctx context.Context, in PeriodInput, demo bool) (*Period, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Period{Year: in.Year, Name: in.Name, Demo: demo, CreatedAt: db.Now()}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		for _, m := range Metrics {
+			if err := replaceBands(tx, p.ID, m, ZonePresets["default"][m]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Periods lists every period, newest first.
+func (db *DB) Periods(ctx context.Context) ([]Period, error) {
+	var out []Period
+	err := db.read(ctx).Order("year DESC").Find(&out).Error
+	return out, translate(err)
+}
+
+// PeriodByYear finds a period, or ErrNotFound.
+func (db *DB) PeriodByYear(ctx context.Context, year int) (*Period, error) {
+	return periodByYear(db.read(ctx), year)
+}
+
+func periodByYear(tx *gorm.DB, year int) (*Period, error) {
+	var p Period
+	if err := tx.Where("year = ?", year).Take(&p).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &p, nil
+}
+
+// PeriodRevision returns the period's revision, or ErrNotFound.
+func (db *DB) PeriodRevision(ctx context.Context, year int) (int64, error) {
+	var rev []int64
+	if err := db.read(ctx).Table("periods").Where("year = ?", year).Pluck("revision", &rev).Error; err != nil {
+		return 0, err
+	}
+	if len(rev) == 0 {
+		return 0, ErrNotFound
+	}
+	return rev[0], nil
+}
+
+func bumpPeriod(tx *gorm.DB, periodID int64) error {
+	return tx.Exec("UPDATE periods SET revision = revision + 1 WHERE id = ?", periodID).Error
+}
+
+func bumpAllPeriods(tx *gorm.DB) error {
+	return tx.Exec("UPDATE periods SET revision = revision + 1").Error
+}
+
+// CreateArea adds an intervention area to a period.
+func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, error) {
+	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
+	if err := validateCatalogue(in.Code, in.Name, "name", in.Weight); err != nil {
+		return nil, err
+	}
+	a := &Area{Code: in.Code, Name: in.Name, Weight: weightOrDefault(in.Weight)}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		p, err := periodByYear(tx, year)
+		if err != nil {
+			return err
+		}
+		a.PeriodID = p.ID
+		if err := tx.Raw("SELECT COUNT(*) FROM areas WHERE period_id = ?", p.ID).Scan(&a.Position).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		return bumpPeriod(tx, p.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Areas lists a period's areas in the order they were added.
+func (db *DB) Areas(ctx context.Context, year int) ([]Area, error) {
+	p, err := db.PeriodByYear(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	var out []Area
+	err = db.read(ctx).Where("period_id = ?", p.ID).Order("position, id").Find(&out).Error
+	return out, translate(err)
+}
+
+// CreateIndicator adds an indicator to an area of a period; an unknown area is a validation error.
+func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) (*Indicator, error) {
+	in.Code, in.Title, in.Area = strings.TrimSpace(in.Code), strings.TrimSpace(in.Title), strings.TrimSpace(in.Area)
+	errs := fieldErrors{}
+	if err := validateCatalogue(in.Code, in.Title, "title", in.Weight); err != nil {
+		errs = err.(*ValidationError).Fields
+	}
+	if in.Area == "" {
+		errs.add("area", "required")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		p, err := periodByYear(tx, year)
+		if err != nil {
+			return err
+		}
+		var area Area
+		if err := tx.Where("period_id = ? AND code = ?", p.ID, in.Area).Take(&area).Error; err != nil {
+			if translate(err) == ErrNotFound {
+				return Invalid("area", "unknown_area")
+			}
+			return err
+		}
+		ind.PeriodID, ind.AreaID = p.ID, area.ID
+		if err := tx.Raw("SELECT COUNT(*) FROM indicators WHERE period_id = ?", p.ID).Scan(&ind.Position).Error; err != nil {
+			return err
+		}
+		if err := tx.Omit("AreaCode").Create(ind).Error; err != nil {
+			return err
+		}
+		return bumpPeriod(tx, p.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ind, nil
+}
+
+// Indicators lists a period's indicators, area by area, in the order they were added.
+func (db *DB) Indicators(ctx context.Context, year int) ([]Indicator, error) {
+	p, err := db.PeriodByYear(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return indicatorsOf(db.read(ctx), p.ID)
+}
+
+func indicatorsOf(tx *gorm.DB, periodID int64) ([]Indicator, error) {
+	var out []Indicator
+	err := tx.Table("indicators").Select("indicators.*, areas.code AS area_code").
+		Joins("JOIN areas ON areas.id = indicators.area_id").
+		Where("indicators.period_id = ?", periodID).
+		Order("areas.position, areas.id, indicators.position, indicators.id").Find(&out).Error
+	return out, translate(err)
+}

@@ -1,0 +1,57 @@
+package models
+
+import "math/big"
+
+// Scorer computes a region's action-plan percentage for one period's catalogue: the weighted
+// mean over areas of each area's weighted mean of its items' values, every indicator counting
+// (an item never touched counts as 0). Areas without indicators are left out. The result is
+// exact until the final half-up rounding to two decimals.
+type Scorer struct {
+	areaWeight   map[int64]Fixed
+	areaOf       map[int64]int64 // indicator ID → area ID
+	weight       map[int64]Fixed // indicator ID → weight
+	areaIndTotal map[int64]int64 // area ID → Σ indicator weights
+}
+
+// NewScorer prepares a scorer for a period's areas and indicators.
+func NewScorer(areas []Area, indicators []Indicator) *Scorer {
+	s := &Scorer{areaWeight: map[int64]Fixed{}, areaOf: map[int64]int64{}, weight: map[int64]Fixed{}, areaIndTotal: map[int64]int64{}}
+	for _, a := range areas {
+		s.areaWeight[a.ID] = a.Weight
+	}
+	for _, ind := range indicators {
+		s.areaOf[ind.ID] = ind.AreaID
+		s.weight[ind.ID] = ind.Weight
+		s.areaIndTotal[ind.AreaID] += int64(ind.Weight)
+	}
+	return s
+}
+
+// Empty reports whether the catalogue has no indicators (the percentage is then no data).
+func (s *Scorer) Empty() bool { return len(s.weight) == 0 }
+
+// Score returns the rounded percentage given each indicator's value (hundredths); missing
+// indicators count as 0. It returns nil for an empty catalogue.
+func (s *Scorer) Score(values map[int64]Fixed) *Fixed {
+	if s.Empty() {
+		return nil
+	}
+	areaSum := map[int64]int64{} // Σ w_i·v_i per area, in hundredths²
+	for ind, v := range values {
+		if area, ok := s.areaOf[ind]; ok {
+			areaSum[area] += int64(s.weight[ind]) * int64(v)
+		}
+	}
+	total := new(big.Rat)
+	var weights int64
+	for area, indTotal := range s.areaIndTotal {
+		w := int64(s.areaWeight[area])
+		weights += w
+		// w_a · (Σ w_i·v_i / Σ w_i), with v in hundredths: divide by 100 once at the end.
+		num := new(big.Int).Mul(big.NewInt(w), big.NewInt(areaSum[area]))
+		total.Add(total, new(big.Rat).SetFrac(num, big.NewInt(indTotal)))
+	}
+	total.Quo(total, big.NewRat(weights*100, 1))
+	p := RoundRat(total)
+	return &p
+}

@@ -1,0 +1,149 @@
+package models
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Roles.
+const (
+	RoleAdmin       = "admin"
+	RoleCoordinator = "coordinator"
+	RoleOperator    = "operator"
+	RoleReviewer    = "reviewer"
+	RoleSignatory   = "signatory"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleAdmin, RoleCoordinator, RoleOperator, RoleReviewer, RoleSignatory}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// User is a person who signs in. RegionCode is set for operators (their own Pemda).
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         string    `json:"role"`
+	RegionID     *int64    `json:"-"`
+	RegionCode   *string   `json:"region_code" gorm:"->;-:migration"`
+	PasswordHash string    `json:"-"`
+	Demo         bool      `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"-"`
+}
+
+// UserInput is a new user.
+type UserInput struct {
+	Email      string  `json:"email"`
+	Name       string  `json:"name"`
+	Role       string  `json:"role"`
+	Password   string  `json:"password"`
+	RegionCode *string `json:"region_code"`
+}
+
+// Validate checks the fields that need no database.
+func (in *UserInput) Validate() error {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Name = strings.TrimSpace(in.Name)
+	errs := fieldErrors{}
+	if in.Email == "" {
+		errs.add("email", "required")
+	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+		errs.add("email", "email_format")
+	}
+	if in.Name == "" {
+		errs.add("name", "required")
+	}
+	valid := false
+	for _, r := range Roles {
+		valid = valid || r == in.Role
+	}
+	if !valid {
+		errs.add("role", "role")
+	}
+	if len([]rune(in.Password)) < MinPasswordLength {
+		errs.add("password", "password_short")
+	}
+	if in.Role == RoleOperator && (in.RegionCode == nil || *in.RegionCode == "") {
+		errs.add("region_code", "required_for_operator")
+	}
+	return errs.err()
+}
+
+func userQuery(tx *gorm.DB) *gorm.DB {
+	return tx.Table("users").Select("users.*, regions.code AS region_code").
+		Joins("LEFT JOIN regions ON regions.id = users.region_id")
+}
+
+// CreateUser adds a user; a taken e-mail is ErrConflict, an unknown region a validation error.
+func (db *DB) CreateUser(ctx context.Context, in UserInput, demo bool) (*User, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	u := &User{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Demo: demo, CreatedAt: now, UpdatedAt: now}
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		if in.RegionCode != nil && *in.RegionCode != "" {
+			r, err := regionByCode(tx, *in.RegionCode)
+			if err == ErrNotFound {
+				return Invalid("region_code", "unknown_region")
+			} else if err != nil {
+				return err
+			}
+			u.RegionID, u.RegionCode = &r.ID, &r.Code
+		}
+		return tx.Omit("RegionCode").Create(u).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Users lists every user ordered by e-mail.
+func (db *DB) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	err := userQuery(db.read(ctx)).Order("users.email").Find(&out).Error
+	return out, translate(err)
+}
+
+// UserByEmail finds a user, or ErrNotFound.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := userQuery(db.read(ctx)).Where("users.email = ?", strings.ToLower(strings.TrimSpace(email))).Take(&u).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &u, nil
+}
+
+// CountUsers returns how many users exist.
+func (db *DB) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read(ctx).Table("users").Count(&n).Error
+	return n, err
+}
+
+// CanWriteRegion reports whether u may enter progress, evidence and delegation for the region.
+func (u *User) CanWriteRegion(code string) bool {
+	switch u.Role {
+	case RoleAdmin, RoleCoordinator:
+		return true
+	case RoleOperator:
+		return u.RegionCode != nil && *u.RegionCode == code
+	}
+	return false
+}
+
+// CanReview reports whether u may approve or reject items.
+func (u *User) CanReview() bool { return u.Role == RoleAdmin || u.Role == RoleReviewer }

@@ -1,0 +1,26 @@
+# Pantau. The two commands a newcomer needs: make run, make test.
+GO       ?= go
+BIN      ?= bin/pantau
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+
+.PHONY: run build test bench clean
+
+## run: build Pantau and start it on the embedded SQLite database with demo data
+run: build
+	PANTAU_LOG_FORMAT=$${PANTAU_LOG_FORMAT:-text} $(BIN) serve --demo
+
+## build: compile the single binary into bin/pantau
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/pantau
+
+## test: install what the tests need, start a throwaway PostgreSQL, run every test on both databases
+test:
+	scripts/test.sh
+
+## bench: Go benchmarks and the load script at national scale, on SQLite and PostgreSQL
+bench:
+	scripts/bench.sh
+
+clean:
+	rm -rf bin

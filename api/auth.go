@@ -23,8 +23,10 @@ const (
 	sessionKey ctxKey = "session"
 )
 
-func currentUser(c *gin.Context) *models.User    { return c.MustGet(string(userKey)).(*models.User) }
-func currentSession(c *gin.Context) *models.Session { return c.MustGet(string(sessionKey)).(*models.Session) }
+func currentUser(c *gin.Context) *models.User { return c.MustGet(string(userKey)).(*models.User) }
+func currentSession(c *gin.Context) *models.Session {
+	return c.MustGet(string(sessionKey)).(*models.Session)
+}
 
 // authenticate resolves the bearer token or session cookie to a user. Cookie-authenticated
 // requests that change state must also carry the session's CSRF token in X-CSRF-Token.

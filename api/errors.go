@@ -28,8 +28,12 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code }
 
-func errBadRequest(key string) *Error { return &Error{Status: http.StatusBadRequest, Code: "bad_request", Key: key} }
-func errForbidden(key string) *Error  { return &Error{Status: http.StatusForbidden, Code: "forbidden", Key: key} }
+func errBadRequest(key string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Key: key}
+}
+func errForbidden(key string) *Error {
+	return &Error{Status: http.StatusForbidden, Code: "forbidden", Key: key}
+}
 
 var (
 	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated"}

@@ -298,12 +298,11 @@ func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorC
 		return nil, err
 	}
 	var rows []struct {
-		itemRow
-		IndicatorCode string
-		AreaCode      string
-		Title         string
-		Weight        Fixed
-		ItemID        *int64
+		IndicatorCode, AreaCode, Title, Status, Note string
+		Weight, Progress, VerifiedProgress          Fixed
+		ItemID                                      *int64
+		Version                                     int64
+		UpdatedAt                                   time.Time
 	}
 	sel := q.Table("indicators").
 		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, "+

@@ -39,16 +39,21 @@ const (
 
 var testRoles = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, asOperator2, models.RoleReviewer, models.RoleSignatory}
 
-func newEnv(t *testing.T, db *models.DB) *env {
+// newAPI starts a server on db with no fixtures.
+func newAPI(t *testing.T, db *models.DB, blobs *models.BlobStore) *env {
 	t.Helper()
-	blobs := &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}
-	policy := models.DefaultLoginPolicy
-	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)), policy, Options{})
+	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, engine: h.(*gin.Engine), srv: httptest.NewServer(h), tokens: map[string]string{}, users: map[string]*models.User{}}
 	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func newEnv(t *testing.T, db *models.DB) *env {
+	t.Helper()
+	e := newAPI(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10})
 	ctx := context.Background()
 	for _, r := range []models.RegionInput{
 		{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},
@@ -90,7 +95,11 @@ func forEachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func (e *env) login(email string) string {
 	e.t.Helper()
-	r := e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": email, "password": testPassword})
+	pw := testPassword
+	if strings.HasSuffix(email, "@demo.pantau.id") {
+		pw = "kata-sandi-demo"
+	}
+	r := e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": email, "password": pw})
 	if r.Status != http.StatusOK {
 		e.t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
 	}

@@ -40,7 +40,7 @@ func (in *DelegationInput) Validate() error {
 	}
 	if in.Delegated == nil {
 		errs.add("delegated", "required")
-	} else if *in.Delegated < 0 || (in.Total != nil && *in.Delegated > *in.Total) {
+	} else if *in.Delegated < 0 || (in.Total != nil && *in.Total > 0 && *in.Delegated > *in.Total) {
 		errs.add("delegated", "delegated_range")
 	}
 	if in.LegalBasis == "" {

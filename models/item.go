@@ -299,10 +299,10 @@ func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorC
 	}
 	var rows []struct {
 		IndicatorCode, AreaCode, Title, Status, Note string
-		Weight, Progress, VerifiedProgress          Fixed
-		ItemID                                      *int64
-		Version                                     int64
-		UpdatedAt                                   time.Time
+		Weight, Progress, VerifiedProgress           Fixed
+		ItemID                                       *int64
+		Version                                      int64
+		UpdatedAt                                    time.Time
 	}
 	sel := q.Table("indicators").
 		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, "+

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/demo"
+	"github.com/pantau-id/pantau/models/national"
 )
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -96,14 +98,15 @@ func describe(err error) error {
 
 func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlags("seed", "Load a data set into an empty database.", stderr)
+	fs := newFlags("seed", "Load a data set into an empty database: --demo or --national.", stderr)
 	cfg.dbFlags(fs, getenv)
 	withDemo := fs.Bool("demo", false, "the Central Kalimantan demo data set (passwords from PANTAU_DEMO_PASSWORD, or random)")
+	withNational := fs.Bool("national", false, "the synthetic national data set for benchmarks: 546 Pemda, periods 2023–2025, 100 indicators, about 164,000 items")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if !*withDemo {
-		fmt.Fprintln(stderr, "pantau seed: say which data set, e.g. --demo")
+	if *withDemo == *withNational {
+		fmt.Fprintln(stderr, "pantau seed: say which data set, exactly one of --demo or --national")
 		return errUsage
 	}
 	if err := cfg.validate(); err != nil {
@@ -114,7 +117,21 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer db.Close()
+	if *withNational {
+		return seedNational(ctx, db, stdout)
+	}
 	return seedDemo(ctx, &cfg, db, env(getenv, "PANTAU_DEMO_PASSWORD", ""), stdout)
+}
+
+// seedNational loads the synthetic national data set, drawing its progress on stdout. It
+// creates no users: a server started on it creates the first admin from PANTAU_ADMIN_EMAIL.
+func seedNational(ctx context.Context, db *models.DB, stdout io.Writer) error {
+	start := time.Now()
+	if err := national.Seed(ctx, db, stdout); err != nil {
+		return fmt.Errorf("national data: %w", err)
+	}
+	fmt.Fprintf(stdout, "loaded the synthetic national data set in %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // seedDemo loads the demo set and keeps its logins in DATA_DIR/demo-logins.txt (mode 0600) so

@@ -132,7 +132,8 @@ func (l *loader) target(year, ri int) int64 {
 	if newHash(l.opts.Seed, "complete", uint64(year), uint64(ri)).intn(100) < 3 {
 		return -1
 	}
-	base := 10 + newHash(l.opts.Seed, "base", uint64(ri)).intn(88) // a Pemda's standing, stable over the years
+	hb := newHash(l.opts.Seed, "base", uint64(ri))
+	base := 15 + (hb.intn(85)+hb.intn(85))/2 // a Pemda's standing, stable over the years: 15–99, mostly around 57
 	noise := newHash(l.opts.Seed, "year", uint64(year), uint64(ri)).intn(11) - 5
 	return clamp((base+yearShift(year)+noise)*100, 0, 9900)
 }

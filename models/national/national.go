@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -337,16 +338,18 @@ func (in *inserter) flush() error {
 	return err
 }
 
-// bar draws a textual progress bar, redrawing a line only when it grows, and ends the line at the total.
+// bar draws a textual progress bar. On a terminal it redraws its line as it grows; elsewhere
+// (a log file, a pipe, a test buffer) it writes the finished bar only.
 type bar struct {
 	w            io.Writer
+	live         bool
 	label        string
 	total, done  int
 	shown, width int
 }
 
 func newBar(w io.Writer, label string, total int) *bar {
-	b := &bar{w: w, label: label, total: total, width: 30, shown: -1}
+	b := &bar{w: w, live: isTerminal(w), label: label, total: total, width: 30, shown: -1}
 	b.add(0)
 	return b
 }
@@ -355,16 +358,31 @@ func (b *bar) add(n int) {
 	b.done += n
 	filled := b.width
 	if b.total > 0 {
-		filled = b.done * b.width / b.total
+		filled = min(b.done, b.total) * b.width / b.total
 	}
-	if filled == b.shown {
+	finished := b.done >= b.total
+	if filled == b.shown || (!b.live && !finished) {
 		return
 	}
 	b.shown = filled
-	fmt.Fprintf(b.w, "\r%-16s [%s%s] %d/%d", b.label, strings.Repeat("#", filled), strings.Repeat(".", b.width-filled), b.done, b.total)
-	if b.done >= b.total {
-		fmt.Fprintln(b.w)
+	line := fmt.Sprintf("%-16s [%s%s] %d/%d", b.label, strings.Repeat("#", filled), strings.Repeat(".", b.width-filled), b.done, b.total)
+	switch {
+	case b.live && finished:
+		fmt.Fprintf(b.w, "\r%s\n", line)
+	case b.live:
+		fmt.Fprintf(b.w, "\r%s", line)
+	default:
+		fmt.Fprintln(b.w, line)
 	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // at returns a fixed time within year, spread by h, for updated_at columns.

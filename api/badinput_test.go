@@ -1,0 +1,134 @@
+package api
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/demo"
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// TestBadInputChangesNothing sends every write malformed, invalid, duplicate and dangling
+// input, checks the status, the error code and the named fields, and that no table changed.
+func TestBadInputChangesNothing(t *testing.T) {
+	item := "/api/v1/periods/2019/regions/62.08/items/I1"
+	cases := []struct {
+		name, method, path string
+		body               any
+		status             int
+		code               string
+		fields             []string
+	}{
+		{"user malformed", "POST", "/api/v1/users", `{"email":`, 400, "bad_request", nil},
+		{"user trailing garbage", "POST", "/api/v1/users", `{} {}`, 400, "bad_request", nil},
+		{"user invalid", "POST", "/api/v1/users", map[string]any{"email": "bukan-email", "name": "", "role": "raja", "password": "pendek"}, 422, "validation_failed", []string{"email", "name", "role", "password"}},
+		{"user duplicate", "POST", "/api/v1/users", map[string]any{"email": "admin@test.pantau.id", "name": "A", "role": "admin", "password": testPassword}, 409, "conflict", nil},
+		{"user unknown region", "POST", "/api/v1/users", map[string]any{"email": "o@x.id", "name": "O", "role": "operator", "password": testPassword, "region_code": "63.01"}, 422, "validation_failed", []string{"region_code"}},
+		{"region malformed", "POST", "/api/v1/regions", `[`, 400, "bad_request", nil},
+		{"region invalid", "POST", "/api/v1/regions", map[string]any{"code": "62-08", "name": " ", "kind": "desa"}, 422, "validation_failed", []string{"code", "name", "kind"}},
+		{"region duplicate", "POST", "/api/v1/regions", map[string]any{"code": "62.08", "name": "Seruyan", "kind": "regency"}, 409, "conflict", nil},
+		{"period malformed", "POST", "/api/v1/periods", `{"year":"2020"}`, 400, "bad_request", nil},
+		{"period invalid", "POST", "/api/v1/periods", map[string]any{"year": 1900}, 422, "validation_failed", []string{"year"}},
+		{"period duplicate", "POST", "/api/v1/periods", map[string]any{"year": 2019}, 409, "conflict", nil},
+		{"area invalid", "POST", "/api/v1/periods/2019/areas", map[string]any{"code": "a b", "name": "", "weight": 0}, 422, "validation_failed", []string{"code", "name", "weight"}},
+		{"area negative weight", "POST", "/api/v1/periods/2019/areas", map[string]any{"code": "PBJ", "name": "Pengadaan", "weight": -1}, 422, "validation_failed", []string{"weight"}},
+		{"area duplicate", "POST", "/api/v1/periods/2019/areas", map[string]any{"code": "PTSP", "name": "Lagi"}, 409, "conflict", nil},
+		{"area unknown period", "POST", "/api/v1/periods/2040/areas", map[string]any{"code": "PBJ", "name": "Pengadaan"}, 404, "not_found", nil},
+		{"indicator unknown area", "POST", "/api/v1/periods/2019/indicators", map[string]any{"code": "I9", "area": "PBJ", "title": "t"}, 422, "validation_failed", []string{"area"}},
+		{"indicator invalid", "POST", "/api/v1/periods/2019/indicators", map[string]any{"code": "", "area": "", "title": "", "weight": 0}, 422, "validation_failed", []string{"code", "area", "title", "weight"}},
+		{"indicator duplicate", "POST", "/api/v1/periods/2019/indicators", map[string]any{"code": "I1", "area": "PTSP", "title": "t"}, 409, "conflict", nil},
+		{"claim malformed", "PATCH", item, `{"progress":}`, 400, "bad_request", nil},
+		{"claim string", "PATCH", item, map[string]any{"progress": "80"}, 400, "bad_request", nil},
+		{"claim above 100", "PATCH", item, map[string]any{"progress": 100.01}, 422, "validation_failed", []string{"progress"}},
+		{"claim negative", "PATCH", item, map[string]any{"progress": -1}, 422, "validation_failed", []string{"progress"}},
+		{"claim missing", "PATCH", item, map[string]any{"note": "x"}, 422, "validation_failed", []string{"progress"}},
+		{"claim stale", "PATCH", item, map[string]any{"progress": 10, "version": 7}, 409, "conflict", nil},
+		{"claim unknown indicator", "PATCH", "/api/v1/periods/2019/regions/62.08/items/I9", map[string]any{"progress": 10}, 404, "not_found", nil},
+		{"claim unknown region", "PATCH", "/api/v1/periods/2019/regions/62.99/items/I1", map[string]any{"progress": 10}, 404, "not_found", nil},
+		{"claim unknown period", "PATCH", "/api/v1/periods/2040/regions/62.08/items/I1", map[string]any{"progress": 10}, 404, "not_found", nil},
+		{"review malformed", "POST", item + "/reviews", `nope`, 400, "bad_request", nil},
+		{"review decision", "POST", item + "/reviews", map[string]any{"decision": "maybe"}, 422, "validation_failed", []string{"decision"}},
+		{"review range", "POST", item + "/reviews", map[string]any{"decision": "approve", "verified_progress": 101}, 422, "validation_failed", []string{"verified_progress"}},
+		{"review reject reason", "POST", item + "/reviews", map[string]any{"decision": "reject", "comment": "  "}, 422, "validation_failed", []string{"comment"}},
+		{"zones malformed", "PUT", "/api/v1/periods/2019/zones/delegation", `{`, 400, "bad_request", nil},
+		{"zones gap", "PUT", "/api/v1/periods/2019/zones/delegation", map[string]any{"bands": []map[string]any{{"key": "x", "min": 0, "min_inclusive": true, "max": 99, "max_inclusive": true}}}, 422, "validation_failed", []string{"bands"}},
+		{"delegation malformed", "PUT", "/api/v1/periods/2019/regions/62.08/delegation", `{"total":1`, 400, "bad_request", nil},
+		{"delegation invalid", "PUT", "/api/v1/periods/2019/regions/62.08/delegation", map[string]any{"total": -3, "delegated": 5, "legal_basis": ""}, 422, "validation_failed", []string{"total", "legal_basis"}},
+	}
+	forEachEnv(t, func(t *testing.T, e *env) {
+		before := e.counts()
+		for _, c := range cases {
+			role := models.RoleAdmin
+			if strings.HasSuffix(c.path, "/reviews") {
+				role = models.RoleReviewer
+			}
+			r := e.call(c.method, c.path, role, c.body)
+			if r.Status != c.status {
+				t.Errorf("%s: %d %s, want %d", c.name, r.Status, r.Body, c.status)
+				continue
+			}
+			if code := r.errorCode(t); code != c.code {
+				t.Errorf("%s: code %s, want %s", c.name, code, c.code)
+			}
+			fields := r.fields(t)
+			for _, f := range c.fields {
+				if fields[f] == "" {
+					t.Errorf("%s: no message for field %s in %s", c.name, f, r.Body)
+				}
+			}
+			if len(fields) != len(c.fields) {
+				t.Errorf("%s: fields %v, want exactly %v", c.name, fields, c.fields)
+			}
+		}
+		if after := e.counts(); !equalCounts(before, after) {
+			t.Fatalf("refused requests changed the database:\nbefore %v\nafter  %v", before, after)
+		}
+	})
+}
+
+// TestDemoReproducesPublishedDistribution checks the demo's 2019 summary against the
+// province's published line: one Pemda (Seruyan) at 100%, ten green, four yellow.
+func TestDemoReproducesPublishedDistribution(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		blobs := &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}
+		logins, err := demo.Seed(ctx, db, blobs, "kata-sandi-demo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(logins) < 5 {
+			t.Fatalf("demo logins: %v", logins)
+		}
+		if _, err := demo.Seed(ctx, db, blobs, ""); err != demo.ErrNotEmpty {
+			t.Fatalf("second seed: %v, want ErrNotEmpty", err)
+		}
+		e := newAPI(t, db, blobs)
+		e.tokens["signatory"] = e.login("bupati.seruyan@demo.pantau.id")
+		s := e.summary("2019")
+		want := map[string]int{"complete": 1, "green": 10, "yellow": 4, "red": 0}
+		for k, n := range want {
+			if s.Counts["action_plan"][k] != n {
+				t.Errorf("action plan %s = %d, want %d (%v)", k, s.Counts["action_plan"][k], n, s.Counts["action_plan"])
+			}
+		}
+		if v, _, zone := s.region("62.08"); *v != 100 || zone != "complete" {
+			t.Errorf("Seruyan = %v %s, want 100 complete", *v, zone)
+		}
+		for code, want := range map[string]float64{"62": 91, "62.09": 87, "62.71": 83, "62.02": 79, "62.07": 77, "62.10": 76, "62.01": 74, "62.12": 72} {
+			if v, _, _ := s.region(code); v == nil || *v != want {
+				t.Errorf("%s = %v, want the published %v", code, v, want)
+			}
+		}
+		if v, c, _ := s.region("62.01"); *c <= *v {
+			t.Errorf("Kotawaringin Barat should claim more than is verified: %v ≤ %v", *c, *v)
+		}
+		for _, phrase := range []string{"satu Pemda telah mencapai 100%, yaitu Kabupaten Seruyan", "sepuluh Pemda berada di zona hijau", "empat Pemda di zona kuning",
+			"Pemerintah Provinsi Kalimantan Tengah telah mendelegasikan seluruh kewenangannya (100%)", "dari empat belas kabupaten/kota"} {
+			if !strings.Contains(s.Narrative, phrase) {
+				t.Errorf("narrative lacks %q:\n%s", phrase, s.Narrative)
+			}
+		}
+	})
+}

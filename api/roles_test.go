@@ -1,0 +1,132 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// access says who may call a route. regionScoped routes let an operator through for their own
+// region (62.08) only; the matrix tries both the own and another region (62.71).
+type access struct {
+	public       bool
+	roles        []string
+	regionScoped bool
+}
+
+var everyone = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, models.RoleReviewer, models.RoleSignatory}
+
+// roleMatrix lists every route the router registers. A route missing here fails the test.
+var roleMatrix = map[string]access{
+	"GET /healthz":            {public: true},
+	"GET /readyz":             {public: true},
+	"GET /metrics":            {public: true},
+	"GET /api/openapi.json":   {public: true},
+	"POST /api/v1/auth/login": {public: true},
+
+	"POST /api/v1/auth/logout": {roles: everyone},
+	"GET /api/v1/me":           {roles: everyone},
+	"GET /api/v1/users":        {roles: []string{models.RoleAdmin}},
+	"POST /api/v1/users":       {roles: []string{models.RoleAdmin}},
+
+	"GET /api/v1/regions":  {roles: everyone},
+	"POST /api/v1/regions": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+
+	"GET /api/v1/periods":                     {roles: everyone},
+	"POST /api/v1/periods":                    {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year":               {roles: everyone},
+	"GET /api/v1/periods/:year/areas":         {roles: everyone},
+	"POST /api/v1/periods/:year/areas":        {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/indicators":    {roles: everyone},
+	"POST /api/v1/periods/:year/indicators":   {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/zones":         {roles: everyone},
+	"PUT /api/v1/periods/:year/zones/:metric": {roles: []string{models.RoleAdmin}},
+	"GET /api/v1/periods/:year/summary":       {roles: everyone},
+
+	"GET /api/v1/periods/:year/regions/:code/items":                      {roles: everyone},
+	"PATCH /api/v1/periods/:year/regions/:code/items/:indicator":         {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"POST /api/v1/periods/:year/regions/:code/items/:indicator/evidence": {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"POST /api/v1/periods/:year/regions/:code/items/:indicator/reviews":  {roles: []string{models.RoleAdmin, models.RoleReviewer}},
+	"GET /api/v1/periods/:year/regions/:code/delegation":                 {roles: everyone},
+	"PUT /api/v1/periods/:year/regions/:code/delegation":                 {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"GET /api/v1/evidence/:id":                                           {roles: everyone},
+}
+
+// fill puts concrete values into a route pattern.
+func fill(pattern, region string) string {
+	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":metric", "action_plan", ":id", "1").Replace(pattern)
+}
+
+// TestRoleMatrix calls every registered route as every role (and anonymously) and checks that
+// exactly the roles in roleMatrix get past authentication and authorisation.
+func TestRoleMatrix(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I1/evidence", "coordinator", "a.pdf", samplePDF(t, "matrix")))
+		seen := map[string]bool{}
+		for _, rt := range e.engine.Routes() {
+			key := rt.Method + " " + rt.Path
+			seen[key] = true
+			acc, ok := roleMatrix[key]
+			if !ok {
+				t.Errorf("route %s is not in the role matrix", key)
+				continue
+			}
+			anon := e.call(rt.Method, fill(rt.Path, "62.08"), asAnonymous, "{}")
+			if acc.public {
+				if anon.Status == http.StatusUnauthorized || anon.Status == http.StatusForbidden {
+					t.Errorf("%s is public but answered %d anonymously", key, anon.Status)
+				}
+				continue
+			}
+			if anon.Status != http.StatusUnauthorized {
+				t.Errorf("%s anonymously: %d, want 401", key, anon.Status)
+			}
+			for _, role := range testRoles {
+				allowed := contains(acc.roles, role) || (role == asOperator2 && contains(acc.roles, models.RoleOperator))
+				path := fill(rt.Path, "62.08")
+				if role == asOperator2 && acc.regionScoped {
+					allowed = false // 62.08 is not this operator's region
+				}
+				token := role
+				if rt.Path == "/api/v1/auth/logout" {
+					token = "logout-" + role
+					e.tokens[token] = e.login(e.users[role].Email)
+				}
+				r := e.call(rt.Method, path, token, "{}")
+				denied := r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden
+				if allowed && denied {
+					t.Errorf("%s as %s: %d %s, want access", key, role, r.Status, r.Body)
+				}
+				if !allowed && r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s: %d, want 403", key, role, r.Status)
+				}
+			}
+			if acc.regionScoped {
+				r := e.call(rt.Method, fill(rt.Path, "62.71"), models.RoleOperator, "{}")
+				if r.Status != http.StatusForbidden {
+					t.Errorf("%s as the operator of 62.08 on 62.71: %d, want 403", key, r.Status)
+				}
+				r = e.call(rt.Method, fill(rt.Path, "62.71"), asOperator2, "{}")
+				if r.Status == http.StatusForbidden || r.Status == http.StatusUnauthorized {
+					t.Errorf("%s as the operator of 62.71 on 62.71: %d, want access", key, r.Status)
+				}
+			}
+		}
+		for key := range roleMatrix {
+			if !seen[key] {
+				t.Errorf("role matrix lists %s, which the router does not register", key)
+			}
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// cli runs the program with an environment and standard input, returning exit code and output.
+func cli(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// envs gives one environment per database: SQLite in a fresh directory, PostgreSQL in a fresh schema.
+func envs(t *testing.T) map[string]map[string]string {
+	out := map[string]map[string]string{"sqlite": {"PANTAU_DATA_DIR": t.TempDir()}}
+	if os.Getenv(modelstest.PostgresURLEnv) != "" || os.Getenv(modelstest.RequirePostgresEnv) == "1" {
+		out["postgres"] = map[string]string{"PANTAU_DATA_DIR": t.TempDir(), "DATABASE_URL": modelstest.PostgresURL(t)}
+	}
+	return out
+}
+
+func TestVersionHelpAndUsage(t *testing.T) {
+	if code, out, _ := cli(t, nil, "", "version"); code != 0 || !strings.HasPrefix(out, "pantau ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	if code, out, _ := cli(t, nil, "", "help"); code != 0 || !strings.Contains(out, "pantau serve") {
+		t.Fatalf("help: %d %q", code, out)
+	}
+	if code, _, errOut := cli(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("unknown: %d %q", code, errOut)
+	}
+	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}} {
+		code, _, errOut := cli(t, nil, "", cmd...)
+		if code != 0 || !strings.Contains(errOut, "Usage of pantau") {
+			t.Errorf("%v: %d %q", cmd, code, errOut)
+		}
+	}
+	if code, _, _ := cli(t, nil, "", "seed", "--nope"); code != 2 {
+		t.Fatalf("bad flag: %d", code)
+	}
+}
+
+func TestConfigErrorsAreClear(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]map[string]string{
+		"DATABASE_URL must start with postgres://":    {"DATABASE_URL": "mysql://x", "PANTAU_DATA_DIR": dir},
+		"PANTAU_MAX_UPLOAD_MB":                        {"PANTAU_MAX_UPLOAD_MB": "lots", "PANTAU_DATA_DIR": dir},
+		"PANTAU_LOG_LEVEL":                            {"PANTAU_LOG_LEVEL": "loud", "PANTAU_DATA_DIR": dir},
+		"PANTAU_SESSION_TTL":                          {"PANTAU_SESSION_TTL": "forever", "PANTAU_DATA_DIR": dir},
+		"must be set together":                        {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_DATA_DIR": dir},
+		"PANTAU_ADMIN_PASSWORD must have at least 10": {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_ADMIN_PASSWORD": "short", "PANTAU_DATA_DIR": dir},
+	}
+	for want, env := range cases {
+		code, _, errOut := cli(t, env, "", "serve")
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("%v: exit %d, %q; want %q", env, code, errOut, want)
+		}
+	}
+}
+
+func TestMigrateUserAddSeed(t *testing.T) {
+	for name, env := range envs(t) {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := cli(t, env, "", "migrate")
+			if code != 0 || !strings.Contains(out, "applied migration 0001") {
+				t.Fatalf("migrate: %d %q %q", code, out, errOut)
+			}
+			if code, out, _ := cli(t, env, "", "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+				t.Fatalf("second migrate: %d %q", code, out)
+			}
+			code, out, errOut = cli(t, env, "kata-sandi-panjang\n", "user", "add", "--email", "Admin@Pemprov.id", "--name", "Admin Provinsi", "--role", "admin")
+			if code != 0 || !strings.Contains(out, "added admin@pemprov.id (admin") {
+				t.Fatalf("user add: %d %q %q", code, out, errOut)
+			}
+			if code, _, errOut := cli(t, env, "pendek\n", "user", "add", "--email", "x@y.id", "--name", "X", "--role", "reviewer"); code != 1 || !strings.Contains(errOut, "password") {
+				t.Fatalf("short password: %d %q", code, errOut)
+			}
+			if code, _, errOut := cli(t, env, "kata-sandi-panjang\n", "user", "add", "--email", "admin@pemprov.id", "--name", "X", "--role", "admin"); code != 1 || !strings.Contains(errOut, "already exists") {
+				t.Fatalf("duplicate: %d %q", code, errOut)
+			}
+			if code, _, errOut := cli(t, env, "", "seed", "--demo"); code != 1 || !strings.Contains(errOut, "not empty") {
+				t.Fatalf("seed into a non-empty database: %d %q", code, errOut)
+			}
+		})
+	}
+}
+
+// TestServeDemoWalkthrough starts "pantau serve --demo" as a newcomer would, walks the loop
+// over HTTP (login, claim with evidence, verify, summary), and stops it as SIGTERM would.
+func TestServeDemoWalkthrough(t *testing.T) {
+	for name, env := range envs(t) {
+		t.Run(name, func(t *testing.T) {
+			env["PANTAU_ADDR"] = "127.0.0.1:0"
+			env["PANTAU_DEMO_PASSWORD"] = "kata-sandi-demo"
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out, logs := &syncBuffer{}, &syncBuffer{}
+			done := make(chan int, 1)
+			go func() {
+				done <- run(ctx, []string{"serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), out, logs)
+			}()
+			running := regexp.MustCompile(`running on (http://\S+)`)
+			var base string
+			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if m := running.FindStringSubmatch(out.String()); m != nil {
+					base = m[1]
+					break
+				}
+			}
+			if base == "" {
+				t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
+			}
+			if !strings.Contains(out.String(), "reviewer@demo.pantau.id") || !strings.Contains(out.String(), "kata-sandi-demo") {
+				t.Fatalf("demo logins not shown:\n%s", out.String())
+			}
+			token := func(email string) string {
+				var r struct{ Token string }
+				post(t, base+"/api/v1/auth/login", "", "application/json", `{"email":"`+email+`","password":"kata-sandi-demo"}`, 200, &r)
+				return r.Token
+			}
+			op, rev := token("operator.seruyan@demo.pantau.id"), token("reviewer@demo.pantau.id")
+			item := base + "/api/v1/periods/2019/regions/62.08/items/PTSP.1"
+			req, _ := http.NewRequest("PATCH", item, strings.NewReader(`{"progress": 100, "note": "Perbup 16/2017"}`))
+			req.Header.Set("Authorization", "Bearer "+op)
+			if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+				t.Fatalf("claim: %v %v", err, res)
+			}
+			var mp bytes.Buffer
+			w := multipart.NewWriter(&mp)
+			fw, _ := w.CreateFormFile("file", "perbup.pdf")
+			fw.Write([]byte("%PDF-1.4\n% Perbup Seruyan 16/2017\n%%EOF\n"))
+			w.Close()
+			post(t, item+"/evidence", op, w.FormDataContentType(), mp.String(), 201, nil)
+			var reviewed struct{ Status string }
+			post(t, item+"/reviews", rev, "application/json", `{"decision":"approve"}`, 201, &reviewed)
+			if reviewed.Status != "approved" {
+				t.Fatalf("review: %+v", reviewed)
+			}
+			var sum struct {
+				Counts map[string]map[string]int
+			}
+			get(t, base+"/api/v1/periods/2019/summary", rev, &sum)
+			if sum.Counts["action_plan"]["complete"] != 1 || sum.Counts["action_plan"]["green"] != 10 {
+				t.Fatalf("summary: %+v", sum.Counts)
+			}
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Fatalf("serve exited %d:\n%s", code, logs.String())
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("serve did not shut down")
+			}
+			if strings.Contains(logs.String(), "kata-sandi-demo") || strings.Contains(logs.String(), op) {
+				t.Fatal("the request log contains a password or a token")
+			}
+			if !strings.Contains(logs.String(), `"route":"/api/v1/periods/:year/regions/:code/items/:indicator/reviews"`) {
+				t.Fatalf("no structured request log:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func post(t *testing.T, url, token, ctype, body string, want int, into any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	send(t, req, want, into)
+}
+
+func get(t *testing.T, url, token string, into any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	send(t, req, 200, into)
+}
+
+func send(t *testing.T, req *http.Request, want int, into any) {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: %d %s, want %d", req.Method, req.URL.Path, res.StatusCode, buf.String(), want)
+	}
+	if into != nil {
+		if err := json.Unmarshal(buf.Bytes(), into); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test to share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

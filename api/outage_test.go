@@ -1,0 +1,116 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// tcpProxy forwards connections to a target until it is cut, which drops every connection
+// and refuses new ones, as a database outage would; restore listens again on the same port.
+type tcpProxy struct {
+	target, addr string
+	mu           sync.Mutex
+	ln           net.Listener
+	conns        []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *tcpProxy {
+	p := &tcpProxy{target: target}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.addr = ln.Addr().String()
+	p.serve(ln)
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *tcpProxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+func (p *tcpProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *tcpProxy) restore(t *testing.T) {
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.serve(ln)
+}
+
+// TestReadyzFollowsTheDatabase cuts PostgreSQL away from a running server: /readyz and data
+// routes answer 503 in the contract's shape, and both recover by themselves when it returns.
+func TestReadyzFollowsTheDatabase(t *testing.T) {
+	dsn := modelstest.PostgresURL(t)
+	u, _ := url.Parse(dsn)
+	proxy := newProxy(t, u.Host)
+	u.Host = proxy.addr
+	db, err := models.Open(models.Options{DatabaseURL: u.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, db)
+	e.mustOK(e.call("GET", "/readyz", asAnonymous, nil))
+
+	proxy.cut()
+	e.expect(e.call("GET", "/readyz", asAnonymous, nil), 503, "unavailable")
+	e.expect(e.call("GET", "/api/v1/regions", "reviewer", nil), 503, "unavailable")
+	e.mustOK(e.call("GET", "/healthz", asAnonymous, nil))
+
+	proxy.restore(t)
+	var last *response
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if last = e.call("GET", "/readyz", asAnonymous, nil); last.Status == 200 {
+			break
+		}
+	}
+	if last.Status != 200 {
+		t.Fatalf("readyz did not recover: %d %s", last.Status, last.Body)
+	}
+	e.mustOK(e.call("GET", "/api/v1/regions", "reviewer", nil))
+}

@@ -35,6 +35,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
+	v1.GET("/verify/:code", s.verifyCode)
+	v1.POST("/verify", s.verifyFile)
 
 	in := v1.Group("", s.authenticate)
 	in.POST("/auth/logout", s.logout)

@@ -37,17 +37,18 @@ type Options struct {
 	Years []int
 	// Seed selects the synthetic figures; the same seed gives the same data set.
 	Seed uint64
-	// BatchRows bounds the rows of one INSERT statement (1000).
+	// BatchRows bounds the rows of one INSERT statement; zero picks a size that suits the
+	// database (the SQLite driver binds parameters in quadratic time, so it gets small batches).
 	BatchRows int
 }
 
 // Full is the national data set.
 func Full() Options {
 	return Options{Provinces: 38, Regencies: 415, Cities: 93, Indicators: 100,
-		Years: []int{2023, 2024, 2025}, Seed: 20250101, BatchRows: 1000}
+		Years: []int{2023, 2024, 2025}, Seed: 20250101}
 }
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults(d models.Dialect) Options {
 	full := Full()
 	if o.Provinces == 0 {
 		o.Provinces = full.Provinces
@@ -65,7 +66,10 @@ func (o Options) withDefaults() Options {
 		o.Seed = full.Seed
 	}
 	if o.BatchRows == 0 {
-		o.BatchRows = full.BatchRows
+		o.BatchRows = 1000
+		if d == models.SQLite {
+			o.BatchRows = 64
+		}
 	}
 	return o
 }
@@ -99,7 +103,7 @@ func Seed(ctx context.Context, db *models.DB, progress io.Writer) error {
 // SeedWith loads a data set of the given size into an empty database. Zero fields take the full
 // set's values. Regions and periods are marked as demo data.
 func SeedWith(ctx context.Context, db *models.DB, progress io.Writer, opts Options) error {
-	opts = opts.withDefaults()
+	opts = opts.withDefaults(db.Dialect)
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -109,6 +113,9 @@ func SeedWith(ctx context.Context, db *models.DB, progress io.Writer, opts Optio
 	if err := ensureEmpty(ctx, db); err != nil {
 		return err
 	}
+	// Periods and areas go through the store, whose audit events name this seed. The bulk rows
+	// (regions, indicators, items, delegations) bypass the store and have no audit events.
+	ctx = models.WithActor(ctx, models.Actor{Email: "seed:national"})
 	l := &loader{db: db, opts: opts, out: progress, regions: plan(opts)}
 	if err := l.loadRegions(ctx); err != nil {
 		return fmt.Errorf("regions: %w", err)

@@ -1,0 +1,73 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/pantau-id/pantau/api"
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/models/national"
+)
+
+// benchHandler is the whole HTTP handler over a database holding the national data set, and a
+// bearer token of an admin signed in to it. Request logs are formatted and then discarded.
+func benchHandler(b *testing.B, d models.Dialect) (http.Handler, string) {
+	b.Helper()
+	ctx := context.Background()
+	db := modelstest.Open(b, d)
+	if err := national.Seed(ctx, db, io.Discard); err != nil {
+		b.Fatalf("seed: %v", err)
+	}
+	const email, password = "bench-admin@example.com", "bench-password-1"
+	if _, err := db.CreateUser(ctx, models.UserInput{Email: email, Name: "Bench Admin", Role: models.RoleAdmin, Password: password}, false); err != nil {
+		b.Fatalf("admin: %v", err)
+	}
+	_, _, token, err := db.Login(ctx, models.DefaultLoginPolicy, email, password, "127.0.0.1", "bench")
+	if err != nil {
+		b.Fatalf("login: %v", err)
+	}
+	blobs := &models.BlobStore{Dir: b.TempDir(), MaxSize: 20 << 20}
+	_, h, err := api.New(db, blobs, slog.New(slog.NewJSONHandler(io.Discard, nil)), models.DefaultLoginPolicy, api.Options{})
+	if err != nil {
+		b.Fatalf("api: %v", err)
+	}
+	return h, token
+}
+
+func benchGet(b *testing.B, h http.Handler, path, token string) {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		size = rec.Body.Len()
+	}
+	b.ReportMetric(float64(size), "resp-bytes")
+}
+
+// BenchmarkSummaryEndpoint serves GET /api/v1/periods/2025/summary for the national data set
+// through the router, in process (no network): bearer-token sign-in, the summary cache and
+// the response. /healthz runs beside it as the floor a request costs.
+func BenchmarkSummaryEndpoint(b *testing.B) {
+	for _, d := range modelstest.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			h, token := benchHandler(b, d)
+			b.Run("healthz", func(b *testing.B) { benchGet(b, h, "/healthz", "") })
+			b.Run("summary", func(b *testing.B) { benchGet(b, h, "/api/v1/periods/2025/summary", token) })
+			b.Run("me", func(b *testing.B) { benchGet(b, h, "/api/v1/me", token) })
+		})
+	}
+}

@@ -59,6 +59,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(string(userKey), user)
 	c.Set(string(sessionKey), sess)
+	c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), models.Actor{UserID: &user.ID, Email: user.Email, IP: c.ClientIP()}))
 	c.Next()
 }
 
@@ -106,7 +107,8 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, &models.ValidationError{Fields: fields})
 		return
 	}
-	u, sess, token, err := s.db.Login(c.Request.Context(), s.policy, in.Email, in.Password, c.ClientIP(), c.Request.UserAgent())
+	ctx := models.WithActor(c.Request.Context(), models.Actor{Email: strings.ToLower(strings.TrimSpace(in.Email)), IP: c.ClientIP()})
+	u, sess, token, err := s.db.Login(ctx, s.policy, in.Email, in.Password, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
 		fail(c, err)
 		return
@@ -123,6 +125,24 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	c.Status(http.StatusNoContent)
+}
+
+type passwordChange struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+// changePassword sets the caller's password and signs out their other sessions.
+func (s *Server) changePassword(c *gin.Context) {
+	var in passwordChange
+	if !s.bindJSON(c, &in) {
+		return
+	}
+	if err := s.db.ChangePassword(c.Request.Context(), currentUser(c), currentSession(c).ID, in.OldPassword, in.NewPassword); err != nil {
+		fail(c, err)
+		return
+	}
 	c.Status(http.StatusNoContent)
 }
 

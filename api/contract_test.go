@@ -155,7 +155,7 @@ func TestRegionsPeriodsCatalogue(t *testing.T) {
 		}
 
 		r = e.call("POST", "/api/v1/periods", "coordinator", map[string]any{"year": 2020, "name": "Rencana Aksi 2020"})
-		if r.Status != 201 || string(r.Body) != `{"year":2020,"name":"Rencana Aksi 2020"}` {
+		if r.Status != 201 || string(r.Body) != `{"year":2020,"name":"Rencana Aksi 2020","deadline":null,"version":1}` {
 			t.Fatalf("create period: %d %s", r.Status, r.Body)
 		}
 		e.expect(e.call("POST", "/api/v1/periods", "coordinator", map[string]any{"year": 2020, "name": "x"}), 409, "conflict")
@@ -480,3 +480,78 @@ func equalCounts(a, b map[string]int64) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		e.tokens["second"] = e.login("operator@test.pantau.id")
+		r := e.call("PUT", "/api/v1/me/password", "operator", map[string]string{"old_password": "salah-salah-salah", "new_password": "pendek"})
+		e.expect(r, 422, "validation_failed")
+		if f := r.fields(t); f["old_password"] == "" || f["new_password"] == "" {
+			t.Fatalf("fields: %v", f)
+		}
+		if r := e.call("PUT", "/api/v1/me/password", "operator", map[string]string{"old_password": testPassword, "new_password": "kata-sandi-baru-sekali"}); r.Status != 204 {
+			t.Fatalf("change: %d %s", r.Status, r.Body)
+		}
+		e.mustOK(e.call("GET", "/api/v1/me", "operator", nil))
+		e.expect(e.call("GET", "/api/v1/me", "second", nil), 401, "unauthenticated")
+		e.expect(e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator@test.pantau.id", "password": testPassword}), 401, "unauthenticated")
+		e.mustOK(e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator@test.pantau.id", "password": "kata-sandi-baru-sekali"}))
+	})
+}
+
+func TestSecurityHeadersAndLockout(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		for _, path := range []string{"/healthz", "/api/v1/me", "/api/v1/nope"} {
+			r := e.call("GET", path, "reviewer", nil)
+			if !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
+				r.Header.Get("Referrer-Policy") == "" || r.Header.Get("Strict-Transport-Security") != "" {
+				t.Fatalf("%s headers: %v", path, r.Header)
+			}
+		}
+		for i := 0; i < 5; i++ {
+			e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "signatory@test.pantau.id", "password": "tebakan-salah"})
+		}
+		var page struct {
+			Events []struct {
+				Action string
+			}
+		}
+		e.mustOK(e.call("GET", "/api/v1/audit?entity=user&entity_key=signatory@test.pantau.id", "admin", nil)).decode(t, &page)
+		if len(page.Events) != 2 || page.Events[1].Action != "locked" {
+			t.Fatalf("lock-out not audited: %+v", page.Events)
+		}
+	})
+}
+
+func TestSummaryCachingHeaders(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		first := e.call("GET", "/api/v1/periods/2019/summary", "reviewer", nil)
+		etag := first.Header.Get("ETag")
+		if etag == "" {
+			t.Fatal("no ETag")
+		}
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/periods/2019/summary", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+		req.Header.Set("If-None-Match", etag)
+		if r := e.do(req); r.Status != 304 || len(r.Body) != 0 {
+			t.Fatalf("revalidation: %d", r.Status)
+		}
+		// Go's client asks for gzip and decompresses transparently; the body must be the same JSON.
+		req, _ = http.NewRequest("GET", e.srv.URL+"/api/v1/periods/2019/summary", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("no gzip: %v", res.Header)
+		}
+		// A write changes the summary and its ETag.
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", "operator", map[string]any{"progress": 10}))
+		if next := e.call("GET", "/api/v1/periods/2019/summary", "reviewer", nil); next.Header.Get("ETag") == etag || string(next.Body) == string(first.Body) {
+			t.Fatal("summary did not change after a claim")
+		}
+	})
+}

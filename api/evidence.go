@@ -16,7 +16,8 @@ import (
 )
 
 // uploadEvidence streams the multipart field "file" into the blob store (never holding the
-// whole file in memory) and attaches it to the item once it is durably stored.
+// whole file in memory) and attaches it to the item once it is durably stored. Optional fields:
+// "replaces" (the id of the document this one revises) and "effective_date" (YYYY-MM-DD).
 func (s *Server) uploadEvidence(c *gin.Context) {
 	ref, ok := itemRef(c, true)
 	if !ok {
@@ -33,32 +34,73 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		fail(c, errBadRequest("not_multipart"))
 		return
 	}
+	var up models.EvidenceUpload
+	stored := false
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			fail(c, models.Invalid("file", "required"))
-			return
+			break
 		}
 		if err != nil {
 			fail(c, uploadError(err))
 			return
 		}
-		if part.FormName() != "file" {
-			continue
+		switch part.FormName() {
+		case "file":
+			if stored {
+				continue
+			}
+			if up.Blob, err = s.blobs.Put(part); err != nil {
+				fail(c, uploadError(err))
+				return
+			}
+			up.Filename, stored = cleanFilename(part.FileName(), up.Blob.ContentType), true
+		case "replaces":
+			v, _ := io.ReadAll(io.LimitReader(part, 32))
+			id, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+			if err != nil {
+				fail(c, models.Invalid("replaces", "integer"))
+				return
+			}
+			up.Replaces = &id
+		case "effective_date":
+			v, _ := io.ReadAll(io.LimitReader(part, 32))
+			d := string(v)
+			up.EffectiveDate = &d
 		}
-		blob, err := s.blobs.Put(part)
-		if err != nil {
-			fail(c, uploadError(err))
-			return
-		}
-		ev, err := s.db.AddEvidence(ctx, currentUser(c), ref, blob, cleanFilename(part.FileName(), blob.ContentType))
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		c.JSON(http.StatusCreated, ev)
+	}
+	if !stored {
+		fail(c, models.Invalid("file", "required"))
 		return
 	}
+	ev, err := s.db.AddEvidence(ctx, currentUser(c), ref, up)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, ev)
+}
+
+// reviewEvidence records a reviewer's verdict on one document: accepted, or rejected with a reason.
+func (s *Server) reviewEvidence(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		fail(c, errBadRequest("bad_id"))
+		return
+	}
+	var in models.EvidenceReview
+	if !s.bindJSON(c, &in) {
+		return
+	}
+	ev, err := s.db.ReviewEvidence(c.Request.Context(), currentUser(c), id, in)
+	if err == models.ErrForbidden {
+		err = errForbidden("own_evidence")
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
 }
 
 func uploadError(err error) error {

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -42,7 +43,7 @@ var testRoles = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOp
 // newAPI starts a server on db with no fixtures.
 func newAPI(t *testing.T, db *models.DB, blobs *models.BlobStore) *env {
 	t.Helper()
-	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{})
+	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,4 +259,12 @@ func samplePDF(t *testing.T, text string) []byte {
 	t.Helper()
 	return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
 		"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n% " + text + "\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+}
+
+// testLogOutput is where test servers log: nowhere, unless PANTAU_TEST_LOG=1.
+func testLogOutput() io.Writer {
+	if os.Getenv("PANTAU_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
 }

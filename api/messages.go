@@ -32,7 +32,14 @@ var messages = map[string]msg{
 	"csrf":            {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
 	"role":            {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
 	"region_scope":    {"Anda hanya dapat mengisi data Pemda Anda sendiri.", "You may only enter data for your own Pemda."},
+	"own_evidence":    {"Anda tidak dapat memverifikasi dokumen yang Anda unggah sendiri.", "You cannot review a document you uploaded yourself."},
 	"own_claim":       {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
+
+	// Commitments and signing.
+	"signing_unavailable": {"Layanan tanda tangan elektronik belum dikonfigurasi.", "Electronic signing is not configured."},
+	"not_your_slot":       {"Slot tanda tangan ini tidak ditugaskan kepada Anda.", "This signature slot is not assigned to you."},
+	"signing_locked":      {"Terlalu banyak frasa sandi tanda tangan yang salah; coba lagi nanti.", "Too many wrong signing passphrases; try again later."},
+	"already_signed":      {"Slot ini sudah ditandatangani atau diparaf.", "This slot has already been signed or initialled."},
 }
 
 // fieldMessages explain why a field is invalid.
@@ -59,7 +66,29 @@ var fieldMessages = map[string]msg{
 	"delegated_range":       {"Harus antara 0 dan jumlah kewenangan.", "Must be between 0 and the total."},
 	"empty_file":            {"Berkas kosong.", "The file is empty."},
 	"bands_cover":           {"Zona harus mencakup 0 sampai 100 tanpa celah atau tumpang tindih, dengan kunci yang berbeda.", "Bands must cover 0 to 100 without gaps or overlaps, with distinct keys."},
+	"evidence_not_current":  {"Dokumen yang diganti harus dokumen terkini dari butir yang sama.", "The replaced document must be a current document of the same item."},
+	"evidence_status":       {"Status harus accepted, rejected atau waiting.", "Status must be accepted, rejected or waiting."},
+	"date_format":           {"Gunakan format tanggal YYYY-MM-DD.", "Use the date format YYYY-MM-DD."},
+	"wrong_password":        {"Kata sandi lama salah.", "The current password is wrong."},
+	"integer":               {"Harus berupa bilangan bulat.", "Must be a whole number."},
+	"time_format":           {"Gunakan format waktu RFC 3339 atau YYYY-MM-DD.", "Use RFC 3339 or YYYY-MM-DD."},
+	"limit_range":           {"Harus antara 1 dan 1000.", "Must be between 1 and 1000."},
 	"preset":                {"Preset tidak dikenal; gunakan default atau kpk.", "Unknown preset; use default or kpk."},
+	"logo_type":             {"Logo harus berupa berkas PNG atau JPEG.", "The logo must be a PNG or JPEG file."},
+
+	// Commitments and signing.
+	"commitment_region":      {"Komitmen dibuat untuk kabupaten atau kota, bukan provinsi.", "Commitments are made for a regency or city, not a province."},
+	"unknown_user":           {"Tidak ada pengguna dengan e-mail ini.", "No user has this e-mail address."},
+	"not_signatory":          {"Pengguna ini tidak berperan sebagai penanda tangan (signatory).", "This user does not have the signatory role."},
+	"sign_mode":              {"Mode harus sign (tanda tangan) atau initial (paraf).", "The mode must be sign or initial."},
+	"signature_png":          {"Gambar tanda tangan harus PNG dalam base64, paling besar 512 KB dan 4000 piksel.", "The signature image must be a base64 PNG of at most 512 KB and 4000 pixels."},
+	"wrong_passphrase":       {"Frasa sandi tanda tangan salah.", "Wrong signing passphrase."},
+	"no_signing_key":         {"Anda belum membuat kunci tanda tangan; atur frasa sandi tanda tangan terlebih dahulu.", "You have no signing key yet; set a signing passphrase first."},
+	"passphrase_short":       {"Frasa sandi tanda tangan minimal 8 karakter.", "The signing passphrase needs at least 8 characters."},
+	"passphrase_is_password": {"Frasa sandi tanda tangan harus berbeda dari kata sandi masuk.", "The signing passphrase must differ from the sign-in password."},
+	"pkcs12_invalid":         {"Berkas bukan PKCS#12 yang berisi satu kunci dan sertifikatnya.", "The file is not a PKCS#12 file holding one key and its certificate."},
+	"pkcs12_password":        {"Kata sandi berkas PKCS#12 salah.", "Wrong password for the PKCS#12 file."},
+	"certificate_expired":    {"Sertifikat sudah kedaluwarsa.", "The certificate has expired."},
 }
 
 func message(lang, code, key string) string {

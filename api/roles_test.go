@@ -30,6 +30,7 @@ var roleMatrix = map[string]access{
 
 	"POST /api/v1/auth/logout": {roles: everyone},
 	"GET /api/v1/me":           {roles: everyone},
+	"PUT /api/v1/me/password":  {roles: everyone},
 	"GET /api/v1/users":        {roles: []string{models.RoleAdmin}},
 	"POST /api/v1/users":       {roles: []string{models.RoleAdmin}},
 
@@ -39,6 +40,9 @@ var roleMatrix = map[string]access{
 	"GET /api/v1/periods":                     {roles: everyone},
 	"POST /api/v1/periods":                    {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year":               {roles: everyone},
+	"PATCH /api/v1/periods/:year":             {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/progress":      {roles: everyone},
+	"GET /api/v1/periods/:year/review-queue":  {roles: everyone},
 	"GET /api/v1/periods/:year/areas":         {roles: everyone},
 	"POST /api/v1/periods/:year/areas":        {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year/indicators":    {roles: everyone},
@@ -47,18 +51,37 @@ var roleMatrix = map[string]access{
 	"PUT /api/v1/periods/:year/zones/:metric": {roles: []string{models.RoleAdmin}},
 	"GET /api/v1/periods/:year/summary":       {roles: everyone},
 
+	"GET /api/v1/periods/:year/reports/progress.pdf":               {roles: everyone},
+	"GET /api/v1/periods/:year/regions/:code/reports/progress.pdf": {roles: everyone},
+
 	"GET /api/v1/periods/:year/regions/:code/items":                      {roles: everyone},
 	"PATCH /api/v1/periods/:year/regions/:code/items/:indicator":         {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"POST /api/v1/periods/:year/regions/:code/items/:indicator/evidence": {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"POST /api/v1/periods/:year/regions/:code/items/:indicator/reviews":  {roles: []string{models.RoleAdmin, models.RoleReviewer}},
 	"GET /api/v1/periods/:year/regions/:code/delegation":                 {roles: everyone},
 	"PUT /api/v1/periods/:year/regions/:code/delegation":                 {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
-	"GET /api/v1/evidence/:id":                                           {roles: everyone},
+	"GET /api/v1/periods/:year/regions/:code/items/:indicator/history":   {roles: everyone},
+	"GET /api/v1/audit":               {roles: []string{models.RoleAdmin, models.RoleReviewer}},
+	"PUT /api/v1/evidence/:id/review": {roles: []string{models.RoleAdmin, models.RoleReviewer}},
+	"GET /api/v1/evidence/:id":        {roles: everyone},
+
+	"GET /api/v1/signing/ca.pem":                          {public: true},
+	"GET /api/v1/commitments":                             {roles: everyone},
+	"POST /api/v1/commitments":                            {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/commitments/:id":                         {roles: everyone},
+	"GET /api/v1/commitments/:id/document.pdf":            {roles: everyone},
+	"PUT /api/v1/commitments/:id/signatories/:slot":       {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/commitments/:id/signatories/:slot/sign": {roles: []string{models.RoleSignatory}},
+	"GET /api/v1/commitment-template":                     {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"PUT /api/v1/commitment-template":                     {roles: []string{models.RoleAdmin}},
+	"GET /api/v1/me/signing-key":                          {roles: []string{models.RoleSignatory}},
+	"PUT /api/v1/me/signing-key":                          {roles: []string{models.RoleSignatory}},
+	"POST /api/v1/users/:id/signing-key":                  {roles: []string{models.RoleAdmin}},
 }
 
 // fill puts concrete values into a route pattern.
 func fill(pattern, region string) string {
-	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":metric", "action_plan", ":id", "1").Replace(pattern)
+	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":metric", "action_plan", ":id", "1", ":slot", "regent").Replace(pattern)
 }
 
 // TestRoleMatrix calls every registered route as every role (and anonymously) and checks that

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,11 +11,12 @@ import (
 
 // Role sets used by the route table.
 var (
-	anyone        = []string(nil)
 	managers      = []string{models.RoleAdmin, models.RoleCoordinator}
 	claimants     = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}
 	reviewers     = []string{models.RoleAdmin, models.RoleReviewer}
 	administrator = []string{models.RoleAdmin}
+	auditors      = []string{models.RoleAdmin, models.RoleReviewer}
+	signatories   = []string{models.RoleSignatory}
 )
 
 // routes is the whole route table: every path, who may call it, and its handler.
@@ -25,8 +27,15 @@ func (s *Server) routes() (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(s.opts.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(s.recoverer(), s.observe(), errorWriter(s.log))
-	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
+	r.Use(s.recoverer(), s.securityHeaders(), s.observe(), errorWriter(s.log))
+	r.NoRoute(func(c *gin.Context) {
+		if s.opts.UI != nil && isUIRequest(c.Request) {
+			c.Status(http.StatusOK) // gin presets 404 for NoRoute; the UI sets its own status
+			s.opts.UI.ServeHTTP(c.Writer, c.Request)
+			return
+		}
+		fail(c, errNotFound)
+	})
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -37,10 +46,12 @@ func (s *Server) routes() (*gin.Engine, error) {
 	v1.POST("/auth/login", s.login)
 	v1.GET("/verify/:code", s.verifyCode)
 	v1.POST("/verify", s.verifyFile)
+	v1.GET("/signing/ca.pem", s.signingCA)
 
 	in := v1.Group("", s.authenticate)
 	in.POST("/auth/logout", s.logout)
 	in.GET("/me", s.me)
+	in.PUT("/me/password", s.changePassword)
 
 	in.GET("/users", s.allow(administrator), s.listUsers)
 	in.POST("/users", s.allow(administrator), s.createUser)
@@ -51,6 +62,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/periods", s.listPeriods)
 	in.POST("/periods", s.allow(managers), s.createPeriod)
 	in.GET("/periods/:year", s.getPeriod)
+	in.PATCH("/periods/:year", s.allow(managers), s.updatePeriod)
+	in.GET("/periods/:year/progress", s.radar)
+	in.GET("/periods/:year/review-queue", s.reviewQueue)
 	in.GET("/periods/:year/areas", s.listAreas)
 	in.POST("/periods/:year/areas", s.allow(managers), s.createArea)
 	in.GET("/periods/:year/indicators", s.listIndicators)
@@ -58,6 +72,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/periods/:year/zones", s.listZones)
 	in.PUT("/periods/:year/zones/:metric", s.allow(administrator), s.setZones)
 	in.GET("/periods/:year/summary", s.getSummary)
+	in.GET("/periods/:year/reports/progress.pdf", s.provincialReport)
+	in.GET("/periods/:year/regions/:code/reports/progress.pdf", s.regionReport)
 
 	in.GET("/periods/:year/regions/:code/items", s.listItems)
 	in.PATCH("/periods/:year/regions/:code/items/:indicator", s.allow(claimants), s.claimItem)
@@ -67,7 +83,37 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
 
 	in.GET("/evidence/:id", s.downloadEvidence)
+	in.PUT("/evidence/:id/review", s.allow(reviewers), s.reviewEvidence)
+	in.GET("/periods/:year/regions/:code/items/:indicator/history", s.itemHistory)
+	in.GET("/audit", s.allow(auditors), s.listAudit)
+
+	in.GET("/commitments", s.listCommitments)
+	in.POST("/commitments", s.allow(managers), s.createCommitment)
+	in.GET("/commitments/:id", s.getCommitment)
+	in.GET("/commitments/:id/document.pdf", s.commitmentDocument)
+	in.PUT("/commitments/:id/signatories/:slot", s.allow(managers), s.assignSlot)
+	in.POST("/commitments/:id/signatories/:slot/sign", s.allow(signatories), s.signSlot)
+	in.GET("/commitment-template", s.allow(managers), s.getCommitmentTemplate)
+	in.PUT("/commitment-template", s.allow(administrator), s.setCommitmentTemplate)
+	in.GET("/me/signing-key", s.allow(signatories), s.mySigningKey)
+	in.PUT("/me/signing-key", s.allow(signatories), s.setMySigningKey)
+	in.POST("/users/:id/signing-key", s.allow(administrator), s.importSigningKey)
 	return r, nil
+}
+
+// isUIRequest tells the web app's paths from the API's: everything read with GET or HEAD outside
+// /api/ and the operational endpoints is the single-page app's; the rest stay JSON 404s.
+func isUIRequest(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	p := r.URL.Path
+	for _, prefix := range []string{"/api", "/healthz", "/readyz", "/metrics"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return false
+		}
+	}
+	return true
 }
 
 // allow lets only the given roles through.

@@ -34,6 +34,15 @@ type Options struct {
 	TrustedProxies []string
 	// MaxJSONBody bounds JSON request bodies, in bytes.
 	MaxJSONBody int64
+	// PublicURL is the address people reach Pantau at; printed documents' QR codes point
+	// under it (…/verify/CODE). Empty means DefaultPublicURL.
+	PublicURL string
+	// Signing is the commitment signing service: the installation's CA, where signers' keys
+	// come from and where signed documents are kept. Nil answers 503 on the signing routes.
+	Signing *models.Signing
+	// UI serves the web app on every GET or HEAD path outside the API and the health and
+	// metrics endpoints (see routes.go's NoRoute); nil serves nothing there.
+	UI http.Handler
 }
 
 // New builds the server and its router.

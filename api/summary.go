@@ -1,10 +1,15 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,30 +35,32 @@ type summaryEntry struct {
 	writes   int64 // the process's write count when last checked
 	checked  time.Time
 	body     []byte
+	gzipped  []byte // body, compressed once for every client that accepts gzip
+	etag     string
 }
 
 func newSummaryCache(db *models.DB) *summaryCache {
 	return &summaryCache{db: db, revalidate: time.Second, entries: map[int]*summaryEntry{}}
 }
 
-func (sc *summaryCache) get(ctx context.Context, year int) ([]byte, error) {
+func (sc *summaryCache) get(ctx context.Context, year int) (*summaryEntry, error) {
 	writes := sc.db.Writes()
 	sc.mu.Lock()
 	e := sc.entries[year]
 	if e != nil && e.writes == writes && time.Since(e.checked) < sc.revalidate {
 		sc.mu.Unlock()
-		return e.body, nil
+		return e, nil
 	}
 	sc.mu.Unlock()
 	v, err, _ := sc.flight.Do(strconv.Itoa(year), func() (any, error) { return sc.refresh(ctx, year, writes) })
 	if err != nil {
 		return nil, err
 	}
-	return v.([]byte), nil
+	return v.(*summaryEntry), nil
 }
 
 // refresh reads the revision and recomputes only when it moved.
-func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) ([]byte, error) {
+func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) (*summaryEntry, error) {
 	rev, err := sc.db.PeriodRevision(ctx, year)
 	if err != nil {
 		return nil, err
@@ -63,7 +70,7 @@ func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) ([]
 	if e != nil && e.revision == rev {
 		e.writes, e.checked = writes, time.Now()
 		sc.mu.Unlock()
-		return e.body, nil
+		return e, nil
 	}
 	sc.mu.Unlock()
 	sum, err := sc.db.Summary(ctx, year)
@@ -74,10 +81,19 @@ func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) ([]
 	if err != nil {
 		return nil, err
 	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	sha := sha256.Sum256(body)
+	e = &summaryEntry{revision: sum.Revision, writes: writes, checked: time.Now(), body: body, gzipped: gz.Bytes(),
+		etag: `"` + hex.EncodeToString(sha[:12]) + `"`}
 	sc.mu.Lock()
-	sc.entries[year] = &summaryEntry{revision: sum.Revision, writes: writes, checked: time.Now(), body: body}
+	sc.entries[year] = e
 	sc.mu.Unlock()
-	return body, nil
+	return e, nil
 }
 
 func (s *Server) getSummary(c *gin.Context) {
@@ -85,10 +101,23 @@ func (s *Server) getSummary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	body, err := s.summary.get(c.Request.Context(), y)
+	e, err := s.summary.get(c.Request.Context(), y)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	h := c.Writer.Header()
+	h.Set("ETag", e.etag)
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if c.GetHeader("If-None-Match") == e.etag {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, "application/json; charset=utf-8", e.gzipped)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
 }

@@ -15,11 +15,13 @@ import (
 
 // verification is the public answer about a document found by its code.
 type verification struct {
-	Kind       string          `json:"kind"`
-	Title      string          `json:"title"`
-	Status     string          `json:"status"`
-	SHA256     string          `json:"sha256"`
-	CreatedAt  time.Time       `json:"created_at"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	Status    string    `json:"status"`
+	SHA256    string    `json:"sha256"`
+	CreatedAt time.Time `json:"created_at"`
+	// CreatedBy names who made the document (for a report, who generated it).
+	CreatedBy  string          `json:"created_by,omitempty"`
 	Signatures []signatureInfo `json:"signatures"`
 }
 
@@ -45,6 +47,10 @@ func (s *Server) verifyCode(c *gin.Context) {
 		return
 	}
 	out := verification{Kind: doc.Kind, Title: doc.Title, Status: doc.Status, SHA256: doc.SHA256, CreatedAt: doc.CreatedAt, Signatures: []signatureInfo{}}
+	if out.CreatedBy, err = s.db.DocumentIssuer(ctx, doc); err != nil {
+		fail(c, err)
+		return
+	}
 	for _, sg := range sigs {
 		out.Signatures = append(out.Signatures, signatureInfo{Slot: sg.Slot, Name: sg.Name, Title: sg.Title, Mode: sg.Mode, SignedAt: sg.SignedAt})
 	}
@@ -59,12 +65,21 @@ type fileCheck struct {
 	Title            string           `json:"title,omitempty"`
 	SHA256           string           `json:"sha256"`
 	Signatures       []signatureCheck `json:"signatures"`
+	// ModifiedAfterSigning: the file has bytes after its last embedded signature.
+	ModifiedAfterSigning bool `json:"modified_after_signing"`
 }
 
 type signatureCheck struct {
 	Name     string    `json:"name"`
 	SignedAt time.Time `json:"signed_at"`
 	Valid    bool      `json:"valid"`
+	// The rest describe a signature embedded in the PDF (see embeddedSignatures).
+	Slot     string `json:"slot,omitempty"`
+	Capacity string `json:"capacity,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Intact   *bool  `json:"intact,omitempty"`
+	Trusted  *bool  `json:"trusted,omitempty"`
+	Changes  string `json:"changes_after,omitempty"`
 }
 
 // verifyFile answers, without sign-in, whether an uploaded file is a document Pantau issued,
@@ -91,6 +106,9 @@ func (s *Server) verifyFile(c *gin.Context) {
 		for _, sg := range sigs {
 			out.Signatures = append(out.Signatures, signatureCheck{Name: sg.Name, SignedAt: sg.SignedAt, Valid: true})
 		}
+	}
+	if !s.embeddedSignatures(c, data, &out) {
+		return
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,9 @@ type DB struct {
 	Now func() time.Time
 	// writes counts committed writes made through this process; caches compare it.
 	writes atomic.Int64
+	// writer lines up this process's SQLite write transactions in Go, where waiting is cheap,
+	// instead of in SQLite's busy handler, which sleeps with back-off.
+	writer sync.Mutex
 }
 
 // Options say which database to open.
@@ -122,9 +126,20 @@ func (db *DB) Close() error {
 // Writes returns how many write transactions this process has committed.
 func (db *DB) Writes() int64 { return db.writes.Load() }
 
-// tx runs fn in a transaction and counts the commit.
+// tx runs fn in a transaction, appends the changes fn recorded with audit to the audit chain
+// as the transaction's last step, and counts the commit.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := db.Gorm.WithContext(ctx).Transaction(fn)
+	if db.Dialect == SQLite {
+		db.writer.Lock()
+		defer db.writer.Unlock()
+	}
+	p := &pending{}
+	err := db.Gorm.WithContext(context.WithValue(ctx, pendingKey{}, p)).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, p)
+	})
 	if err == nil {
 		db.writes.Add(1)
 	}

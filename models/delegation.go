@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -123,6 +124,11 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 			return err
 		}
 		out, err = delegationOf(tx, p.ID, r.ID)
+		var before any
+		if row.ID != 0 {
+			before = row.view(nil)
+		}
+		audit(tx, "delegation", fmt.Sprintf("%d/%s", year, regionCode), "set", before, out)
 		return err
 	})
 	return out, err

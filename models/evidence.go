@@ -2,31 +2,75 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
 
+// Evidence statuses: each document is verified on its own.
+const (
+	EvidenceWaiting  = "waiting"
+	EvidenceAccepted = "accepted"
+	EvidenceRejected = "rejected"
+)
+
 // Evidence is a file attached to an item. Its bytes live in the BlobStore under their SHA-256,
-// so the same file attached to several items is stored once.
+// so the same file attached to several items is stored once. A revision replaces an earlier
+// document, which is kept (superseded) and stays downloadable.
 type Evidence struct {
-	ID          int64     `json:"id"`
-	ItemID      int64     `json:"-"`
-	SHA256      string    `json:"sha256" gorm:"column:sha256"`
-	Filename    string    `json:"filename"`
-	Size        int64     `json:"size"`
-	ContentType string    `json:"content_type"`
-	UploadedBy  int64     `json:"-"`
-	CreatedAt   time.Time `json:"uploaded_at"`
+	ID            int64      `json:"id"`
+	ItemID        int64      `json:"-"`
+	SHA256        string     `json:"sha256" gorm:"column:sha256"`
+	Filename      string     `json:"filename"`
+	Size          int64      `json:"size"`
+	ContentType   string     `json:"content_type"`
+	UploadedBy    int64      `json:"-"`
+	CreatedAt     time.Time  `json:"uploaded_at"`
+	Status        string     `json:"status"`
+	Reason        string     `json:"reason"`
+	ReviewedBy    *int64     `json:"-"`
+	ReviewedAt    *time.Time `json:"reviewed_at"`
+	ReplacesID    *int64     `json:"replaces_id"`
+	Superseded    bool       `json:"superseded"`
+	EffectiveDate *string    `json:"effective_date"`
+	Version       int64      `json:"version"`
 }
 
 // TableName is the evidence table.
 func (Evidence) TableName() string { return "evidence" }
 
+// EvidenceUpload is a stored blob to attach to an item, optionally as a revision of an
+// earlier document of the same item, with the date the document took effect.
+type EvidenceUpload struct {
+	Blob          Blob
+	Filename      string
+	Replaces      *int64
+	EffectiveDate *string
+}
+
+// Validate checks the effective date's form.
+func (u *EvidenceUpload) Validate() error {
+	if u.EffectiveDate != nil {
+		d := strings.TrimSpace(*u.EffectiveDate)
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return Invalid("effective_date", "date_format")
+		}
+		u.EffectiveDate = &d
+	}
+	return nil
+}
+
 // AddEvidence attaches a stored blob to an item (creating the item as a draft if nobody has
-// touched it yet). The blob must already be durably stored.
-func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, b Blob, filename string) (*Evidence, error) {
-	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: filename, UploadedBy: actor.ID}
+// touched it yet). The blob must already be durably stored. New evidence on a claimed item
+// puts it back up for verification; the last approved value keeps counting meanwhile.
+func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up EvidenceUpload) (*Evidence, error) {
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	b := up.Blob
+	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
+		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		s, err := loadScope(tx, ref)
 		if err != nil {
@@ -36,11 +80,29 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, b Blob,
 		if err != nil {
 			return err
 		}
+		if up.Replaces != nil {
+			res := tx.Model(&Evidence{}).Where("id = ? AND item_id = ? AND superseded = ?", *up.Replaces, row.ID, false).
+				Updates(map[string]any{"superseded": true, "version": gorm.Expr("version + 1")})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return Invalid("replaces", "evidence_not_current")
+			}
+		}
 		e.ItemID, e.CreatedAt = row.ID, db.Now()
 		if err := tx.Create(e).Error; err != nil {
 			return err
 		}
-		return tx.Model(&itemRow{}).Where("id = ?", row.ID).Update("updated_at", e.CreatedAt).Error
+		audit(tx, "item", ref.Key(), "evidence_upload", nil, e)
+		changes := map[string]any{"updated_at": e.CreatedAt}
+		if row.Status == StatusApproved || row.Status == StatusRejected {
+			changes["status"] = StatusSubmitted
+		}
+		if err := updateItem(tx, row.ID, row.Version, changes); err != nil {
+			return err
+		}
+		return bumpPeriod(tx, s.period.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -55,4 +117,90 @@ func (db *DB) EvidenceByID(ctx context.Context, id int64) (*Evidence, error) {
 		return nil, translate(err)
 	}
 	return &e, nil
+}
+
+// EvidenceReview is a reviewer's verdict on one document.
+type EvidenceReview struct {
+	Status  string `json:"status"`
+	Reason  string `json:"reason"`
+	Version *int64 `json:"version"`
+}
+
+// Validate checks the verdict; a rejection needs its reason.
+func (r *EvidenceReview) Validate() error {
+	r.Reason = strings.TrimSpace(r.Reason)
+	switch r.Status {
+	case EvidenceAccepted, EvidenceWaiting:
+	case EvidenceRejected:
+		if r.Reason == "" {
+			return Invalid("reason", "reject_reason")
+		}
+	case "":
+		return Invalid("status", "required")
+	default:
+		return Invalid("status", "evidence_status")
+	}
+	if len(r.Reason) > 4000 {
+		return Invalid("reason", "too_long")
+	}
+	return nil
+}
+
+// ReviewEvidence records a reviewer's verdict on one document. Nobody verifies a document
+// they uploaded; a superseded revision is no longer reviewed.
+func (db *DB) ReviewEvidence(ctx context.Context, actor *User, id int64, in EvidenceReview) (*Evidence, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out Evidence
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Take(&out, id).Error; err != nil {
+			return translate(err)
+		}
+		if out.UploadedBy == actor.ID {
+			return ErrForbidden
+		}
+		if (in.Version != nil && *in.Version != out.Version) || out.Superseded {
+			return ErrConflict
+		}
+		before := out
+		now := db.Now()
+		res := tx.Model(&Evidence{}).Where("id = ? AND version = ?", id, out.Version).Updates(map[string]any{
+			"status": in.Status, "reason": in.Reason, "reviewed_by": actor.ID, "reviewed_at": now, "version": out.Version + 1})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		out.Status, out.Reason, out.ReviewedBy, out.ReviewedAt, out.Version = in.Status, in.Reason, &actor.ID, &now, out.Version+1
+		key, periodID, err := itemKeyOf(tx, out.ItemID)
+		if err != nil {
+			return err
+		}
+		audit(tx, "item", key, "evidence_review", map[string]any{"evidence_id": id, "status": before.Status, "reason": before.Reason},
+			map[string]any{"evidence_id": id, "sha256": out.SHA256, "status": in.Status, "reason": in.Reason})
+		return bumpPeriod(tx, periodID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// itemKeyOf returns an item's audit key and its period.
+func itemKeyOf(tx *gorm.DB, itemID int64) (string, int64, error) {
+	var k struct {
+		Year          int
+		RegionCode    string
+		IndicatorCode string
+		PeriodID      int64
+	}
+	err := tx.Table("items").Select("periods.year, regions.code AS region_code, indicators.code AS indicator_code, items.period_id").
+		Joins("JOIN periods ON periods.id = items.period_id").Joins("JOIN regions ON regions.id = items.region_id").
+		Joins("JOIN indicators ON indicators.id = items.indicator_id").Where("items.id = ?", itemID).Take(&k).Error
+	if err != nil {
+		return "", 0, translate(err)
+	}
+	return ItemRef{Year: k.Year, RegionCode: k.RegionCode, IndicatorCode: k.IndicatorCode}.Key(), k.PeriodID, nil
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -73,6 +74,14 @@ type ItemRef struct {
 	Year          int
 	RegionCode    string
 	IndicatorCode string
+}
+
+// Key names the item in audit events: "2019/62.08/PTSP.1".
+func (r ItemRef) Key() string { return fmt.Sprintf("%d/%s/%s", r.Year, r.RegionCode, r.IndicatorCode) }
+
+// snapshot is the item's state as audit events record it.
+func (r *itemRow) snapshot() map[string]any {
+	return map[string]any{"progress": r.Progress, "verified_progress": r.VerifiedProgress, "status": r.Status, "note": r.Note, "version": r.Version}
 }
 
 // Claim is a region's statement of progress on an item.
@@ -203,6 +212,7 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 		if err != nil {
 			return err
 		}
+		audit(tx, "item", ref.Key(), "claim", row.snapshot(), map[string]any{"progress": *c.Progress, "note": note, "status": StatusSubmitted})
 		claim := map[string]any{"item_id": row.ID, "user_id": actor.ID, "progress": *c.Progress, "note": note, "created_at": now}
 		if err := tx.Table("claims").Create(claim).Error; err != nil {
 			return err
@@ -238,6 +248,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 			return ErrForbidden
 		}
 		verified, status := row.VerifiedProgress, StatusRejected
+		var approvedEvidence []string
 		if in.Decision == DecisionApprove {
 			status, verified = StatusApproved, row.Progress
 			if in.VerifiedProgress != nil {
@@ -246,22 +257,31 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 			if verified > row.Progress {
 				return Invalid("verified_progress", "verified_above_claim")
 			}
-			if verified > 0 {
-				var n int64
-				if err := tx.Table("evidence").Where("item_id = ?", row.ID).Count(&n).Error; err != nil {
-					return err
-				}
-				if n == 0 {
-					return Invalid("evidence", "evidence_required")
-				}
+			if err := tx.Table("evidence").Where("item_id = ? AND superseded = ? AND status <> ?", row.ID, false, EvidenceRejected).
+				Order("sha256").Pluck("sha256", &approvedEvidence).Error; err != nil {
+				return err
+			}
+			if verified > 0 && len(approvedEvidence) == 0 {
+				return Invalid("evidence", "evidence_required")
 			}
 		}
 		now := db.Now()
 		if err := updateItem(tx, row.ID, row.Version, map[string]any{"verified_progress": verified, "status": status, "updated_at": now}); err != nil {
 			return err
 		}
+		evidence := strings.Join(approvedEvidence, ",")
+		if in.Decision == DecisionApprove {
+			// Approving the item accepts the documents it rests on that were still waiting.
+			err := tx.Model(&Evidence{}).Where("item_id = ? AND superseded = ? AND status = ?", row.ID, false, EvidenceWaiting).
+				Updates(map[string]any{"status": EvidenceAccepted, "reviewed_by": actor.ID, "reviewed_at": now, "version": gorm.Expr("version + 1")}).Error
+			if err != nil {
+				return err
+			}
+		}
+		audit(tx, "item", ref.Key(), "review", row.snapshot(), map[string]any{"decision": in.Decision, "verified_progress": verified,
+			"status": status, "comment": in.Comment, "claimed_progress": row.Progress, "evidence_sha256": approvedEvidence})
 		review := map[string]any{"item_id": row.ID, "user_id": actor.ID, "decision": in.Decision,
-			"claimed_progress": row.Progress, "verified_progress": verified, "comment": in.Comment, "created_at": now}
+			"claimed_progress": row.Progress, "verified_progress": verified, "comment": in.Comment, "created_at": now, "evidence_sha256": evidence}
 		if err := tx.Table("reviews").Create(review).Error; err != nil {
 			return err
 		}
@@ -349,7 +369,7 @@ func (db *DB) attachDetails(ctx context.Context, items []Item, ids []int64) erro
 		}
 	}
 	var ev []Evidence
-	if err := db.read(ctx).Where("item_id IN ?", ids).Order("id").Find(&ev).Error; err != nil {
+	if err := db.read(ctx).Where("item_id IN ? AND superseded = ?", ids, false).Order("id").Find(&ev).Error; err != nil {
 		return err
 	}
 	for _, e := range ev {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,10 +17,14 @@ type Period struct {
 	ID        int64     `json:"-"`
 	Year      int       `json:"year"`
 	Name      string    `json:"name"`
+	Deadline  *string   `json:"deadline"`
+	Version   int64     `json:"version"`
 	Revision  int64     `json:"-"`
 	Demo      bool      `json:"-"`
 	CreatedAt time.Time `json:"-"`
 }
+
+func (p *Period) yearKey() string { return strconv.Itoa(p.Year) }
 
 // PeriodInput is a new period.
 type PeriodInput struct {
@@ -112,11 +117,12 @@ func (db *DB) CreatePeriod(ctx context.Context, in PeriodInput, demo bool) (*Per
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Period{Year: in.Year, Name: in.Name, Demo: demo, CreatedAt: db.Now()}
+	p := &Period{Year: in.Year, Name: in.Name, Demo: demo, CreatedAt: db.Now(), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}
+		audit(tx, "period", p.yearKey(), "create", nil, p)
 		for _, m := range Metrics {
 			if err := replaceBands(tx, p.ID, m, ZonePresets["default"][m]); err != nil {
 				return err
@@ -189,6 +195,7 @@ func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, er
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
+		audit(tx, "area", fmt.Sprintf("%d/%s", year, a.Code), "create", nil, a)
 		return bumpPeriod(tx, p.ID)
 	})
 	if err != nil {
@@ -241,6 +248,7 @@ func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) 
 		if err := tx.Omit("AreaCode").Create(ind).Error; err != nil {
 			return err
 		}
+		audit(tx, "indicator", fmt.Sprintf("%d/%s", year, ind.Code), "create", nil, ind)
 		return bumpPeriod(tx, p.ID)
 	})
 	if err != nil {

@@ -69,6 +69,7 @@ func (db *DB) CreateRegion(ctx context.Context, in RegionInput, demo bool) (*Reg
 		if err := tx.Create(r).Error; err != nil {
 			return err
 		}
+		audit(tx, "region", r.Code, "create", nil, r)
 		return bumpAllPeriods(tx)
 	})
 	if err != nil {

@@ -33,14 +33,23 @@ func (s *Scorer) Empty() bool { return len(s.weight) == 0 }
 // Score returns the rounded percentage given each indicator's value (hundredths); missing
 // indicators count as 0. It returns nil for an empty catalogue.
 func (s *Scorer) Score(values map[int64]Fixed) *Fixed {
-	if s.Empty() {
-		return nil
-	}
-	areaSum := map[int64]int64{} // Σ w_i·v_i per area, in hundredths²
+	sums := AreaSums{}
 	for ind, v := range values {
 		if area, ok := s.areaOf[ind]; ok {
-			areaSum[area] += int64(s.weight[ind]) * int64(v)
+			sums[area] += int64(s.weight[ind]) * int64(v)
 		}
+	}
+	return s.ScoreSums(sums)
+}
+
+// AreaSums holds, per area ID, Σ indicator weight × value over a region's items (both in
+// hundredths), as SQL can add them up.
+type AreaSums map[int64]int64
+
+// ScoreSums is Score from per-area sums.
+func (s *Scorer) ScoreSums(sums AreaSums) *Fixed {
+	if s.Empty() {
+		return nil
 	}
 	total := new(big.Rat)
 	var weights int64
@@ -48,7 +57,7 @@ func (s *Scorer) Score(values map[int64]Fixed) *Fixed {
 		w := int64(s.areaWeight[area])
 		weights += w
 		// w_a · (Σ w_i·v_i / Σ w_i), with v in hundredths: divide by 100 once at the end.
-		num := new(big.Int).Mul(big.NewInt(w), big.NewInt(areaSum[area]))
+		num := new(big.Int).Mul(big.NewInt(w), big.NewInt(sums[area]))
 		total.Add(total, new(big.Rat).SetFrac(num, big.NewInt(indTotal)))
 	}
 	total.Quo(total, big.NewRat(weights*100, 1))

@@ -83,6 +83,10 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 	}
 	if u == nil || !CheckPassword(u.PasswordHash, password) {
 		err := db.tx(ctx, func(tx *gorm.DB) error {
+			audit(tx, "session", email, "login_failed", nil, map[string]string{"ip": ip})
+			if byAccount+1 == int64(p.PerAccount) {
+				audit(tx, "user", email, "locked", nil, map[string]string{"until": db.Now().Add(p.Window).Format(time.RFC3339)})
+			}
 			return tx.Exec("INSERT INTO login_failures (email, ip, created_at) VALUES (?, ?, ?)", email, ip, db.Now()).Error
 		})
 		if err != nil {
@@ -98,6 +102,7 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 		if err := tx.Exec("DELETE FROM login_failures WHERE email = ?", email).Error; err != nil {
 			return err
 		}
+		audit(tx, "session", email, "login", nil, map[string]string{"ip": ip, "user_agent": s.UserAgent})
 		return tx.Create(s).Error
 	})
 	if err != nil {
@@ -108,21 +113,26 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 
 // SessionByToken returns the live session for a token and its user, or ErrNotFound.
 func (db *DB) SessionByToken(ctx context.Context, token string) (*Session, *User, error) {
-	var s Session
-	err := db.read(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(token), db.Now()).Take(&s).Error
+	// One query on every authenticated request: the session, its user and the user's region.
+	var row struct {
+		User
+		SessionID        int64
+		SessionCSRFToken string
+	}
+	err := userQuery(db.read(ctx)).Select("users.*, regions.code AS region_code, sessions.id AS session_id, sessions.csrf_token AS session_csrf_token").
+		Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), db.Now()).Take(&row).Error
 	if err != nil {
 		return nil, nil, translate(err)
 	}
-	var u User
-	if err := userQuery(db.read(ctx)).Where("users.id = ?", s.UserID).Take(&u).Error; err != nil {
-		return nil, nil, translate(err)
-	}
-	return &s, &u, nil
+	u := row.User
+	return &Session{ID: row.SessionID, CSRFToken: row.SessionCSRFToken, UserID: u.ID}, &u, nil
 }
 
 // Logout ends a session.
 func (db *DB) Logout(ctx context.Context, sessionID int64) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
+		audit(tx, "session", actorFrom(ctx).Email, "logout", nil, nil)
 		return tx.Exec("DELETE FROM sessions WHERE id = ?", sessionID).Error
 	})
 }
@@ -132,4 +142,31 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// ChangePassword sets a new password after checking the old one, and ends every other session
+// of the user (the one making the change stays signed in).
+func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, oldPassword, newPassword string) error {
+	errs := fieldErrors{}
+	if !CheckPassword(u.PasswordHash, oldPassword) {
+		errs.add("old_password", "wrong_password")
+	}
+	if len([]rune(newPassword)) < MinPasswordLength {
+		errs.add("new_password", "password_short")
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, db.Now(), u.ID).Error; err != nil {
+			return err
+		}
+		res := tx.Exec("DELETE FROM sessions WHERE user_id = ? AND id <> ?", u.ID, keepSession)
+		audit(tx, "user", u.Email, "password_changed", nil, map[string]int64{"sessions_ended": res.RowsAffected})
+		return res.Error
+	})
 }

@@ -40,11 +40,12 @@ type DelegationStanding struct {
 	LegalBasis string `json:"legal_basis,omitempty"`
 }
 
-type itemValues struct {
-	RegionID         int64
-	IndicatorID      int64
-	Progress         Fixed
-	VerifiedProgress Fixed
+// areaTotals are one region's weighted sums for one area, added up by the database.
+type areaTotals struct {
+	RegionID int64
+	AreaID   int64
+	Verified int64
+	Claimed  int64
 }
 
 // Summary computes a period's summary from the database in a handful of queries, whatever the
@@ -59,7 +60,7 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 		regions    []Region
 		areas      []Area
 		indicators []Indicator
-		values     []itemValues
+		totals     []areaTotals
 		delegs     []delegationRow
 	)
 	if err := q.Order("code").Find(&regions).Error; err != nil {
@@ -71,8 +72,13 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 	if indicators, err = indicatorsOf(q, p.ID); err != nil {
 		return nil, err
 	}
-	if err := q.Table("items").Select("region_id, indicator_id, progress, verified_progress").
-		Where("period_id = ?", p.ID).Scan(&values).Error; err != nil {
+	// Σ weight × value per region and area: a few thousand rows at national scale instead of
+	// every item; integer sums, so both databases add exactly.
+	if err := q.Table("items").
+		Select("items.region_id, indicators.area_id, SUM(indicators.weight * items.verified_progress) AS verified, "+
+			"SUM(indicators.weight * items.progress) AS claimed").
+		Joins("JOIN indicators ON indicators.id = items.indicator_id").
+		Where("items.period_id = ?", p.ID).Group("items.region_id, indicators.area_id").Scan(&totals).Error; err != nil {
 		return nil, err
 	}
 	if err := q.Where("period_id = ?", p.ID).Find(&delegs).Error; err != nil {
@@ -82,13 +88,13 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	verified, claimed := map[int64]map[int64]Fixed{}, map[int64]map[int64]Fixed{}
-	for _, v := range values {
-		if verified[v.RegionID] == nil {
-			verified[v.RegionID], claimed[v.RegionID] = map[int64]Fixed{}, map[int64]Fixed{}
+	verified, claimed := map[int64]AreaSums{}, map[int64]AreaSums{}
+	for _, t := range totals {
+		if verified[t.RegionID] == nil {
+			verified[t.RegionID], claimed[t.RegionID] = AreaSums{}, AreaSums{}
 		}
-		verified[v.RegionID][v.IndicatorID] = v.VerifiedProgress
-		claimed[v.RegionID][v.IndicatorID] = v.Progress
+		verified[t.RegionID][t.AreaID] = t.Verified
+		claimed[t.RegionID][t.AreaID] = t.Claimed
 	}
 	delegByRegion := map[int64]*delegationRow{}
 	for i := range delegs {
@@ -105,8 +111,8 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 	}
 	for _, r := range regions {
 		rs := RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind}
-		rs.ActionPlan.Percent = scorer.Score(verified[r.ID])
-		rs.ActionPlan.ClaimedPercent = scorer.Score(claimed[r.ID])
+		rs.ActionPlan.Percent = scorer.ScoreSums(verified[r.ID])
+		rs.ActionPlan.ClaimedPercent = scorer.ScoreSums(claimed[r.ID])
 		rs.ActionPlan.Zone = schemes[MetricActionPlan].Zone(rs.ActionPlan.Percent)
 		rs.Delegation.Zone = ZoneNoData
 		if d := delegByRegion[r.ID]; d != nil {

@@ -102,7 +102,11 @@ func (db *DB) CreateUser(ctx context.Context, in UserInput, demo bool) (*User, e
 			}
 			u.RegionID, u.RegionCode = &r.ID, &r.Code
 		}
-		return tx.Omit("RegionCode").Create(u).Error
+		if err := tx.Omit("RegionCode").Create(u).Error; err != nil {
+			return err
+		}
+		audit(tx, "user", u.Email, "create", nil, u)
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 )
@@ -56,9 +57,14 @@ func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme) e
 		if err != nil {
 			return err
 		}
+		before, err := zoneSchemes(tx, p.ID)
+		if err != nil {
+			return err
+		}
 		if err := replaceBands(tx, p.ID, m, s); err != nil {
 			return err
 		}
+		audit(tx, "zones", fmt.Sprintf("%d/%s", year, m), "set", before[m], s)
 		return bumpPeriod(tx, p.ID)
 	})
 }

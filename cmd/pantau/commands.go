@@ -77,7 +77,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return err
 	}
 	defer db.Close()
-	u, err := db.CreateUser(ctx, in, false)
+	u, err := db.CreateUser(models.WithActor(ctx, models.Actor{Email: "cli:user-add"}), in, false)
 	if err != nil {
 		return describe(err)
 	}

@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pantau-id/pantau/api"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -29,6 +31,7 @@ type config struct {
 	TrustedProxies []string
 	SessionTTL     time.Duration
 	Migrate        bool
+	PublicURL      string
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -71,6 +74,7 @@ func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level
 	proxies = fs.String("trusted-proxies", env(getenv, "PANTAU_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is trusted (env PANTAU_TRUSTED_PROXIES)")
 	ttl = fs.String("session-ttl", env(getenv, "PANTAU_SESSION_TTL", "12h"), "how long a sign-in lasts (env PANTAU_SESSION_TTL)")
 	fs.BoolVar(&c.Migrate, "migrate", env(getenv, "PANTAU_MIGRATE", "true") == "true", "apply pending migrations at start; with false, refuse to start on a stale schema (env PANTAU_MIGRATE)")
+	c.publicURLFlag(fs, getenv)
 	return level, proxies, ttl
 }
 
@@ -97,6 +101,9 @@ func (c *config) finish(level, proxies, ttl string) error {
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < models.MinPasswordLength {
 		return fmt.Errorf("PANTAU_ADMIN_PASSWORD must have at least %d characters", models.MinPasswordLength)
+	}
+	if err := c.checkPublicURL(); err != nil {
+		return err
 	}
 	return c.validate()
 }
@@ -125,4 +132,21 @@ func (c *config) open(log *slog.Logger) (*models.DB, error) {
 
 func (c *config) blobs() *models.BlobStore {
 	return &models.BlobStore{Dir: c.EvidenceDir, MaxSize: c.MaxUploadMB << 20}
+}
+
+// publicURLFlag registers the address people reach Pantau at, under which printed documents'
+// QR codes point (…/verify/CODE).
+func (c *config) publicURLFlag(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.PublicURL, "public-url", env(getenv, "PANTAU_PUBLIC_URL", api.DefaultPublicURL),
+		"public address of Pantau, printed in documents' QR codes (env PANTAU_PUBLIC_URL)")
+}
+
+// checkPublicURL accepts an absolute http or https address.
+func (c *config) checkPublicURL() error {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("PANTAU_PUBLIC_URL / --public-url: %q is not an http:// or https:// address", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return nil
 }

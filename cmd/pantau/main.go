@@ -31,6 +31,8 @@ Usage:
   pantau user add --email E --name N --role R [--region CODE]
                                       add a user; the password is read from standard input
   pantau seed --demo                  load the Central Kalimantan demo data into an empty database
+  pantau report progress --year Y [--region CODE] -o FILE   write a progress report PDF
+  pantau audit verify                 check the audit trail's hash chain; exit 1 naming the first broken event
   pantau version                      print the version
 
 Every command reads DATABASE_URL (PostgreSQL) or uses the embedded SQLite database in
@@ -53,6 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = user(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "seed":
 		err = seed(ctx, args[1:], getenv, stdout, stderr)
+	case "report":
+		err = report(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		err = audit(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "pantau", version)
 	case "help", "-h", "--help":

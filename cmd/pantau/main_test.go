@@ -230,3 +230,32 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestAuditVerifyCommand(t *testing.T) {
+	for name, env := range envs(t) {
+		t.Run(name, func(t *testing.T) {
+			if code, _, errOut := cli(t, env, "kata-sandi-panjang\n", "user", "add", "--email", "a@pemprov.id", "--name", "A", "--role", "admin"); code != 0 {
+				t.Fatal(errOut)
+			}
+			cli(t, env, "kata-sandi-panjang\n", "user", "add", "--email", "b@pemprov.id", "--name", "B", "--role", "reviewer")
+			code, out, errOut := cli(t, env, "", "audit", "verify")
+			if code != 0 || !strings.Contains(out, "audit chain intact: 2 events") {
+				t.Fatalf("intact: %d %q %q", code, out, errOut)
+			}
+			var cfg config
+			cfg.DatabaseURL, cfg.DataDir = env["DATABASE_URL"], env["PANTAU_DATA_DIR"]
+			db, err := cfg.open(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.Gorm.Exec("UPDATE audit_events SET after_json = REPLACE(after_json, 'reviewer', 'admin') WHERE seq = 2").Error; err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut = cli(t, env, "", "audit", "verify")
+			if code != 1 || !strings.Contains(errOut, "event 2") || !strings.Contains(errOut, "edited") {
+				t.Fatalf("tampered: %d %q", code, errOut)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pantau-id/pantau/api"
+	"github.com/pantau-id/pantau/frontend"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -41,7 +42,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	policy := models.DefaultLoginPolicy
 	policy.SessionTTL = cfg.SessionTTL
-	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies})
+	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
 	}
@@ -50,6 +51,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	fmt.Fprintf(stdout, "Pantau is running on %s (database: %s)\n", displayURL(ln.Addr()), db.Dialect)
+	if !frontend.Built() {
+		fmt.Fprintln(stdout, "The web app is not part of this binary: run \"make build\" to include it.")
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "version", version)
 	return listen(ctx, ln, handler, log)
 }

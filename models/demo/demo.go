@@ -104,6 +104,7 @@ var standings = map[string]standing{
 // Seed loads the demo data set into an empty database. Every demo user gets password, or a
 // random one each when password is empty; the logins are returned so they can be shown.
 func Seed(ctx context.Context, db *models.DB, blobs *models.BlobStore, password string) ([]Login, error) {
+	ctx = models.WithActor(ctx, models.Actor{Email: "seed:demo"})
 	if n, err := db.CountUsers(ctx); err != nil {
 		return nil, err
 	} else if n > 0 {
@@ -222,7 +223,7 @@ func verify(ctx context.Context, db *models.DB, blobs *models.BlobStore, claiman
 		return err
 	}
 	name := fmt.Sprintf("bukti-%s-%s.pdf", ref.RegionCode, ref.IndicatorCode)
-	if _, err := db.AddEvidence(ctx, claimant, ref, blob, name); err != nil {
+	if _, err := db.AddEvidence(ctx, claimant, ref, models.EvidenceUpload{Blob: blob, Filename: name}); err != nil {
 		return err
 	}
 	if _, err := db.ClaimItem(ctx, claimant, ref, models.Claim{Progress: &value}); err != nil {

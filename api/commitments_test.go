@@ -1,0 +1,361 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/reports/pdfsign/pdfsigntest"
+)
+
+// cmSigning gives the test server a signing service: a fresh CA and document store; the
+// simulated clock starts now and is moved with e.cmDay.
+func cmSigning(t *testing.T, e *env) *models.Signing {
+	t.Helper()
+	ca, err := models.OpenCA(filepath.Join(t.TempDir(), "ca"), "Uji", e.db.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := &models.Signing{CA: ca, Documents: &models.BlobStore{Dir: t.TempDir(), MaxSize: 16 << 20}}
+	_, h, err := New(e.db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		models.DefaultLoginPolicy, Options{Signing: sg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Close()
+	e.srv, e.engine = httptest.NewServer(h), h.(*gin.Engine)
+	t.Cleanup(e.srv.Close)
+	return sg
+}
+
+// cmSignatory adds a signatory user and signs them in under the given token name.
+func cmSignatory(t *testing.T, e *env, token, name string) {
+	t.Helper()
+	email := token + "@sign.pantau.id"
+	u, err := e.db.CreateUser(context.Background(), models.UserInput{Email: email, Name: name, Role: models.RoleSignatory, Password: testPassword}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.users[token] = u
+	e.tokens[token] = e.login(email)
+}
+
+// cmRelogin signs the given users in again (after the simulated clock moved past their sessions).
+func cmRelogin(e *env, tokens ...string) {
+	for _, token := range tokens {
+		e.tokens[token] = e.login(e.users[token].Email)
+	}
+}
+
+// cmDrawing is a drawn signature as the web page would send it.
+func cmDrawing(t *testing.T, seed int) string {
+	img := image.NewNRGBA(image.Rect(0, 0, 240, 90))
+	for x := 8; x < 232; x++ {
+		y := 45 + (x*seed)%30 - 15
+		for d := -1; d <= 1; d++ {
+			img.Set(x, y+d, color.NRGBA{20, 30, 140, 255})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+type cmJSON struct {
+	ID               int64  `json:"id"`
+	Status           string `json:"status"`
+	VerificationCode string `json:"verification_code"`
+	SHA256           string `json:"sha256"`
+	Signatories      []struct {
+		Slot, Kind, Status, Name, Title string
+	} `json:"signatories"`
+}
+
+func (c *cmJSON) slot(name string) string {
+	for _, s := range c.Signatories {
+		if s.Slot == name {
+			return s.Status
+		}
+	}
+	return ""
+}
+
+type cmFileCheck struct {
+	Valid                bool    `json:"valid"`
+	VerificationCode     *string `json:"verification_code"`
+	ModifiedAfterSigning bool    `json:"modified_after_signing"`
+	Signatures           []struct {
+		Name, Slot, Capacity, Reason string
+		Valid                        bool
+		Changes                      string `json:"changes_after"`
+	} `json:"signatures"`
+}
+
+// TestCommitmentCeremony walks the whole ceremony on different (simulated) days: prepare,
+// assign, a deputy's paraf and three signatures, the refusals, and verification by code, by
+// upload and with pdfsig, qpdf and an NSS database that trusts the installation's CA.
+func TestCommitmentCeremony(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		start := time.Now().UTC().Truncate(time.Second)
+		clock := start
+		e.db.Now = func() time.Time { return clock }
+		sg := cmSigning(t, e)
+		nss := pdfsigntest.NSSDB(t, sg.CA.Cert)
+		for token, name := range map[string]string{"wabup": "Iswanto", "dprd": "Zuli Eko Prasetyo", "gub": "H. Sugianto Sabran",
+			"wagub": "H. Habib Ismail", "dprdprov": "Wiyatno"} {
+			cmSignatory(t, e, token, name)
+		}
+
+		// Prepare.
+		e.expect(e.call("POST", "/api/v1/commitments", models.RoleOperator, map[string]any{"region_code": "62.08", "year": 2019}), 403, "forbidden")
+		e.expect(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62", "year": 2019}), 422, "validation_failed")
+		var cm cmJSON
+		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2019, "date": "2019-03-04"})).decode(t, &cm)
+		if cm.Status != "draft" || len(cm.Signatories) != 5 || cm.slot("regent") != "unassigned" || cm.VerificationCode == "" {
+			t.Fatalf("created: %+v", cm)
+		}
+		e.expect(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2019}), 409, "conflict")
+		base := fmt.Sprintf("/api/v1/commitments/%d", cm.ID)
+
+		// Assign; a deputy takes the regent's slot.
+		e.expect(e.call("PUT", base+"/signatories/regent", models.RoleCoordinator, map[string]string{"user_email": "operator@test.pantau.id", "name": "X"}), 422, "validation_failed")
+		e.expect(e.call("PUT", base+"/signatories/regent", "wabup", map[string]string{"user_email": "wabup@sign.pantau.id", "name": "X"}), 403, "forbidden")
+		draft := cm.SHA256
+		for slot, a := range map[string][2]string{"regent": {"wabup", "Wakil Bupati Seruyan"}, "dprd_chair": {"dprd", ""}, "governor": {"gub", ""},
+			"witness_vice_governor": {"wagub", ""}, "witness_dprd_province": {"dprdprov", ""}} {
+			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": a[0] + "@sign.pantau.id", "name": e.users[a[0]].Name, "title": a[1]})).decode(t, &cm)
+		}
+		if cm.SHA256 == draft || cm.slot("regent") != "pending" {
+			t.Fatalf("assigning did not re-render the draft: %+v", cm)
+		}
+		// A signatory sees only the commitments they sign.
+		e.expect(e.call("GET", base, models.RoleSignatory, nil), 404, "not_found")
+		e.expect(e.call("POST", base+"/signatories/regent/sign", models.RoleSignatory, map[string]string{"mode": "sign", "passphrase": "xxxxxxxxxx"}), 404, "not_found")
+		e.mustOK(e.call("GET", base, "wabup", nil))
+
+		// Keys.
+		pass := map[string]string{}
+		for _, who := range []string{"wabup", "dprd", "gub", "wagub", "dprdprov"} {
+			pass[who] = "frasa-" + who + "-rahasia"
+			var k struct {
+				CertificatePEM string `json:"certificate_pem"`
+				Fingerprint    string
+			}
+			e.mustOK(e.call("PUT", "/api/v1/me/signing-key", who, map[string]string{"passphrase": pass[who]})).decode(t, &k)
+			if k.Fingerprint == "" || !bytes.Contains([]byte(k.CertificatePEM), []byte("BEGIN CERTIFICATE")) {
+				t.Fatalf("signing key: %+v", k)
+			}
+		}
+		e.expect(e.call("PUT", "/api/v1/me/signing-key", "gub", map[string]string{"passphrase": "yang-baru-sekali"}), 422, "validation_failed")
+		e.expect(e.call("PUT", "/api/v1/me/signing-key", "gub", map[string]string{"passphrase": testPassword, "old_passphrase": pass["gub"]}), 422, "validation_failed")
+
+		sign := func(who, slot, mode string) *response {
+			return e.call("POST", base+"/signatories/"+slot+"/sign", who, map[string]string{"mode": mode, "passphrase": pass[who], "signature_png": cmDrawing(t, len(who))})
+		}
+		var states [][]byte
+		check := func(n int) []byte {
+			t.Helper()
+			r := e.mustOK(e.call("GET", base+"/document.pdf", models.RoleCoordinator, nil))
+			pdfsigntest.QPDFCheck(t, r.Body)
+			text, sigs := pdfsigntest.Pdfsig(t, r.Body, nss)
+			if len(sigs) != n {
+				t.Fatalf("pdfsig finds %d signatures, want %d:\n%s", len(sigs), n, text)
+			}
+			for _, s := range sigs {
+				if s.Validation != "Signature is Valid." || s.Certificate != "Certificate is Trusted." {
+					t.Fatalf("pdfsig:\n%s", text)
+				}
+			}
+			states = append(states, r.Body)
+			return r.Body
+		}
+
+		// Day 1: the vice regent initials for the regent.
+		clock = start.Add(24 * time.Hour)
+		cmRelogin(e, "wabup", "dprd", models.RoleCoordinator)
+		e.mustOK(sign("wabup", "regent", "initial")).decode(t, &cm)
+		if cm.slot("regent") != "initialled" || cm.Status != "partially_signed" {
+			t.Fatalf("after the paraf: %+v", cm)
+		}
+		check(1)
+		e.expect(sign("wabup", "regent", "sign"), 409, "conflict")
+		e.expect(sign("dprd", "governor", "sign"), 403, "forbidden")
+		e.expect(e.call("POST", base+"/signatories/dprd_chair/sign", "dprd", map[string]string{"mode": "scribble", "passphrase": "x"}), 422, "validation_failed")
+
+		// Wrong passphrases: 422 each, audited, then 429 until the window has passed.
+		for i := 0; i < models.DefaultSigningPolicy.MaxFailures; i++ {
+			r := e.call("POST", base+"/signatories/dprd_chair/sign", "dprd", map[string]string{"mode": "sign", "passphrase": "salah-salah-salah"})
+			e.expect(r, 422, "validation_failed")
+			if r.fields(t)["passphrase"] == "" {
+				t.Fatalf("wrong passphrase: %s", r.Body)
+			}
+		}
+		e.expect(sign("dprd", "dprd_chair", "sign"), 429, "rate_limited")
+		var failed int64
+		e.db.Gorm.Table("audit_events").Where("entity = ? AND action = ?", "signing_attempt", "failed").Count(&failed)
+		if failed != int64(models.DefaultSigningPolicy.MaxFailures) {
+			t.Fatalf("%d failed attempts audited", failed)
+		}
+
+		// Day 4: the DPRD chair signs; day 7 the governor; day 8 the vice governor witnesses.
+		for i, st := range []struct{ who, slot string }{{"dprd", "dprd_chair"}, {"gub", "governor"}, {"wagub", "witness_vice_governor"}} {
+			clock = start.Add(time.Duration([]int{4, 7, 8}[i]) * 24 * time.Hour)
+			cmRelogin(e, st.who, models.RoleCoordinator)
+			e.mustOK(sign(st.who, st.slot, "sign")).decode(t, &cm)
+			check(i + 2)
+		}
+		if cm.Status != "partially_signed" || cm.slot("governor") != "signed" {
+			t.Fatalf("an initial is not a signature: the regent's slot keeps the commitment partially signed: %+v", cm)
+		}
+		final := states[len(states)-1]
+
+		// Verify by code.
+		var v struct {
+			Kind, Status string
+			Signatures   []struct{ Slot, Name, Title, Mode string }
+		}
+		e.mustOK(e.call("GET", "/api/v1/verify/"+cm.VerificationCode, asAnonymous, nil)).decode(t, &v)
+		if v.Kind != "commitment" || v.Status != "partially_signed" || len(v.Signatures) != 4 || v.Signatures[0].Mode != "initial" ||
+			v.Signatures[0].Title != "a.n. Bupati Seruyan, Wakil Bupati Seruyan" || v.Signatures[2].Slot != "governor" {
+			t.Fatalf("verify by code: %+v", v)
+		}
+
+		// Verify by upload: every signed state is recognised; tampering and appending are not.
+		var fc cmFileCheck
+		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", final)).decode(t, &fc)
+		if !fc.Valid || fc.VerificationCode == nil || len(fc.Signatures) != 4 || fc.Signatures[0].Reason != "Paraf" || fc.Signatures[0].Changes != "signatures_only" {
+			t.Fatalf("final file: %+v", fc)
+		}
+		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", states[1])).decode(t, &fc)
+		if !fc.Valid || len(fc.Signatures) != 2 || fc.Signatures[1].Slot != "dprd_chair" {
+			t.Fatalf("second state: %+v", fc)
+		}
+		tampered := append([]byte(nil), final...)
+		at := bytes.Index(tampered, []byte("/MediaBox"))
+		tampered[at+11] ^= 0x01
+		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", tampered)).decode(t, &fc)
+		if fc.Valid || len(fc.Signatures) != 4 || fc.Signatures[0].Valid {
+			t.Fatalf("tampered file: %+v", fc)
+		}
+		if text, sigs := pdfsigntest.Pdfsig(t, tampered, nss); len(sigs) == 0 || sigs[0].Validation == "Signature is Valid." {
+			t.Fatalf("pdfsig accepts the tampered file:\n%s", text)
+		}
+		appended := append(append([]byte(nil), final...), "\n% ditambahkan\n"...)
+		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", appended)).decode(t, &fc)
+		if fc.Valid || !fc.ModifiedAfterSigning {
+			t.Fatalf("appended file: %+v", fc)
+		}
+
+		// The CA certificate is public.
+		r := e.mustOK(e.call("GET", "/api/v1/signing/ca.pem", asAnonymous, nil))
+		if !bytes.Equal(r.Body, sg.CA.CertPEM()) {
+			t.Fatal("ca.pem differs from the CA")
+		}
+		if dir := os.Getenv("PANTAU_SIGN_LOOK_DIR"); dir != "" && e.db.Dialect == models.SQLite {
+			cmLook(t, dir, final)
+		}
+	})
+}
+
+// cmLook writes the signed document, its pages as PNG and pdfsig's report for a person to see.
+func cmLook(t *testing.T, dir string, pdf []byte) {
+	os.MkdirAll(dir, 0o755)
+	file := filepath.Join(dir, "ceremony.pdf")
+	os.WriteFile(file, pdf, 0o644)
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", file, filepath.Join(dir, "ceremony")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	out, _ := exec.Command("pdfsig", file).CombinedOutput()
+	os.WriteFile(filepath.Join(dir, "ceremony-pdfsig.txt"), out, 0o644)
+}
+
+// TestCommitmentSignedAndImportedKey: a city's commitment signed by all three signers, one
+// of them with a key imported as PKCS#12 from another certification authority.
+func TestCommitmentSignedAndImportedKey(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		sg := cmSigning(t, e)
+		for token, name := range map[string]string{"walikota": "Fairid Naparin", "dprd": "Sigit Widodo", "gub": "Agustiar Sabran"} {
+			cmSignatory(t, e, token, name)
+		}
+		var cm cmJSON
+		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleAdmin, map[string]any{"region_code": "62.71", "year": 2025})).decode(t, &cm)
+		base := fmt.Sprintf("/api/v1/commitments/%d", cm.ID)
+		for slot, who := range map[string]string{"regent": "walikota", "dprd_chair": "dprd", "governor": "gub"} {
+			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": who + "@sign.pantau.id", "name": e.users[who].Name}))
+		}
+		for _, who := range []string{"walikota", "dprd"} {
+			e.mustOK(e.call("PUT", "/api/v1/me/signing-key", who, map[string]string{"passphrase": "frasa-" + who}))
+		}
+		// The governor's key comes from a national CA, as PKCS#12.
+		national := pdfsigntest.NewCA(t)
+		key, chain := national.Issue(t, "AGUSTIAR SABRAN", true)
+		p12 := pdfsigntest.PKCS12(t, key, chain, "sandi-p12")
+		imp := func(password, passphrase string) *response {
+			return cmUpload(e, fmt.Sprintf("/api/v1/users/%d/signing-key", e.users["gub"].ID), models.RoleAdmin, p12, map[string]string{"password": password, "passphrase": passphrase})
+		}
+		e.expect(imp("salah", "frasa-gub"), 422, "validation_failed")
+		var k struct{ Source, Issuer string }
+		e.mustOK(imp("sandi-p12", "frasa-gub")).decode(t, &k)
+		if k.Source != "pkcs12" {
+			t.Fatalf("import: %+v", k)
+		}
+		for _, st := range [][2]string{{"walikota", "regent"}, {"gub", "governor"}, {"dprd", "dprd_chair"}} {
+			e.mustOK(e.call("POST", base+"/signatories/"+st[1]+"/sign", st[0], map[string]string{"mode": "sign", "passphrase": "frasa-" + st[0]})).decode(t, &cm)
+		}
+		if cm.Status != "signed" {
+			t.Fatalf("every signer signed: %+v", cm)
+		}
+		pdf := e.mustOK(e.call("GET", base+"/document.pdf", "gub", nil)).Body
+		pdfsigntest.QPDFCheck(t, pdf)
+		text, sigs := pdfsigntest.Pdfsig(t, pdf, pdfsigntest.NSSDB(t, sg.CA.Cert, national.Cert))
+		if len(sigs) != 3 || !bytes.Contains([]byte(text), []byte("Common Name: AGUSTIAR SABRAN")) {
+			t.Fatalf("pdfsig:\n%s", text)
+		}
+		for _, s := range sigs {
+			if s.Validation != "Signature is Valid." || s.Certificate != "Certificate is Trusted." {
+				t.Fatalf("pdfsig:\n%s", text)
+			}
+		}
+		var fc cmFileCheck
+		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", pdf)).decode(t, &fc)
+		if !fc.Valid || len(fc.Signatures) != 3 {
+			t.Fatalf("verify: %+v", fc)
+		}
+		e.expect(e.call("GET", base+"/document.pdf", asOperator2, nil), 200, "")
+		e.expect(e.call("GET", base+"/document.pdf", models.RoleOperator, nil), 404, "not_found")
+	})
+}
+
+// cmUpload posts a multipart form with a file and text fields.
+func cmUpload(e *env, path, role string, content []byte, fields map[string]string) *response {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "kunci.p12")
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	return e.do(req)
+}

@@ -1,0 +1,72 @@
+package api
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRadarQueueAndDeadline(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		day := time.Date(2019, 11, 20, 3, 0, 0, 0, time.UTC) // 10:00 WIB
+		e.db.Now = func() time.Time { return day }
+		var p struct {
+			Deadline *string
+			Version  int64
+		}
+		e.expect(e.call("PATCH", "/api/v1/periods/2019", "coordinator", map[string]any{"deadline": "30 November"}), 422, "validation_failed")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019", "operator", map[string]any{"deadline": "2019-11-30"}), 403, "forbidden")
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019", "coordinator", map[string]any{"deadline": "2019-11-30", "version": 1})).decode(t, &p)
+		if p.Deadline == nil || *p.Deadline != "2019-11-30" || p.Version != 2 {
+			t.Fatalf("period: %+v", p)
+		}
+		e.expect(e.call("PATCH", "/api/v1/periods/2019", "coordinator", map[string]any{"name": "x", "version": 1}), 409, "conflict")
+
+		base := "/api/v1/periods/2019/regions/"
+		e.mustOK(e.call("PATCH", base+"62.08/items/I1", "operator", map[string]any{"progress": 50}))
+		day = day.Add(72 * time.Hour)
+		e.mustOK(e.call("PATCH", base+"62.71/items/I1", asOperator2, map[string]any{"progress": 70}))
+		e.mustOK(e.call("PATCH", base+"62.71/items/I2", asOperator2, map[string]any{"progress": 0}))
+		e.mustOK(e.call("POST", base+"62.71/items/I2/reviews", "reviewer", map[string]any{"decision": "reject", "comment": "Belum ada bukti"}))
+
+		var radar struct {
+			DaysLeft *int `json:"days_left"`
+			Totals   struct{ NotStarted, Waiting, Accepted, Rejected int }
+			Regions  []struct {
+				Code              string
+				NotStarted        int `json:"not_started"`
+				Waiting, Rejected int
+				OldestWaitingDays *int `json:"oldest_waiting_days"`
+				Areas             []struct {
+					Code       string
+					NotStarted int `json:"not_started"`
+					Waiting    int
+				}
+			}
+		}
+		e.mustOK(e.call("GET", "/api/v1/periods/2019/progress", "coordinator", nil)).decode(t, &radar)
+		if radar.DaysLeft == nil || *radar.DaysLeft != 7 {
+			t.Fatalf("days left: %v", radar.DaysLeft)
+		}
+		seruyan, palangka := radar.Regions[1], radar.Regions[2]
+		if seruyan.Code != "62.08" || seruyan.Waiting != 1 || seruyan.NotStarted != 1 || seruyan.OldestWaitingDays == nil || *seruyan.OldestWaitingDays != 3 {
+			t.Fatalf("seruyan: %+v", seruyan)
+		}
+		if palangka.Waiting != 1 || palangka.Rejected != 1 || palangka.NotStarted != 0 || *palangka.OldestWaitingDays != 0 {
+			t.Fatalf("palangka raya: %+v", palangka)
+		}
+		if len(seruyan.Areas) != 1 || seruyan.Areas[0].Code != "PTSP" || seruyan.Areas[0].NotStarted != 1 {
+			t.Fatalf("areas: %+v", seruyan.Areas)
+		}
+
+		var queue []struct {
+			RegionCode    string `json:"region_code"`
+			IndicatorCode string `json:"indicator_code"`
+			AgeDays       int    `json:"age_days"`
+		}
+		e.mustOK(e.call("GET", "/api/v1/periods/2019/review-queue", "reviewer", nil)).decode(t, &queue)
+		if len(queue) != 2 || queue[0].RegionCode != "62.08" || queue[0].AgeDays != 3 || queue[1].RegionCode != "62.71" {
+			t.Fatalf("queue, oldest first: %+v", queue)
+		}
+		e.expect(e.call("GET", "/api/v1/periods/2019/review-queue?limit=0", "reviewer", nil), 422, "validation_failed")
+	})
+}

@@ -1,0 +1,211 @@
+// Package frontend serves Pantau's web app: the files Vite builds into frontend/dist, embedded
+// in the binary. Hashed assets under /assets/ are cached for a year; every other path that is
+// not a file gets index.html (the single-page app routes it). A clone where `npm run build`
+// never ran still compiles — dist/ then holds only the committed .gitkeep placeholder — and
+// answers with a page that says how to build the app.
+package frontend
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed all:dist
+var embedded embed.FS
+
+// Handler serves the embedded build of the web app.
+func Handler() http.Handler {
+	sub, err := fs.Sub(embedded, "dist")
+	if err != nil {
+		panic(err) // dist is part of the binary; this cannot fail
+	}
+	return New(sub)
+}
+
+// Built reports whether the embedded build holds the app (index.html), not just the placeholder.
+func Built() bool {
+	_, err := fs.Stat(embedded, "dist/index.html")
+	return err == nil
+}
+
+// New serves the app from fsys, whose root holds index.html and assets/.
+func New(fsys fs.FS) http.Handler {
+	h := &handler{fsys: fsys}
+	if b, err := fs.ReadFile(fsys, "index.html"); err == nil {
+		h.index = newFile("index.html", b)
+	}
+	return h
+}
+
+type handler struct {
+	fsys  fs.FS
+	index *file
+	files sync.Map // path → *file, read (and compressed) once
+}
+
+// file is one asset in memory with its gzip form, when that is worth sending.
+type file struct {
+	name, etag, contentType string
+	raw, gz                 []byte
+}
+
+func newFile(name string, b []byte) *file {
+	sum := sha256.Sum256(b)
+	f := &file{name: name, raw: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+	f.contentType = mime.TypeByExtension(path.Ext(name))
+	if f.contentType == "" {
+		f.contentType = http.DetectContentType(b)
+	}
+	if compressible(f.contentType) && len(b) > 1024 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		if buf.Len() < len(b) {
+			f.gz = buf.Bytes()
+		}
+	}
+	return f
+}
+
+func compressible(ct string) bool {
+	for _, p := range []string{"text/", "application/javascript", "application/json", "image/svg+xml", "application/manifest+json"} {
+		if strings.HasPrefix(ct, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Cache lifetimes: Vite puts a content hash in every name under assets/, so those never change.
+const (
+	immutable  = "public, max-age=31536000, immutable"
+	revalidate = "no-cache"
+)
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if f := h.lookup(p); f != nil {
+		cache := revalidate
+		if strings.HasPrefix(p, "assets/") {
+			cache = immutable
+		}
+		h.send(w, r, f, cache)
+		return
+	}
+	if strings.HasPrefix(p, "assets/") {
+		// A missing hashed asset is an old page asking for a file a newer build replaced:
+		// answering with index.html would hand it HTML where it expects JavaScript.
+		http.NotFound(w, r)
+		return
+	}
+	if h.index == nil {
+		notBuilt(w)
+		return
+	}
+	setPageHeaders(w.Header())
+	h.send(w, r, h.index, revalidate)
+}
+
+// lookup returns the asset at p, or nil when p is not a servable file (the app's routes,
+// directories, dotfiles such as the .gitkeep placeholder, and index.html itself, which is only
+// sent through the fallback so that it always carries the page headers).
+func (h *handler) lookup(p string) *file {
+	if p == "" || p == "index.html" || strings.HasPrefix(p, ".") || strings.Contains(p, "/.") {
+		return nil
+	}
+	if v, ok := h.files.Load(p); ok {
+		return v.(*file)
+	}
+	st, err := fs.Stat(h.fsys, p)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil
+	}
+	b, err := fs.ReadFile(h.fsys, p)
+	if err != nil {
+		return nil
+	}
+	v, _ := h.files.LoadOrStore(p, newFile(p, b))
+	return v.(*file)
+}
+
+func (h *handler) send(w http.ResponseWriter, r *http.Request, f *file, cache string) {
+	hd := w.Header()
+	hd.Set("Cache-Control", cache)
+	hd.Set("Content-Type", f.contentType)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	body, etag := f.raw, f.etag
+	if f.gz != nil {
+		hd.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			body, etag = f.gz, strings.TrimSuffix(f.etag, `"`)+`-gz"`
+			hd.Set("Content-Encoding", "gzip")
+		}
+	}
+	hd.Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(enc), "gzip") {
+			continue
+		}
+		q, found := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+		if !found {
+			return true
+		}
+		v, err := strconv.ParseFloat(q, 64)
+		return err == nil && v > 0
+	}
+	return false
+}
+
+// setPageHeaders guards the app's page: scripts, styles and frames only from this origin (and
+// blob: URLs for the in-page preview of evidence), never framed by another site.
+func setPageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "+
+		"frame-src 'self' blob:; object-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+const notBuiltPage = `<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pantau — aplikasi web belum dibangun</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}code{background:#eee;padding:.1rem .3rem}</style>
+</head><body>
+<h1>Aplikasi web belum dibangun</h1>
+<p>Server Pantau berjalan dan API tersedia di <code>/api/v1</code>, tetapi berkas aplikasi web tidak ikut dalam program ini.
+Jalankan <code>make build</code> (atau <code>make run</code>) untuk membangunnya.</p>
+<h2 lang="en">Frontend not built</h2>
+<p lang="en">The Pantau server is running and the API answers under <code>/api/v1</code>, but this binary was built without the web app.
+Run <code>make build</code> (or <code>make run</code>) to build it.</p>
+</body></html>
+`
+
+func notBuilt(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	setPageHeaders(h)
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write([]byte(notBuiltPage))
+}

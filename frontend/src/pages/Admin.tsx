@@ -1,0 +1,510 @@
+import { useState } from 'preact/hooks';
+import { useRoute } from 'preact-iso';
+import { lang, roleLabel, t, zoneLabel, type MessageKey } from '../i18n';
+import { ApiError } from '../lib/api';
+import { fmtDate, fmtNumber, parseDecimal } from '../lib/format';
+import { can, store } from '../lib/state';
+import { ROLES, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
+import { Empty, ErrorNote, FormError, Loading, PageHeader, Unavailable, YearSelect, fieldError, useLoad, useYear } from '../components/ui';
+
+type Tab = 'users' | 'regions' | 'periods' | 'catalogue' | 'zones' | 'letterhead';
+const TABS: { tab: Tab; key: MessageKey; admin: boolean }[] = [
+  { tab: 'periods', key: 'admin.tab.periods', admin: false },
+  { tab: 'catalogue', key: 'admin.tab.catalogue', admin: false },
+  { tab: 'regions', key: 'admin.tab.regions', admin: false },
+  { tab: 'users', key: 'admin.tab.users', admin: true },
+  { tab: 'zones', key: 'admin.tab.zones', admin: true },
+  { tab: 'letterhead', key: 'admin.tab.letterhead', admin: true },
+];
+
+export default function Admin() {
+  const { params } = useRoute();
+  const user = store.session.value;
+  if (!can.manage(user)) return <Empty>{t('common.notAllowed')}</Empty>;
+  const tabs = TABS.filter((x) => !x.admin || can.admin(user));
+  const tab = (tabs.find((x) => x.tab === params.tab) ?? tabs[0]).tab;
+  return (
+    <>
+      <PageHeader title={t('admin.title')} />
+      <nav class="tabs" aria-label={t('admin.sections')}>
+        <ul>
+          {tabs.map((x) => (
+            <li key={x.tab}>
+              <a href={`/admin/${x.tab}`} aria-current={x.tab === tab ? 'page' : undefined}>
+                {t(x.key)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {tab === 'users' ? <Users /> : null}
+      {tab === 'regions' ? <Regions /> : null}
+      {tab === 'periods' ? <Periods /> : null}
+      {tab === 'catalogue' ? <Catalogue /> : null}
+      {tab === 'zones' ? <Zones /> : null}
+      {tab === 'letterhead' ? <Unavailable what={t('admin.letterhead')} /> : null}
+    </>
+  );
+}
+
+interface Spec {
+  name: string;
+  label: MessageKey;
+  type?: 'text' | 'email' | 'password' | 'number' | 'select';
+  options?: { value: string; label: string }[];
+  optional?: boolean;
+}
+
+/** A create form: values stay when the API refuses them, each field shows its own error. */
+function CreateForm({
+  id,
+  title,
+  specs,
+  submit,
+  onDone,
+}: {
+  id: string;
+  title: string;
+  specs: Spec[];
+  submit: (v: Record<string, string>) => Promise<unknown>;
+  onDone: () => void;
+}) {
+  const blank = () => Object.fromEntries(specs.map((s) => [s.name, s.type === 'select' && !s.optional ? s.options?.[0]?.value ?? '' : '']));
+  const [values, setValues] = useState<Record<string, string>>(blank);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const set = (k: string, v: string) => setValues((x) => ({ ...x, [k]: v }));
+  return (
+    <form
+      class="card form create-form"
+      noValidate
+      aria-labelledby={`${id}-h`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        setSaved(false);
+        try {
+          await submit(values);
+          setValues(blank());
+          setSaved(true);
+          onDone();
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h2 id={`${id}-h`}>{title}</h2>
+      <div class="row wrap">
+        {specs.map((s) => {
+          const fid = `${id}-${s.name}`;
+          const err = fieldError(error, s.name);
+          return (
+            <div key={s.name} class={`field${err ? ' has-error' : ''}`}>
+              <label for={fid}>
+                {t(s.label)}
+                {s.optional ? <span class="hint"> ({t('common.optional')})</span> : null}
+              </label>
+              {s.type === 'select' ? (
+                <select id={fid} value={values[s.name]} onChange={(e) => set(s.name, (e.currentTarget as HTMLSelectElement).value)} aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${fid}-error` : undefined}>
+                  {s.optional ? <option value="">—</option> : null}
+                  {s.options?.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={fid}
+                  type={(s.type === 'number' ? 'text' : s.type ?? 'text') as 'text'}
+                  inputMode={s.type === 'number' ? 'decimal' : undefined}
+                  autoComplete={s.type === 'password' ? 'new-password' : 'off'}
+                  value={values[s.name]}
+                  onInput={(e) => set(s.name, (e.currentTarget as HTMLInputElement).value)}
+                  aria-invalid={err ? 'true' : undefined}
+                  aria-describedby={err ? `${fid}-error` : undefined}
+                />
+              )}
+              {err ? (
+                <small id={`${fid}-error`} class="field-error">
+                  {err}
+                </small>
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
+      {error && !specs.some((s) => fieldError(error, s.name)) ? <FormError error={error} /> : null}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('common.saving') : t('common.add')}
+      </button>
+      {saved ? (
+        <span class="ok" role="status">
+          {t('common.saved')}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+const num = (s: string) => (s.trim() === '' ? undefined : parseDecimal(s) ?? NaN);
+/** A number field the API would refuse as JSON: named before sending. */
+function numbers(v: Record<string, string>, names: string[]): Record<string, number | undefined> {
+  const out: Record<string, number | undefined> = {};
+  const bad: Record<string, string> = {};
+  for (const n of names) {
+    const x = num(v[n]);
+    if (Number.isNaN(x)) bad[n] = t('form.number');
+    out[n] = x;
+  }
+  if (Object.keys(bad).length) throw new ApiError(422, 'validation_failed', t('form.invalid'), bad);
+  return out;
+}
+
+function Users() {
+  const users = useLoad(() => store.client.get<User[]>('/api/v1/users'), []);
+  const regions = useLoad(() => store.client.get<Region[]>('/api/v1/regions'), []);
+  const l = lang.value;
+  return (
+    <>
+      <CreateForm
+        id="new-user"
+        title={t('admin.newUser')}
+        specs={[
+          { name: 'name', label: 'admin.name' },
+          { name: 'email', label: 'login.email', type: 'email' },
+          { name: 'role', label: 'admin.role', type: 'select', options: ROLES.map((r) => ({ value: r, label: roleLabel(r) })) },
+          { name: 'region_code', label: 'admin.region', type: 'select', optional: true, options: (regions.data ?? []).map((r) => ({ value: r.code, label: `${r.code} ${r.name}` })) },
+          { name: 'password', label: 'login.password', type: 'password' },
+        ]}
+        submit={(v) => store.client.post('/api/v1/users', { ...v, region_code: v.region_code || undefined })}
+        onDone={users.reload}
+      />
+      <List loaded={users} empty={t('admin.noUsers')}>
+        {(rows: User[]) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('login.email')}</th>
+                <th scope="col">{t('admin.role')}</th>
+                <th scope="col">{t('admin.region')}</th>
+                <th scope="col">{t('admin.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>{roleLabel(u.role)}</td>
+                  <td>{u.region_code ?? '—'}</td>
+                  <td>{fmtDate(u.created_at, l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </List>
+    </>
+  );
+}
+
+function List<T>({ loaded, empty, children }: { loaded: { data: T[] | undefined; error: unknown; loading: boolean; reload: () => void }; empty: string; children: (rows: T[]) => preact.ComponentChildren }) {
+  if (loaded.error) return <ErrorNote error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Loading />;
+  if (loaded.data.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={empty}>
+      {children(loaded.data)}
+    </div>
+  );
+}
+
+function Regions() {
+  const regions = useLoad(() => store.client.get<Region[]>('/api/v1/regions'), []);
+  const kinds = ['regency', 'city', 'province'];
+  return (
+    <>
+      <CreateForm
+        id="new-region"
+        title={t('admin.newRegion')}
+        specs={[
+          { name: 'code', label: 'admin.code' },
+          { name: 'name', label: 'admin.name' },
+          { name: 'kind', label: 'admin.kind', type: 'select', options: kinds.map((k) => ({ value: k, label: t(`kind.${k}` as MessageKey) })) },
+        ]}
+        submit={(v) => store.client.post('/api/v1/regions', v)}
+        onDone={regions.reload}
+      />
+      <List loaded={regions} empty={t('admin.noRegions')}>
+        {(rows: Region[]) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.code')}</th>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.kind')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.code}>
+                  <td>{r.code}</td>
+                  <td>{r.name}</td>
+                  <td>{t(`kind.${r.kind}` as MessageKey)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </List>
+    </>
+  );
+}
+
+function Periods() {
+  const periods = useLoad(() => store.client.get<Period[]>('/api/v1/periods'), []);
+  return (
+    <>
+      <CreateForm
+        id="new-period"
+        title={t('admin.newPeriod')}
+        specs={[
+          { name: 'year', label: 'common.year', type: 'number' },
+          { name: 'name', label: 'admin.name' },
+        ]}
+        submit={(v) => store.client.post('/api/v1/periods', { name: v.name, ...numbers(v, ['year']) })}
+        onDone={() => {
+          periods.reload();
+          store.loadPeriods().catch(() => undefined);
+        }}
+      />
+      <List loaded={periods} empty={t('dash.noPeriods')}>
+        {(rows: Period[]) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('common.year')}</th>
+                <th scope="col">{t('admin.name')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.year}>
+                  <td>{p.year}</td>
+                  <td>{p.name}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </List>
+    </>
+  );
+}
+
+function Catalogue() {
+  const { year, ready } = useYear();
+  const areas = useLoad(() => (year ? store.client.get<Area[]>(`/api/v1/periods/${year}/areas`) : Promise.resolve([])), [year]);
+  const indicators = useLoad(() => (year ? store.client.get<Indicator[]>(`/api/v1/periods/${year}/indicators`) : Promise.resolve([])), [year]);
+  const l = lang.value;
+  if (!ready) return <Loading />;
+  if (!year) return <Empty>{t('dash.noPeriods')}</Empty>;
+  return (
+    <>
+      <YearSelect id="catalogue-year" />
+      <CreateForm
+        id="new-area"
+        title={t('admin.newArea')}
+        specs={[
+          { name: 'code', label: 'admin.code' },
+          { name: 'name', label: 'admin.name' },
+          { name: 'weight', label: 'admin.weight', type: 'number', optional: true },
+        ]}
+        submit={(v) => store.client.post(`/api/v1/periods/${year}/areas`, { code: v.code, name: v.name, ...numbers(v, ['weight']) })}
+        onDone={areas.reload}
+      />
+      <List loaded={areas} empty={t('admin.noAreas')}>
+        {(rows: Area[]) => (
+          <table>
+            <caption>{t('admin.areas')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.code')}</th>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.weight')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.code}>
+                  <td>{a.code}</td>
+                  <td>{a.name}</td>
+                  <td class="num">{fmtNumber(a.weight, l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </List>
+      <CreateForm
+        id="new-indicator"
+        title={t('admin.newIndicator')}
+        specs={[
+          { name: 'code', label: 'admin.code' },
+          { name: 'area', label: 'admin.area', type: 'select', options: (areas.data ?? []).map((a) => ({ value: a.code, label: `${a.code} ${a.name}` })) },
+          { name: 'title', label: 'admin.indicatorTitle' },
+          { name: 'weight', label: 'admin.weight', type: 'number', optional: true },
+        ]}
+        submit={(v) => store.client.post(`/api/v1/periods/${year}/indicators`, { code: v.code, area: v.area, title: v.title, ...numbers(v, ['weight']) })}
+        onDone={indicators.reload}
+      />
+      <List loaded={indicators} empty={t('admin.noIndicators')}>
+        {(rows: Indicator[]) => (
+          <table>
+            <caption>{t('admin.indicators')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.code')}</th>
+                <th scope="col">{t('admin.area')}</th>
+                <th scope="col">{t('admin.indicatorTitle')}</th>
+                <th scope="col">{t('admin.weight')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((i) => (
+                <tr key={i.code}>
+                  <td>{i.code}</td>
+                  <td>{i.area}</td>
+                  <td>{i.title}</td>
+                  <td class="num">{fmtNumber(i.weight, l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </List>
+    </>
+  );
+}
+
+function Zones() {
+  const { year, ready } = useYear();
+  const zones = useLoad(() => (year ? store.client.get<ZoneSchemes>(`/api/v1/periods/${year}/zones`) : Promise.resolve(null)), [year]);
+  if (!ready) return <Loading />;
+  if (!year) return <Empty>{t('dash.noPeriods')}</Empty>;
+  return (
+    <>
+      <YearSelect id="zones-year" />
+      <p class="hint">{t('admin.zonesHelp')}</p>
+      {zones.error ? <ErrorNote error={zones.error} onRetry={zones.reload} /> : null}
+      {zones.data
+        ? (['action_plan', 'delegation'] as Metric[]).map((m) => (
+            <BandEditor key={`${year}-${m}-${JSON.stringify(zones.data![m])}`} year={year} metric={m} bands={zones.data![m] ?? []} onSaved={(z) => zones.set(z)} />
+          ))
+        : <Loading />}
+    </>
+  );
+}
+
+function BandEditor({ year, metric, bands, onSaved }: { year: number; metric: Metric; bands: Band[]; onSaved: (z: ZoneSchemes) => void }) {
+  const l = lang.value;
+  const [rows, setRows] = useState(bands.map((b) => ({ ...b, minText: String(b.min).replace('.', l === 'id' ? ',' : '.'), maxText: String(b.max).replace('.', l === 'id' ? ',' : '.') })));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const idp = `bands-${metric}`;
+  async function put(body: unknown) {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const z = await store.client.put<ZoneSchemes>(`/api/v1/periods/${year}/zones/${metric}`, body);
+      setSaved(true);
+      onSaved(z);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const update = (i: number, patch: Partial<(typeof rows)[number]>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const bandsError = fieldError(error, 'bands') ?? fieldError(error, 'preset');
+  return (
+    <section class="card" aria-labelledby={`${idp}-h`}>
+      <h2 id={`${idp}-h`}>{t(metric === 'action_plan' ? 'metric.action_plan' : 'metric.delegation')}</h2>
+      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={`${idp}-h`}>
+        <table class="bands">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.zone')}</th>
+              <th scope="col">{t('admin.min')}</th>
+              <th scope="col">{t('admin.inclusive')}</th>
+              <th scope="col">{t('admin.max')}</th>
+              <th scope="col">{t('admin.inclusive')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={r.key}>
+                <th scope="row">{zoneLabel(r.key)}</th>
+                <td>
+                  <input aria-label={`${zoneLabel(r.key)} ${t('admin.min')}`} inputMode="decimal" value={r.minText} onInput={(e) => update(i, { minText: (e.currentTarget as HTMLInputElement).value })} />
+                </td>
+                <td>
+                  <input type="checkbox" aria-label={`${zoneLabel(r.key)} ${t('admin.min')} ${t('admin.inclusive')}`} checked={r.min_inclusive} onChange={(e) => update(i, { min_inclusive: (e.currentTarget as HTMLInputElement).checked })} />
+                </td>
+                <td>
+                  <input aria-label={`${zoneLabel(r.key)} ${t('admin.max')}`} inputMode="decimal" value={r.maxText} onInput={(e) => update(i, { maxText: (e.currentTarget as HTMLInputElement).value })} />
+                </td>
+                <td>
+                  <input type="checkbox" aria-label={`${zoneLabel(r.key)} ${t('admin.max')} ${t('admin.inclusive')}`} checked={r.max_inclusive} onChange={(e) => update(i, { max_inclusive: (e.currentTarget as HTMLInputElement).checked })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {bandsError ? (
+        <p class="field-error" role="alert">
+          {bandsError}
+        </p>
+      ) : error ? (
+        <FormError error={error} />
+      ) : null}
+      <div class="actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={() => {
+            const out = rows.map((r) => ({ key: r.key, min: parseDecimal(r.minText), min_inclusive: r.min_inclusive, max: parseDecimal(r.maxText), max_inclusive: r.max_inclusive }));
+            if (out.some((b) => b.min === null || b.max === null)) {
+              setError(new ApiError(422, 'validation_failed', t('form.invalid'), { bands: t('form.number') }));
+              return;
+            }
+            put({ bands: out });
+          }}
+        >
+          {t('admin.saveBands')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => put({ preset: 'default' })}>
+          {t('admin.presetDefault')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => put({ preset: 'kpk' })}>
+          {t('admin.presetKpk')}
+        </button>
+        {saved ? (
+          <span class="ok" role="status">
+            {t('common.saved')}
+          </span>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,165 @@
+import { useState } from 'preact/hooks';
+import { useLocation, useRoute } from 'preact-iso';
+import { lang, t, tOr } from '../i18n';
+import { ApiError } from '../lib/api';
+import { fmtDateTime } from '../lib/format';
+import { store } from '../lib/state';
+import type { FileCheck, Verification } from '../lib/types';
+import { ErrorNote, Field, Loading, PageHeader, errorText, useLoad } from '../components/ui';
+
+/** The public page: check a verification code printed on a document, or upload the PDF itself. */
+export default function Verify() {
+  const { params } = useRoute();
+  const loc = useLocation();
+  const code = params.code ? decodeURIComponent(params.code) : '';
+  const [typed, setTyped] = useState(code);
+  return (
+    <>
+      <PageHeader title={t('verify.title')} />
+      <p class="lead">{t('verify.lead')}</p>
+      <div class="verify-grid">
+        <section class="card" aria-labelledby="verify-code-h">
+          <h2 id="verify-code-h">{t('verify.byCode')}</h2>
+          <form
+            class="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const c = typed.trim().toUpperCase();
+              if (c) loc.route(`/verify/${encodeURIComponent(c)}`);
+            }}
+          >
+            <Field id="code" label={t('verify.code')} value={typed} onValue={setTyped} placeholder="K7QM-2XPA-9RTD" autoComplete="off" spellcheck={false} />
+            <button type="submit" class="primary">
+              {t('verify.check')}
+            </button>
+          </form>
+          {code ? <CodeResult code={code} /> : null}
+        </section>
+        <section class="card" aria-labelledby="verify-file-h">
+          <h2 id="verify-file-h">{t('verify.byFile')}</h2>
+          <FileForm />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function CodeResult({ code }: { code: string }) {
+  const r = useLoad(() => store.client.get<Verification>(`/api/v1/verify/${encodeURIComponent(code)}`), [code]);
+  const l = lang.value;
+  if (r.loading) return <Loading />;
+  if (r.error instanceof ApiError && r.error.code === 'not_found') {
+    return (
+      <div class="result bad" role="alert" data-testid="verify-result">
+        <strong>{t('verify.notFound', { code })}</strong>
+        <p>{t('verify.notFoundHelp')}</p>
+      </div>
+    );
+  }
+  if (r.error) return <ErrorNote error={r.error} onRetry={r.reload} />;
+  const v = r.data!;
+  return (
+    <div class="result good" role="status" data-testid="verify-result">
+      <strong>{t('verify.found')}</strong>
+      <dl class="kv">
+        <dt>{t('verify.kind')}</dt>
+        <dd>{tOr(`verify.kind.${v.kind}`, v.kind)}</dd>
+        <dt>{t('verify.docTitle')}</dt>
+        <dd>{v.title}</dd>
+        <dt>{t('verify.status')}</dt>
+        <dd>{tOr(`docstatus.${v.status}`, v.status)}</dd>
+        <dt>{t('verify.issued')}</dt>
+        <dd>{fmtDateTime(v.created_at, l)}</dd>
+        <dt>SHA-256</dt>
+        <dd class="hash">{v.sha256}</dd>
+      </dl>
+      {v.signatures.length ? (
+        <>
+          <h3>{t('verify.signatures')}</h3>
+          <ul>
+            {v.signatures.map((s) => (
+              <li key={s.slot + s.signed_at}>
+                {s.name} ({s.title}) — {tOr(`signmode.${s.mode}`, s.mode)}, {fmtDateTime(s.signed_at, l)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function FileForm() {
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [pct, setPct] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<FileCheck | null>(null);
+  const l = lang.value;
+  async function check(e: Event) {
+    e.preventDefault();
+    if (!file) {
+      setError(new ApiError(422, 'validation_failed', t('verify.chooseFile')));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const up = store.client.upload<FileCheck>('/api/v1/verify', file, file.name, (p) => setPct(p.total ? Math.round((100 * p.loaded) / p.total) : 0));
+      setResult(await up.promise);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="form" onSubmit={check} noValidate>
+      <div class="field">
+        <label for="verify-file">{t('verify.file')}</label>
+        <input
+          id="verify-file"
+          type="file"
+          accept="application/pdf,.pdf"
+          onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)}
+          aria-describedby="verify-file-hint"
+        />
+        <small id="verify-file-hint" class="hint">
+          {t('verify.fileHint')}
+        </small>
+      </div>
+      {busy ? <progress max={100} value={pct} aria-label={t('verify.checking')} /> : null}
+      {error ? (
+        <p class="field-error" role="alert">
+          {errorText(error)}
+        </p>
+      ) : null}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('verify.checking') : t('verify.checkFile')}
+      </button>
+      {result ? (
+        <div class={`result ${result.valid ? 'good' : 'bad'}`} role="status" data-testid="file-result">
+          <strong>{result.valid ? t('verify.fileValid') : t('verify.fileInvalid')}</strong>
+          {result.valid && result.verification_code ? (
+            <p>
+              {result.title} — <a href={`/verify/${encodeURIComponent(result.verification_code)}`}>{result.verification_code}</a>
+            </p>
+          ) : (
+            <p>{t('verify.fileInvalidHelp')}</p>
+          )}
+          {result.signatures.length ? (
+            <ul>
+              {result.signatures.map((s, i) => (
+                <li key={i}>
+                  {s.name}, {fmtDateTime(s.signed_at, l)}: {s.valid ? t('verify.sigValid') : t('verify.sigInvalid')}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <p class="hash">SHA-256 {result.sha256}</p>
+        </div>
+      ) : null}
+    </form>
+  );
+}

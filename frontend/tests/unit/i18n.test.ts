@@ -1,0 +1,68 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogues, interpolate, lang, t, zoneLabel } from '../../src/i18n';
+import { ROLES, ITEM_STATUSES } from '../../src/lib/types';
+import { ZONE_KEYS } from '../../src/lib/zones';
+
+const id = catalogues.id as Record<string, string>;
+const en = catalogues.en as Record<string, string>;
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(ts|tsx)$/.test(f) && !p.includes('/i18n/') ? [p] : [];
+  });
+}
+
+describe('message catalogues', () => {
+  it('have the same keys in Indonesian and English', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(id).sort());
+  });
+  it('have no empty message and the same placeholders in both languages', () => {
+    for (const k of Object.keys(id)) {
+      expect(id[k].trim(), `id ${k}`).not.toBe('');
+      expect(en[k]?.trim(), `en ${k}`).not.toBe('');
+      expect(placeholders(en[k]), k).toEqual(placeholders(id[k]));
+    }
+  });
+  it('hold every key the source uses', () => {
+    const src = join(__dirname, '../../src');
+    const used = new Set<string>();
+    for (const f of sources(src)) {
+      const text = readFileSync(f, 'utf8');
+      // t('key'), t("key"), key: 'nav.x' / label: 'admin.x' in tables of keys, and conditional keys.
+      for (const m of text.matchAll(/\bt\(\s*'([^']+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\b(?:key|label): '([a-z]+\.[\w.]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\? '([a-z]+\.[\w.]+)' : '([a-z]+\.[\w.]+)'/g)) used.add(m[1]).add(m[2]);
+    }
+    expect(used.size).toBeGreaterThan(150);
+    const missing = [...used].filter((k) => !(k in id) || !(k in en));
+    expect(missing).toEqual([]);
+  });
+  it('name every zone, status and role the API sends', () => {
+    for (const k of ZONE_KEYS) expect(`zone.${k}` in id && `zone.${k}` in en, k).toBe(true);
+    for (const k of ITEM_STATUSES) expect(`status.${k}` in id && `status.${k}` in en, k).toBe(true);
+    for (const k of ROLES) expect(`role.${k}` in id && `role.${k}` in en, k).toBe(true);
+    for (const k of ['province', 'regency', 'city']) expect(`kind.${k}` in id && `kind.${k}` in en, k).toBe(true);
+  });
+});
+
+describe('t', () => {
+  it('is Indonesian by default and switches to English', () => {
+    expect(lang.value).toBe('id');
+    expect(t('nav.dashboard')).toBe('Ringkasan');
+    expect(zoneLabel('light_green')).toBe('Hijau muda');
+    lang.value = 'en';
+    expect(t('nav.dashboard')).toBe('Overview');
+    expect(zoneLabel('light_green')).toBe('Light green');
+    expect(zoneLabel('ultraviolet')).toBe('ultraviolet');
+    lang.value = 'id';
+  });
+  it('fills placeholders', () => {
+    expect(t('review.age', { days: 3 })).toBe('menunggu 3 hari');
+    expect(interpolate('{a} dan {b}', { a: 1 })).toBe('1 dan {b}');
+  });
+});

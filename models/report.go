@@ -1,0 +1,407 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ReportProgress is the kind of the progress report.
+const ReportProgress = "progress"
+
+// Letterhead is the heading printed on reports: the government and institution issuing them,
+// their address and an optional logo (PNG or JPEG). ID 0 means none has been set.
+type Letterhead struct {
+	ID          int64     `json:"-"`
+	Government  string    `json:"government"`
+	Institution string    `json:"institution"`
+	Address     string    `json:"address"`
+	Logo        []byte    `json:"-" gorm:"-"`
+	LogoData    string    `json:"-" gorm:"column:logo"`
+	UpdatedBy   *int64    `json:"-"`
+	CreatedAt   time.Time `json:"updated_at"`
+}
+
+// TableName is the letterhead history table.
+func (Letterhead) TableName() string { return "report_letterheads" }
+
+// MaxLogoSize bounds a letterhead logo, in bytes.
+const MaxLogoSize = 512 << 10
+
+// LetterheadInput sets the letterhead.
+type LetterheadInput struct {
+	Government  string `json:"government"`
+	Institution string `json:"institution"`
+	Address     string `json:"address"`
+	Logo        []byte `json:"logo"`
+}
+
+// Validate checks the lines' lengths and that a logo, if any, is a PNG or JPEG of bounded size.
+func (in *LetterheadInput) Validate() error {
+	in.Government, in.Institution, in.Address = strings.TrimSpace(in.Government), strings.TrimSpace(in.Institution), strings.TrimSpace(in.Address)
+	errs := fieldErrors{}
+	if in.Institution == "" {
+		errs.add("institution", "required")
+	}
+	for field, v := range map[string]string{"government": in.Government, "institution": in.Institution, "address": in.Address} {
+		if len(v) > 300 {
+			errs.add(field, "too_long")
+		}
+	}
+	if len(in.Logo) > MaxLogoSize {
+		errs.add("logo", "too_long")
+	} else if len(in.Logo) > 0 && LogoType(in.Logo) == "" {
+		errs.add("logo", "logo_type")
+	}
+	return errs.err()
+}
+
+// LogoType returns "png" or "jpg" from an image's first bytes, or "" for anything else.
+func LogoType(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}):
+		return "jpg"
+	}
+	return ""
+}
+
+// Letterhead returns the letterhead in use; one never set is the zero Letterhead.
+func (db *DB) Letterhead(ctx context.Context) (*Letterhead, error) {
+	var rows []Letterhead
+	if err := db.read(ctx).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return &Letterhead{}, nil
+	}
+	lh := &rows[0]
+	if lh.LogoData != "" {
+		logo, err := base64.StdEncoding.DecodeString(lh.LogoData)
+		if err != nil {
+			return nil, fmt.Errorf("letterhead logo: %w", err)
+		}
+		lh.Logo = logo
+	}
+	return lh, nil
+}
+
+// SetLetterhead records a new letterhead (actor may be nil for the command line); earlier ones are kept.
+func (db *DB) SetLetterhead(ctx context.Context, actor *User, in LetterheadInput) (*Letterhead, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	lh := &Letterhead{Government: in.Government, Institution: in.Institution, Address: in.Address,
+		Logo: in.Logo, LogoData: base64.StdEncoding.EncodeToString(in.Logo), CreatedAt: db.Now()}
+	if actor != nil {
+		lh.UpdatedBy = &actor.ID
+	}
+	err := db.tx(ctx, func(tx *gorm.DB) error { return tx.Create(lh).Error })
+	if err != nil {
+		return nil, err
+	}
+	return lh, nil
+}
+
+// ReportItem is one action item as a report prints it: the indicator (shared by every
+// region's item), the claimed and verified values, the status, how much evidence is attached
+// and the latest review.
+type ReportItem struct {
+	Indicator        *Indicator
+	Progress         Fixed
+	VerifiedProgress Fixed
+	Status           string
+	EvidenceCount    int
+	LastReview       *ReviewInfo
+}
+
+// ReportSection is one region's part of a report: its items in catalogue order, its
+// per-area verified percentages and its delegation.
+type ReportSection struct {
+	Region     Region
+	Items      []ReportItem
+	AreaScores map[string]*Fixed // area code → verified percent (nil: the area has no indicators)
+	Delegation *Delegation
+}
+
+// ProgressData is everything a progress report shows, read from one data state.
+type ProgressData struct {
+	Period   Period
+	Summary  *Summary
+	Previous *Summary // the year before; nil when there is no such period
+	Areas    []Area
+	Schemes  map[Metric]Scheme
+	// Sections are the regions in code order: all of them, or the one asked for.
+	Sections []ReportSection
+	// State identifies the data state: equal states give equal reports.
+	State string
+}
+
+// ProgressReportData reads a period's progress report data in a fixed number of queries,
+// whatever the number of regions. With a region code only that region's section is read
+// (the summary still ranks every region). The reads are retried when the period changes
+// while they run, so the summary and the sections always agree.
+func (db *DB) ProgressReportData(ctx context.Context, year int, regionCode string) (*ProgressData, error) {
+	var lastErr error
+	for attempt := 0; attempt < 4; attempt++ {
+		d, err := db.progressReportData(ctx, year, regionCode)
+		if err != errStaleRead {
+			return d, err
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+var errStaleRead = fmt.Errorf("the period changed while its report was read: %w", ErrConflict)
+
+func (db *DB) progressReportData(ctx context.Context, year int, regionCode string) (*ProgressData, error) {
+	q := db.read(ctx)
+	sum, err := db.Summary(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	p, err := periodByYear(q, year)
+	if err != nil {
+		return nil, err
+	}
+	d := &ProgressData{Period: *p, Summary: sum}
+	var regions []Region
+	if regionCode != "" {
+		r, err := regionByCode(q, regionCode)
+		if err != nil {
+			return nil, err
+		}
+		regions = []Region{*r}
+	} else if err := q.Order("code").Find(&regions).Error; err != nil {
+		return nil, err
+	}
+	prevRev := int64(-1)
+	switch d.Previous, err = db.Summary(ctx, year-1); err {
+	case nil:
+		prevRev = d.Previous.Revision
+	case ErrNotFound:
+		d.Previous = nil
+	default:
+		return nil, err
+	}
+	if err := q.Where("period_id = ?", p.ID).Order("position, id").Find(&d.Areas).Error; err != nil {
+		return nil, err
+	}
+	if d.Schemes, err = zoneSchemes(q, p.ID); err != nil {
+		return nil, err
+	}
+	evidence, err := db.loadSections(q, d, regions)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := db.PeriodRevision(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	if rev != sum.Revision || p.Revision != sum.Revision {
+		return nil, errStaleRead
+	}
+	d.State = fmt.Sprintf("year=%d region=%s revision=%d previous=%d evidence=%s", year, regionCode, rev, prevRev, evidence)
+	return d, nil
+}
+
+// loadSections fills d.Sections for regions and returns a fingerprint of the evidence they
+// count (evidence does not move the period's revision).
+func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (string, error) {
+	indicators, err := indicatorsOf(q, d.Period.ID)
+	if err != nil {
+		return "", err
+	}
+	scope := func(sel *gorm.DB) *gorm.DB {
+		sel = sel.Where("items.period_id = ?", d.Period.ID)
+		if len(regions) == 1 {
+			sel = sel.Where("items.region_id = ?", regions[0].ID)
+		}
+		return sel
+	}
+	var items []struct {
+		ID, RegionID, IndicatorID  int64
+		Progress, VerifiedProgress Fixed
+		Status                     string
+	}
+	if err := scope(q.Table("items").Select("items.id, items.region_id, items.indicator_id, items.progress, items.verified_progress, items.status")).
+		Scan(&items).Error; err != nil {
+		return "", err
+	}
+	var counts []struct {
+		ItemID, N, MaxID int64
+	}
+	if err := scope(q.Table("evidence").Select("evidence.item_id, COUNT(*) AS n, MAX(evidence.id) AS max_id").
+		Joins("JOIN items ON items.id = evidence.item_id")).Group("evidence.item_id").Scan(&counts).Error; err != nil {
+		return "", err
+	}
+	var reviews []struct {
+		ReviewInfo
+		ItemID int64
+	}
+	last := scope(q.Table("reviews AS r2").Select("MAX(r2.id)").Joins("JOIN items ON items.id = r2.item_id")).Group("r2.item_id")
+	if err := q.Table("reviews").
+		Select("reviews.item_id, reviews.decision, reviews.verified_progress, reviews.comment, users.name AS reviewer, reviews.created_at").
+		Joins("JOIN users ON users.id = reviews.user_id").Where("reviews.id IN (?)", last).Scan(&reviews).Error; err != nil {
+		return "", err
+	}
+	var delegs []delegationRow
+	dq := q.Where("period_id = ?", d.Period.ID)
+	if len(regions) == 1 {
+		dq = dq.Where("region_id = ?", regions[0].ID)
+	}
+	if err := dq.Find(&delegs).Error; err != nil {
+		return "", err
+	}
+
+	evidenceOf := make(map[int64]int, len(counts))
+	var nEvidence, maxEvidence int64
+	for _, c := range counts {
+		evidenceOf[c.ItemID] = int(c.N)
+		nEvidence += c.N
+		maxEvidence = max(maxEvidence, c.MaxID)
+	}
+	reviewOf := make(map[int64]*ReviewInfo, len(reviews))
+	for i := range reviews {
+		info := reviews[i].ReviewInfo
+		reviewOf[reviews[i].ItemID] = &info
+	}
+	indIndex := make(map[int64]int, len(indicators))
+	for i, ind := range indicators {
+		indIndex[ind.ID] = i
+	}
+	regIndex := make(map[int64]int, len(regions))
+	d.Sections = make([]ReportSection, len(regions))
+	for i, r := range regions {
+		regIndex[r.ID] = i
+		sec := &d.Sections[i]
+		sec.Region, sec.Items = r, make([]ReportItem, len(indicators))
+		sec.Delegation = &Delegation{Zone: ZoneNoData}
+		for j := range indicators {
+			sec.Items[j] = ReportItem{Indicator: &indicators[j], Status: StatusDraft}
+		}
+	}
+	for _, it := range items {
+		ri, ok1 := regIndex[it.RegionID]
+		ii, ok2 := indIndex[it.IndicatorID]
+		if !ok1 || !ok2 {
+			continue
+		}
+		ri2 := &d.Sections[ri].Items[ii]
+		ri2.Progress, ri2.VerifiedProgress, ri2.Status = it.Progress, it.VerifiedProgress, it.Status
+		ri2.EvidenceCount, ri2.LastReview = evidenceOf[it.ID], reviewOf[it.ID]
+	}
+	for i := range delegs {
+		if ri, ok := regIndex[delegs[i].RegionID]; ok {
+			d.Sections[ri].Delegation = delegs[i].view(d.Schemes[MetricDelegation])
+		}
+	}
+	for i := range d.Sections {
+		d.Sections[i].AreaScores = AreaScores(d.Areas, d.Sections[i].Items)
+	}
+	return fmt.Sprintf("%d/%d", nEvidence, maxEvidence), nil
+}
+
+// AreaScores returns each area's weighted mean of its items' verified progress, rounded
+// half-up to two decimals (nil for an area without indicators).
+func AreaScores(areas []Area, items []ReportItem) map[string]*Fixed {
+	sums, weights := map[int64]int64{}, map[int64]int64{}
+	for _, it := range items {
+		w := int64(it.Indicator.Weight)
+		sums[it.Indicator.AreaID] += w * int64(it.VerifiedProgress)
+		weights[it.Indicator.AreaID] += w
+	}
+	out := make(map[string]*Fixed, len(areas))
+	for _, a := range areas {
+		if weights[a.ID] == 0 {
+			out[a.Code] = nil
+			continue
+		}
+		v := RoundRat(big.NewRat(sums[a.ID], weights[a.ID]*100))
+		out[a.Code] = &v
+	}
+	return out
+}
+
+// Report is a generated report kept for verification: its document, the data state it was
+// made from and who made it.
+type Report struct {
+	ID              int64
+	DocumentID      int64
+	Kind            string
+	Year            int
+	RegionCode      string
+	Revision        int64
+	StateKey        string
+	Pages           int
+	GeneratedBy     *int64
+	GeneratedByName string
+	CreatedAt       time.Time
+	Document        *Document `gorm:"-"`
+}
+
+// ReportStateKey condenses everything a report's bytes depend on into one key.
+func ReportStateKey(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h[:])
+}
+
+// ReportByState returns the newest report made from this state key, or ErrNotFound.
+func (db *DB) ReportByState(ctx context.Context, stateKey string) (*Report, error) {
+	var r Report
+	if err := db.read(ctx).Where("state_key = ?", stateKey).Order("id DESC").Take(&r).Error; err != nil {
+		return nil, translate(err)
+	}
+	var doc Document
+	if err := db.read(ctx).Take(&doc, r.DocumentID).Error; err != nil {
+		return nil, translate(err)
+	}
+	r.Document = &doc
+	return &r, nil
+}
+
+// SaveReport records a generated report and its document in one transaction. The document's
+// verification code is the one printed in the report, so it must be set already.
+func (db *DB) SaveReport(ctx context.Context, r *Report, doc *Document) error {
+	if doc.VerificationCode == "" {
+		return fmt.Errorf("a report's verification code is printed in it, so it must be chosen before saving")
+	}
+	doc.Kind = DocumentReport
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.CreateDocument(tx, doc); err != nil {
+			return err
+		}
+		r.DocumentID, r.CreatedAt, r.Document = doc.ID, doc.CreatedAt, doc
+		return tx.Create(r).Error
+	})
+}
+
+// DocumentIssuer names who made a document: for a report, whoever generated it; otherwise
+// the user who created it ("" when unknown).
+func (db *DB) DocumentIssuer(ctx context.Context, doc *Document) (string, error) {
+	var names []string
+	if doc.Kind == DocumentReport {
+		if err := db.read(ctx).Table("reports").Where("document_id = ?", doc.ID).Pluck("generated_by_name", &names).Error; err != nil {
+			return "", err
+		}
+	}
+	if len(names) == 0 && doc.CreatedBy != nil {
+		if err := db.read(ctx).Table("users").Where("id = ?", *doc.CreatedBy).Pluck("name", &names).Error; err != nil {
+			return "", err
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	return names[0], nil
+}

@@ -1,0 +1,165 @@
+package models_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/demo"
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// TestProgressReportData: the bulk read gives every region the same items, evidence counts,
+// last reviews and delegation as the per-region queries, and its state moves with the data.
+func TestProgressReportData(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		blobs := &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}
+		if _, err := demo.Seed(ctx, db, blobs, "kata-sandi-demo"); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.ProgressReportData(ctx, demo.Year, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Sections) != len(demo.Regions) || len(d.Summary.Regions) != len(demo.Regions) || d.Previous != nil {
+			t.Fatalf("%d sections, %d summary lines, previous %v", len(d.Sections), len(d.Summary.Regions), d.Previous)
+		}
+		reviewed := 0
+		for i, sec := range d.Sections {
+			items, err := db.Items(ctx, demo.Year, sec.Region.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != len(sec.Items) {
+				t.Fatalf("%s: %d items, Items() gives %d", sec.Region.Code, len(sec.Items), len(items))
+			}
+			for j, it := range items {
+				got := sec.Items[j]
+				if got.Indicator.Code != it.IndicatorCode || got.Progress != it.Progress || got.VerifiedProgress != it.VerifiedProgress ||
+					got.Status != it.Status || got.EvidenceCount != len(it.Evidence) || (got.LastReview == nil) != (it.LastReview == nil) {
+					t.Fatalf("%s %s: bulk %+v, Items() %+v", sec.Region.Code, it.IndicatorCode, got, it)
+				}
+				if it.LastReview != nil {
+					reviewed++
+					if got.LastReview.Comment != it.LastReview.Comment || got.LastReview.Reviewer != it.LastReview.Reviewer {
+						t.Fatalf("%s %s: last review %+v, want %+v", sec.Region.Code, it.IndicatorCode, got.LastReview, it.LastReview)
+					}
+				}
+			}
+			// The demo plan has one area, so its area score is the region's score.
+			rs := d.Summary.Regions[i]
+			if rs.Code != sec.Region.Code || *sec.AreaScores[d.Areas[0].Code] != *rs.ActionPlan.Percent {
+				t.Fatalf("%s: area score %v, summary %v", sec.Region.Code, sec.AreaScores, rs.ActionPlan.Percent)
+			}
+			del, err := db.DelegationOf(ctx, demo.Year, sec.Region.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if del.Zone != sec.Delegation.Zone || del.LegalBasis != sec.Delegation.LegalBasis {
+				t.Fatalf("%s: delegation %+v, want %+v", sec.Region.Code, sec.Delegation, del)
+			}
+		}
+		if reviewed == 0 {
+			t.Fatal("the demo data has no reviews to compare")
+		}
+
+		one, err := db.ProgressReportData(ctx, demo.Year, "62.08")
+		if err != nil || len(one.Sections) != 1 || one.Sections[0].Region.Code != "62.08" || len(one.Summary.Regions) != len(demo.Regions) {
+			t.Fatalf("one region: %v %+v", err, one)
+		}
+		if one.State == d.State {
+			t.Fatal("a region's report has the period report's state")
+		}
+		if _, err := db.ProgressReportData(ctx, demo.Year, "99.99"); err != models.ErrNotFound {
+			t.Fatalf("unknown region: %v", err)
+		}
+		if _, err := db.ProgressReportData(ctx, 2031, ""); err != models.ErrNotFound {
+			t.Fatalf("unknown year: %v", err)
+		}
+
+		// Evidence is counted in the report, so new evidence moves the state (whether or not it
+		// moves the period's revision).
+		u, err := db.UserByEmail(ctx, "operator.seruyan@demo.pantau.id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := blobs.Put(strings.NewReader("%PDF-1.4\n%%EOF\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddEvidence(ctx, u, models.ItemRef{Year: demo.Year, RegionCode: "62.08", IndicatorCode: "PTSP.1"}, models.EvidenceUpload{Blob: b, Filename: "tambahan.pdf"}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.ProgressReportData(ctx, demo.Year, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.State == d.State || after.Sections[8].Items[0].EvidenceCount != d.Sections[8].Items[0].EvidenceCount+1 {
+			t.Fatalf("state %q → %q", d.State, after.State)
+		}
+	})
+}
+
+// TestLetterheadAndReportRecords: letterheads are validated and versioned; a saved report is
+// found by its state and names who generated it.
+func TestLetterheadAndReportRecords(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		lh, err := db.Letterhead(ctx)
+		if err != nil || lh.ID != 0 {
+			t.Fatalf("no letterhead yet: %+v %v", lh, err)
+		}
+		var verr *models.ValidationError
+		_, err = db.SetLetterhead(ctx, nil, models.LetterheadInput{Institution: "Dinas", Logo: []byte("GIF89a")})
+		if !asValidation(err, &verr) || verr.Fields["logo"] != "logo_type" {
+			t.Fatalf("GIF logo: %v", err)
+		}
+		if _, err := db.SetLetterhead(ctx, nil, models.LetterheadInput{}); !asValidation(err, &verr) || verr.Fields["institution"] != "required" {
+			t.Fatalf("no institution: %v", err)
+		}
+		logo := []byte("\x89PNG\r\n\x1a\nrest")
+		first, err := db.SetLetterhead(ctx, nil, models.LetterheadInput{Institution: " Dinas A ", Logo: logo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := db.SetLetterhead(ctx, nil, models.LetterheadInput{Institution: "Dinas B", Address: "Jl. Imam Bonjol"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lh, err = db.Letterhead(ctx)
+		if err != nil || lh.ID != second.ID || lh.ID <= first.ID || lh.Institution != "Dinas B" || len(lh.Logo) != 0 {
+			t.Fatalf("current letterhead %+v %v", lh, err)
+		}
+
+		u, err := db.CreateUser(ctx, models.UserInput{Email: "koordinator@pantau.id", Name: "Koordinator Provinsi", Role: models.RoleCoordinator, Password: "rahasia-panjang"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ReportByState(ctx, "k1"); err != models.ErrNotFound {
+			t.Fatalf("no report yet: %v", err)
+		}
+		doc := &models.Document{VerificationCode: models.NewVerificationCode(), Title: "Laporan", Status: "issued", SHA256: strings.Repeat("a", 64), Size: 10, CreatedBy: &u.ID}
+		rec := &models.Report{Kind: models.ReportProgress, Year: 2019, StateKey: "k1", Pages: 3, GeneratedBy: &u.ID, GeneratedByName: u.Name}
+		if err := db.SaveReport(ctx, rec, doc); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ReportByState(ctx, "k1")
+		if err != nil || got.Document.VerificationCode != doc.VerificationCode || got.Pages != 3 {
+			t.Fatalf("report by state: %+v %v", got, err)
+		}
+		if name, err := db.DocumentIssuer(ctx, got.Document); err != nil || name != "Koordinator Provinsi" {
+			t.Fatalf("issuer %q %v", name, err)
+		}
+		if err := db.SaveReport(ctx, &models.Report{Kind: models.ReportProgress, StateKey: "k2"}, &models.Document{Title: "x"}); err == nil {
+			t.Fatal("a report without its printed code was saved")
+		}
+	})
+}
+
+func asValidation(err error, target **models.ValidationError) bool {
+	v, ok := err.(*models.ValidationError)
+	*target = v
+	return ok
+}

@@ -1,0 +1,309 @@
+// Package pdfsign adds PDF digital signatures to a document as incremental updates, so that
+// several people can sign one file at different times and every earlier signature stays valid,
+// and checks the signatures of a file.
+//
+// Each signature is a CMS (PKCS#7) detached SignedData over the file's bytes except the
+// signature value itself (SubFilter adbe.pkcs7.detached, SHA-256), with the signer's
+// certificate and chain embedded, written with a visible appearance into a signature field.
+// The first signature may certify the document (DocMDP, changes allowed: form filling and
+// signing only); it then also creates the empty fields for every later signer, so that later
+// signatures only fill existing fields.
+//
+// The private key is only ever used through crypto.Signer: a key in memory, an HSM or a remote
+// signing service all fit. The existing file is parsed with pdfcpu; the increment (new and
+// changed objects, a classic cross-reference section and a trailer pointing to the previous
+// one) is written here.
+package pdfsign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+func init() {
+	// pdfcpu would otherwise create a configuration directory in the user's home.
+	model.ConfigPath = "disable"
+}
+
+// DefaultReserve is the room left for the CMS blob, in bytes. A signature with a two-certificate
+// chain takes about 2.5 KB; the rest leaves room for longer chains (a national CA's) and an
+// embedded timestamp later.
+const DefaultReserve = 16 << 10
+
+// Rect is a rectangle in PDF user space (points, origin at the bottom left of the page).
+type Rect struct{ X1, Y1, X2, Y2 float64 }
+
+func (r Rect) width() float64  { return r.X2 - r.X1 }
+func (r Rect) height() float64 { return r.Y2 - r.Y1 }
+
+// Field is a signature field: its name (unique in the document), its page (1-based) and its box.
+type Field struct {
+	Name string
+	Page int
+	Rect Rect
+}
+
+// Appearance is what the signature shows in its box: the drawn image (PNG, optional) above
+// lines of text (name, capacity, time).
+type Appearance struct {
+	PNG   []byte
+	Lines []string
+}
+
+// Request describes one signature.
+type Request struct {
+	// Field names the field to sign: an existing empty signature field, or one of NewFields.
+	Field string
+	// NewFields are empty signature fields created in the same update (e.g. the first signer
+	// creates every slot's field).
+	NewFields []Field
+	// Signer holds the private key; Chain is the signer's certificate first, then its issuers.
+	Signer crypto.Signer
+	Chain  []*x509.Certificate
+	// FieldLabel is the field's name for people (/TU): the signer's capacity, e.g.
+	// "a.n. Bupati Seruyan, Wakil Bupati Seruyan".
+	FieldLabel string
+	// Name, Reason, Location and ContactInfo go into the signature dictionary.
+	Name, Reason, Location, ContactInfo string
+	// Time is the signing time written as /M.
+	Time time.Time
+	// Certify makes this a certification signature (DocMDP, P=2). Only the first signature of
+	// a document may certify.
+	Certify bool
+	// Appearance is drawn in the field's box.
+	Appearance Appearance
+	// Reserve is the room for the CMS blob in bytes (DefaultReserve when 0).
+	Reserve int
+}
+
+// Errors Sign reports for a request that cannot be carried out.
+var (
+	ErrNoField       = errors.New("pdfsign: no such signature field")
+	ErrFieldSigned   = errors.New("pdfsign: the signature field is already signed")
+	ErrFieldExists   = errors.New("pdfsign: a field with this name already exists")
+	ErrCertifyLate   = errors.New("pdfsign: only the first signature may certify a document")
+	ErrXRefStream    = errors.New("pdfsign: documents with cross-reference streams are not supported")
+	ErrNoCertificate = errors.New("pdfsign: the signer's certificate is missing")
+)
+
+// Sign appends one signature to pdf as an incremental update and returns the new file. The
+// bytes of pdf are kept unchanged at the start of the result.
+func Sign(pdf []byte, req Request) ([]byte, error) {
+	if len(req.Chain) == 0 || req.Signer == nil {
+		return nil, ErrNoCertificate
+	}
+	if req.Reserve == 0 {
+		req.Reserve = DefaultReserve
+	}
+	doc, err := openDocument(pdf)
+	if err != nil {
+		return nil, err
+	}
+	inc := newIncrement(pdf, doc.size)
+	if err := doc.addFields(inc, req); err != nil {
+		return nil, err
+	}
+	return inc.finish(doc, req)
+}
+
+// document is the parsed state of the file being signed.
+type document struct {
+	ctx      *model.Context
+	size     int                // trailer /Size: the next free object number
+	prev     int64              // offset of the last cross-reference section
+	root     types.IndirectRef  // the catalog
+	catalog  types.Dict         // a copy, changed in place when the update touches it
+	acroForm types.Dict         // the interactive form (a copy; nil when absent)
+	formRef  *types.IndirectRef // where acroForm lives, nil when new or direct in the catalog
+	fields   map[string]types.IndirectRef
+	created  map[string]types.Dict // fields created by this update
+	signed   map[string]bool
+	dirty    map[string]bool // which of catalog / acroForm the update changes
+}
+
+func openDocument(pdf []byte) (*document, error) {
+	prev, err := lastXRefOffset(pdf)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(pdf[prev:], []byte("xref")) {
+		return nil, ErrXRefStream
+	}
+	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	if err != nil {
+		return nil, fmt.Errorf("pdfsign: read PDF: %w", err)
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		return nil, fmt.Errorf("pdfsign: page tree: %w", err)
+	}
+	x := ctx.XRefTable
+	if x.Root == nil || x.Size == nil {
+		return nil, errors.New("pdfsign: the trailer has no /Root or /Size")
+	}
+	catalog, err := x.Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("pdfsign: catalog: %w", err)
+	}
+	d := &document{ctx: ctx, size: *x.Size, prev: prev, root: *x.Root, catalog: catalog.Clone().(types.Dict),
+		fields: map[string]types.IndirectRef{}, created: map[string]types.Dict{}, signed: map[string]bool{}, dirty: map[string]bool{}}
+	if err := d.readForm(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// readForm finds the interactive form and its signature fields.
+func (d *document) readForm() error {
+	obj, ok := d.catalog.Find("AcroForm")
+	if !ok {
+		return nil
+	}
+	if ref, isRef := obj.(types.IndirectRef); isRef {
+		d.formRef = &ref
+	}
+	form, err := d.ctx.DereferenceDict(obj)
+	if err != nil || form == nil {
+		return fmt.Errorf("pdfsign: AcroForm: %v", err)
+	}
+	d.acroForm = form.Clone().(types.Dict)
+	fields, _ := d.ctx.DereferenceArray(d.acroForm["Fields"])
+	for _, f := range fields {
+		ref, ok := f.(types.IndirectRef)
+		if !ok {
+			continue
+		}
+		fd, err := d.ctx.DereferenceDict(ref)
+		if err != nil || fd == nil {
+			continue
+		}
+		name, err := d.ctx.DereferenceStringOrHexLiteral(fd["T"], model.V10, nil)
+		if err != nil || name == "" {
+			continue
+		}
+		d.fields[name] = ref
+		if ft, _ := fd["FT"].(types.Name); ft == "Sig" && fd["V"] != nil {
+			d.signed[name] = true
+		}
+	}
+	return nil
+}
+
+// hasSignatures reports whether any field already holds a signature.
+func (d *document) hasSignatures() bool { return len(d.signed) > 0 }
+
+// addFields writes the new empty fields (and the field to sign, when it is new) into inc,
+// adding them to their pages and to the form.
+func (d *document) addFields(inc *increment, req Request) error {
+	if req.Certify && d.hasSignatures() {
+		return ErrCertifyLate
+	}
+	byPage := map[int][]types.IndirectRef{}
+	var added []types.Object
+	for _, f := range req.NewFields {
+		if _, dup := d.fields[f.Name]; dup || f.Name == "" {
+			return fmt.Errorf("%w: %q", ErrFieldExists, f.Name)
+		}
+		_, pageRef, _, err := d.ctx.PageDict(f.Page, false)
+		if err != nil || pageRef == nil {
+			return fmt.Errorf("pdfsign: field %q: no page %d: %v", f.Name, f.Page, err)
+		}
+		ap := inc.blankAppearance(f.Rect)
+		widget := types.Dict{
+			"Type": types.Name("Annot"), "Subtype": types.Name("Widget"), "FT": types.Name("Sig"),
+			"T": textString(f.Name), "F": types.Integer(132), "P": *pageRef,
+			"Rect": types.NewNumberArray(f.Rect.X1, f.Rect.Y1, f.Rect.X2, f.Rect.Y2),
+			"AP":   types.Dict{"N": ap},
+		}
+		ref := inc.reserve()
+		inc.put(ref, widget.PDFString())
+		d.fields[f.Name] = ref
+		d.created[f.Name] = widget
+		byPage[f.Page] = append(byPage[f.Page], ref)
+		added = append(added, ref)
+	}
+	if _, ok := d.fields[req.Field]; !ok {
+		return fmt.Errorf("%w: %q", ErrNoField, req.Field)
+	}
+	if d.signed[req.Field] {
+		return fmt.Errorf("%w: %q", ErrFieldSigned, req.Field)
+	}
+	for page, refs := range byPage {
+		if err := d.addAnnots(inc, page, refs); err != nil {
+			return err
+		}
+	}
+	if len(added) > 0 {
+		if d.acroForm == nil {
+			d.acroForm = types.Dict{"Fields": types.Array{}}
+		}
+		fields, _ := d.ctx.DereferenceArray(d.acroForm["Fields"])
+		d.acroForm["Fields"] = append(append(types.Array{}, fields...), added...)
+		d.dirty["form"] = true
+	}
+	return nil
+}
+
+// addAnnots appends widget annotations to a page's /Annots, rewriting the page (or its
+// indirect annotation array).
+func (d *document) addAnnots(inc *increment, page int, refs []types.IndirectRef) error {
+	pageDict, pageRef, _, err := d.ctx.PageDict(page, false)
+	if err != nil {
+		return err
+	}
+	pageDict = pageDict.Clone().(types.Dict)
+	var list types.Array
+	if obj, ok := pageDict.Find("Annots"); ok {
+		if list, err = d.ctx.DereferenceArray(obj); err != nil {
+			return err
+		}
+		list = append(types.Array{}, list...)
+		if arrRef, isRef := obj.(types.IndirectRef); isRef {
+			for _, r := range refs {
+				list = append(list, r)
+			}
+			inc.put(arrRef, list.PDFString())
+			return nil
+		}
+	}
+	for _, r := range refs {
+		list = append(list, r)
+	}
+	pageDict["Annots"] = list
+	inc.put(*pageRef, pageDict.PDFString())
+	return nil
+}
+
+// textString encodes a PDF text string: a literal when plain ASCII, UTF-16BE otherwise.
+func textString(s string) types.Object {
+	ascii := true
+	for _, r := range s {
+		if r < 0x20 || r > 0x7e {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		r := strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`)
+		return types.StringLiteral(r.Replace(s))
+	}
+	return types.HexLiteral(fmt.Sprintf("%X", []byte(types.EncodeUTF16String(s))))
+}
+
+// pdfDate formats t as a PDF date string, D:YYYYMMDDHHmmSS+HH'mm'.
+func pdfDate(t time.Time) string {
+	_, off := t.Zone()
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
+}

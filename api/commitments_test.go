@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -68,8 +69,8 @@ func cmRelogin(e *env, tokens ...string) {
 func cmDrawing(t *testing.T, seed int) string {
 	img := image.NewNRGBA(image.Rect(0, 0, 240, 90))
 	for x := 8; x < 232; x++ {
-		y := 45 + (x*seed)%30 - 15
-		for d := -1; d <= 1; d++ {
+		y := 45 + int(28*math.Sin(float64(x*seed)/40)*math.Cos(float64(x)/23))
+		for d := -2; d <= 2; d++ {
 			img.Set(x, y+d, color.NRGBA{20, 30, 140, 255})
 		}
 	}
@@ -269,20 +270,20 @@ func TestCommitmentCeremony(t *testing.T) {
 			t.Fatal("ca.pem differs from the CA")
 		}
 		if dir := os.Getenv("PANTAU_SIGN_LOOK_DIR"); dir != "" && e.db.Dialect == models.SQLite {
-			cmLook(t, dir, final)
+			cmLook(t, dir, final, nss)
 		}
 	})
 }
 
 // cmLook writes the signed document, its pages as PNG and pdfsig's report for a person to see.
-func cmLook(t *testing.T, dir string, pdf []byte) {
+func cmLook(t *testing.T, dir string, pdf []byte, nss string) {
 	os.MkdirAll(dir, 0o755)
 	file := filepath.Join(dir, "ceremony.pdf")
 	os.WriteFile(file, pdf, 0o644)
 	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", file, filepath.Join(dir, "ceremony")).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
-	out, _ := exec.Command("pdfsig", file).CombinedOutput()
+	out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, file).CombinedOutput()
 	os.WriteFile(filepath.Join(dir, "ceremony-pdfsig.txt"), out, 0o644)
 }
 
@@ -316,9 +317,28 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 		if k.Source != "pkcs12" {
 			t.Fatalf("import: %+v", k)
 		}
-		for _, st := range [][2]string{{"walikota", "regent"}, {"gub", "governor"}, {"dprd", "dprd_chair"}} {
-			e.mustOK(e.call("POST", base+"/signatories/"+st[1]+"/sign", st[0], map[string]string{"mode": "sign", "passphrase": "frasa-" + st[0]})).decode(t, &cm)
+		e.mustOK(e.call("POST", base+"/signatories/governor/sign", "gub", map[string]string{"mode": "sign", "passphrase": "frasa-gub"}))
+		// The mayor and the DPRD chair sign at the same moment: both signatures must land, one
+		// appended after the other.
+		statuses := make(chan int, 2)
+		for _, st := range [][2]string{{"walikota", "regent"}, {"dprd", "dprd_chair"}} {
+			go func(who, slot string) {
+				req, _ := http.NewRequest("POST", e.srv.URL+base+"/signatories/"+slot+"/sign", bytes.NewReader([]byte(`{"mode":"sign","passphrase":"frasa-`+who+`"}`)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				res.Body.Close()
+				statuses <- res.StatusCode
+			}(st[0], st[1])
 		}
+		if a, b := <-statuses, <-statuses; a != 200 || b != 200 {
+			t.Fatalf("concurrent signatures: %d, %d", a, b)
+		}
+		e.mustOK(e.call("GET", base, models.RoleCoordinator, nil)).decode(t, &cm)
 		if cm.Status != "signed" {
 			t.Fatalf("every signer signed: %+v", cm)
 		}
@@ -358,4 +378,37 @@ func cmUpload(e *env, path, role string, content []byte, fields map[string]strin
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
 	return e.do(req)
+}
+
+// TestCommitmentTemplate: an admin edits the template; new commitments take it, prepared ones keep theirs.
+func TestCommitmentTemplate(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		cmSigning(t, e)
+		var before cmJSON
+		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2020})).decode(t, &before)
+		tmpl := map[string]string{"title": "Komitmen {region} {year}", "preamble": "Kami, {head}, berkomitmen:", "commitments": "Satu.\nDua untuk {province}.",
+			"closing": "", "place": "Sampit"}
+		e.expect(e.call("PUT", "/api/v1/commitment-template", models.RoleCoordinator, tmpl), 403, "forbidden")
+		e.expect(e.call("PUT", "/api/v1/commitment-template", models.RoleAdmin, map[string]string{"title": ""}), 422, "validation_failed")
+		e.mustOK(e.call("PUT", "/api/v1/commitment-template", models.RoleAdmin, tmpl))
+		var cm struct {
+			ID    int64
+			Title string
+			Place string
+		}
+		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.71", "year": 2020})).decode(t, &cm)
+		if cm.Title != "Komitmen Kota Palangka Raya 2020" || cm.Place != "Sampit" {
+			t.Fatalf("new commitment: %+v", cm)
+		}
+		pdf := e.mustOK(e.call("GET", fmt.Sprintf("/api/v1/commitments/%d/document.pdf", cm.ID), models.RoleReviewer, nil)).Body
+		out, err := exec.Command(pdfsigntest.Tool(t, "pdftotext"), pdfsigntest.WriteTemp(t, "t.pdf", pdf), "-").Output()
+		if err != nil || !bytes.Contains(out, []byte("Kami, Wali Kota Palangka Raya, berkomitmen:")) || !bytes.Contains(out, []byte("Dua untuk Provinsi Kalimantan Tengah.")) {
+			t.Fatalf("rendered template: %v\n%s", err, out)
+		}
+		var old struct{ Title string }
+		e.mustOK(e.call("GET", fmt.Sprintf("/api/v1/commitments/%d", before.ID), models.RoleCoordinator, nil)).decode(t, &old)
+		if old.Title == cm.Title || old.Title == "" {
+			t.Fatalf("the prepared commitment changed its text: %q", old.Title)
+		}
+	})
 }

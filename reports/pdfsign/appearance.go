@@ -30,7 +30,7 @@ func (inc *increment) appearance(r Rect, a Appearance) (types.IndirectRef, error
 	lines := a.Lines
 	size := 7.0
 	for _, l := range lines {
-		if need := (w - 2*pad) / (0.52 * float64(len([]rune(l))) + 0.01); need < size {
+		if need := (w - 2*pad) / (0.52*float64(len([]rune(l))) + 0.01); need < size {
 			size = math.Max(need, 4)
 		}
 	}

@@ -34,10 +34,20 @@ func init() {
 	model.ConfigPath = "disable"
 }
 
-// DefaultReserve is the room left for the CMS blob, in bytes. A signature with a two-certificate
-// chain takes about 2.5 KB; the rest leaves room for longer chains (a national CA's) and an
-// embedded timestamp later.
-const DefaultReserve = 16 << 10
+// MinReserve is the least room left for the CMS blob, in bytes. A signature with a
+// two-certificate chain takes about 1.5–2.5 KB; by default the room is the chain's size plus
+// 4 KB, at least MinReserve (the blob is stored hex-encoded, so each reserved byte costs two
+// in the file). Set Request.Reserve (e.g. 32 KB) to leave room for an embedded timestamp.
+const MinReserve = 8 << 10
+
+// reserveFor is the default room for a signature by this chain.
+func reserveFor(chain []*x509.Certificate) int {
+	n := 4 << 10
+	for _, c := range chain {
+		n += len(c.Raw)
+	}
+	return max(n, MinReserve)
+}
 
 // Rect is a rectangle in PDF user space (points, origin at the bottom left of the page).
 type Rect struct{ X1, Y1, X2, Y2 float64 }
@@ -81,7 +91,7 @@ type Request struct {
 	Certify bool
 	// Appearance is drawn in the field's box.
 	Appearance Appearance
-	// Reserve is the room for the CMS blob in bytes (DefaultReserve when 0).
+	// Reserve is the room for the CMS blob in bytes (0: the chain's size plus 4 KB, at least MinReserve).
 	Reserve int
 }
 
@@ -102,7 +112,7 @@ func Sign(pdf []byte, req Request) ([]byte, error) {
 		return nil, ErrNoCertificate
 	}
 	if req.Reserve == 0 {
-		req.Reserve = DefaultReserve
+		req.Reserve = reserveFor(req.Chain)
 	}
 	doc, err := openDocument(pdf)
 	if err != nil {

@@ -193,3 +193,15 @@ func TestTampering(t *testing.T) {
 		t.Fatalf("garbage: %+v", rep)
 	}
 }
+
+// FuzzVerify: Verify never panics and never calls a damaged file valid.
+func FuzzVerify(f *testing.F) {
+	f.Add([]byte("%PDF-1.4\n/ByteRange [0 5 6 1] /Contents <>\n%%EOF"))
+	f.Add([]byte("/ByteRange"))
+	f.Add(samplePDF(f, 1))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if rep := pdfsign.Verify(data, nil); rep.Valid() {
+			t.Fatalf("valid without a trusted root: %+v", rep)
+		}
+	})
+}

@@ -79,8 +79,14 @@ func (r *Report) Valid() bool {
 
 // Verify checks every signature of pdf. roots are the trusted certificate authorities (nil:
 // no signature is trusted). A file that is not a readable PDF gives a report with Problem set.
-func Verify(pdf []byte, roots *x509.CertPool) *Report {
-	rep := &Report{Signatures: []Signature{}}
+func Verify(pdf []byte, roots *x509.CertPool) (rep *Report) {
+	rep = &Report{Signatures: []Signature{}}
+	defer func() {
+		// pdfcpu's object model may panic on a damaged file outside its own reader.
+		if r := recover(); r != nil {
+			rep = &Report{Signatures: []Signature{}, Problem: fmt.Sprintf("not a readable PDF: %v", r)}
+		}
+	}()
 	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
 	if err != nil {
 		rep.Problem = "not a readable PDF: " + err.Error()
@@ -246,7 +252,7 @@ func byteRange(ctx *model.Context, v types.Dict, pdf []byte) ([4]int64, error) {
 		br[i] = int64(n)
 	}
 	end := br[2] + br[3]
-	if br[0] != 0 || br[1] >= br[2] || end > int64(len(pdf)) || pdf[br[1]] != '<' || pdf[br[2]-1] != '>' {
+	if br[0] != 0 || br[1]+2 > br[2] || end > int64(len(pdf)) || pdf[br[1]] != '<' || pdf[br[2]-1] != '>' {
 		return br, fmt.Errorf("the signature's /ByteRange %v does not frame its /Contents", br)
 	}
 	return br, nil

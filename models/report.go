@@ -24,7 +24,7 @@ type Letterhead struct {
 	Government  string    `json:"government"`
 	Institution string    `json:"institution"`
 	Address     string    `json:"address"`
-	Logo        []byte    `json:"-" gorm:"-"`
+	Logo        []byte    `json:"logo" gorm:"-"` // base64 in JSON
 	LogoData    string    `json:"-" gorm:"column:logo"`
 	UpdatedBy   *int64    `json:"-"`
 	CreatedAt   time.Time `json:"updated_at"`
@@ -105,7 +105,11 @@ func (db *DB) SetLetterhead(ctx context.Context, actor *User, in LetterheadInput
 	if actor != nil {
 		lh.UpdatedBy = &actor.ID
 	}
-	err := db.tx(ctx, func(tx *gorm.DB) error { return tx.Create(lh).Error })
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		audit(tx, "letterhead", "reports", "set", nil, map[string]any{"government": lh.Government, "institution": lh.Institution,
+			"address": lh.Address, "logo_bytes": len(lh.Logo)})
+		return tx.Create(lh).Error
+	})
 	if err != nil {
 		return nil, err
 	}

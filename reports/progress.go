@@ -393,11 +393,11 @@ func (d *progressDoc) footer() {
 	d.pdf.LinkString(marginX, y+10, w, 3.5, url)
 	d.font("", 7)
 	d.ink(grey)
-	by := ""
+	by := " melalui Pantau"
 	if d.p.GeneratedBy != "" {
 		by = " oleh " + d.p.GeneratedBy
 	}
-	line := fmt.Sprintf("Dibuat %s pukul %s%s melalui Pantau.", DateID(d.at), TimeID(d.at), by)
+	line := fmt.Sprintf("Dibuat %s pukul %s%s.", DateID(d.at), TimeID(d.at), by)
 	if d.pdf.GetStringWidth(line) > w {
 		line = d.fitRunes(line, w-3) + "…"
 	}

@@ -67,8 +67,10 @@ func reportProgress(ctx context.Context, args []string, getenv func(string) stri
 		GeneratedBy: "Pantau (baris perintah)", Fresh: *fresh, OnSection: bar.update})
 	bar.finish()
 	if err != nil {
-		if err == models.ErrNotFound {
+		if err == models.ErrNotFound && *region != "" {
 			return fmt.Errorf("no period %d or no region %q", *year, *region)
+		} else if err == models.ErrNotFound {
+			return fmt.Errorf("no period %d", *year)
 		}
 		return err
 	}

@@ -4,15 +4,19 @@ BIN      ?= bin/pantau
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: run build test bench clean
+.PHONY: run build frontend test bench clean
 
 ## run: build Pantau and start it on the embedded SQLite database with demo data
 run: build
 	PANTAU_LOG_FORMAT=$${PANTAU_LOG_FORMAT:-text} $(BIN) serve --demo
 
-## build: compile the single binary into bin/pantau
-build:
+## build: build the web app (npm ci + vite build into frontend/dist), then the single binary into bin/pantau
+build: frontend
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/pantau
+
+## frontend: the web app only (skipped with a warning when npm is missing; the binary then shows "not built")
+frontend:
+	scripts/frontend-build.sh
 
 ## test: install what the tests need, start a throwaway PostgreSQL, run every test on both databases
 test:

@@ -24,7 +24,7 @@ const testPassword = "rahasia-yang-panjang"
 // env is a real Pantau HTTP server on a fresh database, with a signed-in user per role, a
 // province, a regency and a city, and a 2019 period with two indicators in one area.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *models.DB
 	engine *gin.Engine
 	srv    *httptest.Server
@@ -41,7 +41,7 @@ const (
 var testRoles = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, asOperator2, models.RoleReviewer, models.RoleSignatory}
 
 // newAPI starts a server on db with no fixtures.
-func newAPI(t *testing.T, db *models.DB, blobs *models.BlobStore) *env {
+func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 	t.Helper()
 	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, Options{})
 	if err != nil {
@@ -52,7 +52,7 @@ func newAPI(t *testing.T, db *models.DB, blobs *models.BlobStore) *env {
 	return e
 }
 
-func newEnv(t *testing.T, db *models.DB) *env {
+func newEnv(t testing.TB, db *models.DB) *env {
 	t.Helper()
 	e := newAPI(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10})
 	ctx := context.Background()
@@ -116,7 +116,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r *response) decode(t *testing.T, v any) {
+func (r *response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode %q: %v", r.Body, err)
@@ -124,7 +124,7 @@ func (r *response) decode(t *testing.T, v any) {
 }
 
 // errorCode returns the contract error body's code, failing the test if the body is not one.
-func (r *response) errorCode(t *testing.T) string {
+func (r *response) errorCode(t testing.TB) string {
 	t.Helper()
 	var body struct {
 		Error struct {
@@ -141,7 +141,7 @@ func (r *response) errorCode(t *testing.T) string {
 }
 
 // fields returns the error body's field messages.
-func (r *response) fields(t *testing.T) map[string]string {
+func (r *response) fields(t testing.TB) map[string]string {
 	t.Helper()
 	var body struct {
 		Error struct {
@@ -255,7 +255,7 @@ func (e *env) counts() map[string]int64 {
 }
 
 // samplePDF is a small but valid PDF.
-func samplePDF(t *testing.T, text string) []byte {
+func samplePDF(t testing.TB, text string) []byte {
 	t.Helper()
 	return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
 		"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n% " + text + "\ntrailer<</Root 1 0 R>>\n%%EOF\n")

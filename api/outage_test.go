@@ -2,9 +2,12 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,7 +100,48 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	e := newEnv(t, db)
 	e.mustOK(e.call("GET", "/readyz", asAnonymous, nil))
 
+	// Load before, during and after the cut: every answer is a success or a 503 in the
+	// contract's shape — never a 500, never a hang.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	seen := map[int]int{}
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			client := &http.Client{Timeout: 10 * time.Second}
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				path, method, body := "/api/v1/periods/2019/summary", "GET", ""
+				if w%2 == 1 {
+					path, method, body = "/api/v1/periods/2019/regions/62.08/items/I1", "PATCH", fmt.Sprintf(`{"progress": %d}`, n%100)
+				}
+				req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+e.tokens["coordinator"])
+				res, err := client.Do(req)
+				if err != nil {
+					t.Errorf("%s %s: %v (a hang or a dropped connection)", method, path, err)
+					return
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode == 503 && !strings.Contains(string(b), `"code":"unavailable"`) {
+					t.Errorf("503 without the contract's body: %s", b)
+				}
+				mu.Lock()
+				seen[res.StatusCode]++
+				mu.Unlock()
+			}
+		}(w)
+	}
+	time.Sleep(300 * time.Millisecond)
 	proxy.cut()
+	time.Sleep(time.Second)
 	e.expect(e.call("GET", "/readyz", asAnonymous, nil), 503, "unavailable")
 	e.expect(e.call("GET", "/api/v1/regions", "reviewer", nil), 503, "unavailable")
 	e.mustOK(e.call("GET", "/healthz", asAnonymous, nil))
@@ -113,4 +157,15 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 		t.Fatalf("readyz did not recover: %d %s", last.Status, last.Body)
 	}
 	e.mustOK(e.call("GET", "/api/v1/regions", "reviewer", nil))
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	for code, n := range seen {
+		if code != 200 && code != 503 {
+			t.Errorf("%d answers with status %d under the outage", n, code)
+		}
+	}
+	if seen[503] == 0 || seen[200] == 0 {
+		t.Errorf("the load saw no outage or no success: %v", seen)
+	}
 }

@@ -70,3 +70,22 @@ func TestRadarQueueAndDeadline(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/periods/2019/review-queue?limit=0", "reviewer", nil), 422, "validation_failed")
 	})
 }
+
+func TestLetterhead(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		e.expect(e.call("PUT", "/api/v1/letterhead", "coordinator", map[string]any{"institution": "DPMPTSP"}), 403, "forbidden")
+		e.expect(e.call("PUT", "/api/v1/letterhead", "admin", map[string]any{"institution": " "}), 422, "validation_failed")
+		e.expect(e.call("PUT", "/api/v1/letterhead", "admin", map[string]any{"institution": "DPMPTSP", "logo": "R0lGODlh"}), 422, "validation_failed")
+		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+		e.mustOK(e.call("PUT", "/api/v1/letterhead", "admin", map[string]any{"government": "Pemerintah Provinsi Kalimantan Tengah",
+			"institution": "Dinas Penanaman Modal dan PTSP", "address": "Jl. Tjilik Riwut Km. 5, Palangka Raya", "logo": png}))
+		var lh struct {
+			Institution string
+			Logo        []byte
+		}
+		e.mustOK(e.call("GET", "/api/v1/letterhead", "signatory", nil)).decode(t, &lh)
+		if lh.Institution != "Dinas Penanaman Modal dan PTSP" || string(lh.Logo) != string(png) {
+			t.Fatalf("letterhead: %+v", lh)
+		}
+	})
+}

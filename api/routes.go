@@ -86,6 +86,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.PUT("/evidence/:id/review", s.allow(reviewers), s.reviewEvidence)
 	in.GET("/periods/:year/regions/:code/items/:indicator/history", s.itemHistory)
 	in.GET("/audit", s.allow(auditors), s.listAudit)
+	in.GET("/letterhead", s.getLetterhead)
+	in.PUT("/letterhead", s.allow(administrator), s.setLetterhead)
 
 	in.GET("/commitments", s.listCommitments)
 	in.POST("/commitments", s.allow(managers), s.createCommitment)

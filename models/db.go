@@ -38,6 +38,8 @@ type DB struct {
 	// writer lines up this process's SQLite write transactions in Go, where waiting is cheap,
 	// instead of in SQLite's busy handler, which sleeps with back-off.
 	writer sync.Mutex
+	// chainOff skips the audit chain; only benchmarks set it (export_test.go), to measure its cost.
+	chainOff bool
 }
 
 // Options say which database to open.

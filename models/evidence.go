@@ -71,7 +71,8 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 	b := up.Blob
 	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
 		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.txRetrying(ctx, nil, func(tx *gorm.DB) error {
+		e.ID = 0 // a retried attempt inserts afresh
 		s, err := loadScope(tx, ref)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -171,6 +172,9 @@ func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
 	return &got, translate(err)
 }
 
+// errRaced: another transaction changed the row between our read and our write.
+var errRaced = errors.New("raced with a concurrent change")
+
 // updateItem writes changes to an item only if its version is still expected, and bumps it.
 func updateItem(tx *gorm.DB, id, expected int64, changes map[string]any) error {
 	changes["version"] = gorm.Expr("version + 1")
@@ -179,9 +183,24 @@ func updateItem(tx *gorm.DB, id, expected int64, changes map[string]any) error {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return ErrConflict
+		return errRaced
 	}
 	return nil
+}
+
+// txRetrying is tx for writes that read a row's version and then update it: when a concurrent
+// writer got there first and the caller named no version of its own, the change is applied
+// again to the new state; with a version it is a conflict (409), as the caller saw stale data.
+func (db *DB) txRetrying(ctx context.Context, callerVersion *int64, fn func(tx *gorm.DB) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tx(ctx, fn)
+		if !errors.Is(err, errRaced) {
+			return err
+		}
+		if callerVersion != nil || attempt == 4 {
+			return ErrConflict
+		}
+	}
 }
 
 // ClaimItem records a claim by actor and puts the item up for review. A stale version is ErrConflict.
@@ -189,7 +208,7 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.txRetrying(ctx, c.Version, func(tx *gorm.DB) error {
 		s, err := loadScope(tx, ref)
 		if err != nil {
 			return err
@@ -232,7 +251,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.txRetrying(ctx, in.Version, func(tx *gorm.DB) error {
 		s, err := loadScope(tx, ref)
 		if err != nil {
 			return err

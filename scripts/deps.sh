@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (PostgreSQL server, poppler-utils, qpdf, zbar-tools) when they
-# are missing. Needs root, or sudo.
+# Installs the Debian packages the tests need (PostgreSQL server, poppler-utils, qpdf, zbar-tools,
+# libnss3-tools for certutil, chromium for the web app's browser tests) when they are missing. Needs root, or sudo.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
+[ -x /usr/bin/chromium ] || need+=(chromium) # browser tests of the web app (scripts/browser-test.sh)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""

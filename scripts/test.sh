@@ -8,6 +8,14 @@ scripts/deps.sh
 pg_start
 trap pg_stop EXIT
 export PANTAU_TEST_REQUIRE_POSTGRES=1
+scripts/frontend-build.sh          # npm ci + vite build, so the binary embeds the web app
+(cd frontend && npm test --silent) # the web app's unit tests (vitest)
 go build ./...
 go vet ./...
 go test -count=1 -timeout 20m ./...
+# A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
+# already ran above as ordinary tests).
+for target in FuzzJSONBodies FuzzUpload; do
+  go test -run '^$' -fuzz "^$target\$" -fuzztime 10s ./api
+done
+scripts/browser-test.sh            # the web app in headless Chromium against pantau serve --demo

@@ -21,6 +21,7 @@ type config struct {
 	DatabaseURL    string
 	DataDir        string
 	EvidenceDir    string
+	CADir          string
 	MaxUploadMB    int64
 	AdminEmail     string
 	AdminPassword  string
@@ -52,6 +53,7 @@ func (c *config) dbFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env(getenv, "DATABASE_URL", ""), "PostgreSQL URL (env DATABASE_URL); empty selects the embedded SQLite database")
 	fs.StringVar(&c.DataDir, "data-dir", env(getenv, "PANTAU_DATA_DIR", "./data"), "directory for the SQLite database, evidence files and keys (env PANTAU_DATA_DIR)")
 	fs.StringVar(&c.EvidenceDir, "evidence-dir", env(getenv, "PANTAU_EVIDENCE_DIR", ""), "directory for evidence files (env PANTAU_EVIDENCE_DIR; default DATA_DIR/evidence)")
+	fs.StringVar(&c.CADir, "ca-dir", env(getenv, "PANTAU_CA_DIR", ""), "directory of the installation's certificate authority, created at first start; its key is readable by the owner only (env PANTAU_CA_DIR; default DATA_DIR/ca)")
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", 20, "largest evidence upload in MiB (env PANTAU_MAX_UPLOAD_MB)")
 	if v := getenv("PANTAU_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -118,6 +120,9 @@ func (c *config) validate() error {
 	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 1024 {
 		return fmt.Errorf("PANTAU_MAX_UPLOAD_MB / --max-upload-mb must be a whole number from 1 to 1024")
+	}
+	if c.CADir == "" {
+		c.CADir = filepath.Join(c.DataDir, "ca")
 	}
 	if c.EvidenceDir == "" {
 		c.EvidenceDir = filepath.Join(c.DataDir, "evidence")

@@ -33,6 +33,7 @@ Usage:
   pantau seed --demo                  load the Central Kalimantan demo data into an empty database
   pantau report progress --year Y [--region CODE] -o FILE   write a progress report PDF
   pantau audit verify                 check the audit trail's hash chain; exit 1 naming the first broken event
+  pantau verify FILE.pdf              check a signed document's signatures; exit 0 only when all are valid
   pantau version                      print the version
 
 Every command reads DATABASE_URL (PostgreSQL) or uses the embedded SQLite database in
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = report(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		err = audit(ctx, args[1:], getenv, stdout, stderr)
+	case "verify":
+		err = verify(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "pantau", version)
 	case "help", "-h", "--help":

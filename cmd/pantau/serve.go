@@ -42,7 +42,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	policy := models.DefaultLoginPolicy
 	policy.SessionTTL = cfg.SessionTTL
-	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL})
+	signing, err := cfg.signing(db)
+	if err != nil {
+		return err
+	}
+	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
+		Signing: signing})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,16 @@ const NotFound = lazy(() => import('./pages/NotFound'));
 
 export function App() {
   useEffect(() => {
+    // On a slow connection every round trip counts: ask for the session, the periods and the
+    // last-viewed year's summary at once instead of one after the other.
+    const y = store.year.value;
+    if (location.pathname === '/') {
+      store.warm('/api/v1/periods');
+      if (y) {
+        store.warm(`/api/v1/periods/${y}/summary`);
+        store.warm(`/api/v1/periods/${y}/zones`);
+      }
+    }
     store.restore();
   }, []);
   return (

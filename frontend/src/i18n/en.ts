@@ -183,7 +183,8 @@ export const en: Record<MessageKey, string> = {
 
   'radar.title': 'Coordinator’s radar',
   'radar.lead': 'What is missing, waiting for review or rejected, per Pemda and area.',
-  'radar.noDeadline': 'The server records no deadline for the period yet, so days left are not shown.',
+  'radar.noDeadline': 'This period has no deadline set, so days left are not shown.',
+  'radar.deadline': 'Deadline {date}: {days} days left.',
   'radar.missing': 'Missing',
   'radar.waiting': 'Waiting',
   'radar.rejected': 'Rejected',
@@ -247,7 +248,9 @@ export const en: Record<MessageKey, string> = {
   'sign.confirmFirst': 'Tick the statement of agreement first.',
   'sign.key': 'My signing key',
   'sign.keyHelp': 'The key is created once and stored encrypted under your passphrase.',
-  'sign.keySave': 'Create or change the key',
+  'sign.newPassphrase': 'New passphrase',
+  'sign.keyCreate': 'Create my signing key',
+  'sign.keyChange': 'Change the passphrase',
   'sign.keyDone': 'Key ready. Fingerprint: {fp}',
 
   'admin.title': 'Settings',

@@ -181,7 +181,8 @@ export const id = {
 
   'radar.title': 'Radar koordinator',
   'radar.lead': 'Apa yang belum diisi, menunggu verifikasi atau ditolak, per Pemda dan area.',
-  'radar.noDeadline': 'Batas waktu periode belum tercatat di server, jadi sisa hari belum ditampilkan.',
+  'radar.noDeadline': 'Periode ini belum memiliki batas waktu, jadi sisa hari tidak ditampilkan.',
+  'radar.deadline': 'Batas waktu {date}: tinggal {days} hari.',
   'radar.missing': 'Belum diisi',
   'radar.waiting': 'Menunggu',
   'radar.rejected': 'Ditolak',
@@ -245,7 +246,9 @@ export const id = {
   'sign.confirmFirst': 'Centang pernyataan persetujuan terlebih dahulu.',
   'sign.key': 'Kunci tanda tangan saya',
   'sign.keyHelp': 'Kunci dibuat sekali dan disimpan terenkripsi dengan frasa sandi Anda.',
-  'sign.keySave': 'Buat atau ganti kunci',
+  'sign.newPassphrase': 'Frasa sandi baru',
+  'sign.keyCreate': 'Buat kunci tanda tangan',
+  'sign.keyChange': 'Ganti frasa sandi',
   'sign.keyDone': 'Kunci siap. Sidik jari: {fp}',
 
   'admin.title': 'Pengaturan',

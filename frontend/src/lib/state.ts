@@ -18,6 +18,10 @@ export interface Store {
   signOut(): Promise<void>;
   loadPeriods(): Promise<Period[]>;
   capabilities(): Promise<Capabilities>;
+  /** Starts GET path now; the next get(path) uses that answer (once). */
+  warm(path: string): void;
+  /** get through the warmed answer when there is one. */
+  get<T>(path: string): Promise<T>;
 }
 
 /** The API's routes, as "METHOD /api/v1/path/{param}" — features appear as their routes land. */
@@ -59,6 +63,16 @@ export function createStore(opts: StoreOptions): Store {
     if (y) opts.storage?.setItem('pantau.year', String(y));
   });
   let caps: Promise<Capabilities> | null = null;
+  const warmed = new Map<string, Promise<unknown>>();
+  const get = <T>(path: string): Promise<T> => {
+    const w = warmed.get(path);
+    if (w) {
+      warmed.delete(path);
+      // A warmed call made before sign-in may have been refused: then ask again.
+      return (w as Promise<T>).catch(() => client.get<T>(path));
+    }
+    return client.get<T>(path);
+  };
 
   return {
     client,
@@ -78,6 +92,7 @@ export function createStore(opts: StoreOptions): Store {
       const me: Me = { ...r.user, csrf_token: r.csrf_token };
       expired.value = false;
       periods.value = null;
+      warmed.clear();
       session.value = me;
       return me;
     },
@@ -89,8 +104,14 @@ export function createStore(opts: StoreOptions): Store {
         periods.value = null;
       }
     },
+    warm(path) {
+      const p = client.get(path);
+      p.catch(() => undefined);
+      warmed.set(path, p);
+    },
+    get,
     async loadPeriods() {
-      const ps = (await client.get<Period[]>('/api/v1/periods')).slice().sort((a, b) => b.year - a.year);
+      const ps = (await get<Period[]>('/api/v1/periods')).slice().sort((a, b) => b.year - a.year);
       periods.value = ps;
       if (ps.length && (year.value === null || !ps.some((p) => p.year === year.value))) year.value = ps[0].year;
       return ps;

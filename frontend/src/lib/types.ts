@@ -152,7 +152,10 @@ export interface FileCheck {
 
 export interface Signatory {
   slot: string;
+  /** signer or witness */
+  kind?: string;
   status: string;
+  default_title?: string;
   user_email?: string | null;
   name?: string | null;
   title?: string | null;
@@ -168,4 +171,5 @@ export interface Commitment {
   verification_code: string;
   signatories: Signatory[];
   title?: string;
+  region_name?: string;
 }

@@ -95,7 +95,7 @@ function ListPage({ caps }: { caps: Capabilities }) {
         <ul class="commit-list">
           {list.data.map((c) => (
             <li key={c.id} class="card">
-              <a href={`/commitments/${c.id}`}>{c.title ?? `${t('commit.title')} — ${name(c.region_code)} ${c.year}`}</a>
+              <a href={`/commitments/${c.id}`}>{c.title || `${t('commit.title')} — ${c.region_name ?? name(c.region_code)} ${c.year}`}</a>
               <span class={`badge doc-${c.status}`}>{statusText(c.status)}</span>
               <span class="hint">
                 {c.signatories.filter((s) => s.status === 'signed').length}/{c.signatories.length} {t('commit.slotsSigned')}
@@ -119,7 +119,12 @@ function Detail({ id, caps }: { id: string; caps: Capabilities }) {
   const c = d.data!;
   return (
     <>
-      <PageHeader title={c.title ?? `${t('commit.title')} ${c.region_code} ${c.year}`} />
+      <PageHeader title={c.title || `${t('commit.title')} ${c.region_name ?? c.region_code} ${c.year}`} />
+      {c.region_name ? (
+        <p class="lead">
+          {c.region_name} · {c.year}
+        </p>
+      ) : null}
       <p>
         <span class={`badge doc-${c.status}`}>{statusText(c.status)}</span> · {t('reports.code')}{' '}
         <a href={`/verify/${encodeURIComponent(c.verification_code)}`}>{c.verification_code}</a>
@@ -155,8 +160,9 @@ function Detail({ id, caps }: { id: string; caps: Capabilities }) {
               <tr key={s.slot}>
                 <th scope="row">{tOr(`slot.${s.slot}`, s.slot)}</th>
                 <td>
-                  {s.name ?? '—'}
-                  {s.title ? <small> ({s.title})</small> : null}
+                  {s.name || '—'}
+                  {s.title || s.default_title ? <small> ({s.title || s.default_title})</small> : null}
+                  {s.user_email ? <small class="hint"> · {s.user_email}</small> : null}
                 </td>
                 <td>
                   <span class={`badge slot-${s.status}`}>{tOr(`slotstatus.${s.status}`, s.status)}</span>
@@ -171,7 +177,7 @@ function Detail({ id, caps }: { id: string; caps: Capabilities }) {
         ? c.signatories.map((s) => <AssignForm key={s.slot} id={id} slot={s} onDone={d.reload} />)
         : null}
       {c.signatories
-        .filter((s) => user && s.user_email === user.email && s.status !== 'signed')
+        .filter((s) => user && s.user_email === user.email && s.status !== 'signed' && s.status !== 'initialled')
         .map((s) => (
           <SignForm key={s.slot} id={id} slot={s} onDone={d.reload} />
         ))}
@@ -278,13 +284,23 @@ function SignForm({ id, slot, onDone }: { id: string; slot: Signatory; onDone: (
 }
 
 function SigningKey() {
+  const key = useLoad(
+    () => store.client.get<{ fingerprint: string }>('/api/v1/me/signing-key').catch((e) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e))),
+    [],
+  );
   const [pass, setPass] = useState('');
   const [old, setOld] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [fp, setFp] = useState<string | null>(null);
+  const has = !!key.data || !!fp;
   return (
-    <details class="card">
-      <summary>{t('sign.key')}</summary>
+    <section class="card" aria-labelledby="signing-key-h">
+      <h2 id="signing-key-h">{t('sign.key')}</h2>
+      {key.data || fp ? (
+        <p class="ok" role="status">
+          {t('sign.keyDone', { fp: fp ?? key.data!.fingerprint })}
+        </p>
+      ) : null}
       <form
         class="form"
         noValidate
@@ -292,7 +308,7 @@ function SigningKey() {
           e.preventDefault();
           setError(null);
           try {
-            const r = await store.client.put<{ fingerprint: string }>('/api/v1/me/signing-key', { passphrase: pass, old_passphrase: old || undefined });
+            const r = await store.client.put<{ fingerprint: string }>('/api/v1/me/signing-key', { passphrase: pass, old_passphrase: has ? old : undefined });
             setFp(r.fingerprint);
             setPass('');
             setOld('');
@@ -302,18 +318,15 @@ function SigningKey() {
         }}
       >
         <p class="hint">{t('sign.keyHelp')}</p>
-        <Field id="key-old" label={t('sign.oldPassphrase')} type="password" autoComplete="off" value={old} onValue={setOld} error={fieldError(error, 'old_passphrase')} />
-        <Field id="key-new" label={t('sign.passphrase')} type="password" autoComplete="off" value={pass} onValue={setPass} error={fieldError(error, 'passphrase')} />
+        {has ? (
+          <Field id="key-old" label={t('sign.oldPassphrase')} type="password" autoComplete="off" value={old} onValue={setOld} error={fieldError(error, 'old_passphrase')} />
+        ) : null}
+        <Field id="key-new" label={t('sign.newPassphrase')} type="password" autoComplete="off" value={pass} onValue={setPass} error={fieldError(error, 'passphrase')} />
         {error && !fieldError(error, 'passphrase') && !fieldError(error, 'old_passphrase') ? <FormError error={error} /> : null}
         <button type="submit" class="primary">
-          {t('sign.keySave')}
+          {has ? t('sign.keyChange') : t('sign.keyCreate')}
         </button>
-        {fp ? (
-          <p class="ok" role="status">
-            {t('sign.keyDone', { fp })}
-          </p>
-        ) : null}
       </form>
-    </details>
+    </section>
   );
 }

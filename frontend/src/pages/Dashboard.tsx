@@ -18,9 +18,9 @@ async function loadDashboard(year: number): Promise<DashboardData> {
   const c = store.client;
   const hasPrevious = store.periods.value?.some((p) => p.year === year - 1) ?? false;
   const [summary, previous, zones] = await Promise.all([
-    c.get<Summary>(`/api/v1/periods/${year}/summary`),
+    store.get<Summary>(`/api/v1/periods/${year}/summary`),
     hasPrevious ? c.get<Summary>(`/api/v1/periods/${year - 1}/summary`).catch(() => null) : Promise.resolve(null),
-    c.get<ZoneSchemes>(`/api/v1/periods/${year}/zones`).catch(() => null),
+    store.get<ZoneSchemes>(`/api/v1/periods/${year}/zones`).catch(() => null),
   ]);
   return { summary, previous, zones };
 }

@@ -1,25 +1,55 @@
 import { lang, t } from '../i18n';
 import { seg } from '../lib/api';
-import { fmtNumber } from '../lib/format';
+import { fmtDate, fmtNumber } from '../lib/format';
 import { mapLimit, radar } from '../lib/scores';
 import { can, store } from '../lib/state';
 import type { Area, Item, Region } from '../lib/types';
 import { Empty, ErrorNote, Loading, PageHeader, YearSelect, useLoad, useYear } from '../components/ui';
 
+interface Tally {
+  not_started: number;
+  waiting: number;
+  accepted: number;
+  rejected: number;
+}
+interface ServerRadar {
+  deadline: string | null;
+  days_left: number | null;
+  regions: (Tally & { code: string; name: string; kind: Region['kind']; oldest_waiting_days: number | null; areas: (Tally & { code: string })[] })[];
+}
+
+const counts = (t: Tally) => ({ draft: t.not_started, submitted: t.waiting, approved: t.accepted, rejected: t.rejected });
+
+/** The server's radar (GET …/progress) when it has one; otherwise computed here from the items. */
 async function loadRadar(year: number) {
   const c = store.client;
-  const [regions, areas] = await Promise.all([c.get<Region[]>('/api/v1/regions'), c.get<Area[]>(`/api/v1/periods/${year}/areas`)]);
+  const caps = await store.capabilities().catch(() => null);
+  const areas = await c.get<Area[]>(`/api/v1/periods/${year}/areas`);
+  if (caps?.has('GET', '/api/v1/periods/{year}/progress')) {
+    const r = await c.get<ServerRadar>(`/api/v1/periods/${year}/progress`);
+    return {
+      areas,
+      deadline: r.deadline,
+      daysLeft: r.days_left,
+      rows: r.regions.map((g) => ({
+        region: { code: g.code, name: g.name, kind: g.kind },
+        total: counts(g),
+        oldest: g.oldest_waiting_days,
+        byArea: Object.fromEntries(g.areas.map((a) => [a.code, counts(a)])),
+      })),
+    };
+  }
+  const regions = await c.get<Region[]>('/api/v1/regions');
   const all = await mapLimit(regions, 4, async (region) => ({
     region,
     items: await c.get<Item[]>(`/api/v1/periods/${year}/regions/${seg(region.code)}/items`),
   }));
-  return { areas, rows: radar(all, areas) };
+  return { areas, deadline: null, daysLeft: null, rows: radar(all, areas).map((r) => ({ ...r, oldest: null as number | null })) };
 }
 
 /**
  * The coordinator's radar, computed in the browser from every Pemda's items: what is missing,
- * waiting and rejected per Pemda and area. (The API has no deadline per period yet, so the
- * days left are not shown.)
+ * waiting and rejected per Pemda and area, and the days left to the period's deadline.
  */
 export default function Radar() {
   const { year, ready, error } = useYear();
@@ -36,7 +66,13 @@ export default function Radar() {
         <YearSelect />
       </PageHeader>
       <p class="lead">{t('radar.lead')}</p>
-      <p class="hint">{t('radar.noDeadline')}</p>
+      {d.data?.deadline ? (
+        <p class="notice" data-testid="deadline">
+          {t('radar.deadline', { date: fmtDate(d.data.deadline, l), days: d.data.daysLeft ?? '—' })}
+        </p>
+      ) : d.data ? (
+        <p class="hint">{t('radar.noDeadline')}</p>
+      ) : null}
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
       {d.loading && !d.data ? <Loading /> : null}
       {d.data && rows ? (
@@ -58,8 +94,9 @@ export default function Radar() {
                 <tr key={r.region.code}>
                   <th scope="row">
                     <a href={`/pemda/${seg(r.region.code)}`}>{r.region.name}</a>
+                    {r.oldest !== null && r.oldest !== undefined ? <small class="hint"> · {t('review.age', { days: r.oldest })}</small> : null}
                   </th>
-                  {[...d.data!.areas.map((a) => r.byArea[a.code]), r.total].map((c, i) => (
+                  {[...d.data!.areas.map((a) => r.byArea[a.code] ?? { draft: 0, submitted: 0, approved: 0, rejected: 0 }), r.total].map((c, i) => (
                     <td key={i}>
                       <ul class="radar-counts">
                         <li class={c.draft ? 'missing' : 'zero'}>

@@ -144,6 +144,8 @@ function ItemCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // Open state is the user's: a reload after a save never folds the card they work in.
+  const [open, setOpen] = useState(item.status === 'rejected');
 
   async function claim(e: Event) {
     e.preventDefault();
@@ -167,7 +169,12 @@ function ItemCard({
   }
   const conflict = error instanceof ApiError && error.code === 'conflict';
   return (
-    <details class={`item card status-${item.status}`} open={item.status === 'rejected'} data-indicator={item.indicator_code}>
+    <details
+      class={`item card status-${item.status}`}
+      open={open}
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+      data-indicator={item.indicator_code}
+    >
       <summary>
         <span class="item-code">{item.indicator_code}</span>
         <span class="item-title">{item.title}</span>

@@ -8,8 +8,31 @@ import type { Item, Region } from '../lib/types';
 import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, TextArea, YearSelect, fieldError, useLoad, useYear } from '../components/ui';
 import { EvidenceList } from '../components/evidence';
 
+interface ServerQueueEntry {
+  region_code: string;
+  region_name: string;
+  indicator_code: string;
+  waiting_since: string;
+  age_days: number;
+}
+
+/**
+ * The queue: the server's own (GET …/review-queue, oldest first) when it has one, with each
+ * entry's full item read from its region; otherwise computed here from every region's items.
+ */
 async function loadQueue(year: number): Promise<QueueEntry[]> {
   const c = store.client;
+  const caps = await store.capabilities().catch(() => null);
+  if (caps?.has('GET', '/api/v1/periods/{year}/review-queue')) {
+    const q = await c.get<ServerQueueEntry[]>(`/api/v1/periods/${year}/review-queue?limit=1000`);
+    const codes = [...new Set(q.map((e) => e.region_code))];
+    const items = new Map<string, Item[]>();
+    await mapLimit(codes, 4, async (code) => items.set(code, await c.get<Item[]>(`/api/v1/periods/${year}/regions/${seg(code)}/items`)));
+    return q.flatMap((e) => {
+      const item = items.get(e.region_code)?.find((i) => i.indicator_code === e.indicator_code && i.status === 'submitted');
+      return item ? [{ region: { code: e.region_code, name: e.region_name, kind: 'regency' as const }, item, age: e.age_days }] : [];
+    });
+  }
   const regions = await c.get<Region[]>('/api/v1/regions');
   const all = await mapLimit(regions, 4, async (region) => ({
     region,

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// fuzzTargets are the JSON writes the fuzzers aim at, with the role that may call each.
+var fuzzTargets = []struct{ method, path, role string }{
+	{"POST", "/api/v1/auth/login", asAnonymous},
+	{"POST", "/api/v1/users", models.RoleAdmin},
+	{"POST", "/api/v1/regions", models.RoleCoordinator},
+	{"POST", "/api/v1/periods", models.RoleCoordinator},
+	{"PATCH", "/api/v1/periods/2019", models.RoleCoordinator},
+	{"POST", "/api/v1/periods/2019/areas", models.RoleCoordinator},
+	{"POST", "/api/v1/periods/2019/indicators", models.RoleCoordinator},
+	{"PUT", "/api/v1/periods/2019/zones/action_plan", models.RoleAdmin},
+	{"PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator},
+	{"POST", "/api/v1/periods/2019/regions/62.08/items/I1/reviews", models.RoleReviewer},
+	{"PUT", "/api/v1/periods/2019/regions/62.08/delegation", models.RoleOperator},
+	{"PUT", "/api/v1/me/password", models.RoleSignatory},
+}
+
+// checkContract fails unless the answer is a success or a client error in the contract's shape.
+func checkContract(t *testing.T, r *response, what string) {
+	if r.Status >= 500 {
+		t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+	}
+	if r.Status >= 400 {
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+			t.Fatalf("%s: %d without the contract's error body: %q", what, r.Status, r.Body)
+		}
+	}
+}
+
+// FuzzJSONBodies sends arbitrary bytes to every JSON write: never a panic or a 500, always
+// the contract's error shape.
+func FuzzJSONBodies(f *testing.F) {
+	for _, seed := range []string{`{}`, `{"progress": 50}`, `{"progress": 1e400}`, `{"progress": -0.005}`, `{"year": 2019}`,
+		`{"total": 10, "delegated": 5, "legal_basis": "Perbup"}`, `{"decision": "approve", "verified_progress": 100.005}`,
+		`{"bands": [{"key": "x", "min": 0, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`, `[`, `null`, `"x"`,
+		`{"email": "a@b.id", "name": "x", "role": "operator", "password": "0123456789", "region_code": "62.08"}`, "\x00\xff"} {
+		for i := range fuzzTargets {
+			f.Add(uint8(i), []byte(seed))
+		}
+	}
+	e := newEnv(f, modelstest.Open(f, models.SQLite))
+	f.Fuzz(func(t *testing.T, target uint8, body []byte) {
+		tg := fuzzTargets[int(target)%len(fuzzTargets)]
+		req, _ := http.NewRequest(tg.method, e.srv.URL+tg.path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if tg.role != asAnonymous {
+			req.Header.Set("Authorization", "Bearer "+e.tokens[tg.role])
+		}
+		checkContract(t, e.as(t).do(req), tg.method+" "+tg.path)
+	})
+}
+
+// FuzzUpload sends arbitrary multipart bodies to the evidence upload and the public file check.
+func FuzzUpload(f *testing.F) {
+	const boundary = "pantaufuzz"
+	part := func(name, filename, content string) string {
+		return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n\r\n" + content + "\r\n"
+	}
+	for _, seed := range []string{
+		part("file", "a.pdf", "%PDF-1.4\n%%EOF") + "--" + boundary + "--\r\n",
+		part("replaces", "", "12") + part("file", "../../x.pdf", "%PDF-1.4") + "--" + boundary + "--\r\n",
+		part("effective_date", "", "2019-02-30") + part("file", "a.png", "\x89PNG\r\n\x1a\n") + "--" + boundary + "--\r\n",
+		part("file", "", ""), "--" + boundary, "", "garbage",
+	} {
+		f.Add(false, []byte(seed))
+		f.Add(true, []byte(seed))
+	}
+	e := newEnv(f, modelstest.Open(f, models.SQLite))
+	f.Fuzz(func(t *testing.T, public bool, body []byte) {
+		path, role := "/api/v1/periods/2019/regions/62.08/items/I1/evidence", models.RoleOperator
+		if public {
+			path, role = "/api/v1/verify", asAnonymous
+		}
+		req, _ := http.NewRequest("POST", e.srv.URL+path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+		if role != asAnonymous {
+			req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+		}
+		checkContract(t, e.as(t).do(req), path)
+	})
+}
+
+// as returns the environment reporting to t (fuzz targets must not report to the F).
+func (e *env) as(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
+}

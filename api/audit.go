@@ -18,7 +18,7 @@ type auditPage struct {
 }
 
 // listAudit lists audit events with filters: entity, entity_key, actor (e-mail), actor_id,
-// from and to (RFC 3339 or YYYY-MM-DD), after (a seq, for paging) and limit (≤ 1000).
+// from and to (RFC 3339 or YYYY-MM-DD), after (an event id, for paging) and limit (≤ 1000).
 func (s *Server) listAudit(c *gin.Context) {
 	f := models.AuditFilter{Entity: c.Query("entity"), EntityKey: c.Query("entity_key"), Actor: c.Query("actor")}
 	fields := map[string]string{}
@@ -38,7 +38,7 @@ func (s *Server) listAudit(c *gin.Context) {
 			*dst = t
 		}
 	}
-	for name, dst := range map[string]*int64{"after": &f.AfterSeq} {
+	for name, dst := range map[string]*int64{"after": &f.AfterID} {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 {
@@ -68,7 +68,7 @@ func (s *Server) listAudit(c *gin.Context) {
 		f.Limit = 100
 	}
 	if len(events) == f.Limit {
-		next := events[len(events)-1].Seq
+		next := events[len(events)-1].ID
 		page.NextAfter = &next
 	}
 	c.JSON(http.StatusOK, page)
@@ -84,7 +84,7 @@ func parseTime(v string) (time.Time, error) {
 // historyEntry is one change to an item, as every signed-in role may see it (without the
 // client address that the full audit listing shows to admins and reviewers).
 type historyEntry struct {
-	Seq    int64           `json:"seq"`
+	Seq    *int64          `json:"seq"`
 	At     time.Time       `json:"at"`
 	Actor  string          `json:"actor"`
 	Action string          `json:"action"`

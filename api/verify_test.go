@@ -80,7 +80,7 @@ func TestAuditListingAndItemHistory(t *testing.T) {
 
 		var page struct {
 			Events []struct {
-				Seq                   int64
+				ID                    int64
 				Entity, Action, Actor string
 				IP                    string
 			}
@@ -90,9 +90,9 @@ func TestAuditListingAndItemHistory(t *testing.T) {
 		if len(page.Events) != 2 || page.Events[0].Action != "login" || page.Events[0].IP == "" || page.NextAfter == nil {
 			t.Fatalf("audit page: %+v", page)
 		}
-		first := page.Events[1].Seq
+		first := page.Events[1].ID
 		e.mustOK(e.call("GET", "/api/v1/audit?entity=session&limit=2&after="+itoa(*page.NextAfter), "admin", nil)).decode(t, &page)
-		if len(page.Events) == 0 || page.Events[0].Seq <= first {
+		if len(page.Events) == 0 || page.Events[0].ID <= first {
 			t.Fatalf("second page: %+v", page)
 		}
 		e.mustOK(e.call("GET", "/api/v1/audit?actor=reviewer@test.pantau.id&entity=item", "admin", nil)).decode(t, &page)

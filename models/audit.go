@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Actor is who makes a change: a signed-in user, or the system (a command, a seed).
@@ -36,8 +36,9 @@ func actorFrom(ctx context.Context) Actor {
 
 // AuditEvent is one change in the append-only audit trail.
 type AuditEvent struct {
-	ID        int64           `json:"-"`
-	Seq       int64           `json:"seq"`
+	ID int64 `json:"id"`
+	// Seq is the event's place in the hash chain; nil until the sealer has chained it.
+	Seq       *int64          `json:"seq"`
 	AtMicros  int64           `json:"-"`
 	At        time.Time       `json:"at" gorm:"-"`
 	ActorID   *int64          `json:"actor_id"`
@@ -77,26 +78,16 @@ func audit(tx *gorm.DB, entity, key, action string, before, after any) {
 	}
 }
 
-// appendAudit writes a transaction's changes to the chain. Taking the head row's lock makes
-// appends from concurrent transactions line up; it is the transaction's last statement, so the
-// lock is held only until the commit.
+// appendAudit writes a transaction's changes as unsealed events, in the same transaction, so
+// that a change and its audit record commit or fail together. Writers never wait for each
+// other here: SealAudit chains committed events afterwards, one sealer at a time.
 func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, p *pending) error {
 	if len(p.changes) == 0 || db.chainOff {
 		return nil
 	}
-	var head struct {
-		Seq  int64
-		Hash string
-	}
-	q := tx.Table("audit_head").Select("seq, hash").Where("id = 1")
-	if db.Dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := q.Take(&head).Error; err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
 	a := actorFrom(ctx)
 	at := db.Now().UTC().Truncate(time.Microsecond)
+	events := make([]AuditEvent, 0, len(p.changes))
 	for _, c := range p.changes {
 		before, err := json.Marshal(c.before)
 		if err != nil {
@@ -106,15 +97,92 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, p *pending) error {
 		if err != nil {
 			return err
 		}
-		e := AuditEvent{Seq: head.Seq + 1, AtMicros: at.UnixMicro(), ActorID: a.UserID, Actor: a.Email, IP: a.IP,
-			Entity: c.entity, EntityKey: c.key, Action: c.action, BeforeJSON: string(before), AfterJSON: string(after), PrevHash: head.Hash}
-		e.Hash = e.computeHash()
-		if err := tx.Create(&e).Error; err != nil {
+		events = append(events, AuditEvent{AtMicros: at.UnixMicro(), ActorID: a.UserID, Actor: a.Email, IP: a.IP,
+			Entity: c.entity, EntityKey: c.key, Action: c.action, BeforeJSON: string(before), AfterJSON: string(after)})
+	}
+	return tx.Create(&events).Error
+}
+
+// sealBatch is how many events one sealing transaction chains.
+const sealBatch = 2000
+
+// SealAudit chains every committed, unsealed event in the order of its id: each gets the next
+// position and a hash over the previous hash and its content, and the head moves on. One
+// sealer runs at a time (an advisory lock on PostgreSQL; the write lock on SQLite). It returns
+// how many events it sealed.
+func (db *DB) SealAudit(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := db.sealOnce(ctx)
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
+
+func (db *DB) sealOnce(ctx context.Context) (int, error) {
+	if db.Dialect == SQLite {
+		db.writer.Lock()
+		defer db.writer.Unlock()
+	}
+	sealed := 0
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if db.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7261121)").Error; err != nil {
+				return err
+			}
+		}
+		var head struct {
+			Seq  int64
+			Hash string
+		}
+		if err := tx.Table("audit_head").Select("seq, hash").Where("id = 1").Take(&head).Error; err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		var events []AuditEvent
+		if err := tx.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&events).Error; err != nil {
 			return err
 		}
-		head.Seq, head.Hash = e.Seq, e.Hash
+		for i := range events {
+			e := &events[i]
+			seq := head.Seq + 1
+			e.Seq, e.PrevHash = &seq, head.Hash
+			e.Hash = e.computeHash()
+			res := tx.Exec("UPDATE audit_events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL", seq, e.PrevHash, e.Hash, e.ID)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return fmt.Errorf("audit event %d was sealed by someone else", e.ID)
+			}
+			head.Seq, head.Hash = seq, e.Hash
+		}
+		sealed = len(events)
+		if sealed == 0 {
+			return nil
+		}
+		return tx.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
+	})
+	return sealed, err
+}
+
+// RunSealer seals new events shortly after each local write, and every interval for events
+// written by other processes, until ctx ends.
+func (db *DB) RunSealer(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-db.sealNow:
+		case <-t.C:
+		}
+		if _, err := db.SealAudit(ctx); err != nil && ctx.Err() == nil && log != nil {
+			log.Warn("sealing the audit trail failed; will retry", "err", err)
+		}
 	}
-	return tx.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
 }
 
 // computeHash is SHA-256 over the previous hash and the event's canonical content: its fields
@@ -125,7 +193,11 @@ func (e *AuditEvent) computeHash() string {
 	if e.ActorID != nil {
 		actorID = strconv.FormatInt(*e.ActorID, 10)
 	}
-	for _, f := range []string{"pantau-audit-v1", e.PrevHash, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.AtMicros, 10),
+	seq := ""
+	if e.Seq != nil {
+		seq = strconv.FormatInt(*e.Seq, 10)
+	}
+	for _, f := range []string{"pantau-audit-v1", e.PrevHash, seq, strconv.FormatInt(e.AtMicros, 10),
 		actorID, e.Actor, e.IP, e.Entity, e.EntityKey, e.Action, e.BeforeJSON, e.AfterJSON} {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}

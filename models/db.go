@@ -40,6 +40,8 @@ type DB struct {
 	writer sync.Mutex
 	// chainOff skips the audit chain; only benchmarks set it (export_test.go), to measure its cost.
 	chainOff bool
+	// sealNow wakes RunSealer after a commit.
+	sealNow chan struct{}
 }
 
 // Options say which database to open.
@@ -85,7 +87,7 @@ func Open(opts Options) (*DB, error) {
 		return nil, err
 	}
 	tunepool(sqlDB, dialect)
-	return &DB{Gorm: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}, nil
+	return &DB{Gorm: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, sealNow: make(chan struct{}, 1)}, nil
 }
 
 func tunepool(db *sql.DB, d Dialect) {
@@ -144,6 +146,10 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	})
 	if err == nil {
 		db.writes.Add(1)
+		select {
+		case db.sealNow <- struct{}{}:
+		default: // a wake-up is already pending
+		}
 	}
 	return translate(err)
 }

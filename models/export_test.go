@@ -18,11 +18,12 @@ func InsertAuditEvents(db *DB, n int) error {
 	for done := 0; done < n; {
 		rows := make([]AuditEvent, 0, batch)
 		for i := 0; i < batch && done < n; i++ {
-			e := AuditEvent{Seq: head.Seq + 1, AtMicros: at, Actor: "bench@pantau.id", IP: "127.0.0.1", Entity: "item",
+			seq := head.Seq + 1
+			e := AuditEvent{Seq: &seq, AtMicros: at, Actor: "bench@pantau.id", IP: "127.0.0.1", Entity: "item",
 				EntityKey: "2025/11.01/I1", Action: "claim", BeforeJSON: `{"progress":10,"status":"draft"}`,
 				AfterJSON: `{"progress":20,"status":"submitted"}`, PrevHash: head.Hash}
 			e.Hash = e.computeHash()
-			head.Seq, head.Hash = e.Seq, e.Hash
+			head.Seq, head.Hash = seq, e.Hash
 			rows = append(rows, e)
 			done++
 		}

@@ -60,6 +60,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stdout, "The web app is not part of this binary: run \"make build\" to include it.")
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "version", version)
+	sealerCtx, stopSealer := context.WithCancel(ctx)
+	defer stopSealer()
+	go db.RunSealer(sealerCtx, time.Second, log)
 	return listen(ctx, ln, handler, log)
 }
 

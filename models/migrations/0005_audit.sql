@@ -1,10 +1,12 @@
--- An append-only, hash-chained audit trail. Each event's hash covers the previous event's hash
--- and the event's canonical content; audit_head holds the last position and hash so that a
--- truncated tail is detected too, and serialises appends.
+-- An append-only, hash-chained audit trail. Writers insert events unsealed (seq NULL) in their
+-- own transactions, without waiting for each other; a single sealer then gives each committed
+-- event its place in the chain (seq) and a hash covering the previous event's hash and the
+-- event's canonical content. audit_head holds the last position and hash, so that a truncated
+-- tail is detected too.
 
 CREATE TABLE audit_events (
     id {{ID}},
-    seq BIGINT NOT NULL UNIQUE,
+    seq BIGINT UNIQUE,
     at_micros BIGINT NOT NULL,
     actor_id BIGINT,
     actor TEXT NOT NULL,
@@ -14,11 +16,12 @@ CREATE TABLE audit_events (
     action TEXT NOT NULL,
     before_json TEXT NOT NULL,
     after_json TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
+    prev_hash TEXT NOT NULL DEFAULT '',
+    hash TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX audit_events_entity ON audit_events (entity, entity_key, seq);
-CREATE INDEX audit_events_actor ON audit_events (actor_id, seq);
+CREATE INDEX audit_events_unsealed ON audit_events (id) WHERE seq IS NULL;
+CREATE INDEX audit_events_entity ON audit_events (entity, entity_key, id);
+CREATE INDEX audit_events_actor ON audit_events (actor_id, id);
 CREATE INDEX audit_events_at ON audit_events (at_micros);
 
 CREATE TABLE audit_head (

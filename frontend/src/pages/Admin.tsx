@@ -42,7 +42,7 @@ export default function Admin() {
       {tab === 'periods' ? <Periods /> : null}
       {tab === 'catalogue' ? <Catalogue /> : null}
       {tab === 'zones' ? <Zones /> : null}
-      {tab === 'letterhead' ? <Unavailable what={t('admin.letterhead')} /> : null}
+      {tab === 'letterhead' ? <Letterhead /> : null}
     </>
   );
 }
@@ -506,5 +506,84 @@ function BandEditor({ year, metric, bands, onSaved }: { year: number; metric: Me
         ) : null}
       </div>
     </section>
+  );
+}
+
+interface LetterheadT {
+  government: string;
+  institution: string;
+  address: string;
+  logo: string | null;
+}
+
+/** The letterhead printed on reports and commitments (GET/PUT /api/v1/letterhead, when served). */
+function Letterhead() {
+  const caps = useLoad(() => store.capabilities(), []);
+  const has = caps.data?.has('GET', '/api/v1/letterhead') ?? false;
+  const lh = useLoad(() => (has ? store.client.get<LetterheadT>('/api/v1/letterhead') : Promise.resolve(null)), [has]);
+  const [v, setV] = useState<LetterheadT | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (caps.loading || (has && lh.loading && !lh.data)) return <Loading />;
+  if (!has) return <Unavailable what={t('admin.letterhead')} />;
+  if (lh.error) return <ErrorNote error={lh.error} onRetry={lh.reload} />;
+  const cur = v ?? lh.data ?? { government: '', institution: '', address: '', logo: null };
+  const set = (k: keyof LetterheadT, x: string | null) => setV({ ...cur, [k]: x });
+  return (
+    <form
+      class="card form"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        setSaved(false);
+        try {
+          await store.client.put('/api/v1/letterhead', cur);
+          setSaved(true);
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h2>{t('admin.letterhead')}</h2>
+      {(['government', 'institution', 'address'] as const).map((k) => (
+        <div key={k} class={`field${fieldError(error, k) ? ' has-error' : ''}`}>
+          <label for={`lh-${k}`}>{t(`admin.lh.${k}` as MessageKey)}</label>
+          <input id={`lh-${k}`} value={cur[k]} onInput={(e) => set(k, (e.currentTarget as HTMLInputElement).value)} aria-invalid={fieldError(error, k) ? 'true' : undefined} />
+          {fieldError(error, k) ? <small class="field-error">{fieldError(error, k)}</small> : null}
+        </div>
+      ))}
+      <div class="field">
+        <label for="lh-logo">{t('admin.lh.logo')}</label>
+        {cur.logo ? <img src={`data:image/png;base64,${cur.logo}`} alt={t('admin.lh.logo')} style={{ maxHeight: '4rem', alignSelf: 'flex-start' }} /> : null}
+        <input
+          id="lh-logo"
+          type="file"
+          accept="image/png,image/jpeg"
+          onChange={async (e) => {
+            const f = (e.currentTarget as HTMLInputElement).files?.[0];
+            if (!f) return;
+            const b = new Uint8Array(await f.arrayBuffer());
+            let bin = '';
+            for (const x of b) bin += String.fromCharCode(x);
+            set('logo', btoa(bin));
+          }}
+        />
+        {fieldError(error, 'logo') ? <small class="field-error">{fieldError(error, 'logo')}</small> : null}
+      </div>
+      {error && !['government', 'institution', 'address', 'logo'].some((f) => fieldError(error, f)) ? <FormError error={error} /> : null}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('common.saving') : t('common.save')}
+      </button>
+      {saved ? (
+        <span class="ok" role="status">
+          {t('common.saved')}
+        </span>
+      ) : null}
+    </form>
   );
 }

@@ -223,6 +223,9 @@ test('the coordinator sees the radar; the admin manages users with errors next t
     await noSeriousViolations(page, 'admin ' + tab);
   }
   await shot(page, 'admin-zones');
+  await page.goto(BASE + '/admin/letterhead');
+  await page.locator('main form, main .unavailable').first().waitFor();
+  await noSeriousViolations(page, 'admin letterhead');
   await page.context().close();
 });
 

@@ -71,16 +71,8 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 	b := up.Blob
 	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
 		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
-	err := db.txRetrying(ctx, nil, func(tx *gorm.DB) error {
+	err := db.changeItem(ctx, ref, nil, func(tx *gorm.DB, row *itemRow) error {
 		e.ID = 0 // a retried attempt inserts afresh
-		s, err := loadScope(tx, ref)
-		if err != nil {
-			return err
-		}
-		row, err := db.ensureItem(tx, s)
-		if err != nil {
-			return err
-		}
 		if up.Replaces != nil {
 			res := tx.Model(&Evidence{}).Where("id = ? AND item_id = ? AND superseded = ?", *up.Replaces, row.ID, false).
 				Updates(map[string]any{"superseded": true, "version": gorm.Expr("version + 1")})
@@ -100,10 +92,7 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 		if row.Status == StatusApproved || row.Status == StatusRejected {
 			changes["status"] = StatusSubmitted
 		}
-		if err := updateItem(tx, row.ID, row.Version, changes); err != nil {
-			return err
-		}
-		return bumpPeriod(tx, s.period.ID)
+		return updateItem(tx, row.ID, row.Version, changes)
 	})
 	if err != nil {
 		return nil, err

@@ -203,12 +203,11 @@ func (db *DB) txRetrying(ctx context.Context, callerVersion *int64, fn func(tx *
 	}
 }
 
-// ClaimItem records a claim by actor and puts the item up for review. A stale version is ErrConflict.
-func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) (*Item, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	err := db.txRetrying(ctx, c.Version, func(tx *gorm.DB) error {
+// changeItem runs fn on an item's row in a transaction (retried when a concurrent writer got
+// there first and the caller named no version), creating the item as an untouched draft when
+// needed. A callerVersion that is not the item's is ErrConflict. The period's summary changes.
+func (db *DB) changeItem(ctx context.Context, ref ItemRef, callerVersion *int64, fn func(tx *gorm.DB, row *itemRow) error) error {
+	return db.txRetrying(ctx, callerVersion, func(tx *gorm.DB) error {
 		s, err := loadScope(tx, ref)
 		if err != nil {
 			return err
@@ -217,15 +216,28 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 		if err != nil {
 			return err
 		}
-		if c.Version != nil && *c.Version != row.Version {
+		if callerVersion != nil && *callerVersion != row.Version {
 			return ErrConflict
 		}
+		if err := fn(tx, row); err != nil {
+			return err
+		}
+		return bumpPeriod(tx, s.period.ID)
+	})
+}
+
+// ClaimItem records a claim by actor and puts the item up for review. A stale version is ErrConflict.
+func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) (*Item, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	err := db.changeItem(ctx, ref, c.Version, func(tx *gorm.DB, row *itemRow) error {
 		note := row.Note
 		if c.Note != nil {
 			note = strings.TrimSpace(*c.Note)
 		}
 		now := db.Now()
-		err = updateItem(tx, row.ID, row.Version, map[string]any{
+		err := updateItem(tx, row.ID, row.Version, map[string]any{
 			"progress": *c.Progress, "note": note, "status": StatusSubmitted, "claimed_by": actor.ID, "updated_at": now,
 		})
 		if err != nil {
@@ -233,10 +245,7 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 		}
 		audit(tx, "item", ref.Key(), "claim", row.snapshot(), map[string]any{"progress": *c.Progress, "note": note, "status": StatusSubmitted})
 		claim := map[string]any{"item_id": row.ID, "user_id": actor.ID, "progress": *c.Progress, "note": note, "created_at": now}
-		if err := tx.Table("claims").Create(claim).Error; err != nil {
-			return err
-		}
-		return bumpPeriod(tx, s.period.ID)
+		return tx.Table("claims").Create(claim).Error
 	})
 	if err != nil {
 		return nil, err
@@ -251,18 +260,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.txRetrying(ctx, in.Version, func(tx *gorm.DB) error {
-		s, err := loadScope(tx, ref)
-		if err != nil {
-			return err
-		}
-		row, err := db.ensureItem(tx, s)
-		if err != nil {
-			return err
-		}
-		if in.Version != nil && *in.Version != row.Version {
-			return ErrConflict
-		}
+	err := db.changeItem(ctx, ref, in.Version, func(tx *gorm.DB, row *itemRow) error {
 		if row.ClaimedBy != nil && *row.ClaimedBy == actor.ID {
 			return ErrForbidden
 		}
@@ -301,10 +299,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 			"status": status, "comment": in.Comment, "claimed_progress": row.Progress, "evidence_sha256": approvedEvidence})
 		review := map[string]any{"item_id": row.ID, "user_id": actor.ID, "decision": in.Decision,
 			"claimed_progress": row.Progress, "verified_progress": verified, "comment": in.Comment, "created_at": now, "evidence_sha256": evidence}
-		if err := tx.Table("reviews").Create(review).Error; err != nil {
-			return err
-		}
-		return bumpPeriod(tx, s.period.ID)
+		return tx.Table("reviews").Create(review).Error
 	})
 	if err != nil {
 		return nil, err

@@ -43,7 +43,8 @@ func TestUIMountedOutsideAPI(t *testing.T) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
 		if tc.ui {
-			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") ||
+				!strings.Contains(rec.Header().Get("Content-Security-Policy"), "object-src 'self' blob:") {
 				t.Errorf("%s %s: got %d %q, want the UI", tc.method, tc.path, rec.Code, rec.Header().Get("Content-Type"))
 			}
 			continue

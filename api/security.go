@@ -5,10 +5,11 @@ import (
 )
 
 // contentSecurityPolicy lets the web app load only its own scripts, styles, images and fonts,
-// preview uploaded evidence from blob: URLs, and never be framed by another site.
+// preview uploaded evidence (PDFs in a frame or object) from blob: URLs, and never be framed by
+// another site. It is set here for every response, the web app's pages included.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; " +
-	"worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	"worker-src 'self' blob:; object-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries; HSTS only when the request came
 // over TLS (directly, or through a trusted proxy that says so).

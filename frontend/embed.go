@@ -119,7 +119,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notBuilt(w)
 		return
 	}
-	setPageHeaders(w.Header())
 	h.send(w, r, h.index, revalidate)
 }
 
@@ -178,15 +177,6 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-// setPageHeaders guards the app's page: scripts, styles and frames only from this origin (and
-// blob: URLs for the in-page preview of evidence), never framed by another site.
-func setPageHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "+
-		"frame-src 'self' blob:; object-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
-}
-
 const notBuiltPage = `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pantau — aplikasi web belum dibangun</title>
@@ -205,7 +195,6 @@ func notBuilt(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	setPageHeaders(h)
 	w.WriteHeader(http.StatusServiceUnavailable)
 	w.Write([]byte(notBuiltPage))
 }

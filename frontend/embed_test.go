@@ -78,7 +78,7 @@ func TestAppRoutesGetIndex(t *testing.T) {
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "<title>Pantau</title>") {
 			t.Errorf("%s: %d %q", p, rec.Code, rec.Body.String())
 		}
-		if rec.Header().Get("Cache-Control") != "no-cache" || rec.Header().Get("Content-Security-Policy") == "" {
+		if rec.Header().Get("Cache-Control") != "no-cache" {
 			t.Errorf("%s: headers %v", p, rec.Header())
 		}
 	}

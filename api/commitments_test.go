@@ -119,8 +119,8 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.db.Now = func() time.Time { return clock }
 		sg := cmSigning(t, e)
 		nss := pdfsigntest.NSSDB(t, sg.CA.Cert)
-		for token, name := range map[string]string{"wabup": "Iswanto", "dprd": "Zuli Eko Prasetyo", "gub": "H. Sugianto Sabran",
-			"wagub": "H. Habib Ismail", "dprdprov": "Wiyatno"} {
+		for token, name := range map[string]string{"wabup": "Irawan", "dprd": "Zulkifli Eka Putra", "gub": "H. Sutan Sabara",
+			"wagub": "H. Hasan Iskandar", "dprdprov": "Wirawan"} {
 			cmSignatory(t, e, token, name)
 		}
 
@@ -292,7 +292,7 @@ func cmLook(t *testing.T, dir string, pdf []byte, nss string) {
 func TestCommitmentSignedAndImportedKey(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		sg := cmSigning(t, e)
-		for token, name := range map[string]string{"walikota": "Fairid Naparin", "dprd": "Sigit Widodo", "gub": "Agustiar Sabran"} {
+		for token, name := range map[string]string{"walikota": "Fajar Nugraha", "dprd": "Sigit Wibowo", "gub": "Agus Santoso"} {
 			cmSignatory(t, e, token, name)
 		}
 		var cm cmJSON

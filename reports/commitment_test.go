@@ -33,9 +33,9 @@ func commitmentFixture() *reports.Commitment {
 		return models.CommitmentSlot{Slot: name, Kind: kind, Name: who, Title: title, DefaultTitle: def}
 	}
 	c.Signatories = []models.CommitmentSlot{
-		slot("regent", models.SlotSigner, "Iswanto", "Wakil Bupati Seruyan", "Bupati Seruyan"),
-		slot("dprd_chair", models.SlotSigner, "Zuli Eko Prasetyo", "Ketua DPRD Kabupaten Seruyan", "Ketua DPRD Kabupaten Seruyan"),
-		slot("governor", models.SlotSigner, "H. Sugianto Sabran", "Gubernur Kalimantan Tengah", "Gubernur Kalimantan Tengah"),
+		slot("regent", models.SlotSigner, "Irawan", "Wakil Bupati Seruyan", "Bupati Seruyan"),
+		slot("dprd_chair", models.SlotSigner, "Zulkifli Eka Putra", "Ketua DPRD Kabupaten Seruyan", "Ketua DPRD Kabupaten Seruyan"),
+		slot("governor", models.SlotSigner, "H. Sutan Sabara", "Gubernur Kalimantan Tengah", "Gubernur Kalimantan Tengah"),
 		slot("witness_vice_governor", models.SlotWitness, "", "", "Wakil Gubernur Kalimantan Tengah"),
 		slot("witness_dprd_province", models.SlotWitness, "", "", "Ketua DPRD Provinsi Kalimantan Tengah"),
 	}
@@ -70,7 +70,7 @@ func TestWriteCommitment(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{"KOMITMEN BERSAMA", "Palangka Raya, 4 Maret 2019", "a.n. Bupati Seruyan,", "Wakil Bupati Seruyan,",
-		"Iswanto", "Gubernur Kalimantan Tengah,", "Menyaksikan,", "Kode verifikasi: K7QM-2XPA-9RTD", "Halaman 1 dari", "3.", "pungutan liar"} {
+		"Irawan", "Gubernur Kalimantan Tengah,", "Menyaksikan,", "Kode verifikasi: K7QM-2XPA-9RTD", "Halaman 1 dari", "3.", "pungutan liar"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the document lacks %q:\n%s", want, text)
 		}

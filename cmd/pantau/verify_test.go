@@ -36,7 +36,7 @@ func verifySample(t *testing.T, caDir string) []byte {
 	pdf := buf.Bytes()
 	fields := []pdfsign.Field{{Name: "regent", Page: 1, Rect: pdfsign.Rect{X1: 50, Y1: 100, X2: 250, Y2: 170}},
 		{Name: "governor", Page: 1, Rect: pdfsign.Rect{X1: 300, Y1: 100, X2: 500, Y2: 170}}}
-	for i, who := range []string{"Yulhaidir", "Sugianto Sabran"} {
+	for i, who := range []string{"Yudhistira", "Sutan Sabara"} {
 		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		cert, err := ca.Issue(key.Public(), who, "x@pantau.id", time.Now())
 		if err != nil {
@@ -67,7 +67,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 
 	code, out, errOut := cli(t, env, "", "verify", write("signed.pdf", pdf))
-	if code != 0 || !strings.Contains(out, "Result: VALID") || !strings.Contains(out, "1. regent — Yulhaidir (Tanda tangan)") ||
+	if code != 0 || !strings.Contains(out, "Result: VALID") || !strings.Contains(out, "1. regent — Yudhistira (Tanda tangan)") ||
 		!strings.Contains(out, "capacity:    Bupati Seruyan") || !strings.Contains(out, "only later signatures were added") ||
 		!strings.Contains(out, "certifies the document") {
 		t.Fatalf("valid file: exit %d\n%s%s", code, out, errOut)

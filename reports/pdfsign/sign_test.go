@@ -73,9 +73,9 @@ func TestSignInTurn(t *testing.T) {
 		field, name, reason string
 		rsa                 bool
 	}{
-		{"regent", "Yulhaidir", "Tanda tangan", false},
-		{"dprd_chair", "Zuli Eko Prasetyo", "Paraf", true},
-		{"governor", "Sugianto Sabran", "Tanda tangan", false},
+		{"regent", "Yudhistira", "Tanda tangan", false},
+		{"dprd_chair", "Zulkifli Eka Putra", "Paraf", true},
+		{"governor", "Sutan Sabara", "Tanda tangan", false},
 	}
 	var sizes []int
 	for i, st := range steps {

@@ -246,7 +246,8 @@ func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (strin
 		ItemID, N, MaxID int64
 	}
 	if err := scope(q.Table("evidence").Select("evidence.item_id, COUNT(*) AS n, MAX(evidence.id) AS max_id").
-		Joins("JOIN items ON items.id = evidence.item_id")).Group("evidence.item_id").Scan(&counts).Error; err != nil {
+		Joins("JOIN items ON items.id = evidence.item_id").Where("evidence.superseded = ?", false)).
+		Group("evidence.item_id").Scan(&counts).Error; err != nil {
 		return "", err
 	}
 	var reviews []struct {

@@ -85,7 +85,8 @@ measure() {
   local key=$1 url=$2 auth=()
   [ -n "${3:-}" ] && auth=(-H "Authorization: Bearer $3")
   local out="$WORK/$key.wrk"
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout 10s --latency "${auth[@]}" "$url" >"$out"
+  # Clients ask for gzip as browsers do; the summary is kept compressed once per revision.
+  wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout 10s --latency -H "Accept-Encoding: gzip" "${auth[@]}" "$url" >"$out"
   sed 's/^/    /' "$out"
   R[$key,rps]=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")
   R[$key,p99]=$(ms "$(awk '$1 == "99%" {print $2}' "$out")")

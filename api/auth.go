@@ -42,14 +42,19 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	sess, user, err := s.db.SessionByToken(c.Request.Context(), token)
-	if err == models.ErrNotFound {
-		err = errUnauthenticated
-	}
-	if err != nil {
-		fail(c, err)
-		c.Abort()
-		return
+	sess, user, cached := s.sessions.get(token)
+	if !cached {
+		var err error
+		sess, user, err = s.db.SessionByToken(c.Request.Context(), token)
+		if err == models.ErrNotFound {
+			err = errUnauthenticated
+		}
+		if err != nil {
+			fail(c, err)
+			c.Abort()
+			return
+		}
+		s.sessions.put(token, sess, user)
 	}
 	if viaCookie && changesState(c.Request.Method) &&
 		subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(sess.CSRFToken)) != 1 {
@@ -123,6 +128,7 @@ func (s *Server) logout(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.sessions.forgetUser(currentUser(c).ID)
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	c.Status(http.StatusNoContent)
@@ -143,6 +149,7 @@ func (s *Server) changePassword(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.sessions.forgetUser(currentUser(c).ID)
 	c.Status(http.StatusNoContent)
 }
 

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pantau-id/pantau/models"
 )
@@ -552,6 +555,37 @@ func TestSummaryCachingHeaders(t *testing.T) {
 		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", "operator", map[string]any{"progress": 10}))
 		if next := e.call("GET", "/api/v1/periods/2019/summary", "reviewer", nil); next.Header.Get("ETag") == etag || string(next.Body) == string(first.Body) {
 			t.Fatal("summary did not change after a claim")
+		}
+	})
+}
+
+// TestLogoutReachesOtherInstances runs two servers on one database: a logout through one ends
+// the session on the other within the session cache's lifetime.
+func TestLogoutReachesOtherInstances(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		_, h, err := New(e.db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}, slog.New(slog.NewTextHandler(testLogOutput(), nil)),
+			models.DefaultLoginPolicy, Options{SessionCacheTTL: 300 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := httptest.NewServer(h)
+		defer other.Close()
+		token := e.login("reviewer@test.pantau.id")
+		ask := func() int {
+			req, _ := http.NewRequest("GET", other.URL+"/api/v1/me", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			return e.do(req).Status
+		}
+		if got := ask(); got != 200 {
+			t.Fatalf("other instance: %d", got)
+		}
+		e.tokens["ending"] = token
+		if r := e.call("POST", "/api/v1/auth/logout", "ending", nil); r.Status != 204 {
+			t.Fatalf("logout: %d", r.Status)
+		}
+		time.Sleep(400 * time.Millisecond)
+		if got := ask(); got != 401 {
+			t.Fatalf("other instance after its cache lifetime: %d, want 401", got)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,13 +18,14 @@ import (
 
 // Server holds what the handlers need. Build it with New.
 type Server struct {
-	db      *models.DB
-	blobs   *models.BlobStore
-	log     *slog.Logger
-	policy  models.LoginPolicy
-	opts    Options
-	metrics *metrics
-	summary *summaryCache
+	db       *models.DB
+	blobs    *models.BlobStore
+	log      *slog.Logger
+	policy   models.LoginPolicy
+	opts     Options
+	metrics  *metrics
+	summary  *summaryCache
+	sessions *sessionCache
 }
 
 // Options configure the HTTP layer.
@@ -34,6 +36,9 @@ type Options struct {
 	TrustedProxies []string
 	// MaxJSONBody bounds JSON request bodies, in bytes.
 	MaxJSONBody int64
+	// SessionCacheTTL is how long a resolved session is reused without asking the database;
+	// a logout on another instance takes effect within it. Zero means 2 s; negative turns it off.
+	SessionCacheTTL time.Duration
 	// PublicURL is the address people reach Pantau at; printed documents' QR codes point
 	// under it (…/verify/CODE). Empty means DefaultPublicURL.
 	PublicURL string
@@ -50,7 +55,11 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	if opts.MaxJSONBody == 0 {
 		opts.MaxJSONBody = 1 << 20
 	}
-	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db)}
+	if opts.SessionCacheTTL == 0 {
+		opts.SessionCacheTTL = 2 * time.Second
+	}
+	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db),
+		sessions: newSessionCache(opts.SessionCacheTTL)}
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err

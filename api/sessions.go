@@ -1,0 +1,64 @@
+package api
+
+import (
+	"crypto/sha256"
+	"sync"
+	"time"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// sessionCache remembers resolved sessions for a moment, so that an authenticated request does
+// not always cost a database query. A logout or password change through this process takes
+// effect at once; through another instance sharing the database, within ttl.
+type sessionCache struct {
+	ttl     time.Duration
+	max     int
+	mu      sync.Mutex
+	entries map[[32]byte]cachedSession // by SHA-256 of the token: raw tokens are not kept
+}
+
+type cachedSession struct {
+	sess  *models.Session
+	user  *models.User
+	until time.Time
+}
+
+func newSessionCache(ttl time.Duration) *sessionCache {
+	return &sessionCache{ttl: ttl, max: 10000, entries: map[[32]byte]cachedSession{}}
+}
+
+func (sc *sessionCache) get(token string) (*models.Session, *models.User, bool) {
+	key := sha256.Sum256([]byte(token))
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	e, ok := sc.entries[key]
+	if !ok || time.Now().After(e.until) {
+		return nil, nil, false
+	}
+	return e.sess, e.user, true
+}
+
+func (sc *sessionCache) put(token string, s *models.Session, u *models.User) {
+	if sc.ttl <= 0 {
+		return
+	}
+	key := sha256.Sum256([]byte(token))
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if len(sc.entries) >= sc.max {
+		sc.entries = map[[32]byte]cachedSession{} // bounded: start over rather than grow
+	}
+	sc.entries[key] = cachedSession{sess: s, user: u, until: time.Now().Add(sc.ttl)}
+}
+
+// forgetUser drops every cached session of a user (after a logout or a password change).
+func (sc *sessionCache) forgetUser(userID int64) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for k, e := range sc.entries {
+		if e.user.ID == userID {
+			delete(sc.entries, k)
+		}
+	}
+}

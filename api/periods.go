@@ -117,6 +117,8 @@ func (s *Server) listZones(c *gin.Context) {
 type setZonesRequest struct {
 	Preset string        `json:"preset"`
 	Bands  models.Scheme `json:"bands"`
+	// Version is the period's version the caller saw; a stale one is a conflict.
+	Version *int64 `json:"version"`
 }
 
 func (s *Server) setZones(c *gin.Context) {
@@ -135,7 +137,7 @@ func (s *Server) setZones(c *gin.Context) {
 		}
 		bands = preset[metric]
 	}
-	if err := s.db.SetZoneScheme(c.Request.Context(), y, metric, bands); err != nil {
+	if err := s.db.SetZoneScheme(c.Request.Context(), y, metric, bands, in.Version); err != nil {
 		fail(c, err)
 		return
 	}

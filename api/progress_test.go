@@ -89,3 +89,13 @@ func TestLetterhead(t *testing.T) {
 		}
 	})
 }
+
+func TestZoneChangesAreVersionedWithThePeriod(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		var p struct{ Version int64 }
+		e.mustOK(e.call("GET", "/api/v1/periods/2019", "admin", nil)).decode(t, &p)
+		e.mustOK(e.call("PUT", "/api/v1/periods/2019/zones/action_plan", "admin", map[string]any{"preset": "kpk", "version": p.Version}))
+		e.expect(e.call("PUT", "/api/v1/periods/2019/zones/action_plan", "admin", map[string]any{"preset": "default", "version": p.Version}), 409, "conflict")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019", "coordinator", map[string]any{"name": "x", "version": p.Version}), 409, "conflict")
+	})
+}

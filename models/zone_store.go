@@ -45,7 +45,9 @@ func zoneSchemes(tx *gorm.DB, periodID int64) (map[Metric]Scheme, error) {
 
 // SetZoneScheme replaces a period's bands for one metric, after checking that they cover
 // 0–100 without gaps or overlaps. Bands are kept per period, so earlier years keep theirs.
-func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme) error {
+// They are part of the period: periodVersion, when given, must be the period's version (else
+// ErrConflict), and the change moves it on.
+func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme, periodVersion *int64) error {
 	if m != MetricActionPlan && m != MetricDelegation {
 		return ErrNotFound
 	}
@@ -56,6 +58,16 @@ func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme) e
 		p, err := periodByYear(tx, year)
 		if err != nil {
 			return err
+		}
+		if periodVersion != nil && *periodVersion != p.Version {
+			return ErrConflict
+		}
+		res := tx.Model(&Period{}).Where("id = ? AND version = ?", p.ID, p.Version).Update("version", p.Version+1)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
 		}
 		before, err := zoneSchemes(tx, p.ID)
 		if err != nil {

@@ -15,6 +15,7 @@ const Reports = lazy(() => import('./pages/Reports'));
 const Commitments = lazy(() => import('./pages/Commitments'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Verify = lazy(() => import('./pages/Verify'));
+const Password = lazy(() => import('./pages/Password'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 export function App() {
@@ -78,6 +79,7 @@ function Shell() {
         <Route path="/commitments/:id" component={Commitments} />
         <Route path="/admin" component={Admin} />
         <Route path="/admin/:tab" component={Admin} />
+        <Route path="/account/password" component={Password} />
         <Route default component={NotFound} />
       </Router>
     );
@@ -148,8 +150,13 @@ function Header({ user }: { user: Me | null }) {
             ))}
           </ul>
           <div class="who">
-            <span class="who-name">{user.name}</span>
-            <span class="who-role">{roleLabel(user.role)}</span>
+            <span class="who-id">
+              <span class="who-name">{user.name}</span>
+              <span class="who-role">{roleLabel(user.role)}</span>
+            </span>
+            <a class="who-link" href="/account/password" aria-current={loc.path === '/account/password' ? 'page' : undefined}>
+              {t('nav.password')}
+            </a>
             <button
               type="button"
               class="link"

@@ -108,8 +108,18 @@ export function createClient(opts: ClientOptions) {
     return { blob: await res.blob(), headers: res.headers, filename: filenameFrom(res.headers.get('Content-Disposition')) };
   }
 
-  /** Uploads one file as multipart field "file", reporting progress. */
-  function upload<T>(path: string, file: Blob, name: string, onProgress?: (p: UploadProgress) => void): Upload<T> {
+  /**
+   * Uploads one file as multipart field "file", reporting progress. Other fields (e.g.
+   * "replaces", "effective_date") go first, in the order given: the API reads them before the
+   * file it streams.
+   */
+  function upload<T>(
+    path: string,
+    file: Blob,
+    name: string,
+    onProgress?: (p: UploadProgress) => void,
+    fields?: Record<string, string | number | null | undefined>,
+  ): Upload<T> {
     const xhr = opts.xhr ? opts.xhr() : new XMLHttpRequest();
     const promise = new Promise<T>((resolve, reject) => {
       xhr.open('POST', base + path);
@@ -137,6 +147,9 @@ export function createClient(opts: ClientOptions) {
       xhr.onerror = () => reject(new ApiError(0, 'network', 'network'));
       xhr.onabort = () => reject(new ApiError(0, 'aborted', 'aborted'));
       const form = new FormData();
+      for (const [k, v] of Object.entries(fields ?? {})) {
+        if (v !== null && v !== undefined && v !== '') form.append(k, String(v));
+      }
       form.append('file', file, name);
       xhr.send(form);
     });

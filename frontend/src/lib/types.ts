@@ -33,6 +33,9 @@ export interface Region {
 export interface Period {
   year: number;
   name: string;
+  /** the evidence deadline, YYYY-MM-DD, when set */
+  deadline?: string | null;
+  version?: number;
 }
 
 export interface Area {
@@ -58,8 +61,22 @@ export interface Evidence {
   /** per-document verification (issue 3), when the API has it */
   status?: 'waiting' | 'accepted' | 'rejected';
   reason?: string;
+  reviewed_at?: string | null;
   superseded?: boolean;
+  /** the earlier revision this document replaces */
+  replaces_id?: number | null;
+  /** when the document took effect (YYYY-MM-DD), if given */
+  effective_date?: string | null;
   version?: number;
+}
+
+export interface SigningKey {
+  certificate_pem: string;
+  fingerprint: string;
+  source?: 'installation' | 'pkcs12';
+  subject?: string;
+  issuer?: string;
+  not_after?: string;
 }
 
 export type ItemStatus = 'draft' | 'submitted' | 'approved' | 'rejected';

@@ -1,13 +1,15 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, roleLabel, t, zoneLabel, type MessageKey } from '../i18n';
 import { ApiError } from '../lib/api';
 import { fmtDate, fmtNumber, parseDecimal } from '../lib/format';
+import { imageDataURL } from '../lib/image';
+import { isoDate, periodPatch } from '../lib/periods';
 import { can, store } from '../lib/state';
-import { ROLES, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
+import { ROLES, type SigningKey, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
 import { Empty, ErrorNote, FormError, Loading, PageHeader, Unavailable, YearSelect, fieldError, useLoad, useYear } from '../components/ui';
 
-type Tab = 'users' | 'regions' | 'periods' | 'catalogue' | 'zones' | 'letterhead';
+type Tab = 'users' | 'regions' | 'periods' | 'catalogue' | 'zones' | 'letterhead' | 'signatories';
 const TABS: { tab: Tab; key: MessageKey; admin: boolean }[] = [
   { tab: 'periods', key: 'admin.tab.periods', admin: false },
   { tab: 'catalogue', key: 'admin.tab.catalogue', admin: false },
@@ -15,6 +17,7 @@ const TABS: { tab: Tab; key: MessageKey; admin: boolean }[] = [
   { tab: 'users', key: 'admin.tab.users', admin: true },
   { tab: 'zones', key: 'admin.tab.zones', admin: true },
   { tab: 'letterhead', key: 'admin.tab.letterhead', admin: true },
+  { tab: 'signatories', key: 'admin.tab.signatories', admin: true },
 ];
 
 export default function Admin() {
@@ -43,6 +46,7 @@ export default function Admin() {
       {tab === 'catalogue' ? <Catalogue /> : null}
       {tab === 'zones' ? <Zones /> : null}
       {tab === 'letterhead' ? <Letterhead /> : null}
+      {tab === 'signatories' ? <Signatories /> : null}
     </>
   );
 }
@@ -269,6 +273,13 @@ function Regions() {
 
 function Periods() {
   const periods = useLoad(() => store.client.get<Period[]>('/api/v1/periods'), []);
+  const [editing, setEditing] = useState<number | null>(null);
+  const l = lang.value;
+  const close = (year: number) => {
+    setEditing(null);
+    setTimeout(() => document.getElementById(`edit-period-${year}`)?.focus(), 0);
+  };
+  const current = periods.data?.find((p) => p.year === editing);
   return (
     <>
       <CreateForm
@@ -287,24 +298,164 @@ function Periods() {
       <List loaded={periods} empty={t('dash.noPeriods')}>
         {(rows: Period[]) => (
           <table>
+            <caption>{t('admin.tab.periods')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('common.year')}</th>
                 <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.deadline')}</th>
+                <th scope="col">{t('common.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((p) => (
-                <tr key={p.year}>
+                <tr key={p.year} data-year={p.year}>
                   <td>{p.year}</td>
                   <td>{p.name}</td>
+                  <td data-testid="period-deadline">{p.deadline ? fmtDate(isoDate(p.deadline), l, 'UTC') : <span class="hint">{t('admin.noDeadline')}</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="small"
+                      id={`edit-period-${p.year}`}
+                      aria-expanded={editing === p.year}
+                      aria-controls="period-edit"
+                      aria-label={t('admin.editPeriodOf', { year: p.year })}
+                      onClick={() => (editing === p.year ? close(p.year) : setEditing(p.year))}
+                    >
+                      {t('admin.edit')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </List>
+      {current ? (
+        <PeriodEditor
+          key={current.year}
+          period={current}
+          onSaved={(p) => {
+            periods.set((periods.data ?? []).map((x) => (x.year === p.year ? p : x)));
+            store.loadPeriods().catch(() => undefined);
+          }}
+          onReload={periods.reload}
+          onClose={() => close(current.year)}
+        />
+      ) : null}
     </>
+  );
+}
+
+/** Renames a period and sets or clears its deadline (PATCH /api/v1/periods/{year}). */
+function PeriodEditor({ period, onSaved, onReload, onClose }: { period: Period; onSaved: (p: Period) => void; onReload: () => void; onClose: () => void }) {
+  const [base, setBase] = useState(period);
+  const [name, setName] = useState(period.name);
+  const [deadline, setDeadline] = useState(isoDate(period.deadline));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState<'saved' | 'same' | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  // After "load the latest", the list brings the new version: start again from it.
+  useEffect(() => {
+    if (period.version !== base.version) {
+      setBase(period);
+      setName(period.name);
+      setDeadline(isoDate(period.deadline));
+      setError(null);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [period.version]);
+  const stale = error instanceof ApiError && error.code === 'conflict';
+  const nameErr = fieldError(error, 'name');
+  const deadlineErr = fieldError(error, 'deadline');
+  async function save(e: Event) {
+    e.preventDefault();
+    setNote(null);
+    setError(null);
+    const patch = periodPatch(base, name, deadline);
+    if (!patch) {
+      setNote('same');
+      return;
+    }
+    setBusy(true);
+    try {
+      const p = await store.client.patch<Period>(`/api/v1/periods/${base.year}`, patch);
+      setBase(p);
+      setName(p.name);
+      setDeadline(isoDate(p.deadline));
+      setNote('saved');
+      onSaved(p);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form id="period-edit" class="card form period-edit" noValidate aria-labelledby="period-edit-h" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h2 id="period-edit-h">{t('admin.editPeriodOf', { year: base.year })}</h2>
+      <div class="row">
+        <div class={`field${nameErr ? ' has-error' : ''}`}>
+          <label for="period-name">{t('admin.name')}</label>
+          <input ref={first} id="period-name" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} aria-invalid={nameErr ? 'true' : undefined} aria-describedby={nameErr ? 'period-name-error' : undefined} />
+          {nameErr ? (
+            <small id="period-name-error" class="field-error">
+              {nameErr}
+            </small>
+          ) : null}
+        </div>
+        <div class={`field${deadlineErr ? ' has-error' : ''}`}>
+          <label for="period-deadline">{t('admin.deadline')}</label>
+          <input
+            id="period-deadline"
+            type="date"
+            value={deadline}
+            onInput={(e) => setDeadline((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={deadlineErr ? 'true' : undefined}
+            aria-describedby={['period-deadline-hint', deadlineErr ? 'period-deadline-error' : ''].filter(Boolean).join(' ')}
+          />
+          <small id="period-deadline-hint" class="hint">
+            {t('admin.deadlineHint')}
+          </small>
+          {deadlineErr ? (
+            <small id="period-deadline-error" class="field-error">
+              {deadlineErr}
+            </small>
+          ) : null}
+        </div>
+      </div>
+      {stale ? (
+        <div class="error-note" role="alert">
+          <span>{t('admin.periodStale')}</span>
+          <button type="button" class="link" onClick={onReload}>
+            {t('common.reloadLatest')}
+          </button>
+        </div>
+      ) : error && !nameErr && !deadlineErr ? (
+        <FormError error={error} />
+      ) : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('common.saving') : t('common.save')}
+        </button>
+        {deadline ? (
+          <button type="button" disabled={busy} onClick={() => setDeadline('')}>
+            {t('admin.clearDeadline')}
+          </button>
+        ) : null}
+        <button type="button" disabled={busy} onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+        {note ? (
+          <span class="ok" role="status">
+            {note === 'saved' ? t('common.saved') : t('admin.nothingChanged')}
+          </span>
+        ) : null}
+      </div>
+    </form>
   );
 }
 
@@ -530,6 +681,7 @@ function Letterhead() {
   if (lh.error) return <ErrorNote error={lh.error} onRetry={lh.reload} />;
   const cur = v ?? lh.data ?? { government: '', institution: '', address: '', logo: null };
   const set = (k: keyof LetterheadT, x: string | null) => setV({ ...cur, [k]: x });
+  const logoURL = imageDataURL(cur.logo);
   return (
     <form
       class="card form"
@@ -559,7 +711,8 @@ function Letterhead() {
       ))}
       <div class="field">
         <label for="lh-logo">{t('admin.lh.logo')}</label>
-        {cur.logo ? <img src={`data:image/png;base64,${cur.logo}`} alt={t('admin.lh.logo')} style={{ maxHeight: '4rem', alignSelf: 'flex-start' }} /> : null}
+        {cur.logo && logoURL ? <img src={logoURL} alt={t('admin.lh.logoPreview')} data-testid="logo-preview" style={{ maxHeight: '4rem', alignSelf: 'flex-start' }} /> : null}
+        {cur.logo && !logoURL ? <small class="field-error">{t('admin.lh.logoUnknown')}</small> : null}
         <input
           id="lh-logo"
           type="file"
@@ -583,6 +736,124 @@ function Letterhead() {
         <span class="ok" role="status">
           {t('common.saved')}
         </span>
+      ) : null}
+    </form>
+  );
+}
+
+/** Imports a signatory's own PKCS#12 certificate and key (POST /api/v1/users/{id}/signing-key). */
+function Signatories() {
+  const caps = useLoad(() => store.capabilities(), []);
+  const has = caps.data?.has('POST', '/api/v1/users/{id}/signing-key') ?? false;
+  const users = useLoad(() => (has ? store.client.get<User[]>('/api/v1/users') : Promise.resolve([])), [has]);
+  if (caps.loading) return <Loading />;
+  if (!has) return <Unavailable what={t('admin.sig.what')} />;
+  const signatories = (users.data ?? []).filter((u) => u.role === 'signatory');
+  return (
+    <>
+      <p class="lead">{t('admin.sig.lead')}</p>
+      {users.error ? <ErrorNote error={users.error} onRetry={users.reload} /> : null}
+      {!users.data && !users.error ? <Loading /> : null}
+      {users.data && signatories.length === 0 ? <Empty>{t('admin.sig.none')}</Empty> : null}
+      <ul class="sig-list">
+        {signatories.map((u) => (
+          <li key={u.id}>
+            <KeyImport user={u} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function KeyImport({ user }: { user: User }) {
+  const idp = `sig-${user.id}`;
+  const [file, setFile] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [key, setKey] = useState<SigningKey | null>(null);
+  const l = lang.value;
+  const errs = { file: fieldError(error, 'file'), password: fieldError(error, 'password'), passphrase: fieldError(error, 'passphrase') };
+  const formLevel = error && !Object.values(errs).some(Boolean) ? error : null;
+  const described = (name: keyof typeof errs, hint = false) => [hint ? `${idp}-${name}-hint` : '', errs[name] ? `${idp}-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <form
+      class="card form"
+      noValidate
+      aria-labelledby={`${idp}-h`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setKey(null);
+        if (!file) {
+          setError(new ApiError(422, 'validation_failed', t('form.invalid'), { file: t('evidence.chooseFile') }));
+          return;
+        }
+        setBusy(true);
+        setError(null);
+        try {
+          const k = await store.client.upload<SigningKey>(`/api/v1/users/${user.id}/signing-key`, file, file.name, undefined, { password, passphrase }).promise;
+          setKey(k);
+          setPassword('');
+          setPassphrase('');
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h2 id={`${idp}-h`}>{t('admin.sig.import', { name: user.name })}</h2>
+      <p class="hint sig-email">{user.email}</p>
+      <div class={`field${errs.file ? ' has-error' : ''}`}>
+        <label for={`${idp}-file`}>{t('admin.sig.file')}</label>
+        <input
+          id={`${idp}-file`}
+          type="file"
+          accept=".p12,.pfx,application/x-pkcs12"
+          onChange={(e) => {
+            setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null);
+            setError(null);
+          }}
+          aria-invalid={errs.file ? 'true' : undefined}
+          aria-describedby={described('file')}
+        />
+        {errs.file ? (
+          <small id={`${idp}-file-error`} class="field-error">
+            {errs.file}
+          </small>
+        ) : null}
+      </div>
+      <div class={`field${errs.password ? ' has-error' : ''}`}>
+        <label for={`${idp}-password`}>{t('admin.sig.password')}</label>
+        <input id={`${idp}-password`} type="password" autoComplete="off" value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} aria-invalid={errs.password ? 'true' : undefined} aria-describedby={described('password')} />
+        {errs.password ? (
+          <small id={`${idp}-password-error`} class="field-error">
+            {errs.password}
+          </small>
+        ) : null}
+      </div>
+      <div class={`field${errs.passphrase ? ' has-error' : ''}`}>
+        <label for={`${idp}-passphrase`}>{t('admin.sig.passphrase')}</label>
+        <input id={`${idp}-passphrase`} type="password" autoComplete="new-password" value={passphrase} onInput={(e) => setPassphrase((e.currentTarget as HTMLInputElement).value)} aria-invalid={errs.passphrase ? 'true' : undefined} aria-describedby={described('passphrase', true)} />
+        <small id={`${idp}-passphrase-hint`} class="hint">
+          {t('admin.sig.passphraseHint')}
+        </small>
+        {errs.passphrase ? (
+          <small id={`${idp}-passphrase-error`} class="field-error">
+            {errs.passphrase}
+          </small>
+        ) : null}
+      </div>
+      <FormError error={formLevel} />
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('common.saving') : t('admin.sig.submit')}
+      </button>
+      {key ? (
+        <p class="ok cert" role="status">
+          {t('admin.sig.done', { subject: key.subject ?? '—', date: fmtDate(key.not_after, l), fp: key.fingerprint })}
+        </p>
       ) : null}
     </form>
   );

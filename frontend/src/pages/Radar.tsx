@@ -1,6 +1,7 @@
 import { lang, t } from '../i18n';
 import { seg } from '../lib/api';
 import { fmtDate, fmtNumber } from '../lib/format';
+import { deadlineMessage, isoDate } from '../lib/periods';
 import { mapLimit, radar } from '../lib/scores';
 import { can, store } from '../lib/state';
 import type { Area, Item, Region } from '../lib/types';
@@ -59,6 +60,7 @@ export default function Radar() {
   if (!can.manage(user)) return <Empty>{t('common.notAllowed')}</Empty>;
   if (error) return <ErrorNote error={error} />;
   if (!ready) return <Loading />;
+  const deadline = deadlineMessage(d.data?.daysLeft);
   const rows = d.data?.rows.slice().sort((a, b) => b.total.rejected + b.total.draft - (a.total.rejected + a.total.draft) || a.region.code.localeCompare(b.region.code));
   return (
     <>
@@ -67,11 +69,15 @@ export default function Radar() {
       </PageHeader>
       <p class="lead">{t('radar.lead')}</p>
       {d.data?.deadline ? (
-        <p class="notice" data-testid="deadline">
-          {t('radar.deadline', { date: fmtDate(d.data.deadline, l), days: d.data.daysLeft ?? '—' })}
+        <p class="notice deadline-line" data-testid="deadline">
+          <span>{t(deadline.key, { date: fmtDate(isoDate(d.data.deadline), l, 'UTC'), days: typeof deadline.days === 'number' ? fmtNumber(deadline.days, l, 0) : deadline.days })}</span>
+          {can.manage(user) ? <a href="/admin/periods">{t('radar.setDeadline')}</a> : null}
         </p>
       ) : d.data ? (
-        <p class="hint">{t('radar.noDeadline')}</p>
+        <p class="hint deadline-line" data-testid="no-deadline">
+          <span>{t('radar.noDeadline')}</span>
+          {can.manage(user) ? <a href="/admin/periods">{t('radar.setDeadline')}</a> : null}
+        </p>
       ) : null}
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
       {d.loading && !d.data ? <Loading /> : null}

@@ -209,7 +209,7 @@ function ItemCard({
           </div>
         ) : null}
         <h3>{t('item.evidence')}</h3>
-        <EvidenceList evidence={item.evidence} />
+        <EvidenceList evidence={item.evidence} replacePath={writable ? `${base}/evidence` : undefined} onReplaced={() => onChange()} />
         {writable ? <Dropzone id={`${idp}-file`} path={`${base}/evidence`} onUploaded={(_e: Evidence) => onChange()} /> : null}
         {writable ? (
           <form class="claim-form" onSubmit={claim} noValidate>

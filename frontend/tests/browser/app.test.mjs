@@ -374,3 +374,259 @@ test('main pages at phone width (360 px): no horizontal page scroll, no serious 
     await page.context().close();
   }
 });
+
+/** Calls the API from the page, with the session's CSRF token. */
+async function api(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const me = await fetch('/api/v1/me').then((r) => r.json());
+      const r = await fetch(path, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token ?? '' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    [method, path, body],
+  );
+}
+
+async function signInWith(page, email, password) {
+  await page.goto(BASE + '/');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+}
+
+async function noSideScroll(page, where) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${where} scrolls sideways by ${overflow}px`);
+}
+
+test('the coordinator sets a deadline, the radar shows it, and a stale edit asks for a reload', async () => {
+  for (const width of [1280, 360]) {
+    const page = await as('coordinator', { width, height: width === 360 ? 740 : 900 });
+    const year = Math.max(...(await api(page, 'GET', '/api/v1/periods')).body.map((p) => p.year));
+    await page.goto(BASE + '/admin/periods');
+    const edit = page.getByRole('button', { name: `Ubah periode ${year}` });
+    await edit.click();
+    const form = page.locator('#period-edit');
+    await form.getByRole('heading', { name: `Ubah periode ${year}` }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'period-name', 'the form takes the focus');
+    const date = width === 360 ? '2099-11-30' : '2099-12-31';
+    const shown = width === 360 ? '30 November 2099' : '31 Desember 2099';
+    await form.getByLabel('Batas waktu unggah bukti').fill(date);
+    await form.getByRole('button', { name: 'Simpan' }).click();
+    await form.getByText('Tersimpan.').waitFor();
+    await page.locator(`tr[data-year="${year}"] [data-testid=period-deadline]`).getByText(shown).waitFor();
+    await shot(page, 'admin-periods');
+    await noSideScroll(page, '/admin/periods');
+    await noSeriousViolations(page, `admin periods at ${width}`);
+
+    if (width === 1280) {
+      // someone else changes the period meanwhile: saving is refused with a way to reload
+      const cur = (await api(page, 'GET', `/api/v1/periods/${year}`)).body;
+      assert.equal((await api(page, 'PATCH', `/api/v1/periods/${year}`, { name: cur.name, version: cur.version })).status, 200);
+      await form.getByLabel('Nama').fill(cur.name + ' (diubah)');
+      await form.getByRole('button', { name: 'Simpan' }).click();
+      await form.getByText(/baru saja diubah orang lain/).waitFor();
+      await shot(page, 'admin-periods-stale');
+      await form.getByRole('button', { name: 'Muat data terbaru' }).click();
+      await page.waitForFunction((n) => document.getElementById('period-name')?.value === n, cur.name);
+      // Escape closes the form and gives the focus back to its button
+      await form.getByLabel('Nama').press('Escape');
+      await form.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.id), `edit-period-${year}`);
+    }
+
+    await page.goto(BASE + '/radar');
+    await page.getByTestId('deadline').getByText(new RegExp(`Batas waktu ${shown}: tinggal [\\d.]+ hari`)).waitFor();
+    await page.locator('table.radar tbody tr').first().waitFor();
+    await shot(page, 'radar-deadline');
+    await noSideScroll(page, '/radar');
+    assert.deepEqual(page.jsErrors, []);
+    await page.context().close();
+  }
+  // clearing the deadline: the radar says there is none
+  const page = await as('coordinator');
+  const year = Math.max(...(await api(page, 'GET', '/api/v1/periods')).body.map((p) => p.year));
+  await page.goto(BASE + '/admin/periods');
+  await page.getByRole('button', { name: `Ubah periode ${year}` }).click();
+  await page.getByRole('button', { name: 'Hapus batas waktu' }).click();
+  await page.locator('#period-edit').getByRole('button', { name: 'Simpan' }).click();
+  await page.locator(`tr[data-year="${year}"] [data-testid=period-deadline]`).getByText('Belum ditetapkan').waitFor();
+  await page.goto(BASE + '/radar');
+  await page.getByTestId('no-deadline').waitFor();
+  // and set it again, as the rest of a demo would expect
+  assert.equal((await api(page, 'PATCH', `/api/v1/periods/${year}`, { deadline: '2099-12-31' })).status, 200);
+  await page.context().close();
+});
+
+test('a user changes their password from the header and signs in with the new one', async () => {
+  const admin = await as('admin');
+  const email = 'uji.ganti.sandi@demo.pantau.id';
+  const oldPw = 'kata-sandi-lama-1';
+  const newPw = 'kata-sandi-baru-2';
+  const made = await api(admin, 'POST', '/api/v1/users', { name: 'Uji Ganti Sandi', email, role: 'reviewer', password: oldPw });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await admin.context().close();
+
+  const page = await newPage(browser, { width: 360, height: 740 });
+  await signInWith(page, email, oldPw);
+  await page.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('link', { name: 'Ubah kata sandi' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Ubah kata sandi' }).waitFor();
+  const form = page.getByTestId('password-form');
+  // checked here first: too short, and not typed the same twice
+  await form.getByLabel('Kata sandi saat ini').fill(oldPw);
+  await form.getByLabel('Kata sandi baru', { exact: true }).fill('pendek');
+  await form.getByLabel('Ulangi kata sandi baru').fill('lain');
+  await form.getByRole('button', { name: 'Simpan kata sandi baru' }).click();
+  await page.locator('#pw-new_password-error').getByText('Paling sedikit 10 karakter.').waitFor();
+  await page.locator('#pw-confirm-error').getByText('Tidak sama dengan kata sandi baru.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'pw-new_password', 'focus on the first field in error');
+  // then by the API: a wrong current password is named next to its field
+  await form.getByLabel('Kata sandi saat ini').fill('bukan-sandi-lama');
+  await form.getByLabel('Kata sandi baru', { exact: true }).fill(newPw);
+  await form.getByLabel('Ulangi kata sandi baru').fill(newPw);
+  await form.getByRole('button', { name: 'Simpan kata sandi baru' }).click();
+  await page.locator('#pw-old_password-error').getByText('Kata sandi lama salah.').waitFor();
+  await shot(page, 'password-error');
+  await noSideScroll(page, '/account/password');
+  await noSeriousViolations(page, 'change password at 360');
+  await form.getByLabel('Kata sandi saat ini').fill(oldPw);
+  await form.getByRole('button', { name: 'Simpan kata sandi baru' }).click();
+  await form.getByText('Kata sandi telah diubah.').waitFor();
+  assert.equal(await form.getByLabel('Kata sandi baru', { exact: true }).inputValue(), '', 'the form is emptied');
+  await shot(page, 'password-done');
+
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await page.getByRole('heading', { name: 'Masuk' }).waitFor();
+  await signInWith(page, email, oldPw);
+  await page.getByText('E-mail atau kata sandi salah.').waitFor();
+  await signInWith(page, email, newPw);
+  await page.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+
+  // the page at desktop width, in English
+  const wide = await newPage(browser);
+  await signInWith(wide, email, newPw);
+  await wide.getByTestId('lang-switch').click();
+  await wide.getByRole('link', { name: 'Change password' }).click();
+  await wide.getByRole('heading', { level: 1, name: 'Change password' }).waitFor();
+  await shot(wide, 'password-en');
+  await noSeriousViolations(wide, 'change password at 1280');
+  await wide.getByTestId('lang-switch').click();
+  await wide.context().close();
+});
+
+test("the operator sees each document's status and replaces a rejected one with a revision", async () => {
+  let page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.locator('details[data-indicator]').first().waitFor();
+  const codes = await page.locator('details[data-indicator]').evaluateAll((ds) => ds.map((d) => d.dataset.indicator));
+  const code = codes.find((c) => c !== 'PTSP.2');
+  let item = await openItem(page, code);
+  await item.getByLabel(/Tanggal berlaku dokumen/).fill('2024-07-01');
+  await item.locator('input[type=file]').setInputFiles({ name: 'perbup-pendelegasian.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Perbup pendelegasian') });
+  await item.getByText('perbup-pendelegasian.pdf terunggah.').waitFor();
+  let row = item.locator('.evidence-list li', { hasText: 'perbup-pendelegasian.pdf' });
+  await row.getByText('berlaku 1 Juli 2024').waitFor();
+  await row.locator('.badge', { hasText: 'Menunggu' }).waitFor();
+  const oldId = await row.getAttribute('data-evidence');
+  await page.context().close();
+
+  // the reviewer rejects that document with a reason
+  page = await as('reviewer');
+  const rej = await api(page, 'PUT', `/api/v1/evidence/${oldId}/review`, { status: 'rejected', reason: 'Belum ditandatangani bupati.' });
+  assert.equal(rej.status, 200, JSON.stringify(rej.body));
+  await page.context().close();
+
+  for (const width of [1280, 360]) {
+    page = await as('operator', { width, height: width === 360 ? 740 : 900 });
+    await page.goto(BASE + '/pemda/62.08');
+    item = await openItem(page, code);
+    const name = width === 360 ? 'perbup-pendelegasian-ttd-2.pdf' : 'perbup-pendelegasian-ttd.pdf';
+    const replaced = width === 360 ? 'perbup-pendelegasian-ttd.pdf' : 'perbup-pendelegasian.pdf';
+    row = item.locator('.evidence-list li', { hasText: replaced });
+    if (width === 1280) {
+      await row.locator('.badge', { hasText: 'Ditolak' }).waitFor();
+      await row.getByText('Alasan penolakan: Belum ditandatangani bupati.').waitFor();
+    }
+    const id = await row.getAttribute('data-evidence');
+    await row.getByRole('button', { name: `Ganti dokumen ${replaced}` }).click();
+    const form = page.locator(`#replace-${id}`);
+    await form.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.type), 'file', 'the form takes the focus');
+    await form.getByRole('button', { name: 'Unggah revisi' }).click();
+    await form.getByText('Pilih berkas terlebih dahulu.').waitFor();
+    await form.getByLabel('Berkas revisi').setInputFiles({ name, mimeType: 'application/pdf', buffer: tinyPDF('Perbup bertanda tangan') });
+    await form.getByLabel(/Tanggal berlaku dokumen/).fill('2024-08-01');
+    await shot(page, 'pemda-replace');
+    await noSideScroll(page, '/pemda/62.08 replacing');
+    await noSeriousViolations(page, `replace form at ${width}`);
+    await form.getByRole('button', { name: 'Unggah revisi' }).click();
+    await item.getByTestId('replaced').getByText(`${name} diunggah sebagai revisi.`).waitFor();
+    const fresh = item.locator('.evidence-list li', { hasText: name });
+    await fresh.locator('.badge', { hasText: 'Revisi' }).waitFor();
+    await fresh.locator('.badge', { hasText: 'Menunggu' }).waitFor();
+    await fresh.getByText('berlaku 1 Agustus 2024').waitFor();
+    await item.locator('.evidence-list li', { hasText: replaced }).filter({ hasNotText: name }).waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'replaced', 'focus on the news');
+    // the replaced document stays downloadable
+    assert.equal(await page.evaluate((i) => fetch(`/api/v1/evidence/${i}`).then((r) => r.status), id), 200);
+    await shot(page, 'pemda-replaced');
+    assert.deepEqual(page.jsErrors, []);
+    await page.context().close();
+  }
+});
+
+test('the admin sees the letterhead logo as the type it is, and the signatories’ key import', async () => {
+  const page = await as('admin');
+  await page.goto(BASE + '/admin/letterhead');
+  const logo = page.getByLabel('Logo (PNG atau JPEG)');
+  await logo.waitFor();
+  const jpeg = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 40;
+    c.height = 40;
+    const g = c.getContext('2d');
+    g.fillStyle = '#0b5394';
+    g.fillRect(0, 0, 40, 40);
+    return c.toDataURL('image/jpeg').split(',')[1];
+  });
+  await logo.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(jpeg, 'base64') }); // named .png, is a JPEG
+  await page.waitForFunction(() => document.querySelector('[data-testid=logo-preview]')?.getAttribute('src')?.startsWith('data:image/jpeg;base64,'));
+  assert.ok(await page.getByTestId('logo-preview').evaluate((img) => img.complete && img.naturalWidth === 40), 'the preview shows');
+  await shot(page, 'admin-letterhead');
+
+  const caps = await page.evaluate(() => fetch('/api/openapi.json').then((r) => r.json()));
+  await page.goto(BASE + '/admin/signatories');
+  if (!caps.paths['/api/v1/users/{id}/signing-key']?.post) {
+    await page.getByText('Belum tersedia').waitFor();
+    await page.context().close();
+    return;
+  }
+  const form = page.locator('form', { hasText: users.signatory });
+  await form.getByRole('button', { name: 'Impor kunci' }).click();
+  await form.getByText('Pilih berkas terlebih dahulu.').waitFor();
+  await form.getByLabel('Berkas PKCS#12 (.p12 atau .pfx)').setInputFiles({ name: 'kunci.p12', mimeType: 'application/x-pkcs12', buffer: Buffer.from('bukan pkcs12') });
+  await form.getByLabel('Kata sandi berkas PKCS#12').fill('sandi-berkas');
+  await form.getByLabel('Frasa sandi tanda tangan').fill('frasa-sandi-impor-1');
+  await form.getByRole('button', { name: 'Impor kunci' }).click();
+  await form.locator('.field-error').first().waitFor(); // the server names what is wrong, next to the field
+  await shot(page, 'admin-signatories');
+  await noSeriousViolations(page, 'admin signatories');
+  await page.context().close();
+
+  const phone = await as('admin', { width: 360, height: 740 });
+  await phone.goto(BASE + '/admin/signatories');
+  await phone.locator('main form').first().waitFor();
+  await noSideScroll(phone, '/admin/signatories');
+  await shot(phone, 'admin-signatories');
+  await phone.context().close();
+});

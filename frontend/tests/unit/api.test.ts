@@ -128,6 +128,13 @@ describe('API client', () => {
     expect(await up.promise).toEqual({ id: 7 });
     expect(seen).toEqual([400, 1000]);
 
+    // other fields go before the file, in order; empty ones are left out
+    c.upload('/u', file, 'rev.pdf', undefined, { replaces: 12, effective_date: '2025-01-31', note: '' });
+    expect([...FakeXHR.last.body!.keys()]).toEqual(['replaces', 'effective_date', 'file']);
+    expect(FakeXHR.last.body!.get('replaces')).toBe('12');
+    c.upload('/u', file, 'plain.pdf', undefined, { effective_date: '' });
+    expect([...FakeXHR.last.body!.keys()]).toEqual(['file']);
+
     const tooBig = c.upload('/u', file, 'big.pdf');
     FakeXHR.last.status = 413;
     FakeXHR.last.responseText = '{"error":{"code":"too_large","message":"Berkas terlalu besar."}}';

@@ -589,3 +589,49 @@ func TestLogoutReachesOtherInstances(t *testing.T) {
 		}
 	})
 }
+
+func TestUserManagement(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		op := e.users["operator"]
+		path := "/api/v1/users/" + itoa(op.ID)
+		var u struct {
+			Role       string
+			RegionCode *string `json:"region_code"`
+			Active     bool
+			Version    int64
+		}
+		e.expect(e.call("PATCH", path, "coordinator", map[string]any{"active": false}), 403, "forbidden")
+		e.expect(e.call("PATCH", path, "admin", map[string]any{"region_code": ""}), 422, "validation_failed")
+		e.expect(e.call("PATCH", path, "admin", map[string]any{"region_code": "99.99"}), 422, "validation_failed")
+		e.expect(e.call("PATCH", path, "admin", map[string]any{"role": "raja"}), 422, "validation_failed")
+		e.expect(e.call("PATCH", path, "admin", map[string]any{"name": "x", "version": 9}), 409, "conflict")
+		e.expect(e.call("PATCH", "/api/v1/users/999999", "admin", map[string]any{"name": "x"}), 404, "not_found")
+		self := "/api/v1/users/" + itoa(e.users["admin"].ID)
+		e.expect(e.call("PATCH", self, "admin", map[string]any{"active": false}), 422, "validation_failed")
+		e.expect(e.call("PATCH", self, "admin", map[string]any{"role": "reviewer"}), 422, "validation_failed")
+
+		// Moving the operator to another Pemda ends their sessions and their scope follows.
+		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"region_code": "62.71", "version": 1})).decode(t, &u)
+		if u.RegionCode == nil || *u.RegionCode != "62.71" || u.Version != 2 || !u.Active {
+			t.Fatalf("moved: %+v", u)
+		}
+		e.expect(e.call("GET", "/api/v1/me", "operator", nil), 401, "unauthenticated")
+		e.tokens["operator"] = e.login("operator@test.pantau.id")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", "operator", map[string]any{"progress": 5}), 403, "forbidden")
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.71/items/I1", "operator", map[string]any{"progress": 5}))
+
+		// A deactivated account cannot sign in and its sessions end at once.
+		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": false})).decode(t, &u)
+		if u.Active {
+			t.Fatalf("still active: %+v", u)
+		}
+		e.expect(e.call("GET", "/api/v1/me", "operator", nil), 401, "unauthenticated")
+		r := e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator@test.pantau.id", "password": testPassword})
+		e.expect(r, 401, "unauthenticated")
+		if !strings.Contains(string(r.Body), "dinonaktifkan") {
+			t.Fatalf("login of a deactivated account: %s", r.Body)
+		}
+		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": true}))
+		e.login("operator@test.pantau.id")
+	})
+}

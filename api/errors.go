@@ -68,6 +68,8 @@ func classify(err error) *Error {
 		return errForbidden("")
 	case errors.Is(err, models.ErrBadCredentials):
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "bad_credentials"}
+	case errors.Is(err, models.ErrAccountDisabled):
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "account_disabled"}
 	case errors.Is(err, models.ErrRateLimited):
 		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited"}
 	case errors.Is(err, models.ErrTooLarge):

@@ -33,6 +33,7 @@ var roleMatrix = map[string]access{
 	"PUT /api/v1/me/password":  {roles: everyone},
 	"GET /api/v1/users":        {roles: []string{models.RoleAdmin}},
 	"POST /api/v1/users":       {roles: []string{models.RoleAdmin}},
+	"PATCH /api/v1/users/:id":  {roles: []string{models.RoleAdmin}},
 
 	"GET /api/v1/regions":  {roles: everyone},
 	"POST /api/v1/regions": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},

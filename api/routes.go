@@ -55,6 +55,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	in.GET("/users", s.allow(administrator), s.listUsers)
 	in.POST("/users", s.allow(administrator), s.createUser)
+	in.PATCH("/users/:id", s.allow(administrator), s.updateUser)
 
 	in.GET("/regions", s.listRegions)
 	in.POST("/regions", s.allow(managers), s.createRegion)

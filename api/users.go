@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,6 +16,26 @@ func (s *Server) listUsers(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, users)
+}
+
+// updateUser changes a user's name, role, region or whether the account is active (admin).
+func (s *Server) updateUser(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		fail(c, errBadRequest("bad_id"))
+		return
+	}
+	var in models.UserPatch
+	if !s.bindJSON(c, &in) {
+		return
+	}
+	u, err := s.db.UpdateUser(c.Request.Context(), currentUser(c), id, in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.sessions.forgetUser(u.ID)
+	c.JSON(http.StatusOK, u)
 }
 
 func (s *Server) createUser(c *gin.Context) {

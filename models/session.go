@@ -29,6 +29,9 @@ type Session struct {
 // ErrBadCredentials: the e-mail or the password is wrong.
 var ErrBadCredentials = errors.New("wrong e-mail or password")
 
+// ErrAccountDisabled: the credentials are right but an admin has deactivated the account.
+var ErrAccountDisabled = errors.New("account deactivated")
+
 // ErrRateLimited: too many recent failed sign-ins for the account or the address.
 var ErrRateLimited = errors.New("too many failed sign-ins")
 
@@ -94,6 +97,9 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 		}
 		return nil, nil, "", ErrBadCredentials
 	}
+	if !u.Active {
+		return nil, nil, "", ErrAccountDisabled
+	}
 	token := randomToken()
 	now := db.Now()
 	s := &Session{TokenHash: hashToken(token), CSRFToken: randomToken(), UserID: u.ID, IP: ip,
@@ -121,7 +127,7 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (*Session, *User
 	}
 	err := userQuery(db.read(ctx)).Select("users.*, regions.code AS region_code, sessions.id AS session_id, sessions.csrf_token AS session_csrf_token").
 		Joins("JOIN sessions ON sessions.user_id = users.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), db.Now()).Take(&row).Error
+		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND users.active = ?", hashToken(token), db.Now(), true).Take(&row).Error
 	if err != nil {
 		return nil, nil, translate(err)
 	}

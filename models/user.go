@@ -33,6 +33,8 @@ type User struct {
 	RegionID     *int64    `json:"-"`
 	RegionCode   *string   `json:"region_code" gorm:"->;-:migration"`
 	PasswordHash string    `json:"-"`
+	Active       bool      `json:"active"`
+	Version      int64     `json:"version"`
 	Demo         bool      `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"-"`
@@ -60,11 +62,7 @@ func (in *UserInput) Validate() error {
 	if in.Name == "" {
 		errs.add("name", "required")
 	}
-	valid := false
-	for _, r := range Roles {
-		valid = valid || r == in.Role
-	}
-	if !valid {
+	if !validRole(in.Role) {
 		errs.add("role", "role")
 	}
 	if len([]rune(in.Password)) < MinPasswordLength {
@@ -91,7 +89,7 @@ func (db *DB) CreateUser(ctx context.Context, in UserInput, demo bool) (*User, e
 		return nil, err
 	}
 	now := db.Now()
-	u := &User{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Demo: demo, CreatedAt: now, UpdatedAt: now}
+	u := &User{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Active: true, Version: 1, Demo: demo, CreatedAt: now, UpdatedAt: now}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
 		if in.RegionCode != nil && *in.RegionCode != "" {
 			r, err := regionByCode(tx, *in.RegionCode)
@@ -151,3 +149,103 @@ func (u *User) CanWriteRegion(code string) bool {
 
 // CanReview reports whether u may approve or reject items.
 func (u *User) CanReview() bool { return u.Role == RoleAdmin || u.Role == RoleReviewer }
+
+// UserPatch changes a user: name, role, region (an empty code clears it) or whether the
+// account is active. Version, when given, must be the user's.
+type UserPatch struct {
+	Name       *string `json:"name"`
+	Role       *string `json:"role"`
+	RegionCode *string `json:"region_code"`
+	Active     *bool   `json:"active"`
+	Version    *int64  `json:"version"`
+}
+
+// UpdateUser applies a patch by actor. Nobody deactivates themselves or takes away their own
+// admin role (so an installation always keeps an admin who can sign in); an operator keeps a
+// region. Deactivating an account, or changing its role or region, ends its sessions.
+func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatch) (*User, error) {
+	var out User
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var u User
+		if err := userQuery(tx).Where("users.id = ?", id).Take(&u).Error; err != nil {
+			return translate(err)
+		}
+		if in.Version != nil && *in.Version != u.Version {
+			return ErrConflict
+		}
+		next := u
+		errs := fieldErrors{}
+		if in.Name != nil {
+			if next.Name = strings.TrimSpace(*in.Name); next.Name == "" {
+				errs.add("name", "required")
+			}
+		}
+		if in.Role != nil {
+			next.Role = *in.Role
+			if !validRole(next.Role) {
+				errs.add("role", "role")
+			} else if u.ID == actor.ID && u.Role == RoleAdmin && next.Role != RoleAdmin {
+				errs.add("role", "own_admin_role")
+			}
+		}
+		if in.Active != nil {
+			if next.Active = *in.Active; !next.Active && u.ID == actor.ID {
+				errs.add("active", "own_account")
+			}
+		}
+		if in.RegionCode != nil {
+			next.RegionID, next.RegionCode = nil, nil
+			if code := strings.TrimSpace(*in.RegionCode); code != "" {
+				r, err := regionByCode(tx, code)
+				if err == ErrNotFound {
+					errs.add("region_code", "unknown_region")
+				} else if err != nil {
+					return err
+				} else {
+					next.RegionID, next.RegionCode = &r.ID, &r.Code
+				}
+			}
+		}
+		if next.Role == RoleOperator && next.RegionID == nil {
+			errs.add("region_code", "required_for_operator")
+		}
+		if err := errs.err(); err != nil {
+			return err
+		}
+		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(map[string]any{
+			"name": next.Name, "role": next.Role, "region_id": next.RegionID, "active": next.Active,
+			"version": u.Version + 1, "updated_at": db.Now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		if !next.Active || next.Role != u.Role || !sameRegion(next.RegionID, u.RegionID) {
+			if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID).Error; err != nil {
+				return err
+			}
+		}
+		next.Version = u.Version + 1
+		audit(tx, "user", u.Email, "update", u, next)
+		out = next
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func sameRegion(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func validRole(role string) bool {
+	for _, r := range Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}

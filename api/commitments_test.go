@@ -28,10 +28,7 @@ import (
 
 // cmSigning gives the test server a signing service: a fresh CA and document store; the
 // simulated clock starts now and is moved with e.cmDay.
-func cmSigning(t *testing.T, e *env) *models.Signing { return cmSigningTB(t, e) }
-
-// cmSigningTB is cmSigning for tests and benchmarks.
-func cmSigningTB(t testing.TB, e *env) *models.Signing {
+func cmSigning(t testing.TB, e *env) *models.Signing {
 	t.Helper()
 	ca, err := models.OpenCA(filepath.Join(t.TempDir(), "ca"), "Uji", e.db.Now())
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // slot of its own commitment, on SQLite. Commitments are prepared outside the timing.
 func BenchmarkSignOverHTTP(b *testing.B) {
 	e := newEnv(b, modelstest.Open(b, models.SQLite))
-	cmSigningTB(b, e)
+	cmSigning(b, e)
 	const signers = 4
 	for i := 0; i < signers; i++ {
 		who := fmt.Sprintf("penanda%d", i)

@@ -168,7 +168,7 @@ func TestRegionsPeriodsCatalogue(t *testing.T) {
 		}
 		e.expect(e.call("POST", "/api/v1/periods/2020/indicators", "coordinator", map[string]any{"code": "X1", "area": "NOPE", "title": "t"}), 422, "validation_failed")
 		r = e.call("POST", "/api/v1/periods/2020/indicators", "coordinator", map[string]any{"code": "X1", "area": "PBJ", "title": "Rencana umum pengadaan diumumkan", "weight": 2.5})
-		if r.Status != 201 || string(r.Body) != `{"area":"PBJ","code":"X1","title":"Rencana umum pengadaan diumumkan","weight":2.5}` {
+		if r.Status != 201 || string(r.Body) != `{"area":"PBJ","code":"X1","title":"Rencana umum pengadaan diumumkan","weight":2.5,"version":1}` {
 			t.Fatalf("create indicator: %d %s", r.Status, r.Body)
 		}
 		e.expect(e.call("GET", "/api/v1/periods/2031/indicators", "reviewer", nil), 404, "not_found")

@@ -143,3 +143,31 @@ func (s *Server) setZones(c *gin.Context) {
 	}
 	s.listZones(c)
 }
+
+func (s *Server) updateArea(c *gin.Context) {
+	y, ok := year(c)
+	var in models.AreaPatch
+	if !ok || !s.bindJSON(c, &in) {
+		return
+	}
+	a, err := s.db.UpdateArea(c.Request.Context(), y, c.Param("area"), in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) updateIndicator(c *gin.Context) {
+	y, ok := year(c)
+	var in models.IndicatorPatch
+	if !ok || !s.bindJSON(c, &in) {
+		return
+	}
+	ind, err := s.db.UpdateIndicator(c.Request.Context(), y, c.Param("indicator"), in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ind)
+}

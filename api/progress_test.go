@@ -99,3 +99,56 @@ func TestZoneChangesAreVersionedWithThePeriod(t *testing.T) {
 		e.expect(e.call("PATCH", "/api/v1/periods/2019", "coordinator", map[string]any{"name": "x", "version": p.Version}), 409, "conflict")
 	})
 }
+
+func TestCatalogueChangesDuringTheYear(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		item := "/api/v1/periods/2019/regions/62.08/items/"
+		e.mustOK(e.upload(item+"I2/evidence", "operator", "bukti.pdf", samplePDF(t, "b")))
+		e.mustOK(e.call("PATCH", item+"I2", "operator", map[string]any{"progress": 80}))
+		e.mustOK(e.call("POST", item+"I2/reviews", "reviewer", map[string]any{"decision": "approve"}))
+		if v, _, _ := e.summary("2019").region("62.08"); *v != 60 { // (1·0 + 3·80)/4
+			t.Fatalf("before: %v", *v)
+		}
+		var ind struct {
+			Area    string
+			Weight  float64
+			Version int64
+		}
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "operator", map[string]any{"weight": 1}), 403, "forbidden")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "coordinator", map[string]any{"weight": 0}), 422, "validation_failed")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "coordinator", map[string]any{"area": "NOPE"}), 422, "validation_failed")
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/indicators/I9", "coordinator", map[string]any{"weight": 1}), 404, "not_found")
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "coordinator", map[string]any{"weight": 1, "version": 1})).decode(t, &ind)
+		if ind.Weight != 1 || ind.Version != 2 || ind.Area != "PTSP" {
+			t.Fatalf("indicator: %+v", ind)
+		}
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "coordinator", map[string]any{"title": "x", "version": 1}), 409, "conflict")
+		if v, _, _ := e.summary("2019").region("62.08"); *v != 40 { // (0 + 80)/2: the summary follows at once
+			t.Fatalf("after re-weighting: %v", *v)
+		}
+		// A second area, and the indicator moves into it: now two equally weighted areas.
+		e.mustOK(e.call("POST", "/api/v1/periods/2019/areas", "coordinator", map[string]any{"code": "PBJ", "name": "Pengadaan"}))
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/indicators/I2", "coordinator", map[string]any{"area": "PBJ"})).decode(t, &ind)
+		if ind.Area != "PBJ" {
+			t.Fatalf("moved: %+v", ind)
+		}
+		var area struct {
+			Name    string
+			Weight  float64
+			Version int64
+		}
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/areas/PBJ", "coordinator", map[string]any{"name": "Pengadaan Barang dan Jasa", "weight": 3})).decode(t, &area)
+		if area.Name != "Pengadaan Barang dan Jasa" || area.Weight != 3 || area.Version != 2 {
+			t.Fatalf("area: %+v", area)
+		}
+		e.expect(e.call("PATCH", "/api/v1/periods/2019/areas/PBJ", "coordinator", map[string]any{"name": " "}), 422, "validation_failed")
+		if v, _, _ := e.summary("2019").region("62.08"); *v != 60 { // (1·0 + 3·80)/4 over areas
+			t.Fatalf("after the area change: %v", *v)
+		}
+		var hist []struct{ Action string }
+		e.mustOK(e.call("GET", "/api/v1/audit?entity=indicator&entity_key=2019/I2", "admin", nil)).decode(t, &struct{ Events *[]struct{ Action string } }{&hist})
+		if len(hist) != 3 || hist[1].Action != "update" {
+			t.Fatalf("indicator audit: %+v", hist)
+		}
+	})
+}

@@ -38,19 +38,21 @@ var roleMatrix = map[string]access{
 	"GET /api/v1/regions":  {roles: everyone},
 	"POST /api/v1/regions": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
 
-	"GET /api/v1/periods":                     {roles: everyone},
-	"POST /api/v1/periods":                    {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"GET /api/v1/periods/:year":               {roles: everyone},
-	"PATCH /api/v1/periods/:year":             {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"GET /api/v1/periods/:year/progress":      {roles: everyone},
-	"GET /api/v1/periods/:year/review-queue":  {roles: everyone},
-	"GET /api/v1/periods/:year/areas":         {roles: everyone},
-	"POST /api/v1/periods/:year/areas":        {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"GET /api/v1/periods/:year/indicators":    {roles: everyone},
-	"POST /api/v1/periods/:year/indicators":   {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"GET /api/v1/periods/:year/zones":         {roles: everyone},
-	"PUT /api/v1/periods/:year/zones/:metric": {roles: []string{models.RoleAdmin}},
-	"GET /api/v1/periods/:year/summary":       {roles: everyone},
+	"GET /api/v1/periods":                               {roles: everyone},
+	"POST /api/v1/periods":                              {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year":                         {roles: everyone},
+	"PATCH /api/v1/periods/:year":                       {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/progress":                {roles: everyone},
+	"GET /api/v1/periods/:year/review-queue":            {roles: everyone},
+	"GET /api/v1/periods/:year/areas":                   {roles: everyone},
+	"POST /api/v1/periods/:year/areas":                  {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/indicators":              {roles: everyone},
+	"POST /api/v1/periods/:year/indicators":             {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"PATCH /api/v1/periods/:year/areas/:area":           {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"PATCH /api/v1/periods/:year/indicators/:indicator": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/periods/:year/zones":                   {roles: everyone},
+	"PUT /api/v1/periods/:year/zones/:metric":           {roles: []string{models.RoleAdmin}},
+	"GET /api/v1/periods/:year/summary":                 {roles: everyone},
 
 	"GET /api/v1/periods/:year/reports/progress.pdf":               {roles: everyone},
 	"GET /api/v1/periods/:year/regions/:code/reports/progress.pdf": {roles: everyone},
@@ -84,7 +86,7 @@ var roleMatrix = map[string]access{
 
 // fill puts concrete values into a route pattern.
 func fill(pattern, region string) string {
-	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":metric", "action_plan", ":id", "1", ":slot", "regent").Replace(pattern)
+	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":area", "PTSP", ":metric", "action_plan", ":id", "1", ":slot", "regent").Replace(pattern)
 }
 
 // TestRoleMatrix calls every registered route as every role (and anonymously) and checks that

@@ -39,6 +39,7 @@ type Area struct {
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 	Weight   Fixed  `json:"weight"`
+	Version  int64  `json:"version"`
 	Position int    `json:"-"`
 }
 
@@ -58,6 +59,7 @@ type Indicator struct {
 	Code     string `json:"code"`
 	Title    string `json:"title"`
 	Weight   Fixed  `json:"weight"`
+	Version  int64  `json:"version"`
 	Position int    `json:"-"`
 }
 
@@ -182,7 +184,7 @@ func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, er
 	if err := validateCatalogue(in.Code, in.Name, "name", in.Weight); err != nil {
 		return nil, err
 	}
-	a := &Area{Code: in.Code, Name: in.Name, Weight: weightOrDefault(in.Weight)}
+	a := &Area{Code: in.Code, Name: in.Name, Weight: weightOrDefault(in.Weight), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		p, err := periodByYear(tx, year)
 		if err != nil {
@@ -228,7 +230,7 @@ func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) 
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area}
+	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area, Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		p, err := periodByYear(tx, year)
 		if err != nil {

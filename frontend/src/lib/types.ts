@@ -10,6 +10,9 @@ export interface User {
   role: Role;
   region_code: string | null;
   created_at?: string;
+  /** false once an admin has deactivated the account */
+  active?: boolean;
+  version?: number;
 }
 
 export interface Me extends User {

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, roleLabel, t, zoneLabel, type MessageKey } from '../i18n';
@@ -6,7 +7,8 @@ import { fmtDate, fmtNumber, parseDecimal } from '../lib/format';
 import { imageDataURL } from '../lib/image';
 import { isoDate, periodPatch } from '../lib/periods';
 import { can, store } from '../lib/state';
-import { ROLES, type SigningKey, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
+import { activePatch, endsSessions, isActive, userPatch } from '../lib/users';
+import { ROLES, type Role, type SigningKey, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
 import { Empty, ErrorNote, FormError, Loading, PageHeader, Unavailable, YearSelect, fieldError, useLoad, useYear } from '../components/ui';
 
 type Tab = 'users' | 'regions' | 'periods' | 'catalogue' | 'zones' | 'letterhead' | 'signatories';
@@ -169,10 +171,31 @@ function numbers(v: Record<string, string>, names: string[]): Record<string, num
   return out;
 }
 
+/** Moves the focus once the next render is done. */
+const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
+
 function Users() {
   const users = useLoad(() => store.client.get<User[]>('/api/v1/users'), []);
   const regions = useLoad(() => store.client.get<Region[]>('/api/v1/regions'), []);
+  const caps = useLoad(() => store.capabilities(), []);
+  const editable = caps.data?.has('PATCH', '/api/v1/users/{id}') ?? false;
+  const me = store.session.value;
+  const [panel, setPanel] = useState<{ id: number; mode: 'edit' | 'status' } | null>(null);
+  // what the last (de)activation did, read out and kept in the language of the interface
+  const [news, setNews] = useState<{ active: boolean; name: string } | null>(null);
   const l = lang.value;
+  const regionOptions = (regions.data ?? []).map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }));
+  const close = () => {
+    if (panel) focusSoon(`${panel.mode === 'edit' ? 'edit' : 'status'}-user-${panel.id}`);
+    setPanel(null);
+  };
+  const toggle = (id: number, mode: 'edit' | 'status') => {
+    setNews(null);
+    if (panel?.id === id && panel.mode === mode) close();
+    else setPanel({ id, mode });
+  };
+  const replace = (u: User) => users.set((users.data ?? []).map((x) => (x.id === u.id ? u : x)));
+  const labels = [t('admin.name'), t('login.email'), t('admin.role'), t('admin.tab.regions'), t('admin.status'), t('admin.created'), t('common.actions')];
   return (
     <>
       <CreateForm
@@ -182,39 +205,297 @@ function Users() {
           { name: 'name', label: 'admin.name' },
           { name: 'email', label: 'login.email', type: 'email' },
           { name: 'role', label: 'admin.role', type: 'select', options: ROLES.map((r) => ({ value: r, label: roleLabel(r) })) },
-          { name: 'region_code', label: 'admin.region', type: 'select', optional: true, options: (regions.data ?? []).map((r) => ({ value: r.code, label: `${r.code} ${r.name}` })) },
+          { name: 'region_code', label: 'admin.region', type: 'select', optional: true, options: regionOptions },
           { name: 'password', label: 'login.password', type: 'password' },
         ]}
         submit={(v) => store.client.post('/api/v1/users', { ...v, region_code: v.region_code || undefined })}
         onDone={users.reload}
       />
+      <p class="ok users-news" role="status" data-testid="users-news">
+        {news ? t(news.active ? 'admin.reactivated' : 'admin.deactivated', { name: news.name }) : null}
+      </p>
       <List loaded={users} empty={t('admin.noUsers')}>
         {(rows: User[]) => (
-          <table>
+          <table class="users-table">
+            <caption>{t('admin.tab.users')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('login.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.region')}</th>
-                <th scope="col">{t('admin.created')}</th>
+                {labels.map((x) => (
+                  <th key={x} scope="col">
+                    {x}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>{roleLabel(u.role)}</td>
-                  <td>{u.region_code ?? '—'}</td>
-                  <td>{fmtDate(u.created_at, l)}</td>
-                </tr>
-              ))}
+              {rows.map((u) => {
+                const active = isActive(u);
+                const self = me?.id === u.id;
+                const open = panel?.id === u.id ? panel.mode : null;
+                return (
+                  <Fragment key={u.id}>
+                    <tr data-user={u.email} class={active ? undefined : 'inactive'}>
+                      <td data-label={labels[0]}>{u.name}</td>
+                      <td data-label={labels[1]} class="user-email">{u.email}</td>
+                      <td data-label={labels[2]}>{roleLabel(u.role)}</td>
+                      <td data-label={labels[3]}>{u.region_code ?? '—'}</td>
+                      <td data-label={labels[4]}>
+                        <span class={`badge ${active ? 'user-active' : 'user-inactive'}`} data-testid="user-status">
+                          {t(active ? 'admin.active' : 'admin.inactive')}
+                        </span>
+                      </td>
+                      <td data-label={labels[5]} class="nowrap">{fmtDate(u.created_at, l)}</td>
+                      <td data-label={labels[6]}>
+                        {editable ? (
+                          <div class="user-actions">
+                            <button
+                              type="button"
+                              class="small"
+                              id={`edit-user-${u.id}`}
+                              aria-expanded={open === 'edit'}
+                              aria-controls={`user-panel-${u.id}`}
+                              aria-label={t('admin.editUserOf', { name: u.name })}
+                              onClick={() => toggle(u.id, 'edit')}
+                            >
+                              {t('admin.edit')}
+                            </button>
+                            {self ? (
+                              <span class="hint">{t('admin.you')}</span>
+                            ) : (
+                              <button
+                                type="button"
+                                class={`small${active ? ' danger' : ''}`}
+                                id={`status-user-${u.id}`}
+                                aria-expanded={open === 'status'}
+                                aria-controls={`user-panel-${u.id}`}
+                                aria-label={t(active ? 'admin.deactivateOf' : 'admin.reactivateOf', { name: u.name })}
+                                onClick={() => toggle(u.id, 'status')}
+                              >
+                                {t(active ? 'admin.deactivate' : 'admin.reactivate')}
+                              </button>
+                            )}
+                          </div>
+                        ) : self ? (
+                          <span class="hint">{t('admin.you')}</span>
+                        ) : null}
+                      </td>
+                    </tr>
+                    {open ? (
+                      <tr class="user-panel-row">
+                        <td colSpan={labels.length} id={`user-panel-${u.id}`}>
+                          {open === 'edit' ? (
+                            <UserEditor user={u} regions={regionOptions} onSaved={replace} onReload={users.reload} onClose={close} />
+                          ) : (
+                            <ActiveConfirm
+                              user={u}
+                              onDone={(x) => {
+                                replace(x);
+                                setNews({ active: isActive(x), name: x.name });
+                                close();
+                              }}
+                              onReload={users.reload}
+                              onClose={close}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         )}
       </List>
     </>
+  );
+}
+
+/** Changes a user's name, role and region (PATCH /api/v1/users/{id}), with the version it started from. */
+function UserEditor({ user, regions, onSaved, onReload, onClose }: { user: User; regions: { value: string; label: string }[]; onSaved: (u: User) => void; onReload: () => void; onClose: () => void }) {
+  const idp = `user-${user.id}`;
+  const [base, setBase] = useState(user);
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [region, setRegion] = useState(user.region_code ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState<'saved' | 'sessions' | 'same' | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  // After "load the latest", the list brings the new version: start again from it.
+  useEffect(() => {
+    if (user.version !== base.version) {
+      setBase(user);
+      setName(user.name);
+      setRole(user.role);
+      setRegion(user.region_code ?? '');
+      setError(null);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [user.version]);
+  const stale = error instanceof ApiError && error.code === 'conflict';
+  const errs = { name: fieldError(error, 'name'), role: fieldError(error, 'role'), region_code: fieldError(error, 'region_code') };
+  const fieldLevel = Object.values(errs).some(Boolean);
+  const described = (f: keyof typeof errs, hint?: string) => [hint ?? '', errs[f] ? `${idp}-${f}-error` : ''].filter(Boolean).join(' ') || undefined;
+  async function save(e: Event) {
+    e.preventDefault();
+    setNote(null);
+    setError(null);
+    if (role === 'operator' && !region) {
+      setError(new ApiError(422, 'validation_failed', t('form.invalid'), { region_code: t('admin.regionRequired') }));
+      focusSoon(`${idp}-region`);
+      return;
+    }
+    const patch = userPatch(base, { name, role, region });
+    if (!patch) {
+      setNote('same');
+      return;
+    }
+    setBusy(true);
+    try {
+      const u = await store.client.patch<User>(`/api/v1/users/${base.id}`, patch);
+      setBase(u);
+      setName(u.name);
+      setRole(u.role);
+      setRegion(u.region_code ?? '');
+      setNote(endsSessions(patch) ? 'sessions' : 'saved');
+      onSaved(u);
+    } catch (err) {
+      setError(err);
+      // The first field the API named takes the focus, so its message is read out.
+      const bad = (['name', 'role', 'region_code'] as const).find((f) => fieldError(err, f));
+      if (bad) focusSoon(`${idp}-${bad === 'region_code' ? 'region' : bad}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const errorText = (f: keyof typeof errs) =>
+    errs[f] ? (
+      <small id={`${idp}-${f}-error`} class="field-error">
+        {errs[f]}
+      </small>
+    ) : null;
+  return (
+    <form class="form user-edit" noValidate aria-labelledby={`${idp}-h`} onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h3 id={`${idp}-h`}>{t('admin.editUserOf', { name: base.name })}</h3>
+      <div class="row">
+        <div class={`field${errs.name ? ' has-error' : ''}`}>
+          <label for={`${idp}-name`}>{t('admin.name')}</label>
+          <input ref={first} id={`${idp}-name`} value={name} autoComplete="off" onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} aria-invalid={errs.name ? 'true' : undefined} aria-describedby={described('name')} />
+          {errorText('name')}
+        </div>
+        <div class={`field${errs.role ? ' has-error' : ''}`}>
+          <label for={`${idp}-role`}>{t('admin.role')}</label>
+          <select id={`${idp}-role`} value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)} aria-invalid={errs.role ? 'true' : undefined} aria-describedby={described('role')}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </select>
+          {errorText('role')}
+        </div>
+        <div class={`field${errs.region_code ? ' has-error' : ''}`}>
+          <label for={`${idp}-region`}>{t('admin.region')}</label>
+          <select
+            id={`${idp}-region`}
+            value={region}
+            required={role === 'operator'}
+            aria-required={role === 'operator' ? 'true' : undefined}
+            onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}
+            aria-invalid={errs.region_code ? 'true' : undefined}
+            aria-describedby={described('region_code', `${idp}-region-hint`)}
+          >
+            <option value="">{t('admin.noRegion')}</option>
+            {regions.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <small id={`${idp}-region-hint`} class="hint">
+            {t('admin.regionHint')}
+          </small>
+          {errorText('region_code')}
+        </div>
+      </div>
+      {stale ? (
+        <div class="error-note" role="alert">
+          <span>{t('admin.userStale')}</span>
+          <button type="button" class="link" onClick={onReload}>
+            {t('common.reloadLatest')}
+          </button>
+        </div>
+      ) : error && !fieldLevel ? (
+        <FormError error={error} />
+      ) : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" disabled={busy} onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+        {note ? (
+          <span class="ok" role="status">
+            {note === 'saved' ? t('common.saved') : note === 'sessions' ? t('admin.userSavedSessions') : t('admin.nothingChanged')}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** The confirmation step before an account is deactivated or reactivated. */
+function ActiveConfirm({ user, onDone, onReload, onClose }: { user: User; onDone: (u: User) => void; onReload: () => void; onClose: () => void }) {
+  const idp = `user-${user.id}-status`;
+  const active = isActive(user);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const stale = error instanceof ApiError && error.code === 'conflict';
+  const refused = fieldError(error, 'active');
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await store.client.patch<User>(`/api/v1/users/${user.id}`, activePatch(user, !active)));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  return (
+    <div class={`user-confirm${active ? ' danger-zone' : ''}`} role="group" aria-labelledby={`${idp}-h`} aria-describedby={`${idp}-help`} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h3 id={`${idp}-h`} ref={heading} tabIndex={-1}>
+        {t(active ? 'admin.deactivateAsk' : 'admin.reactivateAsk', { name: user.name })}
+      </h3>
+      <p id={`${idp}-help`}>{t(active ? 'admin.deactivateHelp' : 'admin.reactivateHelp')}</p>
+      {stale ? (
+        <div class="error-note" role="alert">
+          <span>{t('admin.userStale')}</span>
+          <button type="button" class="link" onClick={onReload}>
+            {t('common.reloadLatest')}
+          </button>
+        </div>
+      ) : refused ? (
+        <p class="form-error" role="alert">
+          {refused}
+        </p>
+      ) : (
+        <FormError error={error} />
+      )}
+      <div class="actions">
+        <button type="button" class={active ? 'danger' : 'primary'} disabled={busy} onClick={confirm}>
+          {busy ? t('common.saving') : t(active ? 'admin.deactivateConfirm' : 'admin.reactivateConfirm')}
+        </button>
+        <button type="button" disabled={busy} onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
   );
 }
 

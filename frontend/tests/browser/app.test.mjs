@@ -437,7 +437,7 @@ test('the coordinator sets a deadline, the radar shows it, and a stale edit asks
       // Escape closes the form and gives the focus back to its button
       await form.getByLabel('Nama').press('Escape');
       await form.waitFor({ state: 'detached' });
-      assert.equal(await page.evaluate(() => document.activeElement?.id), `edit-period-${year}`);
+      await page.waitForFunction((id) => document.activeElement?.id === id, `edit-period-${year}`); // the focus goes back to its button
     }
 
     await page.goto(BASE + '/radar');
@@ -628,5 +628,141 @@ test('the admin sees the letterhead logo as the type it is, and the signatoriesâ
   await phone.locator('main form').first().waitFor();
   await noSideScroll(phone, '/admin/signatories');
   await shot(phone, 'admin-signatories');
+  await phone.context().close();
+});
+
+test('the admin moves a user to another Pemda, deactivates them (sign-in refused) and reactivates them', async () => {
+  const email = 'uji.nonaktif@demo.pantau.id';
+  const pw = 'kata-sandi-uji-nonaktif-1';
+  const admin = await as('admin');
+  const made = await api(admin, 'POST', '/api/v1/users', { name: 'Uji Nonaktif', email, role: 'operator', region_code: '62.03', password: pw });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const name = 'Uji Nonaktif Katingan';
+
+  // the user is signed in somewhere: moving them to another Pemda ends that session
+  const user = await newPage(browser, { width: 360, height: 740 });
+  await signInWith(user, email, pw);
+  await user.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
+
+  await admin.goto(BASE + '/admin/users');
+  const row = admin.locator(`tr[data-user="${email}"]`);
+  await row.getByTestId('user-status').getByText('Aktif', { exact: true }).waitFor();
+  await row.getByRole('button', { name: 'Ubah pengguna Uji Nonaktif' }).click();
+  const form = admin.locator(`#user-panel-${id} form`);
+  await form.getByRole('heading', { name: 'Ubah pengguna Uji Nonaktif' }).waitFor();
+  await admin.waitForFunction((i) => document.activeElement?.id === `user-${i}-name`, id); // the form takes the focus
+  // an operator needs a Pemda: said next to the field, before anything is sent
+  await form.getByLabel('Pemda (untuk operator)').selectOption('');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await admin.locator(`#user-${id}-region_code-error`).getByText('Wajib diisi untuk operator.').waitFor();
+  // the API's own field errors are shown next to their fields too
+  await form.getByLabel('Pemda (untuk operator)').selectOption('62.09');
+  await form.getByLabel('Nama').fill('   ');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await admin.locator(`#user-${id}-name-error`).getByText('Wajib diisi.').waitFor();
+  await admin.waitForFunction((i) => document.activeElement?.id === `user-${i}-name`, id); // focus on the field in error
+  await form.getByLabel('Nama').fill(name);
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText('Tersimpan. Sesi pengguna ini telah diakhiri').waitFor();
+  await row.locator('td', { hasText: '62.09' }).waitFor();
+  await row.locator('td', { hasText: name }).waitFor();
+  await shot(admin, 'admin-user-edit');
+  await noSeriousViolations(admin, 'admin user edit');
+
+  // someone else changes the user meanwhile: saving is refused with a way to reload
+  const cur = (await api(admin, 'GET', '/api/v1/users')).body.find((u) => u.id === id);
+  assert.equal(cur.active, true);
+  assert.equal((await api(admin, 'PATCH', `/api/v1/users/${id}`, { name: cur.name, version: cur.version })).status, 200);
+  await form.getByLabel('Nama').fill(name + ' (lama)');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText(/baru saja diubah orang lain/).waitFor();
+  await shot(admin, 'admin-user-stale');
+  await form.getByRole('button', { name: 'Muat data terbaru' }).click();
+  await admin.waitForFunction(([i, n]) => document.getElementById(`user-${i}-name`)?.value === n, [id, name]);
+  await form.getByLabel('Nama').press('Escape');
+  await form.waitFor({ state: 'detached' });
+  await admin.waitForFunction((i) => document.activeElement?.id === `edit-user-${i}`, id); // the focus goes back to its button
+
+  await user.reload();
+  await user.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor();
+
+  // deactivation asks first
+  await row.getByRole('button', { name: `Nonaktifkan ${name}` }).click();
+  const confirm = admin.locator(`#user-panel-${id}`);
+  await confirm.getByRole('heading', { name: `Nonaktifkan ${name}?` }).waitFor();
+  await shot(admin, 'admin-user-deactivate');
+  await noSeriousViolations(admin, 'deactivation step');
+  await confirm.getByRole('button', { name: 'Batal' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await row.getByTestId('user-status').getByText('Aktif', { exact: true }).waitFor();
+  await row.getByRole('button', { name: `Nonaktifkan ${name}` }).click();
+  await confirm.getByRole('button', { name: 'Ya, nonaktifkan' }).click();
+  await admin.getByTestId('users-news').getByText(`${name} telah dinonaktifkan.`).waitFor();
+  await row.getByTestId('user-status').getByText('Nonaktif').waitFor();
+  await admin.waitForFunction((i) => document.activeElement?.id === `status-user-${i}`, id);
+  await shot(admin, 'admin-users-inactive');
+  // in English
+  await admin.getByTestId('lang-switch').click();
+  await row.getByTestId('user-status').getByText('Deactivated').waitFor();
+  await row.getByRole('button', { name: `Reactivate ${name}` }).waitFor();
+  await admin.getByTestId('users-news').getByText(`${name} has been deactivated.`).waitFor();
+  await shot(admin, 'admin-users-en');
+  await admin.getByTestId('lang-switch').click();
+  await row.getByTestId('user-status').getByText('Nonaktif').waitFor();
+
+  // the deactivated user cannot sign in, and is told why
+  await signInWith(user, email, pw);
+  await user.locator('.form-error').getByText('Akun ini telah dinonaktifkan; hubungi admin.').waitFor();
+  await shot(user, 'login-deactivated');
+  await noSeriousViolations(user, 'sign-in refused at 360');
+  await user.getByTestId('lang-switch').click();
+  await user.getByRole('button', { name: 'Sign in' }).click();
+  await user.locator('.form-error').getByText('This account has been deactivated; contact an admin.').waitFor();
+  await user.getByTestId('lang-switch').click();
+  await user.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor();
+  await admin.context().close();
+
+  // at phone width: reactivation, and the admin's own row
+  const phone = await as('admin', { width: 360, height: 740 });
+  await phone.goto(BASE + '/admin/users');
+  const prow = phone.locator(`tr[data-user="${email}"]`);
+  await prow.getByTestId('user-status').getByText('Nonaktif').waitFor();
+  await shot(phone, 'admin-users-inactive');
+  await noSideScroll(phone, '/admin/users');
+  await prow.getByRole('button', { name: `Aktifkan kembali ${name}` }).click();
+  const pconfirm = phone.locator(`#user-panel-${id}`);
+  await pconfirm.getByRole('heading', { name: `Aktifkan kembali ${name}?` }).waitFor();
+  await shot(phone, 'admin-user-reactivate');
+  await noSideScroll(phone, '/admin/users reactivating');
+  await noSeriousViolations(phone, 'reactivation step at 360');
+  await pconfirm.getByRole('button', { name: 'Ya, aktifkan kembali' }).click();
+  await phone.getByTestId('users-news').getByText(`${name} aktif kembali.`).waitFor();
+  await prow.getByTestId('user-status').getByText('Aktif', { exact: true }).waitFor();
+
+  await signInWith(user, email, pw);
+  await user.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
+  await user.getByRole('button', { name: 'Menu' }).click();
+  assert.equal(await user.getByRole('link', { name: 'Pemda saya' }).getAttribute('href'), '/pemda/62.09');
+  assert.deepEqual(user.jsErrors, []);
+  await user.context().close();
+
+  // the admin's own row offers no deactivation, and the server refuses dropping the admin role
+  const own = phone.locator(`tr[data-user="${users.admin}"]`);
+  await own.getByText('Akun Anda').waitFor();
+  assert.equal(await own.getByRole('button', { name: /^Nonaktifkan/ }).count(), 0);
+  await own.getByRole('button', { name: /^Ubah pengguna/ }).click();
+  const ownForm = phone.locator('form.user-edit');
+  await ownForm.getByLabel('Peran').selectOption('reviewer');
+  await ownForm.getByRole('button', { name: 'Simpan' }).click();
+  await ownForm.getByText('Anda tidak dapat melepas peran admin Anda sendiri.').waitFor();
+  await shot(phone, 'admin-user-own');
+  await noSideScroll(phone, '/admin/users editing');
+  await noSeriousViolations(phone, 'own user at 360');
+  const me = (await api(phone, 'GET', '/api/v1/me')).body;
+  const self = await api(phone, 'PATCH', `/api/v1/users/${me.id}`, { active: false });
+  assert.equal(self.status, 422);
+  assert.ok(self.body.error.fields.active, JSON.stringify(self.body));
+  assert.deepEqual(phone.jsErrors, []);
   await phone.context().close();
 });

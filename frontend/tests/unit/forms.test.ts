@@ -3,6 +3,8 @@ import { lang } from '../../src/i18n';
 import { passwordProblems } from '../../src/lib/account';
 import { imageDataURL, imageTypeOf } from '../../src/lib/image';
 import { deadlineMessage, isoDate, periodPatch } from '../../src/lib/periods';
+import { activePatch, endsSessions, isActive, userPatch } from '../../src/lib/users';
+import type { User } from '../../src/lib/types';
 
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
 const PNG = b64([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -73,5 +75,28 @@ describe('passwordProblems', () => {
   });
   it('counts characters, not UTF-16 units', () => {
     expect(passwordProblems({ old_password: 'a', new_password: '🔑🔑🔑🔑🔑🔑🔑🔑🔑', confirm: '🔑🔑🔑🔑🔑🔑🔑🔑🔑' })).toHaveProperty('new_password');
+  });
+});
+
+describe('userPatch', () => {
+  const u: User = { id: 7, email: 'op@demo.pantau.id', name: 'Operator Kapuas', role: 'operator', region_code: '62.03', active: true, version: 4 };
+  it('sends only what changed, with the version the form started from', () => {
+    expect(userPatch(u, { name: ' Operator Kapuas ', role: 'operator', region: '62.03' })).toBeNull();
+    expect(userPatch(u, { name: 'Operator Kapuas', role: 'operator', region: '62.08' })).toEqual({ region_code: '62.08', version: 4 });
+    expect(userPatch(u, { name: 'Op. Kapuas', role: 'reviewer', region: '' })).toEqual({ name: 'Op. Kapuas', role: 'reviewer', region_code: '', version: 4 });
+  });
+  it('clears a region with an empty string and leaves out an unknown version', () => {
+    const { version: _v, ...old } = u;
+    expect(userPatch({ ...old, role: 'reviewer' }, { name: u.name, role: 'reviewer', region: '' })).toEqual({ region_code: '' });
+    expect(userPatch({ ...u, region_code: null }, { name: u.name, role: 'operator', region: '' })).toBeNull();
+  });
+  it('deactivates with the version, and knows which changes end sessions', () => {
+    expect(activePatch(u, false)).toEqual({ active: false, version: 4 });
+    expect(endsSessions({ active: false })).toBe(true);
+    expect(endsSessions({ active: true })).toBe(false);
+    expect(endsSessions({ region_code: '' })).toBe(true);
+    expect(endsSessions({ name: 'x' })).toBe(false);
+    expect(isActive({ ...u, active: undefined })).toBe(true);
+    expect(isActive({ ...u, active: false })).toBe(false);
   });
 });

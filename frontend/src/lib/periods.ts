@@ -1,5 +1,6 @@
 // Period settings: the patch sent to PATCH /api/v1/periods/{year}, and how a deadline reads.
 import type { MessageKey } from '../i18n';
+import { changedPatch } from './patch';
 import type { Period } from './types';
 
 export interface PeriodPatch {
@@ -20,13 +21,7 @@ export function isoDate(v: string | null | undefined): string {
  * form started from; null when nothing changed.
  */
 export function periodPatch(p: Period, name: string, deadline: string): PeriodPatch | null {
-  const out: PeriodPatch = {};
-  if (name.trim() !== p.name) out.name = name.trim();
-  const d = deadline.trim();
-  if (d !== isoDate(p.deadline)) out.deadline = d;
-  if (Object.keys(out).length === 0) return null;
-  if (p.version !== undefined) out.version = p.version;
-  return out;
+  return changedPatch({ name: p.name, deadline: isoDate(p.deadline) }, { name: name.trim(), deadline: deadline.trim() }, p.version);
 }
 
 /** The message that says how far the deadline is: days left, today, or days past. */

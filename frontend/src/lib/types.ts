@@ -45,6 +45,7 @@ export interface Area {
   code: string;
   name: string;
   weight: number;
+  version?: number;
 }
 
 export interface Indicator {
@@ -52,6 +53,7 @@ export interface Indicator {
   area: string;
   title: string;
   weight: number;
+  version?: number;
 }
 
 export interface Evidence {

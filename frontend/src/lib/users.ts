@@ -1,4 +1,5 @@
 // User settings: the patch sent to PATCH /api/v1/users/{id}.
+import { changedPatch } from './patch';
 import type { Role, User } from './types';
 
 export interface UserPatch {
@@ -25,14 +26,11 @@ export const isActive = (u: User) => u.active !== false;
  * nothing changed.
  */
 export function userPatch(u: User, f: UserForm): UserPatch | null {
-  const out: UserPatch = {};
-  const name = f.name.trim();
-  if (name !== u.name) out.name = name;
-  if (f.role !== u.role) out.role = f.role;
-  if (f.region !== (u.region_code ?? '')) out.region_code = f.region;
-  if (Object.keys(out).length === 0) return null;
-  if (u.version !== undefined) out.version = u.version;
-  return out;
+  return changedPatch<Pick<UserPatch, 'name' | 'role' | 'region_code'>>(
+    { name: u.name, role: u.role, region_code: u.region_code ?? '' },
+    { name: f.name.trim(), role: f.role, region_code: f.region },
+    u.version,
+  );
 }
 
 /** The patch that deactivates or reactivates an account. */

@@ -2,7 +2,8 @@ import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, roleLabel, t, zoneLabel, type MessageKey } from '../i18n';
-import { ApiError } from '../lib/api';
+import { ApiError, seg } from '../lib/api';
+import { areaPatch, codeId, indicatorPatch, weightText } from '../lib/catalogue';
 import { fmtDate, fmtNumber, parseDecimal } from '../lib/format';
 import { imageDataURL } from '../lib/image';
 import { isoDate, periodPatch } from '../lib/periods';
@@ -81,6 +82,9 @@ function CreateForm({
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const set = (k: string, v: string) => setValues((x) => ({ ...x, [k]: v }));
+  // A required select whose options arrived after the form was made shows (and sends) the first one.
+  const value = (s: Spec) => (s.type === 'select' && !s.optional && !s.options?.some((o) => o.value === values[s.name]) ? s.options?.[0]?.value ?? '' : values[s.name]);
+  const current = () => Object.fromEntries(specs.map((s) => [s.name, value(s)]));
   return (
     <form
       class="card form create-form"
@@ -92,7 +96,7 @@ function CreateForm({
         setError(null);
         setSaved(false);
         try {
-          await submit(values);
+          await submit(current());
           setValues(blank());
           setSaved(true);
           onDone();
@@ -115,7 +119,7 @@ function CreateForm({
                 {s.optional ? <span class="hint"> ({t('common.optional')})</span> : null}
               </label>
               {s.type === 'select' ? (
-                <select id={fid} value={values[s.name]} onChange={(e) => set(s.name, (e.currentTarget as HTMLSelectElement).value)} aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${fid}-error` : undefined}>
+                <select id={fid} value={value(s)} onChange={(e) => set(s.name, (e.currentTarget as HTMLSelectElement).value)} aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${fid}-error` : undefined}>
                   {s.optional ? <option value="">—</option> : null}
                   {s.options?.map((o) => (
                     <option key={o.value} value={o.value}>
@@ -421,12 +425,7 @@ function UserEditor({ user, regions, onSaved, onReload, onClose }: { user: User;
         </div>
       </div>
       {stale ? (
-        <div class="error-note" role="alert">
-          <span>{t('admin.userStale')}</span>
-          <button type="button" class="link" onClick={onReload}>
-            {t('common.reloadLatest')}
-          </button>
-        </div>
+        <StaleNote message={t('admin.userStale')} onReload={onReload} />
       ) : error && !fieldLevel ? (
         <FormError error={error} />
       ) : null}
@@ -474,12 +473,7 @@ function ActiveConfirm({ user, onDone, onReload, onClose }: { user: User; onDone
       </h3>
       <p id={`${idp}-help`}>{t(active ? 'admin.deactivateHelp' : 'admin.reactivateHelp')}</p>
       {stale ? (
-        <div class="error-note" role="alert">
-          <span>{t('admin.userStale')}</span>
-          <button type="button" class="link" onClick={onReload}>
-            {t('common.reloadLatest')}
-          </button>
-        </div>
+        <StaleNote message={t('admin.userStale')} onReload={onReload} />
       ) : refused ? (
         <p class="form-error" role="alert">
           {refused}
@@ -709,12 +703,7 @@ function PeriodEditor({ period, onSaved, onReload, onClose }: { period: Period; 
         </div>
       </div>
       {stale ? (
-        <div class="error-note" role="alert">
-          <span>{t('admin.periodStale')}</span>
-          <button type="button" class="link" onClick={onReload}>
-            {t('common.reloadLatest')}
-          </button>
-        </div>
+        <StaleNote message={t('admin.periodStale')} onReload={onReload} />
       ) : error && !nameErr && !deadlineErr ? (
         <FormError error={error} />
       ) : null}
@@ -744,9 +733,35 @@ function Catalogue() {
   const { year, ready } = useYear();
   const areas = useLoad(() => (year ? store.client.get<Area[]>(`/api/v1/periods/${year}/areas`) : Promise.resolve([])), [year]);
   const indicators = useLoad(() => (year ? store.client.get<Indicator[]>(`/api/v1/periods/${year}/indicators`) : Promise.resolve([])), [year]);
+  const caps = useLoad(() => store.capabilities(), []);
+  const canArea = caps.data?.has('PATCH', '/api/v1/periods/{year}/areas/{area}') ?? false;
+  const canIndicator = caps.data?.has('PATCH', '/api/v1/periods/{year}/indicators/{indicator}') ?? false;
+  // one editor open at a time, under its row
+  const [panel, setPanel] = useState<{ kind: CatalogueKind; code: string } | null>(null);
+  useEffect(() => setPanel(null), [year]);
   const l = lang.value;
   if (!ready) return <Loading />;
   if (!year) return <Empty>{t('dash.noPeriods')}</Empty>;
+  const close = () => {
+    if (panel) focusSoon(`edit-${panel.kind}-${codeId(panel.code)}`);
+    setPanel(null);
+  };
+  const toggle = (kind: CatalogueKind, code: string) => (panel?.kind === kind && panel.code === code ? close() : setPanel({ kind, code }));
+  const areaLabels = [t('admin.code'), t('admin.name'), t('admin.weight'), t('common.actions')];
+  const indicatorLabels = [t('admin.code'), t('admin.area'), t('admin.indicatorTitle'), t('admin.weight'), t('common.actions')];
+  const editButton = (kind: CatalogueKind, code: string, label: string) => (
+    <button
+      type="button"
+      class="small"
+      id={`edit-${kind}-${codeId(code)}`}
+      aria-expanded={panel?.kind === kind && panel.code === code}
+      aria-controls={`${kind}-panel-${codeId(code)}`}
+      aria-label={label}
+      onClick={() => toggle(kind, code)}
+    >
+      {t('admin.edit')}
+    </button>
+  );
   return (
     <>
       <YearSelect id="catalogue-year" />
@@ -763,22 +778,36 @@ function Catalogue() {
       />
       <List loaded={areas} empty={t('admin.noAreas')}>
         {(rows: Area[]) => (
-          <table>
+          <table class="stack-table catalogue-table">
             <caption>{t('admin.areas')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.code')}</th>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.weight')}</th>
+                {areaLabels.map((x, n) => (
+                  <th key={x} scope="col" class={n === 2 ? 'num' : undefined}>
+                    {x}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {rows.map((a) => (
-                <tr key={a.code}>
-                  <td>{a.code}</td>
-                  <td>{a.name}</td>
-                  <td class="num">{fmtNumber(a.weight, l)}</td>
-                </tr>
+                <Fragment key={a.code}>
+                  <tr data-area={a.code}>
+                    <td data-label={areaLabels[0]}>{a.code}</td>
+                    <td data-label={areaLabels[1]}>{a.name}</td>
+                    <td data-label={areaLabels[2]} class="num" data-testid="area-weight">
+                      {fmtNumber(a.weight, l)}
+                    </td>
+                    <td data-label={areaLabels[3]}>{canArea ? editButton('area', a.code, t('admin.editAreaOf', { name: `${a.code} ${a.name}` })) : null}</td>
+                  </tr>
+                  {panel?.kind === 'area' && panel.code === a.code ? (
+                    <tr class="panel-row">
+                      <td colSpan={areaLabels.length} id={`area-panel-${codeId(a.code)}`}>
+                        <CatalogueEditor year={year} kind="area" item={a} areas={rows} onSaved={(x) => areas.set(rows.map((y) => (y.code === x.code ? (x as Area) : y)))} onReload={areas.reload} onClose={close} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -798,24 +827,50 @@ function Catalogue() {
       />
       <List loaded={indicators} empty={t('admin.noIndicators')}>
         {(rows: Indicator[]) => (
-          <table>
+          <table class="stack-table catalogue-table">
             <caption>{t('admin.indicators')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.code')}</th>
-                <th scope="col">{t('admin.area')}</th>
-                <th scope="col">{t('admin.indicatorTitle')}</th>
-                <th scope="col">{t('admin.weight')}</th>
+                {indicatorLabels.map((x, n) => (
+                  <th key={x} scope="col" class={n === 3 ? 'num' : undefined}>
+                    {x}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {rows.map((i) => (
-                <tr key={i.code}>
-                  <td>{i.code}</td>
-                  <td>{i.area}</td>
-                  <td>{i.title}</td>
-                  <td class="num">{fmtNumber(i.weight, l)}</td>
-                </tr>
+                <Fragment key={i.code}>
+                  <tr data-indicator={i.code}>
+                    <td data-label={indicatorLabels[0]}>{i.code}</td>
+                    <td data-label={indicatorLabels[1]} data-testid="indicator-area">
+                      {i.area}
+                    </td>
+                    <td data-label={indicatorLabels[2]}>{i.title}</td>
+                    <td data-label={indicatorLabels[3]} class="num" data-testid="indicator-weight">
+                      {fmtNumber(i.weight, l)}
+                    </td>
+                    <td data-label={indicatorLabels[4]}>{canIndicator ? editButton('indicator', i.code, t('admin.editIndicatorOf', { code: i.code })) : null}</td>
+                  </tr>
+                  {panel?.kind === 'indicator' && panel.code === i.code ? (
+                    <tr class="panel-row">
+                      <td colSpan={indicatorLabels.length} id={`indicator-panel-${codeId(i.code)}`}>
+                        <CatalogueEditor
+                          year={year}
+                          kind="indicator"
+                          item={i}
+                          areas={areas.data ?? []}
+                          onSaved={(x) => indicators.set(rows.map((y) => (y.code === x.code ? (x as Indicator) : y)))}
+                          onReload={() => {
+                            indicators.reload();
+                            areas.reload();
+                          }}
+                          onClose={close}
+                        />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -823,6 +878,168 @@ function Catalogue() {
       </List>
     </>
   );
+}
+
+type CatalogueKind = 'area' | 'indicator';
+
+/**
+ * Changes an area (name, weight) or an indicator (title, weight, area) of a period through
+ * PATCH /api/v1/periods/{year}/{areas|indicators}/{code}: only what changed, with the version
+ * the form started from. The period's scores follow on the server at once.
+ */
+function CatalogueEditor({
+  year,
+  kind,
+  item,
+  areas,
+  onSaved,
+  onReload,
+  onClose,
+}: {
+  year: number;
+  kind: CatalogueKind;
+  item: Area | Indicator;
+  areas: Area[];
+  onSaved: (x: Area | Indicator) => void;
+  onReload: () => void;
+  onClose: () => void;
+}) {
+  const idp = `${kind}-${codeId(item.code)}`;
+  const isArea = kind === 'area';
+  const textName = isArea ? 'name' : 'title';
+  const textOf = (x: Area | Indicator) => (isArea ? (x as Area).name : (x as Indicator).title);
+  const areaOf = (x: Area | Indicator) => (isArea ? '' : (x as Indicator).area);
+  const [base, setBase] = useState(item);
+  const [text, setText] = useState(textOf(item));
+  const [weight, setWeight] = useState(weightText(item.weight, lang.value));
+  const [area, setArea] = useState(areaOf(item));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState<'saved' | 'same' | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const reset = (x: Area | Indicator) => {
+    setBase(x);
+    setText(textOf(x));
+    setWeight(weightText(x.weight, lang.value));
+    setArea(areaOf(x));
+  };
+  // After "load the latest", the list brings the new version: start again from it.
+  useEffect(() => {
+    if (item.version !== base.version) {
+      reset(item);
+      setError(null);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [item.version]);
+  const fields = isArea ? ['name', 'weight'] : ['title', 'weight', 'area'];
+  const stale = error instanceof ApiError && error.code === 'conflict';
+  const err = (f: string) => fieldError(error, f);
+  const fieldLevel = fields.some((f) => err(f));
+  const described = (f: string, hint?: boolean) => [hint ? `${idp}-${f}-hint` : '', err(f) ? `${idp}-${f}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const invalid = (f: string) => (err(f) ? 'true' : undefined);
+  async function save(e: Event) {
+    e.preventDefault();
+    setNote(null);
+    setError(null);
+    const checked = isArea ? areaPatch(base as Area, { name: text, weight }) : indicatorPatch(base as Indicator, { title: text, weight, area });
+    if ('fields' in checked) {
+      const named = Object.fromEntries(Object.entries(checked.fields).map(([f, k]) => [f, t(k)]));
+      setError(new ApiError(422, 'validation_failed', t('form.invalid'), named));
+      focusSoon(`${idp}-${Object.keys(named)[0]}`);
+      return;
+    }
+    if (!checked.patch) {
+      setNote('same');
+      return;
+    }
+    setBusy(true);
+    try {
+      const x = await store.client.patch<Area | Indicator>(`/api/v1/periods/${year}/${isArea ? 'areas' : 'indicators'}/${seg(base.code)}`, checked.patch);
+      reset(x);
+      setNote('saved');
+      onSaved(x);
+    } catch (ex) {
+      setError(ex);
+      // The first field the API named takes the focus, so its message is read out.
+      const bad = fields.find((f) => fieldError(ex, f));
+      if (bad) focusSoon(`${idp}-${bad}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="form row-edit" noValidate aria-labelledby={`${idp}-h`} onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h3 id={`${idp}-h`}>{isArea ? t('admin.editAreaOf', { name: `${base.code} ${textOf(base)}` }) : t('admin.editIndicatorOf', { code: base.code })}</h3>
+      <div class="row">
+        <div class={`field${err(textName) ? ' has-error' : ''}`}>
+          <label for={`${idp}-${textName}`}>{t(isArea ? 'admin.name' : 'admin.indicatorTitle')}</label>
+          <input ref={first} id={`${idp}-${textName}`} value={text} autoComplete="off" onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} aria-invalid={invalid(textName)} aria-describedby={described(textName)} />
+          <FieldMessage id={`${idp}-${textName}-error`} error={err(textName)} />
+        </div>
+        <div class={`field weight-field${err('weight') ? ' has-error' : ''}`}>
+          <label for={`${idp}-weight`}>{t('admin.weight')}</label>
+          <input id={`${idp}-weight`} inputMode="decimal" autoComplete="off" value={weight} onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)} aria-invalid={invalid('weight')} aria-describedby={described('weight', true)} />
+          <small id={`${idp}-weight-hint`} class="hint">
+            {t('admin.weightHint')}
+          </small>
+          <FieldMessage id={`${idp}-weight-error`} error={err('weight')} />
+        </div>
+        {isArea ? null : (
+          <div class={`field${err('area') ? ' has-error' : ''}`}>
+            <label for={`${idp}-area`}>{t('admin.area')}</label>
+            <select id={`${idp}-area`} value={area} onChange={(e) => setArea((e.currentTarget as HTMLSelectElement).value)} aria-invalid={invalid('area')} aria-describedby={described('area', true)}>
+              {areas.some((a) => a.code === area) ? null : <option value={area}>{area}</option>}
+              {areas.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {`${a.code} ${a.name}`}
+                </option>
+              ))}
+            </select>
+            <small id={`${idp}-area-hint`} class="hint">
+              {t('admin.moveHint')}
+            </small>
+            <FieldMessage id={`${idp}-area-error`} error={err('area')} />
+          </div>
+        )}
+      </div>
+      {stale ? <StaleNote message={t(isArea ? 'admin.areaStale' : 'admin.indicatorStale')} onReload={onReload} /> : error && !fieldLevel ? <FormError error={error} /> : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" disabled={busy} onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+        {note ? (
+          <span class="ok" role="status">
+            {note === 'saved' ? t('admin.catalogueSaved') : t('admin.nothingChanged')}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** The note of a stale edit (409): someone else saved first; the button loads the latest version. */
+function StaleNote({ message, onReload }: { message: string; onReload: () => void }) {
+  return (
+    <div class="error-note" role="alert">
+      <span>{message}</span>
+      <button type="button" class="link" onClick={onReload}>
+        {t('common.reloadLatest')}
+      </button>
+    </div>
+  );
+}
+
+/** A field's error, right under it (its id is what aria-describedby names). */
+function FieldMessage({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <small id={id} class="field-error">
+      {error}
+    </small>
+  ) : null;
 }
 
 function Zones() {

@@ -766,3 +766,105 @@ test('the admin moves a user to another Pemda, deactivates them (sign-in refused
   assert.deepEqual(phone.jsErrors, []);
   await phone.context().close();
 });
+
+test('the coordinator re-weights an indicator, moves one to another area, and a stale edit asks for a reload', async () => {
+  // a period of its own, so that no other test sees these changes
+  const page = await as('coordinator');
+  const year = 2001;
+  const made = [
+    await api(page, 'POST', '/api/v1/periods', { year, name: 'Uji katalog 2001' }),
+    await api(page, 'POST', `/api/v1/periods/${year}/areas`, { code: 'UA', name: 'Area Uji A', weight: 1 }),
+    await api(page, 'POST', `/api/v1/periods/${year}/areas`, { code: 'UB', name: 'Area Uji B', weight: 1 }),
+    await api(page, 'POST', `/api/v1/periods/${year}/indicators`, { code: 'UA.1', area: 'UA', title: 'Indikator uji satu', weight: 1 }),
+    await api(page, 'POST', `/api/v1/periods/${year}/indicators`, { code: 'UA.2', area: 'UA', title: 'Indikator uji dua', weight: 1 }),
+    await api(page, 'POST', `/api/v1/periods/${year}/indicators`, { code: 'UB.1', area: 'UB', title: 'Indikator uji tiga', weight: 1 }),
+  ];
+  for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.body));
+
+  await page.goto(BASE + '/admin/catalogue');
+  await page.getByLabel('Tahun').selectOption(String(year));
+  const row = page.locator('tr[data-indicator="UA.1"]');
+  await row.getByTestId('indicator-weight').getByText('1', { exact: true }).waitFor();
+  const edit = row.getByRole('button', { name: 'Ubah indikator UA.1' });
+  await edit.click();
+  const form = page.locator('#indicator-panel-UA_2e1 form');
+  await form.getByRole('heading', { name: 'Ubah indikator UA.1' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'indicator-UA_2e1-title'); // the form takes the focus
+
+  // a weight that is not a number is said next to the field before anything is sent; the API's own refusal too
+  const weight = form.getByLabel('Bobot');
+  await weight.fill('dua');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await page.locator('#indicator-UA_2e1-weight-error').getByText('Masukkan angka').waitFor();
+  await weight.fill('0');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await page.locator('#indicator-UA_2e1-weight-error').getByText('Bobot harus lebih dari 0').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'indicator-UA_2e1-weight'); // focus on the field in error
+
+  // re-weighting: only the weight is sent, with the version
+  const sent = [];
+  page.on('request', (r) => r.method() === 'PATCH' && sent.push(r.postDataJSON()));
+  await weight.fill('2,5');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText('Tersimpan. Skor periode ini langsung dihitung ulang.').waitFor();
+  await row.getByTestId('indicator-weight').getByText('2,5').waitFor();
+  assert.deepEqual(Object.keys(sent[0]).sort(), ['version', 'weight']);
+  assert.equal(sent[0].weight, 2.5);
+
+  // moving it to the other area
+  await form.getByLabel('Area', { exact: true }).selectOption('UB');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await row.getByTestId('indicator-area').getByText('UB', { exact: true }).waitFor();
+  assert.deepEqual(Object.keys(sent[1]).sort(), ['area', 'version']);
+  const listed = (await api(page, 'GET', `/api/v1/periods/${year}/indicators`)).body.find((i) => i.code === 'UA.1');
+  assert.equal(listed.area, 'UB');
+  assert.equal(listed.weight, 2.5);
+  await shot(page, 'admin-catalogue-edit');
+  await noSeriousViolations(page, 'catalogue indicator edit');
+
+  // someone else changes the indicator meanwhile: saving is refused with a way to reload
+  const other = await api(page, 'PATCH', `/api/v1/periods/${year}/indicators/UA.1`, { title: 'Indikator uji satu (diubah)', version: listed.version });
+  assert.equal(other.status, 200, JSON.stringify(other.body));
+  await form.getByLabel('Judul indikator').fill('Indikator uji satu (lama)');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText(/Indikator ini baru saja diubah orang lain/).waitFor();
+  await shot(page, 'admin-catalogue-stale');
+  await noSeriousViolations(page, 'catalogue stale edit');
+  await form.getByRole('button', { name: 'Muat data terbaru' }).click();
+  await page.waitForFunction(() => document.getElementById('indicator-UA_2e1-title')?.value === 'Indikator uji satu (diubah)');
+  await row.getByText('Indikator uji satu (diubah)').waitFor();
+  // Escape closes the form and gives the focus back to its button
+  await form.getByLabel('Judul indikator').press('Escape');
+  await form.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.id === 'edit-indicator-UA_2e1');
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+
+  // at phone width: an area is renamed and re-weighted; Batal gives the focus back
+  const phone = await as('coordinator', { width: 360, height: 740 });
+  await phone.goto(BASE + '/admin/catalogue');
+  await phone.getByLabel('Tahun').selectOption(String(year));
+  const arow = phone.locator('tr[data-area="UB"]');
+  await arow.getByRole('button', { name: 'Ubah area UB Area Uji B' }).click();
+  const aform = phone.locator('#area-panel-UB form');
+  await aform.getByLabel('Bobot').fill('3');
+  await aform.getByLabel('Nama').fill('Area Uji B (baru)');
+  await aform.getByRole('button', { name: 'Simpan' }).click();
+  await aform.getByText('Tersimpan.', { exact: false }).waitFor();
+  await arow.getByTestId('area-weight').getByText('3', { exact: true }).waitFor();
+  await arow.getByText('Area Uji B (baru)').waitFor();
+  await shot(phone, 'admin-catalogue-area');
+  await noSideScroll(phone, '/admin/catalogue editing');
+  await noSeriousViolations(phone, 'catalogue area edit at 360');
+  await aform.getByRole('button', { name: 'Batal' }).click();
+  await aform.waitFor({ state: 'detached' });
+  await phone.waitForFunction(() => document.activeElement?.id === 'edit-area-UB');
+  const area = (await api(phone, 'GET', `/api/v1/periods/${year}/areas`)).body.find((a) => a.code === 'UB');
+  assert.equal(area.weight, 3);
+  await phone.locator('tr[data-indicator="UA.1"]').getByRole('button', { name: 'Ubah indikator UA.1' }).click();
+  await phone.locator('#indicator-panel-UA_2e1 form').getByRole('heading', { name: 'Ubah indikator UA.1' }).waitFor();
+  await shot(phone, 'admin-catalogue-indicator');
+  await noSideScroll(phone, '/admin/catalogue indicator');
+  assert.deepEqual(phone.jsErrors, []);
+  await phone.context().close();
+});

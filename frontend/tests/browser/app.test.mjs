@@ -98,10 +98,13 @@ test('the operator uploads evidence by drag and drop and by picking, previews it
   await item.locator('[data-testid=preview] iframe').waitFor();
 
   // an invalid claim is refused next to the field and nothing typed is lost
+  await page.waitForLoadState('networkidle'); // the reloads after the uploads have landed
   const progress = item.getByLabel('Capaian (%)');
   await progress.fill('120');
   await item.getByLabel('Catatan untuk verifikator').fill('SOP sudah ditetapkan, publikasi menyusul.');
+  const refused = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/items/PTSP.2'));
   await item.getByRole('button', { name: 'Ajukan untuk diverifikasi' }).click();
+  assert.equal((await refused).status(), 422, 'the server refuses a claim above 100');
   await item.getByText('Harus antara 0 dan 100.').waitFor();
   assert.equal(await item.getByLabel('Catatan untuk verifikator').inputValue(), 'SOP sudah ditetapkan, publikasi menyusul.');
   await progress.fill('60');
@@ -413,7 +416,7 @@ test('the coordinator sets a deadline, the radar shows it, and a stale edit asks
     await edit.click();
     const form = page.locator('#period-edit');
     await form.getByRole('heading', { name: `Ubah periode ${year}` }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'period-name', 'the form takes the focus');
+    await page.waitForFunction(() => document.activeElement?.id === 'period-name'); // the form takes the focus
     const date = width === 360 ? '2099-11-30' : '2099-12-31';
     const shown = width === 360 ? '30 November 2099' : '31 Desember 2099';
     await form.getByLabel('Batas waktu unggah bukti').fill(date);
@@ -486,7 +489,7 @@ test('a user changes their password from the header and signs in with the new on
   await form.getByRole('button', { name: 'Simpan kata sandi baru' }).click();
   await page.locator('#pw-new_password-error').getByText('Paling sedikit 10 karakter.').waitFor();
   await page.locator('#pw-confirm-error').getByText('Tidak sama dengan kata sandi baru.').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'pw-new_password', 'focus on the first field in error');
+  await page.waitForFunction(() => document.activeElement?.id === 'pw-new_password'); // focus on the first field in error
   // then by the API: a wrong current password is named next to its field
   await form.getByLabel('Kata sandi saat ini').fill('bukan-sandi-lama');
   await form.getByLabel('Kata sandi baru', { exact: true }).fill(newPw);
@@ -561,7 +564,7 @@ test("the operator sees each document's status and replaces a rejected one with 
     await row.getByRole('button', { name: `Ganti dokumen ${replaced}` }).click();
     const form = page.locator(`#replace-${id}`);
     await form.waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.type), 'file', 'the form takes the focus');
+    await page.waitForFunction(() => document.activeElement?.type === 'file'); // the form takes the focus
     await form.getByRole('button', { name: 'Unggah revisi' }).click();
     await form.getByText('Pilih berkas terlebih dahulu.').waitFor();
     await form.getByLabel('Berkas revisi').setInputFiles({ name, mimeType: 'application/pdf', buffer: tinyPDF('Perbup bertanda tangan') });
@@ -576,7 +579,7 @@ test("the operator sees each document's status and replaces a rejected one with 
     await fresh.locator('.badge', { hasText: 'Menunggu' }).waitFor();
     await fresh.getByText('berlaku 1 Agustus 2024').waitFor();
     await item.locator('.evidence-list li', { hasText: replaced }).filter({ hasNotText: name }).waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'replaced', 'focus on the news');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'replaced'); // focus on the news
     // the replaced document stays downloadable
     assert.equal(await page.evaluate((i) => fetch(`/api/v1/evidence/${i}`).then((r) => r.status), id), 200);
     await shot(page, 'pemda-replaced');

@@ -254,3 +254,12 @@ export function saveBlob(blob: Blob, filename: string) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
+export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
+  return (
+    <button type="submit" class="primary" disabled={busy}>
+      {busy ? t('common.saving') : children}
+    </button>
+  );
+}

@@ -10,7 +10,7 @@ import { isoDate, periodPatch } from '../lib/periods';
 import { can, store } from '../lib/state';
 import { activePatch, endsSessions, isActive, userPatch } from '../lib/users';
 import { ROLES, type Role, type SigningKey, type Area, type Band, type Indicator, type Metric, type Period, type Region, type User, type ZoneSchemes } from '../lib/types';
-import { Empty, ErrorNote, FormError, Loading, PageHeader, Unavailable, YearSelect, fieldError, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, FormError, Loading, PageHeader, Unavailable, YearSelect, fieldError, useLoad, useYear, SubmitButton } from '../components/ui';
 
 type Tab = 'users' | 'regions' | 'periods' | 'catalogue' | 'zones' | 'letterhead' | 'signatories';
 const TABS: { tab: Tab; key: MessageKey; admin: boolean }[] = [
@@ -149,9 +149,7 @@ function CreateForm({
         })}
       </div>
       {error && !specs.some((s) => fieldError(error, s.name)) ? <FormError error={error} /> : null}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? t('common.saving') : t('common.add')}
-      </button>
+      <SubmitButton busy={busy}>{t('common.add')}</SubmitButton>
       {saved ? (
         <span class="ok" role="status">
           {t('common.saved')}
@@ -430,9 +428,7 @@ function UserEditor({ user, regions, onSaved, onReload, onClose }: { user: User;
         <FormError error={error} />
       ) : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
         <button type="button" disabled={busy} onClick={onClose}>
           {t('common.cancel')}
         </button>
@@ -708,9 +704,7 @@ function PeriodEditor({ period, onSaved, onReload, onClose }: { period: Period; 
         <FormError error={error} />
       ) : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
         {deadline ? (
           <button type="button" disabled={busy} onClick={() => setDeadline('')}>
             {t('admin.clearDeadline')}
@@ -1005,9 +999,7 @@ function CatalogueEditor({
       </div>
       {stale ? <StaleNote message={t(isArea ? 'admin.areaStale' : 'admin.indicatorStale')} onReload={onReload} /> : error && !fieldLevel ? <FormError error={error} /> : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
         <button type="button" disabled={busy} onClick={onClose}>
           {t('common.cancel')}
         </button>
@@ -1227,9 +1219,7 @@ function Letterhead() {
         {fieldError(error, 'logo') ? <small class="field-error">{fieldError(error, 'logo')}</small> : null}
       </div>
       {error && !['government', 'institution', 'address', 'logo'].some((f) => fieldError(error, f)) ? <FormError error={error} /> : null}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? t('common.saving') : t('common.save')}
-      </button>
+      <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
       {saved ? (
         <span class="ok" role="status">
           {t('common.saved')}
@@ -1345,9 +1335,7 @@ function KeyImport({ user }: { user: User }) {
         ) : null}
       </div>
       <FormError error={formLevel} />
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? t('common.saving') : t('admin.sig.submit')}
-      </button>
+      <SubmitButton busy={busy}>{t('admin.sig.submit')}</SubmitButton>
       {key ? (
         <p class="ok cert" role="status">
           {t('admin.sig.done', { subject: key.subject ?? '—', date: fmtDate(key.not_after, l), fp: key.fingerprint })}

@@ -5,7 +5,7 @@ import { ApiError, seg } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { can, store, type Capabilities } from '../lib/state';
 import type { Commitment, Region, Signatory } from '../lib/types';
-import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, Unavailable, YearSelect, errorText, fieldError, saveBlob, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, Unavailable, YearSelect, errorText, fieldError, saveBlob, useLoad, useYear, SubmitButton } from '../components/ui';
 import { SignaturePad } from '../components/signature';
 
 // Built on shared/api.md's commitment contract. The list and detail reads are not in the
@@ -276,9 +276,7 @@ function SignForm({ id, slot, onDone }: { id: string; slot: Signatory; onDone: (
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} /> {t('sign.confirm')}
       </label>
       {error && !fieldError(error, 'passphrase') ? <FormError error={error} /> : null}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? t('common.saving') : mode === 'sign' ? t('sign.submitSign') : t('sign.submitInitial')}
-      </button>
+      <SubmitButton busy={busy}>{mode === 'sign' ? t('sign.submitSign') : t('sign.submitInitial')}</SubmitButton>
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { MIN_PASSWORD, passwordProblems, type PasswordForm } from '../lib/account';
 import { store } from '../lib/state';
-import { Field, FormError, PageHeader, fieldError } from '../components/ui';
+import { Field, FormError, PageHeader, fieldError, SubmitButton } from '../components/ui';
 
 const FIELDS = ['old_password', 'new_password', 'confirm'] as const;
 const blank: PasswordForm = { old_password: '', new_password: '', confirm: '' };
@@ -71,9 +71,7 @@ export default function Password() {
           <span>{t('password.show')}</span>
         </label>
         <FormError error={formLevel} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('common.saving') : t('password.submit')}
-        </button>
+        <SubmitButton busy={busy}>{t('password.submit')}</SubmitButton>
         {done ? (
           <p class="ok" role="status">
             {t('password.done')}

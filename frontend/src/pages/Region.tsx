@@ -18,6 +18,7 @@ import {
   ZoneChip,
   errorText,
   fieldError,
+  SubmitButton,
   useLoad,
   useYear,
 } from '../components/ui';
@@ -232,9 +233,7 @@ function ItemCard({
                 {t('common.reloadLatest')}
               </button>
             ) : null}
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? t('common.saving') : t('item.submitClaim')}
-            </button>
+            <SubmitButton busy={busy}>{t('item.submitClaim')}</SubmitButton>
             {saved ? (
               <span class="ok" role="status">
                 {t('item.claimSaved')}
@@ -424,9 +423,7 @@ function DelegationCard({
             placeholder={t('delegation.basisPlaceholder')}
           />
           {error && !fieldsKnown ? <FormError error={error} /> : null}
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
+          <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
           {saved ? (
             <span class="ok" role="status">
               {t('common.saved')}

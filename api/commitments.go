@@ -26,8 +26,15 @@ const (
 	maxSignaturePixels = 4000
 )
 
-// commitmentWIB is the time zone signing times are shown in on the document.
-var commitmentWIB = time.FixedZone("WIB", 7*3600)
+// signingCommitment is commitmentParam for the routes that also need the signing service.
+func (s *Server) signingCommitment(c *gin.Context) (*models.Signing, *models.Commitment, bool) {
+	sg, ok := s.signingService(c)
+	if !ok {
+		return nil, nil, false
+	}
+	cm, ok := s.commitmentParam(c)
+	return sg, cm, ok
+}
 
 // commitmentParam loads the commitment named by :id, answering 404 when it does not exist or
 // the caller may not see it.
@@ -115,11 +122,7 @@ func (s *Server) getCommitment(c *gin.Context) {
 
 // assignSlot (coordinator, admin) assigns a signatory user to a slot.
 func (s *Server) assignSlot(c *gin.Context) {
-	sg, ok := s.signingService(c)
-	if !ok {
-		return
-	}
-	cm, ok := s.commitmentParam(c)
+	sg, cm, ok := s.signingCommitment(c)
 	if !ok {
 		return
 	}
@@ -138,11 +141,7 @@ func (s *Server) assignSlot(c *gin.Context) {
 // commitmentDocument serves the document's current bytes: the draft, or the frozen text with
 // every signature so far.
 func (s *Server) commitmentDocument(c *gin.Context) {
-	sg, ok := s.signingService(c)
-	if !ok {
-		return
-	}
-	cm, ok := s.commitmentParam(c)
+	sg, cm, ok := s.signingCommitment(c)
 	if !ok {
 		return
 	}
@@ -196,11 +195,7 @@ func (in *signRequest) validate() ([]byte, error) {
 // signature. The key is unlocked with the caller's signing passphrase; wrong passphrases are
 // recorded (and audited) and, past the policy's limit, refused with 429 without trying.
 func (s *Server) signSlot(c *gin.Context) {
-	sg, ok := s.signingService(c)
-	if !ok {
-		return
-	}
-	cm, ok := s.commitmentParam(c)
+	sg, cm, ok := s.signingCommitment(c)
 	if !ok {
 		return
 	}
@@ -310,7 +305,7 @@ func commitmentSignRequest(cm *models.Commitment, slot *models.CommitmentSlot, m
 	if mode == models.ModeInitial {
 		reason, verb = "Paraf", "Diparaf secara elektronik oleh"
 	}
-	local := now.In(commitmentWIB)
+	local := now.In(models.WIB)
 	req := pdfsign.Request{Field: slot.Slot, FieldLabel: slot.Capacity(), Name: slot.Name, Reason: reason, Location: cm.Place, Time: now,
 		Appearance: pdfsign.Appearance{PNG: img, Lines: []string{verb, slot.Name, slot.Capacity(),
 			reports.DateID(local) + " " + reports.TimeID(local)}}}

@@ -302,7 +302,7 @@ func (db *DB) CreateCommitment(ctx context.Context, in CommitmentInput, by *User
 		errs.add("year", "year_range")
 	}
 	if in.Date == "" {
-		in.Date = db.Now().In(wib).Format("2006-01-02")
+		in.Date = db.Now().In(WIB).Format("2006-01-02")
 	} else if _, err := time.Parse("2006-01-02", in.Date); err != nil {
 		errs.add("date", "date_format")
 	}
@@ -555,8 +555,6 @@ func (db *DB) CommitmentByDocument(ctx context.Context, documentID int64) (*Comm
 }
 
 // ---- Names ----
-
-var wib = time.FixedZone("WIB", 7*3600)
 
 // shortName strips "Kabupaten ", "Kota " or "Provinsi " from a region's name.
 func shortName(name string) string {

@@ -8,7 +8,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// WIB is Western Indonesia Time, in which deadlines and ages are counted.
+// WIB is Western Indonesia Time (UTC+7), Central Kalimantan's: deadlines, ages and the times
+// printed on reports and signed documents are in it.
 var WIB = time.FixedZone("WIB", 7*3600)
 
 // Tally counts a group of items by where they stand.

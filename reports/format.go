@@ -9,9 +9,6 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// WIB is western Indonesian time (UTC+7), Central Kalimantan's and the default for reports.
-var WIB = time.FixedZone("WIB", 7*3600)
-
 var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
 	"September", "Oktober", "November", "Desember"}
 

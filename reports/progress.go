@@ -89,7 +89,7 @@ func newProgressDoc(p *Progress) (*progressDoc, error) {
 	}
 	loc := p.Location
 	if loc == nil {
-		loc = WIB
+		loc = models.WIB
 	}
 	pdf := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	d := &progressDoc{canvas: &canvas{pdf: pdf}, p: p, data: p.Data, scope: scopeName(p), at: p.GeneratedAt.In(loc)}

@@ -188,7 +188,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	at := time.Date(2026, 11, 22, 7, 5, 0, 0, time.UTC).In(WIB)
+	at := time.Date(2026, 11, 22, 7, 5, 0, 0, time.UTC).In(models.WIB)
 	f := func(v int64) *models.Fixed { x := models.Fixed(v); return &x }
 	cases := map[string]string{
 		DateID(at): "22 November 2026", TimeID(at): "14.05 WIB",

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/reports/pdfsign"
@@ -114,8 +113,6 @@ func verifyRoots(caDir string, extra []string) (*x509.CertPool, []string, error)
 	return pool, names, nil
 }
 
-var verifyWIB = time.FixedZone("WIB", 7*3600)
-
 var changeWords = map[string]string{
 	pdfsign.ChangedNothing:        "nothing (it covers the whole file)",
 	pdfsign.ChangedSignaturesOnly: "only later signatures were added",
@@ -141,7 +138,7 @@ func printReport(w io.Writer, name string, rep *pdfsign.Report, trusted []string
 			fmt.Fprintf(w, "   capacity:    %s\n", s.Label)
 		}
 		if !s.Time.IsZero() {
-			fmt.Fprintf(w, "   time:        %s\n", s.Time.In(verifyWIB).Format("2006-01-02 15:04:05 MST"))
+			fmt.Fprintf(w, "   time:        %s\n", s.Time.In(models.WIB).Format("2006-01-02 15:04:05 MST"))
 		}
 		if s.Certificate != nil {
 			fmt.Fprintf(w, "   certificate: %s, issued by %s\n", s.Certificate.Subject.CommonName, s.Certificate.Issuer.CommonName)

@@ -94,7 +94,7 @@ type historyEntry struct {
 
 // itemHistory lists every claim, evidence change and review of an item, oldest first.
 func (s *Server) itemHistory(c *gin.Context) {
-	ref, ok := itemRef(c, false)
+	ref, ok := itemRef(c)
 	if !ok {
 		return
 	}

@@ -275,7 +275,8 @@ func TestClaimEvidenceReviewLoop(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/evidence/999999", "reviewer", nil), 404, "not_found")
 
 		e.expect(e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "verified_progress": 90}), 422, "validation_failed")
-		r := e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "comment": "Sesuai"})
+		e.expect(e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "comment": "Sesuai"}), 422, "validation_failed")
+		r := e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "comment": "Sesuai", "accept_evidence": []int64{ev.ID}})
 		if r.Status != 201 {
 			t.Fatalf("approve: %d %s", r.Status, r.Body)
 		}

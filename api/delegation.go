@@ -27,10 +27,6 @@ func (s *Server) setDelegation(c *gin.Context) {
 		return
 	}
 	code := c.Param("code")
-	if !currentUser(c).CanWriteRegion(code) {
-		fail(c, errForbidden("region_scope"))
-		return
-	}
 	var in models.DelegationInput
 	if !s.bindJSON(c, &in) {
 		return

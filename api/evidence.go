@@ -19,8 +19,12 @@ import (
 // whole file in memory) and attaches it to the item once it is durably stored. Optional fields:
 // "replaces" (the id of the document this one revises) and "effective_date" (YYYY-MM-DD).
 func (s *Server) uploadEvidence(c *gin.Context) {
-	ref, ok := itemRef(c, true)
+	ref, ok := itemRef(c)
 	if !ok {
+		return
+	}
+	if !currentUser(c).CanWriteRegion(ref.RegionCode) {
+		fail(c, models.Forbidden("region_scope")) // asked before the file is stored; the store asks again
 		return
 	}
 	ctx := c.Request.Context()
@@ -93,9 +97,6 @@ func (s *Server) reviewEvidence(c *gin.Context) {
 		return
 	}
 	ev, err := s.db.ReviewEvidence(c.Request.Context(), currentUser(c), id, in)
-	if err == models.ErrForbidden {
-		err = errForbidden("own_evidence")
-	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -71,9 +71,11 @@ func TestPerDocumentVerificationAndRevisions(t *testing.T) {
 			t.Fatalf("current evidence: %+v", items[1].Evidence)
 		}
 
-		// Approval accepts the waiting document and records what it approved.
+		// Approval never accepts a waiting document silently: it is accepted on its own, here
+		// with the approval, and the approval records what it rests on.
 		var it itemJSON
-		e.mustOK(e.call("POST", item+"/reviews", "reviewer", map[string]any{"decision": "approve"})).decode(t, &it)
+		e.expect(e.call("POST", item+"/reviews", "reviewer", map[string]any{"decision": "approve"}), 422, "validation_failed")
+		e.mustOK(e.call("POST", item+"/reviews", "reviewer", map[string]any{"decision": "approve", "accept_evidence": []int64{second.ID}})).decode(t, &it)
 		if it.Status != "approved" || it.VerifiedProgress != 80 {
 			t.Fatalf("approved: %+v", it)
 		}
@@ -94,7 +96,7 @@ func TestPerDocumentVerificationAndRevisions(t *testing.T) {
 		for _, h := range hist {
 			actions += h.Action + " "
 		}
-		if actions != "claim evidence_upload evidence_review evidence_upload review evidence_review evidence_upload " {
+		if actions != "claim evidence_upload evidence_review evidence_upload evidence_review review evidence_review evidence_upload " {
 			t.Fatalf("history: %s", actions)
 		}
 	})

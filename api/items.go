@@ -8,19 +8,13 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// itemRef reads the item named by the path, checking that the caller may write to its region
-// when write is set.
-func itemRef(c *gin.Context, write bool) (models.ItemRef, bool) {
+// itemRef reads the item named by the path.
+func itemRef(c *gin.Context) (models.ItemRef, bool) {
 	y, ok := year(c)
 	if !ok {
 		return models.ItemRef{}, false
 	}
-	ref := models.ItemRef{Year: y, RegionCode: c.Param("code"), IndicatorCode: c.Param("indicator")}
-	if write && !currentUser(c).CanWriteRegion(ref.RegionCode) {
-		fail(c, errForbidden("region_scope"))
-		return ref, false
-	}
-	return ref, true
+	return models.ItemRef{Year: y, RegionCode: c.Param("code"), IndicatorCode: c.Param("indicator")}, true
 }
 
 func (s *Server) listItems(c *gin.Context) {
@@ -37,7 +31,7 @@ func (s *Server) listItems(c *gin.Context) {
 }
 
 func (s *Server) claimItem(c *gin.Context) {
-	ref, ok := itemRef(c, true)
+	ref, ok := itemRef(c)
 	var in models.Claim
 	if !ok || !s.bindJSON(c, &in) {
 		return
@@ -51,15 +45,12 @@ func (s *Server) claimItem(c *gin.Context) {
 }
 
 func (s *Server) reviewItem(c *gin.Context) {
-	ref, ok := itemRef(c, false)
+	ref, ok := itemRef(c)
 	var in models.ReviewInput
 	if !ok || !s.bindJSON(c, &in) {
 		return
 	}
 	item, err := s.db.ReviewItem(c.Request.Context(), currentUser(c), ref, in)
-	if err == models.ErrForbidden {
-		err = errForbidden("own_claim")
-	}
 	if err != nil {
 		fail(c, err)
 		return

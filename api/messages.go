@@ -62,6 +62,8 @@ var fieldMessages = map[string]msg{
 	"reject_reason":         {"Alasan penolakan wajib diisi.", "A rejection needs a reason."},
 	"decision":              {"Keputusan harus approve atau reject.", "The decision must be approve or reject."},
 	"verified_above_claim":  {"Nilai terverifikasi tidak boleh melebihi klaim.", "The verified value cannot exceed the claim."},
+	"evidence_unreviewed":   {"Setiap dokumen bukti harus diterima atau ditolak sebelum klaim disetujui.", "Every document must be accepted or rejected before the claim is approved."},
+	"accept_with_approval":  {"Dokumen hanya dapat diterima bersama persetujuan.", "Documents can only be accepted together with an approval."},
 	"evidence_required":     {"Klaim di atas 0 memerlukan bukti dukung sebelum disetujui.", "A claim above 0 needs evidence before it can be approved."},
 	"total_positive":        {"Jumlah kewenangan harus lebih dari 0.", "The total must be above 0."},
 	"delegated_range":       {"Harus antara 0 dan jumlah kewenangan.", "Must be between 0 and the total."},

@@ -103,9 +103,10 @@ func TestZoneChangesAreVersionedWithThePeriod(t *testing.T) {
 func TestCatalogueChangesDuringTheYear(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		item := "/api/v1/periods/2019/regions/62.08/items/"
-		e.mustOK(e.upload(item+"I2/evidence", "operator", "bukti.pdf", samplePDF(t, "b")))
+		var ev struct{ ID int64 }
+		e.mustOK(e.upload(item+"I2/evidence", "operator", "bukti.pdf", samplePDF(t, "b"))).decode(t, &ev)
 		e.mustOK(e.call("PATCH", item+"I2", "operator", map[string]any{"progress": 80}))
-		e.mustOK(e.call("POST", item+"I2/reviews", "reviewer", map[string]any{"decision": "approve"}))
+		e.mustOK(e.call("POST", item+"I2/reviews", "reviewer", map[string]any{"decision": "approve", "accept_evidence": []int64{ev.ID}}))
 		if v, _, _ := e.summary("2019").region("62.08"); *v != 60 { // (1·0 + 3·80)/4
 			t.Fatalf("before: %v", *v)
 		}

@@ -61,10 +61,11 @@ func pdfQR(t *testing.T, path string, page int) string {
 
 // reportData gives the test period a claim verified with evidence and a delegation.
 func reportData(e *env) {
-	e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I2/evidence", models.RoleOperator, "sop.pdf", samplePDF(e.t, "sop")))
+	var ev struct{ ID int64 }
+	e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I2/evidence", models.RoleOperator, "sop.pdf", samplePDF(e.t, "sop"))).decode(e.t, &ev)
 	e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I2", models.RoleOperator, map[string]any{"progress": 90}))
 	e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/items/I2/reviews", models.RoleReviewer,
-		map[string]any{"decision": "approve", "verified_progress": 87.5, "comment": "SOP sudah terbit dan dipublikasikan"}))
+		map[string]any{"decision": "approve", "verified_progress": 87.5, "comment": "SOP sudah terbit dan dipublikasikan", "accept_evidence": []int64{ev.ID}}))
 	e.mustOK(e.call("PUT", "/api/v1/periods/2019/regions/62.08/delegation", models.RoleOperator,
 		map[string]any{"total": 120, "delegated": 104, "legal_basis": "Peraturan Bupati Seruyan Nomor 16 Tahun 2017"}))
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,61 +20,68 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// summaryCache keeps each period's encoded summary until the period's revision changes.
-// A write through this process invalidates at once; a write through another instance is
-// noticed within revalidate, when the revision is read again.
+// summaryCache keeps each period's encoded summary (per province filter) until the data it
+// was computed from changes (models.SummaryState). A write through this process invalidates at
+// once; a write through another instance is noticed within revalidate, when the state is read
+// again.
 type summaryCache struct {
 	db         *models.DB
 	revalidate time.Duration
 	flight     singleflight.Group
 	mu         sync.Mutex
-	entries    map[int]*summaryEntry
+	entries    map[summaryKey]*summaryEntry
+}
+
+// summaryKey names one cached summary: a year, and a province or "" for all regions.
+type summaryKey struct {
+	year     int
+	province string
 }
 
 type summaryEntry struct {
-	revision int64
-	writes   int64 // the process's write count when last checked
-	checked  time.Time
-	body     []byte
-	gzipped  []byte // body, compressed once for every client that accepts gzip
-	etag     string
+	state   string
+	writes  int64 // the process's write count when last checked
+	checked time.Time
+	body    []byte
+	gzipped []byte // body, compressed once for every client that accepts gzip
+	etag    string
 }
 
 func newSummaryCache(db *models.DB) *summaryCache {
-	return &summaryCache{db: db, revalidate: time.Second, entries: map[int]*summaryEntry{}}
+	return &summaryCache{db: db, revalidate: time.Second, entries: map[summaryKey]*summaryEntry{}}
 }
 
-func (sc *summaryCache) get(ctx context.Context, year int) (*summaryEntry, error) {
+func (sc *summaryCache) get(ctx context.Context, key summaryKey) (*summaryEntry, error) {
 	writes := sc.db.Writes()
 	sc.mu.Lock()
-	e := sc.entries[year]
+	e := sc.entries[key]
 	if e != nil && e.writes == writes && time.Since(e.checked) < sc.revalidate {
 		sc.mu.Unlock()
 		return e, nil
 	}
 	sc.mu.Unlock()
-	v, err, _ := sc.flight.Do(strconv.Itoa(year), func() (any, error) { return sc.refresh(ctx, year, writes) })
+	v, err, _ := sc.flight.Do(strconv.Itoa(key.year)+"/"+key.province, func() (any, error) { return sc.refresh(ctx, key, writes) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*summaryEntry), nil
 }
 
-// refresh reads the revision and recomputes only when it moved.
-func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) (*summaryEntry, error) {
-	rev, err := sc.db.PeriodRevision(ctx, year)
+// refresh reads the summary's state and recomputes only when it moved.
+func (sc *summaryCache) refresh(ctx context.Context, key summaryKey, writes int64) (*summaryEntry, error) {
+	state, err := sc.db.SummaryState(ctx, key.year)
 	if err != nil {
 		return nil, err
 	}
 	sc.mu.Lock()
-	e := sc.entries[year]
-	if e != nil && e.revision == rev {
+	e := sc.entries[key]
+	if e != nil && e.state == state {
 		e.writes, e.checked = writes, time.Now()
 		sc.mu.Unlock()
 		return e, nil
 	}
 	sc.mu.Unlock()
-	sum, err := sc.db.Summary(ctx, year)
+	sum, err := sc.db.Summary(ctx, key.year, key.province)
 	if err != nil {
 		return nil, err
 	}
@@ -88,20 +96,28 @@ func (sc *summaryCache) refresh(ctx context.Context, year int, writes int64) (*s
 		return nil, err
 	}
 	sha := sha256.Sum256(body)
-	e = &summaryEntry{revision: sum.Revision, writes: writes, checked: time.Now(), body: body, gzipped: gz.Bytes(),
+	e = &summaryEntry{state: sum.State, writes: writes, checked: time.Now(), body: body, gzipped: gz.Bytes(),
 		etag: `"` + hex.EncodeToString(sha[:12]) + `"`}
 	sc.mu.Lock()
-	sc.entries[year] = e
+	sc.entries[key] = e
 	sc.mu.Unlock()
 	return e, nil
 }
+
+// provincePattern is a province's code: two digits.
+var provincePattern = regexp.MustCompile(`^\d{2}$`)
 
 func (s *Server) getSummary(c *gin.Context) {
 	y, ok := year(c)
 	if !ok {
 		return
 	}
-	e, err := s.summary.get(c.Request.Context(), y)
+	province := c.Query("province")
+	if province != "" && !provincePattern.MatchString(province) {
+		fail(c, models.Invalid("province", "province_code"))
+		return
+	}
+	e, err := s.summary.get(c.Request.Context(), summaryKey{year: y, province: province})
 	if err != nil {
 		fail(c, err)
 		return

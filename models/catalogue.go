@@ -89,7 +89,7 @@ func (db *DB) UpdateArea(ctx context.Context, year int, code string, in AreaPatc
 			return err
 		}
 		audit(tx, "area", fmt.Sprintf("%d/%s", year, code), "update", a, out)
-		return bumpPeriod(tx, p.ID)
+		return db.catalogueChanged(tx, p.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (db *DB) UpdateIndicator(ctx context.Context, year int, code string, in Ind
 			}
 		}
 		audit(tx, "indicator", fmt.Sprintf("%d/%s", year, code), "update", ind, out)
-		return bumpPeriod(tx, p.ID)
+		return db.catalogueChanged(tx, p.ID)
 	})
 	if err != nil {
 		return nil, err

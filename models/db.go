@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -42,6 +44,8 @@ type DB struct {
 	chainOff bool
 	// sealNow wakes RunSealer after a commit.
 	sealNow chan struct{}
+	// catalogues keeps each period's scorer for the standings' roll-up.
+	catalogues catalogueCache
 }
 
 // Options say which database to open.
@@ -131,12 +135,29 @@ func (db *DB) Close() error {
 func (db *DB) Writes() int64 { return db.writes.Load() }
 
 // tx runs fn in a transaction, appends the changes fn recorded with audit to the audit chain
-// as the transaction's last step, and counts the commit.
+// as the transaction's last step, and counts the commit. A transaction that PostgreSQL aborts
+// to break a deadlock or a serialization conflict is run again, a few times: the caller sent
+// nothing stale, so the change is applied to the state as it now is.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.Dialect == SQLite {
 		db.writer.Lock()
 		defer db.writer.Unlock()
 	}
+	for attempt := 1; ; attempt++ {
+		err := db.txOnce(ctx, fn)
+		if attempt == 4 || !mustRetry(err) {
+			return err
+		}
+	}
+}
+
+// mustRetry reports PostgreSQL's deadlock and serialization failures.
+func mustRetry(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+func (db *DB) txOnce(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	p := &pending{}
 	err := db.Gorm.WithContext(context.WithValue(ctx, pendingKey{}, p)).Transaction(func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
@@ -144,6 +165,10 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 		return db.appendAudit(ctx, tx, p)
 	})
+	if err != nil {
+		// A catalogue read inside the failed transaction may have been cached; forget it.
+		db.catalogues.reset()
+	}
 	if err == nil {
 		db.writes.Add(1)
 		select {
@@ -152,6 +177,17 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 	}
 	return translate(err)
+}
+
+// snapshot runs fn in a read-only transaction that sees one state of the database throughout:
+// repeatable read on PostgreSQL; on SQLite a deferred transaction, whose snapshot is fixed by
+// its first read and which never takes the write lock.
+func (db *DB) snapshot(ctx context.Context, fn func(q *gorm.DB) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.Dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return translate(db.Gorm.WithContext(ctx).Transaction(fn, opts))
 }
 
 // read returns a GORM session for reads bound to ctx.

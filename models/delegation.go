@@ -80,6 +80,9 @@ func (r *delegationRow) view(s Scheme) *Delegation {
 
 // SetDelegation records a region's delegation for a period. A stale version is ErrConflict.
 func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCode string, in DelegationInput) (*Delegation, error) {
+	if !actor.CanWriteRegion(regionCode) {
+		return nil, Forbidden("region_scope")
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -91,6 +94,9 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 		}
 		r, err := regionByCode(tx, regionCode)
 		if err != nil {
+			return err
+		}
+		if err := db.lockStanding(tx, p.ID, r.ID); err != nil {
 			return err
 		}
 		var row delegationRow
@@ -118,9 +124,6 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 				return err
 			}
 		default:
-			return err
-		}
-		if err := bumpPeriod(tx, p.ID); err != nil {
 			return err
 		}
 		out, err = delegationOf(tx, p.ID, r.ID)

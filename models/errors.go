@@ -18,6 +18,17 @@ var (
 	ErrForbidden = errors.New("forbidden")
 )
 
+// ForbiddenError is ErrForbidden with its reason, a message key ("own_claim", "region_scope").
+type ForbiddenError struct{ Reason string }
+
+func (e *ForbiddenError) Error() string { return "forbidden: " + e.Reason }
+
+// Is makes errors.Is(err, ErrForbidden) hold for every ForbiddenError.
+func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
+
+// Forbidden returns a ForbiddenError with the given reason.
+func Forbidden(reason string) error { return &ForbiddenError{Reason: reason} }
+
 // ValidationError says which fields of an input are invalid. Each value is a message key
 // (e.g. "required", "out_of_range") that the api package turns into words.
 type ValidationError struct {

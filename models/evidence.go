@@ -65,14 +65,16 @@ func (u *EvidenceUpload) Validate() error {
 // touched it yet). The blob must already be durably stored. New evidence on a claimed item
 // puts it back up for verification; the last approved value keeps counting meanwhile.
 func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up EvidenceUpload) (*Evidence, error) {
+	if !actor.CanWriteRegion(ref.RegionCode) {
+		return nil, Forbidden("region_scope")
+	}
 	if err := up.Validate(); err != nil {
 		return nil, err
 	}
 	b := up.Blob
 	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
 		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
-	err := db.changeItem(ctx, ref, nil, func(tx *gorm.DB, row *itemRow) error {
-		e.ID = 0 // a retried attempt inserts afresh
+	err := db.changeItem(ctx, actor, ref, itemChange{}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
 		if up.Replaces != nil {
 			res := tx.Model(&Evidence{}).Where("id = ? AND item_id = ? AND superseded = ?", *up.Replaces, row.ID, false).
 				Updates(map[string]any{"superseded": true, "version": gorm.Expr("version + 1")})
@@ -144,33 +146,23 @@ func (db *DB) ReviewEvidence(ctx context.Context, actor *User, id int64, in Evid
 	}
 	var out Evidence
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		owner, err := itemOfEvidence(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.lockStanding(tx, owner.PeriodID, owner.RegionID); err != nil {
+			return err
+		}
 		if err := tx.Take(&out, id).Error; err != nil {
 			return translate(err)
 		}
 		if out.UploadedBy == actor.ID {
-			return ErrForbidden
+			return Forbidden("own_evidence")
 		}
 		if (in.Version != nil && *in.Version != out.Version) || out.Superseded {
 			return ErrConflict
 		}
-		before := out
-		now := db.Now()
-		res := tx.Model(&Evidence{}).Where("id = ? AND version = ?", id, out.Version).Updates(map[string]any{
-			"status": in.Status, "reason": in.Reason, "reviewed_by": actor.ID, "reviewed_at": now, "version": out.Version + 1})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrConflict
-		}
-		out.Status, out.Reason, out.ReviewedBy, out.ReviewedAt, out.Version = in.Status, in.Reason, &actor.ID, &now, out.Version+1
-		key, periodID, err := itemKeyOf(tx, out.ItemID)
-		if err != nil {
-			return err
-		}
-		audit(tx, "item", key, "evidence_review", map[string]any{"evidence_id": id, "status": before.Status, "reason": before.Reason},
-			map[string]any{"evidence_id": id, "sha256": out.SHA256, "status": in.Status, "reason": in.Reason})
-		return bumpPeriod(tx, periodID)
+		return db.decideEvidence(tx, actor, owner.key(), &out, in, db.Now())
 	})
 	if err != nil {
 		return nil, err
@@ -178,19 +170,45 @@ func (db *DB) ReviewEvidence(ctx context.Context, actor *User, id int64, in Evid
 	return &out, nil
 }
 
-// itemKeyOf returns an item's audit key and its period.
-func itemKeyOf(tx *gorm.DB, itemID int64) (string, int64, error) {
-	var k struct {
-		Year          int
-		RegionCode    string
-		IndicatorCode string
-		PeriodID      int64
+// decideEvidence records a verdict on a document, read under its region's standing lock, and
+// updates e to match.
+func (db *DB) decideEvidence(tx *gorm.DB, actor *User, itemKey string, e *Evidence, in EvidenceReview, now time.Time) error {
+	res := tx.Model(&Evidence{}).Where("id = ? AND version = ?", e.ID, e.Version).Updates(map[string]any{
+		"status": in.Status, "reason": in.Reason, "reviewed_by": actor.ID, "reviewed_at": now, "version": e.Version + 1})
+	if res.Error != nil {
+		return res.Error
 	}
-	err := tx.Table("items").Select("periods.year, regions.code AS region_code, indicators.code AS indicator_code, items.period_id").
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	audit(tx, "item", itemKey, "evidence_review", map[string]any{"evidence_id": e.ID, "status": e.Status, "reason": e.Reason},
+		map[string]any{"evidence_id": e.ID, "sha256": e.SHA256, "status": in.Status, "reason": in.Reason})
+	e.Status, e.Reason, e.ReviewedBy, e.ReviewedAt, e.Version = in.Status, in.Reason, &actor.ID, &now, e.Version+1
+	return nil
+}
+
+// evidenceOwner is the item a document belongs to.
+type evidenceOwner struct {
+	Year          int
+	RegionCode    string
+	IndicatorCode string
+	PeriodID      int64
+	RegionID      int64
+}
+
+func (o *evidenceOwner) key() string {
+	return ItemRef{Year: o.Year, RegionCode: o.RegionCode, IndicatorCode: o.IndicatorCode}.Key()
+}
+
+// itemOfEvidence finds the item a document belongs to, or ErrNotFound.
+func itemOfEvidence(tx *gorm.DB, evidenceID int64) (*evidenceOwner, error) {
+	var o evidenceOwner
+	err := tx.Table("evidence").Select("periods.year, regions.code AS region_code, indicators.code AS indicator_code, items.period_id, items.region_id").
+		Joins("JOIN items ON items.id = evidence.item_id").
 		Joins("JOIN periods ON periods.id = items.period_id").Joins("JOIN regions ON regions.id = items.region_id").
-		Joins("JOIN indicators ON indicators.id = items.indicator_id").Where("items.id = ?", itemID).Take(&k).Error
+		Joins("JOIN indicators ON indicators.id = items.indicator_id").Where("evidence.id = ?", evidenceID).Take(&o).Error
 	if err != nil {
-		return "", 0, translate(err)
+		return nil, translate(err)
 	}
-	return ItemRef{Year: k.Year, RegionCode: k.RegionCode, IndicatorCode: k.IndicatorCode}.Key(), k.PeriodID, nil
+	return &o, nil
 }

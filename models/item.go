@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -112,6 +111,9 @@ type ReviewInput struct {
 	VerifiedProgress *Fixed `json:"verified_progress"`
 	Comment          string `json:"comment"`
 	Version          *int64 `json:"version"`
+	// AcceptEvidence lists documents that the reviewer accepts with this approval, each
+	// recorded as its own decision.
+	AcceptEvidence []int64 `json:"accept_evidence"`
 }
 
 // Validate checks the decision, the value and the comment that a rejection needs.
@@ -134,6 +136,11 @@ func (r *ReviewInput) Validate() error {
 	}
 	if len(r.Comment) > 4000 {
 		errs.add("comment", "too_long")
+	}
+	if len(r.AcceptEvidence) > 0 && r.Decision != DecisionApprove {
+		errs.add("accept_evidence", "accept_with_approval")
+	} else if len(r.AcceptEvidence) > 100 {
+		errs.add("accept_evidence", "too_long")
 	}
 	return errs.err()
 }
@@ -172,10 +179,8 @@ func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
 	return &got, translate(err)
 }
 
-// errRaced: another transaction changed the row between our read and our write.
-var errRaced = errors.New("raced with a concurrent change")
-
-// updateItem writes changes to an item only if its version is still expected, and bumps it.
+// updateItem writes changes to an item whose version the caller read under the region's
+// standing lock (see changeItem), and bumps the version.
 func updateItem(tx *gorm.DB, id, expected int64, changes map[string]any) error {
 	changes["version"] = gorm.Expr("version + 1")
 	res := tx.Model(&itemRow{}).Where("id = ? AND version = ?", id, expected).Updates(changes)
@@ -183,55 +188,60 @@ func updateItem(tx *gorm.DB, id, expected int64, changes map[string]any) error {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return errRaced
+		return fmt.Errorf("item %d changed under its region's lock", id)
 	}
 	return nil
 }
 
-// txRetrying is tx for writes that read a row's version and then update it: when a concurrent
-// writer got there first and the caller named no version of its own, the change is applied
-// again to the new state; with a version it is a conflict (409), as the caller saw stale data.
-func (db *DB) txRetrying(ctx context.Context, callerVersion *int64, fn func(tx *gorm.DB) error) error {
-	for attempt := 0; ; attempt++ {
-		err := db.tx(ctx, fn)
-		if !errors.Is(err, errRaced) {
-			return err
-		}
-		if callerVersion != nil || attempt == 4 {
-			return ErrConflict
-		}
-	}
+// itemChange says what a change to an item needs besides its row.
+type itemChange struct {
+	// callerVersion, when set, must be the item's version (else ErrConflict).
+	callerVersion *int64
+	// rescore: the change can move the region's figures (claims and reviews; not documents).
+	rescore bool
 }
 
-// changeItem runs fn on an item's row in a transaction (retried when a concurrent writer got
-// there first and the caller named no version), creating the item as an untouched draft when
-// needed. A callerVersion that is not the item's is ErrConflict. The period's summary changes.
-func (db *DB) changeItem(ctx context.Context, ref ItemRef, callerVersion *int64, fn func(tx *gorm.DB, row *itemRow) error) error {
-	return db.txRetrying(ctx, callerVersion, func(tx *gorm.DB) error {
+// changeItem runs fn on an item's row in a transaction, creating the item as an untouched
+// draft when needed. It first locks the region's standing for the period, so concurrent
+// changes to the region's items are applied one after the other — nobody's change is refused
+// because another came first; only a callerVersion that is not the item's is ErrConflict.
+// The actor must be allowed to act on the region when write is set.
+func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemChange, fn func(tx *gorm.DB, s *itemScope, row *itemRow) error) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
 		s, err := loadScope(tx, ref)
 		if err != nil {
+			return err
+		}
+		if err := db.lockStanding(tx, s.period.ID, s.region.ID); err != nil {
 			return err
 		}
 		row, err := db.ensureItem(tx, s)
 		if err != nil {
 			return err
 		}
-		if callerVersion != nil && *callerVersion != row.Version {
+		if ch.callerVersion != nil && *ch.callerVersion != row.Version {
 			return ErrConflict
 		}
-		if err := fn(tx, row); err != nil {
+		if err := fn(tx, s, row); err != nil {
 			return err
 		}
-		return bumpPeriod(tx, s.period.ID)
+		if !ch.rescore {
+			return nil
+		}
+		return db.restate(tx, s.period.ID, []int64{s.region.ID})
 	})
 }
 
-// ClaimItem records a claim by actor and puts the item up for review. A stale version is ErrConflict.
+// ClaimItem records a claim by actor and puts the item up for review. A stale version is
+// ErrConflict; a region outside the actor's scope is forbidden.
 func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) (*Item, error) {
+	if !actor.CanWriteRegion(ref.RegionCode) {
+		return nil, Forbidden("region_scope")
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, ref, c.Version, func(tx *gorm.DB, row *itemRow) error {
+	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: c.Version, rescore: true}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
 		note := row.Note
 		if c.Note != nil {
 			note = strings.TrimSpace(*c.Note)
@@ -255,15 +265,19 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 
 // ReviewItem records a reviewer's decision. Approval sets the verified value (the claim when
 // none is given); rejection keeps the last approved value. A reviewer cannot review their own
-// claim, nor approve more than was claimed, nor approve a value above 0 with no evidence.
+// claim, nor approve more than was claimed. Approval never accepts a document silently: every
+// current document of the item must have been accepted or rejected on its own — beforehand, or
+// in the same request through AcceptEvidence, never by its uploader — and a value above 0
+// needs at least one accepted document.
 func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in ReviewInput) (*Item, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, ref, in.Version, func(tx *gorm.DB, row *itemRow) error {
+	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
 		if row.ClaimedBy != nil && *row.ClaimedBy == actor.ID {
-			return ErrForbidden
+			return Forbidden("own_claim")
 		}
+		now := db.Now()
 		verified, status := row.VerifiedProgress, StatusRejected
 		var approvedEvidence []string
 		if in.Decision == DecisionApprove {
@@ -274,7 +288,18 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 			if verified > row.Progress {
 				return Invalid("verified_progress", "verified_above_claim")
 			}
-			if err := tx.Table("evidence").Where("item_id = ? AND superseded = ? AND status <> ?", row.ID, false, EvidenceRejected).
+			if err := db.acceptWithApproval(tx, actor, ref, row.ID, in.AcceptEvidence, now); err != nil {
+				return err
+			}
+			var waiting int64
+			if err := tx.Model(&Evidence{}).Where("item_id = ? AND superseded = ? AND status = ?", row.ID, false, EvidenceWaiting).
+				Count(&waiting).Error; err != nil {
+				return err
+			}
+			if waiting > 0 {
+				return Invalid("evidence", "evidence_unreviewed")
+			}
+			if err := tx.Table("evidence").Where("item_id = ? AND superseded = ? AND status = ?", row.ID, false, EvidenceAccepted).
 				Order("sha256").Pluck("sha256", &approvedEvidence).Error; err != nil {
 				return err
 			}
@@ -282,29 +307,44 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 				return Invalid("evidence", "evidence_required")
 			}
 		}
-		now := db.Now()
 		if err := updateItem(tx, row.ID, row.Version, map[string]any{"verified_progress": verified, "status": status, "updated_at": now}); err != nil {
 			return err
 		}
-		evidence := strings.Join(approvedEvidence, ",")
-		if in.Decision == DecisionApprove {
-			// Approving the item accepts the documents it rests on that were still waiting.
-			err := tx.Model(&Evidence{}).Where("item_id = ? AND superseded = ? AND status = ?", row.ID, false, EvidenceWaiting).
-				Updates(map[string]any{"status": EvidenceAccepted, "reviewed_by": actor.ID, "reviewed_at": now, "version": gorm.Expr("version + 1")}).Error
-			if err != nil {
-				return err
-			}
-		}
 		audit(tx, "item", ref.Key(), "review", row.snapshot(), map[string]any{"decision": in.Decision, "verified_progress": verified,
 			"status": status, "comment": in.Comment, "claimed_progress": row.Progress, "evidence_sha256": approvedEvidence})
-		review := map[string]any{"item_id": row.ID, "user_id": actor.ID, "decision": in.Decision,
-			"claimed_progress": row.Progress, "verified_progress": verified, "comment": in.Comment, "created_at": now, "evidence_sha256": evidence}
+		review := map[string]any{"item_id": row.ID, "user_id": actor.ID, "decision": in.Decision, "claimed_progress": row.Progress,
+			"verified_progress": verified, "comment": in.Comment, "created_at": now, "evidence_sha256": strings.Join(approvedEvidence, ",")}
 		return tx.Table("reviews").Create(review).Error
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.Item(ctx, ref)
+}
+
+// acceptWithApproval accepts the listed documents of an item as part of its approval: each
+// must be a current document of the item that actor did not upload, and each is recorded as its
+// own decision.
+func (db *DB) acceptWithApproval(tx *gorm.DB, actor *User, ref ItemRef, itemID int64, ids []int64, now time.Time) error {
+	for _, id := range ids {
+		var e Evidence
+		if err := tx.Where("id = ? AND item_id = ? AND superseded = ?", id, itemID, false).Take(&e).Error; err != nil {
+			if translate(err) == ErrNotFound {
+				return Invalid("accept_evidence", "evidence_not_current")
+			}
+			return err
+		}
+		if e.UploadedBy == actor.ID {
+			return Forbidden("own_evidence")
+		}
+		if e.Status == EvidenceAccepted {
+			continue
+		}
+		if err := db.decideEvidence(tx, actor, ref.Key(), &e, EvidenceReview{Status: EvidenceAccepted}, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Item returns one item with its evidence, or ErrNotFound when the period, region or indicator does not exist.
@@ -322,7 +362,17 @@ func (db *DB) Item(ctx context.Context, ref ItemRef) (*Item, error) {
 // Items lists a region's items for a period, one per indicator, in catalogue order. With an
 // indicator code it lists only that one.
 func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorCode ...string) ([]Item, error) {
-	q := db.read(ctx)
+	var out []Item
+	err := db.snapshot(ctx, func(q *gorm.DB) error {
+		var err error
+		out, err = itemsOf(q, year, regionCode, indicatorCode...)
+		return err
+	})
+	return out, err
+}
+
+// itemsOf reads a region's items inside q's transaction.
+func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) ([]Item, error) {
 	p, err := periodByYear(q, year)
 	if err != nil {
 		return nil, err
@@ -365,14 +415,14 @@ func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorC
 		}
 		out[i] = it
 	}
-	if err := db.attachDetails(ctx, out, ids); err != nil {
+	if err := attachDetails(q, out, ids); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // attachDetails loads the evidence and the latest review of the listed items in two queries.
-func (db *DB) attachDetails(ctx context.Context, items []Item, ids []int64) error {
+func attachDetails(q *gorm.DB, items []Item, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -383,7 +433,7 @@ func (db *DB) attachDetails(ctx context.Context, items []Item, ids []int64) erro
 		}
 	}
 	var ev []Evidence
-	if err := db.read(ctx).Where("item_id IN ? AND superseded = ?", ids, false).Order("id").Find(&ev).Error; err != nil {
+	if err := q.Where("item_id IN ? AND superseded = ?", ids, false).Order("id").Find(&ev).Error; err != nil {
 		return err
 	}
 	for _, e := range ev {
@@ -393,7 +443,7 @@ func (db *DB) attachDetails(ctx context.Context, items []Item, ids []int64) erro
 		ReviewInfo
 		ItemID int64
 	}
-	err := db.read(ctx).Table("reviews").
+	err := q.Table("reviews").
 		Select("reviews.item_id, reviews.decision, reviews.verified_progress, reviews.comment, users.name AS reviewer, reviews.created_at").
 		Joins("JOIN users ON users.id = reviews.user_id").
 		Where("reviews.item_id IN ?", ids).Order("reviews.id").Scan(&reviews).Error

@@ -25,6 +25,12 @@ type Migration struct {
 	SQL     string
 }
 
+// dataSteps are Go steps that some migrations need after their SQL, in the same transaction:
+// figures that SQL alone cannot compute the way the application does (exact rounding).
+var dataSteps = map[int]func(db *DB, tx *gorm.DB) error{
+	9: func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
+}
+
 // Migrations returns the embedded migrations in version order.
 func Migrations() ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
@@ -100,6 +106,11 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 		for _, stmt := range splitStatements(db.Dialect.expand(m.SQL)) {
 			if err := tx.Exec(stmt).Error; err != nil {
 				return fmt.Errorf("%w\n%s", err, stmt)
+			}
+		}
+		if step := dataSteps[m.Version]; step != nil {
+			if err := step(db, tx); err != nil {
+				return err
 			}
 		}
 		applied = true

@@ -11,8 +11,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// Period is one year of the action plan. Revision grows with every change that can alter its
-// summary, so a cached summary knows when it is stale.
+// Period is one year of the action plan. Revision grows with every change to the period itself
+// (catalogue, zones, settings); changes to a region's data move that region's standing instead
+// (see standing.go).
 type Period struct {
 	ID        int64     `json:"-"`
 	Year      int       `json:"year"`
@@ -130,7 +131,11 @@ func (db *DB) CreatePeriod(ctx context.Context, in PeriodInput, demo bool) (*Per
 				return err
 			}
 		}
-		return nil
+		var regions []int64
+		if err := tx.Table("regions").Pluck("id", &regions).Error; err != nil {
+			return err
+		}
+		return db.addStandings(tx, []int64{p.ID}, regions)
 	})
 	if err != nil {
 		return nil, err
@@ -158,24 +163,20 @@ func periodByYear(tx *gorm.DB, year int) (*Period, error) {
 	return &p, nil
 }
 
-// PeriodRevision returns the period's revision, or ErrNotFound.
-func (db *DB) PeriodRevision(ctx context.Context, year int) (int64, error) {
-	var rev []int64
-	if err := db.read(ctx).Table("periods").Where("year = ?", year).Pluck("revision", &rev).Error; err != nil {
-		return 0, err
-	}
-	if len(rev) == 0 {
-		return 0, ErrNotFound
-	}
-	return rev[0], nil
-}
-
 func bumpPeriod(tx *gorm.DB, periodID int64) error {
 	return tx.Exec("UPDATE periods SET revision = revision + 1 WHERE id = ?", periodID).Error
 }
 
-func bumpAllPeriods(tx *gorm.DB) error {
-	return tx.Exec("UPDATE periods SET revision = revision + 1").Error
+// catalogueChanged recomputes every region's figures after a change to the period's catalogue,
+// holding every region's standing lock so that no write to the period's items slips between.
+func (db *DB) catalogueChanged(tx *gorm.DB, periodID int64) error {
+	if err := bumpPeriod(tx, periodID); err != nil {
+		return err
+	}
+	if err := lockPeriodStandings(tx, periodID); err != nil {
+		return err
+	}
+	return db.restate(tx, periodID, nil)
 }
 
 // CreateArea adds an intervention area to a period.
@@ -198,7 +199,7 @@ func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, er
 			return err
 		}
 		audit(tx, "area", fmt.Sprintf("%d/%s", year, a.Code), "create", nil, a)
-		return bumpPeriod(tx, p.ID)
+		return db.catalogueChanged(tx, p.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -251,7 +252,7 @@ func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) 
 			return err
 		}
 		audit(tx, "indicator", fmt.Sprintf("%d/%s", year, ind.Code), "create", nil, ind)
-		return bumpPeriod(tx, p.ID)
+		return db.catalogueChanged(tx, p.ID)
 	})
 	if err != nil {
 		return nil, err

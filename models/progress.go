@@ -68,7 +68,17 @@ func daysBetween(a, b time.Time) int {
 
 // Radar tallies every region's items of a period by area in one grouped query.
 func (db *DB) Radar(ctx context.Context, year int) (*Radar, error) {
-	q := db.read(ctx)
+	var r *Radar
+	err := db.snapshot(ctx, func(q *gorm.DB) error {
+		var err error
+		r, err = radarOf(q, year, db.Now())
+		return err
+	})
+	return r, err
+}
+
+// radarOf reads a period's radar inside q's transaction, as of now.
+func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 	p, err := periodByYear(q, year)
 	if err != nil {
 		return nil, err
@@ -110,7 +120,6 @@ func (db *DB) Radar(ctx context.Context, year int) (*Radar, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := db.Now()
 	r := &Radar{Year: year, Deadline: p.Deadline, AsOf: now, Regions: make([]RegionProgress, 0, len(regions))}
 	if p.Deadline != nil {
 		if d, err := time.ParseInLocation("2006-01-02", *p.Deadline, WIB); err == nil {

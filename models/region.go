@@ -70,7 +70,11 @@ func (db *DB) CreateRegion(ctx context.Context, in RegionInput, demo bool) (*Reg
 			return err
 		}
 		audit(tx, "region", r.Code, "create", nil, r)
-		return bumpAllPeriods(tx)
+		var periods []int64
+		if err := tx.Table("periods").Pluck("id", &periods).Error; err != nil {
+			return err
+		}
+		return db.addStandings(tx, periods, []int64{r.ID})
 	})
 	if err != nil {
 		return nil, err

@@ -150,27 +150,21 @@ type ProgressData struct {
 	State string
 }
 
-// ProgressReportData reads a period's progress report data in a fixed number of queries,
-// whatever the number of regions. With a region code only that region's section is read
-// (the summary still ranks every region). The reads are retried when the period changes
-// while they run, so the summary and the sections always agree.
+// ProgressReportData reads a period's progress report data in one consistent read and a fixed
+// number of queries, whatever the number of regions. With a region code only that region's
+// section is read (the summary still ranks every region).
 func (db *DB) ProgressReportData(ctx context.Context, year int, regionCode string) (*ProgressData, error) {
-	var lastErr error
-	for attempt := 0; attempt < 4; attempt++ {
-		d, err := db.progressReportData(ctx, year, regionCode)
-		if err != errStaleRead {
-			return d, err
-		}
-		lastErr = err
-	}
-	return nil, lastErr
+	var d *ProgressData
+	err := db.snapshot(ctx, func(q *gorm.DB) error {
+		var err error
+		d, err = progressReportData(q, year, regionCode)
+		return err
+	})
+	return d, err
 }
 
-var errStaleRead = fmt.Errorf("the period changed while its report was read: %w", ErrConflict)
-
-func (db *DB) progressReportData(ctx context.Context, year int, regionCode string) (*ProgressData, error) {
-	q := db.read(ctx)
-	sum, err := db.Summary(ctx, year)
+func progressReportData(q *gorm.DB, year int, regionCode string) (*ProgressData, error) {
+	sum, err := summaryOf(q, year, "")
 	if err != nil {
 		return nil, err
 	}
@@ -189,10 +183,8 @@ func (db *DB) progressReportData(ctx context.Context, year int, regionCode strin
 	} else if err := q.Order("code").Find(&regions).Error; err != nil {
 		return nil, err
 	}
-	prevRev := int64(-1)
-	switch d.Previous, err = db.Summary(ctx, year-1); err {
+	switch d.Previous, err = summaryOf(q, year-1, ""); err {
 	case nil:
-		prevRev = d.Previous.Revision
 	case ErrNotFound:
 		d.Previous = nil
 	default:
@@ -204,27 +196,19 @@ func (db *DB) progressReportData(ctx context.Context, year int, regionCode strin
 	if d.Schemes, err = zoneSchemes(q, p.ID); err != nil {
 		return nil, err
 	}
-	evidence, err := db.loadSections(q, d, regions)
-	if err != nil {
+	if err := loadSections(q, d, regions); err != nil {
 		return nil, err
 	}
-	rev, err := db.PeriodRevision(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	if rev != sum.Revision || p.Revision != sum.Revision {
-		return nil, errStaleRead
-	}
-	d.State = fmt.Sprintf("year=%d region=%s revision=%d previous=%d evidence=%s", year, regionCode, rev, prevRev, evidence)
+	d.State = fmt.Sprintf("year=%d region=%s period=%d summary=%s", year, regionCode, p.Version, sum.State)
 	return d, nil
 }
 
-// loadSections fills d.Sections for regions and returns a fingerprint of the evidence they
-// count (evidence does not move the period's revision).
-func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (string, error) {
+// loadSections fills d.Sections for regions: their items with evidence counts and last
+// reviews, their per-area figures from the summary, and their delegation.
+func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 	indicators, err := indicatorsOf(q, d.Period.ID)
 	if err != nil {
-		return "", err
+		return err
 	}
 	scope := func(sel *gorm.DB) *gorm.DB {
 		sel = sel.Where("items.period_id = ?", d.Period.ID)
@@ -240,15 +224,15 @@ func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (strin
 	}
 	if err := scope(q.Table("items").Select("items.id, items.region_id, items.indicator_id, items.progress, items.verified_progress, items.status")).
 		Scan(&items).Error; err != nil {
-		return "", err
+		return err
 	}
 	var counts []struct {
-		ItemID, N, MaxID int64
+		ItemID, N int64
 	}
-	if err := scope(q.Table("evidence").Select("evidence.item_id, COUNT(*) AS n, MAX(evidence.id) AS max_id").
+	if err := scope(q.Table("evidence").Select("evidence.item_id, COUNT(*) AS n").
 		Joins("JOIN items ON items.id = evidence.item_id").Where("evidence.superseded = ?", false)).
 		Group("evidence.item_id").Scan(&counts).Error; err != nil {
-		return "", err
+		return err
 	}
 	var reviews []struct {
 		ReviewInfo
@@ -258,7 +242,7 @@ func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (strin
 	if err := q.Table("reviews").
 		Select("reviews.item_id, reviews.decision, reviews.verified_progress, reviews.comment, users.name AS reviewer, reviews.created_at").
 		Joins("JOIN users ON users.id = reviews.user_id").Where("reviews.id IN (?)", last).Scan(&reviews).Error; err != nil {
-		return "", err
+		return err
 	}
 	var delegs []delegationRow
 	dq := q.Where("period_id = ?", d.Period.ID)
@@ -266,15 +250,12 @@ func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (strin
 		dq = dq.Where("region_id = ?", regions[0].ID)
 	}
 	if err := dq.Find(&delegs).Error; err != nil {
-		return "", err
+		return err
 	}
 
 	evidenceOf := make(map[int64]int, len(counts))
-	var nEvidence, maxEvidence int64
 	for _, c := range counts {
 		evidenceOf[c.ItemID] = int(c.N)
-		nEvidence += c.N
-		maxEvidence = max(maxEvidence, c.MaxID)
 	}
 	reviewOf := make(map[int64]*ReviewInfo, len(reviews))
 	for i := range reviews {
@@ -311,10 +292,20 @@ func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (strin
 			d.Sections[ri].Delegation = delegs[i].view(d.Schemes[MetricDelegation])
 		}
 	}
-	for i := range d.Sections {
-		d.Sections[i].AreaScores = AreaScores(d.Areas, d.Sections[i].Items)
+	figures := make(map[string]*RegionSummary, len(d.Summary.Regions))
+	for i := range d.Summary.Regions {
+		figures[d.Summary.Regions[i].Code] = &d.Summary.Regions[i]
 	}
-	return fmt.Sprintf("%d/%d", nEvidence, maxEvidence), nil
+	for i := range d.Sections {
+		sec := &d.Sections[i]
+		sec.AreaScores = make(map[string]*Fixed, len(d.Areas))
+		if rs := figures[sec.Region.Code]; rs != nil {
+			for _, a := range rs.Areas {
+				sec.AreaScores[a.Code] = a.Percent
+			}
+		}
+	}
+	return nil
 }
 
 // AreaScores returns each area's weighted mean of its items' verified progress, rounded

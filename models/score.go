@@ -64,3 +64,14 @@ func (s *Scorer) ScoreSums(sums AreaSums) *Fixed {
 	p := RoundRat(total)
 	return &p
 }
+
+// AreaPercent returns one area's rounded percentage from a region's per-area sums (its
+// indicators' weighted mean), or nil when the area has no indicators.
+func (s *Scorer) AreaPercent(area int64, sums AreaSums) *Fixed {
+	indTotal := s.areaIndTotal[area]
+	if indTotal == 0 {
+		return nil
+	}
+	p := RoundRat(big.NewRat(sums[area], indTotal*100))
+	return &p
+}

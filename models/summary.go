@@ -2,26 +2,71 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"gorm.io/gorm"
 )
 
-// Summary is a period's standing: every region's verified and claimed action-plan percentage,
-// its delegation, their zones, the zone counts and a press-release narrative.
+// Summary is a period's standing: every listed region's verified and claimed action-plan
+// percentage, overall and per area, its rank and change against the previous year, its
+// delegation, their zones, the zone counts, the averages and a press-release narrative.
 type Summary struct {
-	Year      int                       `json:"year"`
+	Year int `json:"year"`
+	// Province is the province the summary is limited to ("" for every region).
+	Province  string                    `json:"province,omitempty"`
 	Regions   []RegionSummary           `json:"regions"`
 	Counts    map[Metric]map[string]int `json:"counts"`
+	Average   *Fixed                    `json:"average"`
+	Areas     []AreaSummary             `json:"areas"`
+	Provinces []ProvinceSummary         `json:"provinces,omitempty"`
 	Narrative string                    `json:"narrative"`
-	// Revision is the period revision the summary was computed from.
-	Revision int64 `json:"-"`
+	// State names the data the summary was computed from (see SummaryState).
+	State string `json:"-"`
 }
 
 // RegionSummary is one region's line in a Summary.
 type RegionSummary struct {
-	Code       string             `json:"code"`
-	Name       string             `json:"name"`
-	Kind       string             `json:"kind"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Rank is 1 for the highest verified percentage; ties share a rank; nil without a percentage.
+	Rank *int `json:"rank"`
+	// Change is the verified percentage minus the previous year's (nil without both).
+	Change     *Fixed             `json:"change"`
 	ActionPlan ActionPlanStanding `json:"action_plan"`
 	Delegation DelegationStanding `json:"delegation"`
+	Areas      []RegionArea       `json:"areas"`
+}
+
+// RegionArea is a region's verified and claimed percentage in one area, and its zone.
+type RegionArea struct {
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	Percent        *Fixed `json:"percent"`
+	ClaimedPercent *Fixed `json:"claimed_percent"`
+	Zone           string `json:"zone"`
+}
+
+// AreaSummary is one area across the listed regions: their average verified percentage and
+// how many regions' figures in that area fall in each action-plan zone.
+type AreaSummary struct {
+	Code    string         `json:"code"`
+	Name    string         `json:"name"`
+	Average *Fixed         `json:"average"`
+	Counts  map[string]int `json:"counts"`
+}
+
+// ProvinceSummary is one province's regions taken together (listed when a summary spans
+// several provinces).
+type ProvinceSummary struct {
+	Code    string         `json:"code"`
+	Name    string         `json:"name"`
+	Average *Fixed         `json:"average"`
+	Counts  map[string]int `json:"counts"`
+	Rank    *int           `json:"rank"`
 }
 
 // ActionPlanStanding is a region's verified percentage (and zone) beside what it claims.
@@ -48,37 +93,87 @@ type areaTotals struct {
 	Claimed  int64
 }
 
-// Summary computes a period's summary from the database in a handful of queries, whatever the
-// number of regions and items.
-func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
-	q := db.read(ctx)
+// ProvinceOf returns a region code's province: its first two digits.
+func ProvinceOf(code string) string {
+	p, _, _ := strings.Cut(code, ".")
+	return p
+}
+
+// SummaryState names the data a period's summary is computed from: it changes whenever the
+// summary may. It reads a handful of rows, so caches can ask it often.
+func (db *DB) SummaryState(ctx context.Context, year int) (string, error) {
+	var state string
+	err := db.snapshot(ctx, func(q *gorm.DB) error {
+		p, err := periodByYear(q, year)
+		if err != nil {
+			return err
+		}
+		state, err = summaryState(q, p)
+		return err
+	})
+	return state, err
+}
+
+// summaryState is the period's revision and its standings' revisions, with the previous
+// year's (for the change column).
+func summaryState(q *gorm.DB, p *Period) (string, error) {
+	var rows []struct {
+		Year     int
+		Revision int64
+		Sum      int64
+		N        int64
+	}
+	err := q.Table("periods").
+		Select("periods.year, periods.revision, COALESCE(SUM(standings.revision), 0) AS sum, COUNT(standings.region_id) AS n").
+		Joins("LEFT JOIN standings ON standings.period_id = periods.id").
+		Where("periods.year IN ?", []int{p.Year, p.Year - 1}).Group("periods.year, periods.revision").Order("periods.year").
+		Scan(&rows).Error
+	if err != nil {
+		return "", err
+	}
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		parts[i] = fmt.Sprintf("%d:%d:%d:%d", r.Year, r.Revision, r.Sum, r.N)
+	}
+	return strings.Join(parts, "/"), nil
+}
+
+// Summary computes a period's summary from the standings in one consistent read, whatever the
+// number of regions and items. With a province code it lists only that province and its
+// regencies and cities.
+func (db *DB) Summary(ctx context.Context, year int, province string) (*Summary, error) {
+	var s *Summary
+	err := db.snapshot(ctx, func(q *gorm.DB) error {
+		var err error
+		s, err = summaryOf(q, year, province)
+		return err
+	})
+	return s, err
+}
+
+// summaryOf reads a period's summary inside q's transaction.
+func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 	p, err := periodByYear(q, year)
 	if err != nil {
 		return nil, err
 	}
+	state, err := summaryState(q, p)
+	if err != nil {
+		return nil, err
+	}
 	var (
-		regions    []Region
-		areas      []Area
-		indicators []Indicator
-		totals     []areaTotals
-		delegs     []delegationRow
+		regions []Region
+		areas   []Area
+		delegs  []delegationRow
 	)
-	if err := q.Order("code").Find(&regions).Error; err != nil {
+	rq := q.Order("code")
+	if province != "" {
+		rq = rq.Where("code = ? OR code LIKE ?", province, province+".%")
+	}
+	if err := rq.Find(&regions).Error; err != nil {
 		return nil, err
 	}
-	if err := q.Where("period_id = ?", p.ID).Find(&areas).Error; err != nil {
-		return nil, err
-	}
-	if indicators, err = indicatorsOf(q, p.ID); err != nil {
-		return nil, err
-	}
-	// Σ weight × value per region and area: a few thousand rows at national scale instead of
-	// every item; integer sums, so both databases add exactly.
-	if err := q.Table("items").
-		Select("items.region_id, indicators.area_id, SUM(indicators.weight * items.verified_progress) AS verified, "+
-			"SUM(indicators.weight * items.progress) AS claimed").
-		Joins("JOIN indicators ON indicators.id = items.indicator_id").
-		Where("items.period_id = ?", p.ID).Group("items.region_id, indicators.area_id").Scan(&totals).Error; err != nil {
+	if err := q.Where("period_id = ?", p.ID).Order("position, id").Find(&areas).Error; err != nil {
 		return nil, err
 	}
 	if err := q.Where("period_id = ?", p.ID).Find(&delegs).Error; err != nil {
@@ -88,32 +183,43 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	verified, claimed := map[int64]AreaSums{}, map[int64]AreaSums{}
-	for _, t := range totals {
-		if verified[t.RegionID] == nil {
-			verified[t.RegionID], claimed[t.RegionID] = AreaSums{}, AreaSums{}
+	standings, err := standingsOf(q, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var previous map[int64]*Standing
+	if prev, err := periodByYear(q, year-1); err == nil {
+		if previous, err = standingsOf(q, prev.ID); err != nil {
+			return nil, err
 		}
-		verified[t.RegionID][t.AreaID] = t.Verified
-		claimed[t.RegionID][t.AreaID] = t.Claimed
+	} else if err != ErrNotFound {
+		return nil, err
 	}
 	delegByRegion := map[int64]*delegationRow{}
 	for i := range delegs {
 		delegByRegion[delegs[i].RegionID] = &delegs[i]
 	}
-	scorer := NewScorer(areas, indicators)
-	s := &Summary{Year: p.Year, Regions: make([]RegionSummary, 0, len(regions)), Revision: p.Revision,
+	apScheme := schemes[MetricActionPlan]
+	s := &Summary{Year: p.Year, Province: province, Regions: make([]RegionSummary, 0, len(regions)), State: state,
 		Counts: map[Metric]map[string]int{}}
 	for _, m := range Metrics {
-		s.Counts[m] = map[string]int{}
-		for _, k := range schemes[m].Keys() {
-			s.Counts[m][k] = 0
-		}
+		s.Counts[m] = zeroCounts(schemes[m])
 	}
 	for _, r := range regions {
-		rs := RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind}
-		rs.ActionPlan.Percent = scorer.ScoreSums(verified[r.ID])
-		rs.ActionPlan.ClaimedPercent = scorer.ScoreSums(claimed[r.ID])
-		rs.ActionPlan.Zone = schemes[MetricActionPlan].Zone(rs.ActionPlan.Percent)
+		st := standings[r.ID]
+		if st == nil {
+			st = &Standing{}
+		}
+		rs := RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind, Areas: make([]RegionArea, len(areas))}
+		rs.ActionPlan = ActionPlanStanding{Percent: st.Verified, ClaimedPercent: st.Claimed, Zone: apScheme.Zone(st.Verified)}
+		for i, a := range areas {
+			f := st.Area(a.ID)
+			rs.Areas[i] = RegionArea{Code: a.Code, Name: a.Name, Percent: f.Verified, ClaimedPercent: f.Claimed, Zone: apScheme.Zone(f.Verified)}
+		}
+		if prev := previous[r.ID]; prev != nil && prev.Verified != nil && st.Verified != nil {
+			c := *st.Verified - *prev.Verified
+			rs.Change = &c
+		}
 		rs.Delegation.Zone = ZoneNoData
 		if d := delegByRegion[r.ID]; d != nil {
 			v := d.view(schemes[MetricDelegation])
@@ -123,6 +229,111 @@ func (db *DB) Summary(ctx context.Context, year int) (*Summary, error) {
 		s.Counts[MetricDelegation][rs.Delegation.Zone]++
 		s.Regions = append(s.Regions, rs)
 	}
+	rankRegions(s.Regions)
+	s.Average = averageOf(s.Regions, func(r *RegionSummary) *Fixed { return r.ActionPlan.Percent })
+	s.Areas = make([]AreaSummary, len(areas))
+	for i, a := range areas {
+		as := AreaSummary{Code: a.Code, Name: a.Name, Counts: zeroCounts(apScheme)}
+		as.Average = averageOf(s.Regions, func(r *RegionSummary) *Fixed { return r.Areas[i].Percent })
+		for _, r := range s.Regions {
+			as.Counts[r.Areas[i].Zone]++
+		}
+		s.Areas[i] = as
+	}
+	s.Provinces = provinceSummaries(s.Regions, apScheme)
 	s.Narrative = Narrative(s, schemes)
 	return s, nil
+}
+
+// zeroCounts returns a count of 0 for every zone of a scheme.
+func zeroCounts(s Scheme) map[string]int {
+	out := map[string]int{}
+	for _, k := range s.Keys() {
+		out[k] = 0
+	}
+	return out
+}
+
+// averageOf is the mean of the regions' percentages (those that have one), rounded half-up to
+// two decimals; nil when none has one.
+func averageOf(regions []RegionSummary, pick func(*RegionSummary) *Fixed) *Fixed {
+	var sum, n int64
+	for i := range regions {
+		if p := pick(&regions[i]); p != nil {
+			sum += int64(*p)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	avg := RoundRat(big.NewRat(sum, n*100))
+	return &avg
+}
+
+// competitionRanks ranks values highest first: equal values share a rank and the next rank
+// skips (1, 2, 2, 4); a nil value has no rank.
+func competitionRanks(values []*Fixed) []*int {
+	order := make([]int, 0, len(values))
+	for i, v := range values {
+		if v != nil {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return *values[order[a]] > *values[order[b]] })
+	ranks := make([]*int, len(values))
+	for pos, i := range order {
+		rank := pos + 1
+		if prev := order[max(pos-1, 0)]; pos > 0 && *values[prev] == *values[i] {
+			rank = *ranks[prev]
+		}
+		ranks[i] = &rank
+	}
+	return ranks
+}
+
+// rankRegions ranks the regions by verified percentage.
+func rankRegions(regions []RegionSummary) {
+	values := make([]*Fixed, len(regions))
+	for i := range regions {
+		values[i] = regions[i].ActionPlan.Percent
+	}
+	for i, r := range competitionRanks(values) {
+		regions[i].Rank = r
+	}
+}
+
+// provinceSummaries groups the regions by province when they span more than one: each
+// province's average, zone counts and rank by average.
+func provinceSummaries(regions []RegionSummary, scheme Scheme) []ProvinceSummary {
+	index := map[string]int{}
+	var out []ProvinceSummary
+	var members [][]RegionSummary
+	for _, r := range regions {
+		code := ProvinceOf(r.Code)
+		i, ok := index[code]
+		if !ok {
+			i = len(out)
+			index[code] = i
+			out = append(out, ProvinceSummary{Code: code, Name: code, Counts: zeroCounts(scheme)})
+			members = append(members, nil)
+		}
+		if r.Code == code {
+			out[i].Name = r.Name
+		}
+		out[i].Counts[r.ActionPlan.Zone]++
+		members[i] = append(members[i], r)
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	averages := make([]*Fixed, len(out))
+	for i := range out {
+		out[i].Average = averageOf(members[i], func(r *RegionSummary) *Fixed { return r.ActionPlan.Percent })
+		averages[i] = out[i].Average
+	}
+	for i, r := range competitionRanks(averages) {
+		out[i].Rank = r
+	}
+	return out
 }

@@ -26,7 +26,7 @@ func BenchmarkSummaryNational(b *testing.B) {
 			b.Logf("seeded the national set on %s in %s", d, time.Since(start).Round(time.Millisecond))
 			b.ReportAllocs()
 			for b.Loop() {
-				s, err := db.Summary(ctx, 2025)
+				s, err := db.Summary(ctx, 2025, "")
 				if err != nil {
 					b.Fatal(err)
 				}

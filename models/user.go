@@ -137,6 +137,7 @@ func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 }
 
 // CanWriteRegion reports whether u may enter progress, evidence and delegation for the region.
+// The store checks it on every such change; handlers may ask it early to avoid work.
 func (u *User) CanWriteRegion(code string) bool {
 	switch u.Role {
 	case RoleAdmin, RoleCoordinator:

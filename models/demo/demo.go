@@ -223,13 +223,15 @@ func verify(ctx context.Context, db *models.DB, blobs *models.BlobStore, claiman
 		return err
 	}
 	name := fmt.Sprintf("bukti-%s-%s.pdf", ref.RegionCode, ref.IndicatorCode)
-	if _, err := db.AddEvidence(ctx, claimant, ref, models.EvidenceUpload{Blob: blob, Filename: name}); err != nil {
+	ev, err := db.AddEvidence(ctx, claimant, ref, models.EvidenceUpload{Blob: blob, Filename: name})
+	if err != nil {
 		return err
 	}
 	if _, err := db.ClaimItem(ctx, claimant, ref, models.Claim{Progress: &value}); err != nil {
 		return err
 	}
-	_, err = db.ReviewItem(ctx, reviewer, ref, models.ReviewInput{Decision: models.DecisionApprove, Comment: "Sesuai bukti dukung."})
+	_, err = db.ReviewItem(ctx, reviewer, ref, models.ReviewInput{Decision: models.DecisionApprove, Comment: "Sesuai bukti dukung.",
+		AcceptEvidence: []int64{ev.ID}})
 	return err
 }
 

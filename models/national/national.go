@@ -12,20 +12,17 @@ package national
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/pantau-id/pantau/models"
 )
 
 // ErrNotEmpty: the database already holds regions, periods or users, so nothing is loaded.
-var ErrNotEmpty = errors.New("the database is not empty")
+var ErrNotEmpty = models.ErrNotEmpty
 
 // Options size the data set. The zero value is the full national set.
 type Options struct {
@@ -110,13 +107,14 @@ func SeedWith(ctx context.Context, db *models.DB, progress io.Writer, opts Optio
 	if progress == nil {
 		progress = io.Discard
 	}
-	if err := ensureEmpty(ctx, db); err != nil {
+	bulk, err := db.StartBulkLoad(ctx)
+	if err != nil {
 		return err
 	}
 	// Periods and areas go through the store, whose audit events name this seed. The bulk rows
 	// (regions, indicators, items, delegations) bypass the store and have no audit events.
 	ctx = models.WithActor(ctx, models.Actor{Email: "seed:national"})
-	l := &loader{db: db, opts: opts, out: progress, regions: plan(opts)}
+	l := &loader{db: db, bulk: bulk, opts: opts, out: progress, regions: plan(opts)}
 	if err := l.loadRegions(ctx); err != nil {
 		return fmt.Errorf("regions: %w", err)
 	}
@@ -125,27 +123,14 @@ func SeedWith(ctx context.Context, db *models.DB, progress io.Writer, opts Optio
 			return fmt.Errorf("period %d: %w", year, err)
 		}
 	}
-	// Caches key summaries on the period revision: move it once the bulk load is in.
-	return db.Gorm.WithContext(ctx).Exec("UPDATE periods SET revision = revision + 1").Error
-}
-
-func ensureEmpty(ctx context.Context, db *models.DB) error {
-	for _, table := range []string{"regions", "periods", "users"} {
-		var n int64
-		if err := db.Gorm.WithContext(ctx).Table(table).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%w (%s has %d rows)", ErrNotEmpty, table, n)
-		}
-	}
-	return nil
+	return bulk.Finish(ctx)
 }
 
 // loader carries one load's state: the planned regions (with their IDs once inserted) and the
 // current period's catalogue.
 type loader struct {
 	db      *models.DB
+	bulk    *models.BulkLoad
 	opts    Options
 	out     io.Writer
 	regions []region
@@ -166,33 +151,26 @@ type indicatorRow struct {
 func (l *loader) loadRegions(ctx context.Context) error {
 	bar := newBar(l.out, "regions", len(l.regions))
 	now := l.db.Now()
-	return l.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins := newInserter(tx, "regions", []string{"code", "name", "kind", "demo", "created_at"}, l.opts.BatchRows)
+	err := l.bulk.Insert(ctx, "regions", []string{"code", "name", "kind", "demo", "created_at"}, l.opts.BatchRows, func(add func(...any) error) error {
 		for _, r := range l.regions {
-			if err := ins.add(r.code, r.name, r.kind, true, now); err != nil {
+			if err := add(r.code, r.name, r.kind, true, now); err != nil {
 				return err
 			}
 			bar.add(1)
 		}
-		if err := ins.flush(); err != nil {
-			return err
-		}
-		var rows []struct {
-			ID   int64
-			Code string
-		}
-		if err := tx.Table("regions").Select("id, code").Scan(&rows).Error; err != nil {
-			return err
-		}
-		ids := make(map[string]int64, len(rows))
-		for _, r := range rows {
-			ids[r.Code] = r.ID
-		}
-		for i := range l.regions {
-			l.regions[i].id = ids[l.regions[i].code]
-		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	ids, err := l.bulk.IDs(ctx, "regions", 0)
+	if err != nil {
+		return err
+	}
+	for i := range l.regions {
+		l.regions[i].id = ids[l.regions[i].code]
+	}
+	return nil
 }
 
 func (l *loader) loadPeriod(ctx context.Context, year int) error {
@@ -236,113 +214,62 @@ func (l *loader) loadCatalogue(ctx context.Context, year int) (*catalogue, error
 		}
 	}
 	cat := &catalogue{periodID: p.ID}
-	err = l.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins := newInserter(tx, "indicators", []string{"period_id", "area_id", "code", "title", "weight", "position"}, l.opts.BatchRows)
+	err = l.bulk.Insert(ctx, "indicators", []string{"period_id", "area_id", "code", "title", "weight", "position"}, l.opts.BatchRows, func(add func(...any) error) error {
 		for pos, ind := range inds {
-			if err := ins.add(p.ID, ind.areaID, ind.row.code, ind.title, int64(models.FixedFromInt(ind.row.weight)), pos); err != nil {
+			if err := add(p.ID, ind.areaID, ind.row.code, ind.title, int64(models.FixedFromInt(ind.row.weight)), pos); err != nil {
 				return err
 			}
 			bar.add(1)
 		}
-		if err := ins.flush(); err != nil {
-			return err
-		}
-		var rows []struct {
-			ID   int64
-			Code string
-		}
-		if err := tx.Table("indicators").Select("id, code").Where("period_id = ?", p.ID).Scan(&rows).Error; err != nil {
-			return err
-		}
-		ids := make(map[string]int64, len(rows))
-		for _, r := range rows {
-			ids[r.Code] = r.ID
-		}
-		for _, ind := range inds {
-			row := ind.row
-			row.id = ids[row.code]
-			cat.indicators = append(cat.indicators, row)
-		}
 		return nil
 	})
-	return cat, err
+	if err != nil {
+		return nil, err
+	}
+	ids, err := l.bulk.IDs(ctx, "indicators", p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ind := range inds {
+		row := ind.row
+		row.id = ids[row.code]
+		cat.indicators = append(cat.indicators, row)
+	}
+	return cat, nil
 }
 
 // loadItems writes one item per region and indicator, in one transaction per period.
 func (l *loader) loadItems(ctx context.Context, year int, cat *catalogue) error {
 	bar := newBar(l.out, fmt.Sprintf("items %d", year), len(l.regions)*len(cat.indicators))
-	return l.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins := newInserter(tx, "items", []string{"period_id", "region_id", "indicator_id", "progress",
-			"verified_progress", "status", "version", "updated_at"}, l.opts.BatchRows)
+	columns := []string{"period_id", "region_id", "indicator_id", "progress", "verified_progress", "status", "version", "updated_at"}
+	return l.bulk.Insert(ctx, "items", columns, l.opts.BatchRows, func(add func(...any) error) error {
 		for ri, r := range l.regions {
 			target := l.target(year, ri)
 			for ii, ind := range cat.indicators {
 				it := l.item(year, ri, ii, target)
-				if err := ins.add(cat.periodID, r.id, ind.id, it.claimed, it.verified, it.status, it.version, it.updated); err != nil {
+				if err := add(cat.periodID, r.id, ind.id, it.claimed, it.verified, it.status, it.version, it.updated); err != nil {
 					return err
 				}
 			}
 			bar.add(len(cat.indicators))
 		}
-		return ins.flush()
+		return nil
 	})
 }
 
 func (l *loader) loadDelegations(ctx context.Context, year int, periodID int64) error {
 	bar := newBar(l.out, fmt.Sprintf("delegation %d", year), len(l.regions))
-	return l.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ins := newInserter(tx, "delegations", []string{"period_id", "region_id", "total", "delegated",
-			"legal_basis", "version", "updated_at"}, l.opts.BatchRows)
+	columns := []string{"period_id", "region_id", "total", "delegated", "legal_basis", "version", "updated_at"}
+	return l.bulk.Insert(ctx, "delegations", columns, l.opts.BatchRows, func(add func(...any) error) error {
 		for ri, r := range l.regions {
 			d := l.delegation(year, ri)
-			if err := ins.add(periodID, r.id, d.total, d.delegated, d.legalBasis, 1, d.updated); err != nil {
+			if err := add(periodID, r.id, d.total, d.delegated, d.legalBasis, 1, d.updated); err != nil {
 				return err
 			}
 			bar.add(1)
 		}
-		return ins.flush()
-	})
-}
-
-// inserter gathers rows into multi-row INSERT statements of at most max rows each.
-type inserter struct {
-	tx     *gorm.DB
-	head   string
-	tuple  string
-	max    int
-	rows   int
-	sql    strings.Builder
-	values []any
-}
-
-func newInserter(tx *gorm.DB, table string, columns []string, max int) *inserter {
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
-	return &inserter{tx: tx, head: "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ", tuple: tuple, max: max}
-}
-
-func (in *inserter) add(values ...any) error {
-	if in.rows == 0 {
-		in.sql.WriteString(in.head)
-	} else {
-		in.sql.WriteString(", ")
-	}
-	in.sql.WriteString(in.tuple)
-	in.values = append(in.values, values...)
-	in.rows++
-	if in.rows >= in.max {
-		return in.flush()
-	}
-	return nil
-}
-
-func (in *inserter) flush() error {
-	if in.rows == 0 {
 		return nil
-	}
-	err := in.tx.Exec(in.sql.String(), in.values...).Error
-	in.sql.Reset()
-	in.values, in.rows = in.values[:0], 0
-	return err
+	})
 }
 
 // bar draws a textual progress bar. On a terminal it redraws its line as it grows; elsewhere

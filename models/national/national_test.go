@@ -88,7 +88,7 @@ func TestSeedNational(t *testing.T) {
 			}
 		}
 
-		s, err := db.Summary(ctx, 2025)
+		s, err := db.Summary(ctx, 2025, "")
 		if err != nil {
 			t.Fatalf("summary: %v", err)
 		}
@@ -137,7 +137,7 @@ func TestSeedSmallIsDeterministic(t *testing.T) {
 			if n := count(t, db, "indicators", ""); n != 40 {
 				t.Errorf("indicators = %d, want 40", n)
 			}
-			s, err := db.Summary(context.Background(), 2025)
+			s, err := db.Summary(context.Background(), 2025, "")
 			if err != nil {
 				t.Fatalf("summary: %v", err)
 			}

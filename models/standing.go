@@ -1,0 +1,249 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Standings are the roll-up of a period: one row per region with its verified and claimed
+// percentages, overall and per area, kept up to date inside every transaction that changes the
+// region's data. A write locks only its own region's row (lockStanding), so writes to different
+// regions never queue on each other, and the summary reads one row per region instead of
+// every item.
+
+// AreaFigures is a region's verified and claimed percentage in one area (nil when the area has
+// no indicators).
+type AreaFigures struct {
+	AreaID   int64  `json:"area"`
+	Verified *Fixed `json:"verified"`
+	Claimed  *Fixed `json:"claimed"`
+}
+
+// Standing is a region's figures for a period. Revision moves with every change to the
+// region's data in the period.
+type Standing struct {
+	PeriodID  int64
+	RegionID  int64
+	Revision  int64
+	Verified  *Fixed
+	Claimed   *Fixed
+	AreasJSON string        `gorm:"column:areas"`
+	Areas     []AreaFigures `gorm:"-"`
+	UpdatedAt *time.Time
+}
+
+// TableName is the standings table.
+func (Standing) TableName() string { return "standings" }
+
+func (s *Standing) decode() error {
+	s.Areas = nil
+	if s.AreasJSON == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s.AreasJSON), &s.Areas); err != nil {
+		return fmt.Errorf("standing of region %d in period %d: %w", s.RegionID, s.PeriodID, err)
+	}
+	return nil
+}
+
+// Area returns the region's figures in one area (zero figures when it has none recorded).
+func (s *Standing) Area(areaID int64) AreaFigures {
+	for _, a := range s.Areas {
+		if a.AreaID == areaID {
+			return a
+		}
+	}
+	return AreaFigures{AreaID: areaID}
+}
+
+// lockStanding takes the row lock of a region's standing in a period and moves its revision on.
+// Every transaction that changes a region's data in a period starts here, before it reads what
+// it will change, so that writes to one region are applied one after the other and the figures
+// computed at the end (restate) include every committed change. The row exists for every period
+// and region (created with either); a missing one is created.
+func (db *DB) lockStanding(tx *gorm.DB, periodID, regionID int64) error {
+	res := tx.Exec("UPDATE standings SET revision = revision + 1 WHERE period_id = ? AND region_id = ?", periodID, regionID)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return tx.Exec("INSERT INTO standings (period_id, region_id, revision) VALUES (?, ?, 1) "+
+		"ON CONFLICT (period_id, region_id) DO UPDATE SET revision = standings.revision + 1", periodID, regionID).Error
+}
+
+// lockPeriodStandings locks every region's standing in a period, for changes that move every
+// region's figures (the catalogue).
+func lockPeriodStandings(tx *gorm.DB, periodID int64) error {
+	return tx.Exec("UPDATE standings SET revision = revision + 1 WHERE period_id = ?", periodID).Error
+}
+
+// addStandings creates the standings of new periods × regions (the figures of a region with no
+// items yet).
+func (db *DB) addStandings(tx *gorm.DB, periodIDs, regionIDs []int64) error {
+	for _, p := range periodIDs {
+		for _, r := range regionIDs {
+			err := tx.Exec("INSERT INTO standings (period_id, region_id, revision) VALUES (?, ?, 1) ON CONFLICT (period_id, region_id) DO NOTHING", p, r).Error
+			if err != nil {
+				return err
+			}
+		}
+		if err := db.restate(tx, p, regionIDs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// catalogueCache keeps each period's scorer for its revision: writes recompute a region's
+// figures without reading the catalogue again.
+type catalogueCache struct {
+	mu      sync.Mutex
+	entries map[int64]cachedCatalogue
+}
+
+func (c *catalogueCache) reset() {
+	c.mu.Lock()
+	c.entries = nil
+	c.mu.Unlock()
+}
+
+type cachedCatalogue struct {
+	revision int64
+	areas    []Area
+	scorer   *Scorer
+}
+
+// scorerFor returns the period's areas and scorer as of tx. It reads the period's revision in
+// tx, after the caller's locks, so a catalogue change committed meanwhile is seen.
+func (db *DB) scorerFor(tx *gorm.DB, periodID int64) ([]Area, *Scorer, error) {
+	var rev []int64
+	if err := tx.Table("periods").Where("id = ?", periodID).Pluck("revision", &rev).Error; err != nil {
+		return nil, nil, err
+	}
+	if len(rev) == 0 {
+		return nil, nil, ErrNotFound
+	}
+	db.catalogues.mu.Lock()
+	c, ok := db.catalogues.entries[periodID]
+	db.catalogues.mu.Unlock()
+	if ok && c.revision == rev[0] {
+		return c.areas, c.scorer, nil
+	}
+	var areas []Area
+	if err := tx.Where("period_id = ?", periodID).Order("position, id").Find(&areas).Error; err != nil {
+		return nil, nil, err
+	}
+	indicators, err := indicatorsOf(tx, periodID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c = cachedCatalogue{revision: rev[0], areas: areas, scorer: NewScorer(areas, indicators)}
+	db.catalogues.mu.Lock()
+	if db.catalogues.entries == nil {
+		db.catalogues.entries = map[int64]cachedCatalogue{}
+	}
+	db.catalogues.entries[periodID] = c
+	db.catalogues.mu.Unlock()
+	return c.areas, c.scorer, nil
+}
+
+// restate recomputes the figures of the given regions (every region when nil) for a period
+// from their items, inside tx, whose locks the caller holds.
+func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
+	areas, scorer, err := db.scorerFor(tx, periodID)
+	if err != nil {
+		return err
+	}
+	var totals []areaTotals
+	q := tx.Table("items").
+		Select("items.region_id, indicators.area_id, SUM(indicators.weight * items.verified_progress) AS verified, "+
+			"SUM(indicators.weight * items.progress) AS claimed").
+		Joins("JOIN indicators ON indicators.id = items.indicator_id").
+		Where("items.period_id = ?", periodID)
+	if regionIDs != nil {
+		q = q.Where("items.region_id IN ?", regionIDs)
+	}
+	if err := q.Group("items.region_id, indicators.area_id").Scan(&totals).Error; err != nil {
+		return err
+	}
+	verified, claimed := map[int64]AreaSums{}, map[int64]AreaSums{}
+	for _, t := range totals {
+		if verified[t.RegionID] == nil {
+			verified[t.RegionID], claimed[t.RegionID] = AreaSums{}, AreaSums{}
+		}
+		verified[t.RegionID][t.AreaID] = t.Verified
+		claimed[t.RegionID][t.AreaID] = t.Claimed
+	}
+	// Many regions at once (a catalogue change, a new period) mostly leave figures as they
+	// were: compare, and write only what moved.
+	var current map[int64]*Standing
+	if len(regionIDs) != 1 {
+		if current, err = standingsOf(tx, periodID); err != nil {
+			return err
+		}
+		if regionIDs == nil {
+			for id := range current {
+				regionIDs = append(regionIDs, id)
+			}
+		}
+	}
+	now := db.Now()
+	for _, r := range regionIDs {
+		figures := make([]AreaFigures, len(areas))
+		for i, a := range areas {
+			figures[i] = AreaFigures{AreaID: a.ID, Verified: scorer.AreaPercent(a.ID, verified[r]), Claimed: scorer.AreaPercent(a.ID, claimed[r])}
+		}
+		js, err := json.Marshal(figures)
+		if err != nil {
+			return err
+		}
+		v, c := scorer.ScoreSums(verified[r]), scorer.ScoreSums(claimed[r])
+		if old := current[r]; old != nil && equalFixed(old.Verified, v) && equalFixed(old.Claimed, c) && old.AreasJSON == string(js) {
+			continue
+		}
+		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, areas = ?, updated_at = ? WHERE period_id = ? AND region_id = ?",
+			v, c, string(js), now, periodID, r).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func equalFixed(a, b *Fixed) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// restateAll recomputes every period's standings (after a migration that changed how they are
+// kept). The caller holds the transaction.
+func (db *DB) restateAll(tx *gorm.DB) error {
+	var periods []int64
+	if err := tx.Table("periods").Pluck("id", &periods).Error; err != nil {
+		return err
+	}
+	for _, p := range periods {
+		if err := db.restate(tx, p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// standingsOf reads a period's standings, by region ID.
+func standingsOf(q *gorm.DB, periodID int64) (map[int64]*Standing, error) {
+	var rows []Standing
+	if err := q.Where("period_id = ?", periodID).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Standing, len(rows))
+	for i := range rows {
+		if err := rows[i].decode(); err != nil {
+			return nil, err
+		}
+		out[rows[i].RegionID] = &rows[i]
+	}
+	return out, nil
+}

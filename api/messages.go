@@ -48,6 +48,7 @@ var fieldMessages = map[string]msg{
 	"required":              {"Wajib diisi.", "Required."},
 	"too_long":              {"Terlalu panjang.", "Too long."},
 	"percent_range":         {"Harus antara 0 dan 100.", "Must be between 0 and 100."},
+	"province_code":         {"Kode provinsi terdiri dari dua angka, misalnya 62.", "A province code is two digits, e.g. 62."},
 	"region_code_format":    {"Kode wilayah harus berformat Kemendagri, misalnya 62 atau 62.08.", "Region codes follow Kemendagri's format, e.g. 62 or 62.08."},
 	"region_kind":           {"Jenis harus province, regency atau city.", "Kind must be province, regency or city."},
 	"email_format":          {"Alamat e-mail tidak valid.", "Not a valid e-mail address."},

@@ -203,6 +203,9 @@ function ReviewPanel({
         return;
       }
       body.verified_progress = v;
+      // The documents shown here and still waiting are accepted with the approval, each as its
+      // own recorded decision; the server refuses the reviewer's own uploads.
+      body.accept_evidence = docs.filter((d) => d.status === 'waiting').map((d) => d.id);
     } else if (!comment.trim()) {
       setError(new ApiError(422, 'validation_failed', t('form.invalid'), { comment: t('review.reasonRequired') }));
       reason.current?.querySelector('textarea')?.focus();

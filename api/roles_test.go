@@ -27,6 +27,7 @@ var roleMatrix = map[string]access{
 	"POST /api/v1/auth/login":  {public: true},
 	"GET /api/v1/verify/:code": {public: true},
 	"POST /api/v1/verify":      {public: true},
+	"GET /api/v1/labels":       {public: true},
 
 	"POST /api/v1/auth/logout": {roles: everyone},
 	"GET /api/v1/me":           {roles: everyone},

@@ -47,6 +47,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	v1.GET("/verify/:code", s.verifyCode)
 	v1.POST("/verify", s.verifyFile)
 	v1.GET("/signing/ca.pem", s.signingCA)
+	v1.GET("/labels", s.labels)
 
 	in := v1.Group("", s.authenticate)
 	in.POST("/auth/logout", s.logout)

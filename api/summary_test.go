@@ -77,3 +77,19 @@ func TestSummaryAreasRanksAndProvinces(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/periods/2019/summary?province=62", asAnonymous, nil), 401, "unauthenticated")
 	})
 }
+
+// TestLabels: the label table is public and names every zone the summary uses, in both languages.
+func TestLabels(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		var table map[string]map[string]map[string]string
+		e.mustOK(e.call("GET", "/api/v1/labels", asAnonymous, nil)).decode(t, &table)
+		for _, z := range []string{models.ZoneComplete, models.ZoneGreen, models.ZoneLightGreen, models.ZoneBlue, models.ZoneYellow, models.ZoneRed, models.ZoneNoData} {
+			if table["id"]["zone"][z] == "" || table["en"]["zone"][z] == "" || table["id"]["zone"][z] == z {
+				t.Errorf("zone %s: %q / %q", z, table["id"]["zone"][z], table["en"]["zone"][z])
+			}
+		}
+		if table["id"]["item_status"][models.StatusApproved] != "Disetujui" || table["en"]["evidence_status"][models.EvidenceAccepted] != "Accepted" {
+			t.Errorf("statuses: %v %v", table["id"]["item_status"], table["en"]["evidence_status"])
+		}
+	})
+}

@@ -6,29 +6,6 @@ import (
 	"strings"
 )
 
-// zoneLabels are the zones' Indonesian names as a press release writes them.
-var zoneLabels = map[string]string{
-	ZoneGreen:      "zona hijau",
-	ZoneLightGreen: "zona hijau muda",
-	ZoneBlue:       "zona biru",
-	ZoneYellow:     "zona kuning",
-	ZoneRed:        "zona merah",
-}
-
-// ZoneLabel returns a zone's Indonesian name ("zona hijau").
-func ZoneLabel(key string) string {
-	if l, ok := zoneLabels[key]; ok {
-		return l
-	}
-	if key == ZoneComplete {
-		return "100%"
-	}
-	if key == ZoneNoData {
-		return "belum ada data"
-	}
-	return "zona " + strings.ReplaceAll(key, "_", " ")
-}
-
 var smallNumbers = []string{"nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
 	"sepuluh", "sebelas", "dua belas", "tiga belas", "empat belas", "lima belas", "enam belas", "tujuh belas",
 	"delapan belas", "sembilan belas", "dua puluh"}
@@ -96,10 +73,10 @@ func zoneParts(counts map[string]int, scheme Scheme, firstVerb, laterVerb string
 		c := counts[b.Key]
 		switch {
 		case c > 0:
-			parts = append(parts, fmt.Sprintf("%s %s %s", NumberWord(c), verb, ZoneLabel(b.Key)))
+			parts = append(parts, fmt.Sprintf("%s %s %s", NumberWord(c), verb, ZonePhrase(b.Key)))
 			verb = laterVerb
 		case i == len(scheme)-1:
-			parts = append(parts, "tidak ada yang berada di "+ZoneLabel(b.Key))
+			parts = append(parts, "tidak ada yang berada di "+ZonePhrase(b.Key))
 		}
 	}
 	if c := counts[ZoneNoData]; c > 0 {
@@ -140,7 +117,7 @@ func provinceDelegation(p RegionSummary) string {
 	case p.Delegation.Zone == ZoneComplete:
 		return name + " telah mendelegasikan seluruh kewenangannya (100%)"
 	}
-	return fmt.Sprintf("%s telah mendelegasikan %s%% kewenangannya (%s)", name, p.Delegation.Percent.Indonesian(), ZoneLabel(p.Delegation.Zone))
+	return fmt.Sprintf("%s telah mendelegasikan %s%% kewenangannya (%s)", name, p.Delegation.Percent.Indonesian(), ZonePhrase(p.Delegation.Zone))
 }
 
 func groupDelegation(group []RegionSummary, noun string, scheme Scheme) string {

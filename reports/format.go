@@ -64,42 +64,11 @@ func ChangeID(now, before *models.Fixed) string {
 	return "= 0"
 }
 
-// statusLabels are the item states as users know them.
-var statusLabels = map[string]string{
-	models.StatusDraft:     "Belum diajukan",
-	models.StatusSubmitted: "Menunggu verifikasi",
-	models.StatusApproved:  "Diterima",
-	models.StatusRejected:  "Ditolak",
-}
+// statusLabel names an item state as the label table does.
+func statusLabel(s string) string { return models.Label(models.Indonesian, "item_status", s) }
 
-func statusLabel(s string) string {
-	if l, ok := statusLabels[s]; ok {
-		return l
-	}
-	return s
-}
-
-// zoneNames are short zone names for chips and legends.
-var zoneNames = map[string]string{
-	models.ZoneComplete:   "100%",
-	models.ZoneGreen:      "Hijau",
-	models.ZoneLightGreen: "Hijau muda",
-	models.ZoneBlue:       "Biru",
-	models.ZoneYellow:     "Kuning",
-	models.ZoneRed:        "Merah",
-	models.ZoneNoData:     "Tanpa data",
-}
-
-func zoneName(key string) string {
-	if n, ok := zoneNames[key]; ok {
-		return n
-	}
-	l := strings.TrimPrefix(models.ZoneLabel(key), "zona ")
-	if l == "" {
-		return key
-	}
-	return strings.ToUpper(l[:1]) + l[1:]
-}
+// zoneName names a zone as the label table does.
+func zoneName(key string) string { return models.Label(models.Indonesian, "zone", key) }
 
 // bandText describes a band's range: "75% ≤ nilai < 100%", "nilai = 100%".
 func bandText(b models.Band) string {

@@ -2,8 +2,11 @@
 # make bench: the Go benchmarks, then Pantau at national scale on SQLite and on PostgreSQL.
 # For each database it loads the synthetic national data set (pantau seed --national), starts
 # `pantau serve` on 127.0.0.1, and measures in one run: requests/s and p99 of GET /healthz and
-# of GET /api/v1/periods/2025/summary (wrk), claim-and-verify writes per second (scripts/load),
-# the seed time and the server's peak memory (VmHWM). Everything stays on the loopback
+# of GET /api/v1/periods/2025/summary (wrk), claim-and-verify writes per second and single-item
+# writes (claims) per second with 8 writers (scripts/load), the seed time and the server's peak
+# memory (VmHWM). Single-item writes are set against what the database itself does on this
+# machine in the same run: pgbench (TPC-B-like, 8 clients) on the same PostgreSQL cluster, and
+# SQLite's own single-writer bound (one-row write transactions with the server's settings). Everything stays on the loopback
 # interface, every step is bounded in time, and the servers, the throwaway PostgreSQL cluster
 # and the temporary files are removed on exit.
 #
@@ -136,6 +139,12 @@ run_db() {
   R[$db,wp99]=$(sed -n 's/^RESULT.* p99_ms=\([0-9.]*\).*/\1/p' "$WORK/$db-writes.txt")
   R[$db,werr]=$(sed -n 's/^RESULT.* errors=\([0-9]*\).*/\1/p' "$WORK/$db-writes.txt")
 
+  echo "== $db: single-item writes (claims, $WRITE_CONCURRENCY workers, $WRITE_DURATION)"
+  PANTAU_ADMIN_EMAIL="$ADMIN_EMAIL" PANTAU_ADMIN_PASSWORD="$ADMIN_PASSWORD" "$LOAD" writes -mode claims -url "$base" -year "$YEAR" \
+    -concurrency "$WRITE_CONCURRENCY" -ops 100000 -duration "$WRITE_DURATION" | tee "$WORK/$db-claims.txt"
+  R[$db,cps]=$(sed -n 's/^RESULT.* ops_per_s=\([0-9.]*\).*/\1/p' "$WORK/$db-claims.txt")
+  R[$db,cp99]=$(sed -n 's/^RESULT.* p99_ms=\([0-9.]*\).*/\1/p' "$WORK/$db-claims.txt")
+
   R[$db,hwm]=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
   stop_server
 }
@@ -144,11 +153,18 @@ ADMIN_EMAIL="bench-admin@example.com"
 ADMIN_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 
 run_db sqlite ""
+echo "== sqlite: the database's own bound (one writer, one-row transactions, WAL, synchronous=FULL)"
+"$LOAD" sqlite-bound -dir "$WORK" -duration "$WRITE_DURATION" | tee "$WORK/sqlite-bound.txt"
+R[sqlite,base]=$(sed -n 's/^RESULT tps=\([0-9.]*\).*/\1/p' "$WORK/sqlite-bound.txt")
 
 PG_DB="pantau_bench_$$"
 "$(pg_bin)/psql" -q -v ON_ERROR_STOP=1 "$PANTAU_TEST_DATABASE_URL" -c "CREATE DATABASE $PG_DB"
 PG_URL=$(printf '%s' "$PANTAU_TEST_DATABASE_URL" | sed -E "s#/[^/?]*(\\?|\$)#/$PG_DB\\1#")
 run_db postgres "$PG_URL"
+echo "== postgres: pgbench (TPC-B-like, $WRITE_CONCURRENCY clients, $WRITE_DURATION) on the same cluster"
+"$(pg_bin)/pgbench" -q -i -s 4 "$PG_URL" >/dev/null 2>&1
+"$(pg_bin)/pgbench" -c "$WRITE_CONCURRENCY" -j 2 -T "${WRITE_DURATION%s}" -P 0 "$PG_URL" 2>/dev/null | tee "$WORK/pgbench.txt"
+R[postgres,base]=$(awk '/^tps = / {printf "%.1f", $3}' "$WORK/pgbench.txt")
 "$(pg_bin)/psql" -q "$PANTAU_TEST_DATABASE_URL" -c "DROP DATABASE $PG_DB" || true
 
 echo
@@ -166,6 +182,11 @@ row "summary body, bytes" "${R[sqlite,bytes]}" "${R[postgres,bytes]}"
 row "claim+evidence+approve, ops/s" "${R[sqlite,wps]}" "${R[postgres,wps]}"
 row "claim+evidence+approve, p99 ms" "${R[sqlite,wp99]}" "${R[postgres,wp99]}"
 row "claim+evidence+approve, errors" "${R[sqlite,werr]}" "${R[postgres,werr]}"
+row "single-item writes (claims), ops/s" "${R[sqlite,cps]}" "${R[postgres,cps]}"
+row "single-item writes, p99 ms" "${R[sqlite,cp99]}" "${R[postgres,cp99]}"
+row "database alone (SQLite bound / pgbench), tps" "${R[sqlite,base]}" "${R[postgres,base]}"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+row "single-item writes / database alone" "$(ratio "${R[sqlite,cps]}" "${R[sqlite,base]}")" "$(ratio "${R[postgres,cps]}" "${R[postgres,base]}")"
 row "server peak memory (VmHWM), MiB" "${R[sqlite,hwm]}" "${R[postgres,hwm]}"
 if [ -f "$WORK/go-bench.txt" ]; then
   echo

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -145,9 +146,10 @@ func TestServeDemoWalkthrough(t *testing.T) {
 			fw, _ := w.CreateFormFile("file", "perbup.pdf")
 			fw.Write([]byte("%PDF-1.4\n% Perbup Seruyan 16/2017\n%%EOF\n"))
 			w.Close()
-			post(t, item+"/evidence", op, w.FormDataContentType(), mp.String(), 201, nil)
+			var ev struct{ ID int64 }
+			post(t, item+"/evidence", op, w.FormDataContentType(), mp.String(), 201, &ev)
 			var reviewed struct{ Status string }
-			post(t, item+"/reviews", rev, "application/json", `{"decision":"approve"}`, 201, &reviewed)
+			post(t, item+"/reviews", rev, "application/json", fmt.Sprintf(`{"decision":"approve","accept_evidence":[%d]}`, ev.ID), 201, &reviewed)
 			if reviewed.Status != "approved" {
 				t.Fatalf("review: %+v", reviewed)
 			}

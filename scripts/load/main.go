@@ -6,18 +6,24 @@
 //	load token -url U                  sign in (PANTAU_ADMIN_EMAIL / PANTAU_ADMIN_PASSWORD) and print the bearer token
 //	load get -url U -path P -token T   GET one path; print its status, size and time; fail unless 200
 //	load writes -url U [flags]         claim → evidence → approve on many items at once; report ops/s and latency
+//	load writes -mode claims …          single-item writes only: one claim per operation
+//	load sqlite-bound -dir D            SQLite's own bound: one-row write transactions per second, one writer,
+//	                                   with the server's settings (WAL, synchronous=FULL), in a file under D
 //
 // writes signs in as the admin, creates a coordinator and a reviewer through the API, and then
 // has -concurrency workers each take the next untouched item of the period (an indicator across
 // every Pemda, then the next indicator) and run the claim-and-verify workflow on it: PATCH the
 // claim as the coordinator, POST a small PDF as evidence, POST an approving review as the
-// reviewer. It stops after -ops operations or -duration, whichever comes first.
+// reviewer (accepting the evidence it rests on). With -mode claims each operation is one claim
+// on the next item, the single-item write that scripts/bench.sh compares with pgbench. It stops
+// after -ops operations or -duration, whichever comes first.
 package main
 
 import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -29,11 +35,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	_ "github.com/glebarez/go-sqlite" // the driver pantau serve uses
 )
 
 func main() {
@@ -53,6 +62,8 @@ func main() {
 		err = get(os.Args[2:])
 	case "writes":
 		err = writes(os.Args[2:])
+	case "sqlite-bound":
+		err = sqliteBound(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -308,8 +319,10 @@ func writes(args []string) error {
 		concurrency int
 		maxOps      int
 		duration    time.Duration
+		mode        string
 	)
 	base, err := baseFlags("writes", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&mode, "mode", "cycle", "cycle (claim → evidence → approve) or claims (one claim per operation)")
 		fs.IntVar(&year, "year", 2025, "the period")
 		fs.IntVar(&concurrency, "concurrency", 8, "operations in flight at once")
 		fs.IntVar(&maxOps, "ops", 3000, "stop after this many operations")
@@ -318,8 +331,8 @@ func writes(args []string) error {
 	if err != nil {
 		return err
 	}
-	if concurrency < 1 || maxOps < 1 || duration <= 0 || duration > 10*time.Minute {
-		return errors.New("concurrency and ops must be positive, duration between 0 and 10m")
+	if concurrency < 1 || maxOps < 1 || duration <= 0 || duration > 10*time.Minute || (mode != "cycle" && mode != "claims") {
+		return errors.New("concurrency and ops must be positive, duration between 0 and 10m, mode cycle or claims")
 	}
 	ctx := context.Background()
 	c := &client{base: base, http: &http.Client{Timeout: 30 * time.Second,
@@ -361,6 +374,10 @@ func writes(args []string) error {
 				}
 				// Different values per operation so that every claim is a change.
 				progress := 50 + (i*7)%51
+				if mode == "claims" {
+					results <- claimItem(runCtx, c, year, targets[i], coordinator, progress)
+					continue
+				}
 				results <- verifyItem(runCtx, c, year, targets[i], coordinator, reviewer, pdf, progress)
 			}
 		}()
@@ -368,11 +385,26 @@ func writes(args []string) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	close(results)
-	return report(results, elapsed, concurrency)
+	return report(results, elapsed, concurrency, mode)
+}
+
+func itemPath(year int, t target) string {
+	return fmt.Sprintf("/api/v1/periods/%d/regions/%s/items/%s", year, url.PathEscape(t.region), url.PathEscape(t.indicator))
+}
+
+// claimItem is one single-item write: a claim.
+func claimItem(ctx context.Context, c *client, year int, t target, coordinator string, progress int) result {
+	begin := time.Now()
+	err := c.json(ctx, http.MethodPatch, itemPath(year, t), coordinator, map[string]any{"progress": progress, "note": "uji beban"}, nil)
+	if err != nil {
+		err = fmt.Errorf("claim: %w", err)
+	}
+	d := time.Since(begin)
+	return result{op: d, claim: d, err: err}
 }
 
 func verifyItem(ctx context.Context, c *client, year int, t target, coordinator, reviewer string, pdf []byte, progress int) result {
-	item := fmt.Sprintf("/api/v1/periods/%d/regions/%s/items/%s", year, url.PathEscape(t.region), url.PathEscape(t.indicator))
+	item := itemPath(year, t)
 	var r result
 	begin := time.Now()
 	r.err = c.json(ctx, http.MethodPatch, item, coordinator, map[string]any{"progress": progress, "note": "uji beban"}, nil)
@@ -387,14 +419,18 @@ func verifyItem(ctx context.Context, c *client, year int, t target, coordinator,
 	part.Write(pdf)
 	mw.Close()
 	t0 := time.Now()
-	r.err = c.do(ctx, http.MethodPost, item+"/evidence", coordinator, mw.FormDataContentType(), &body, nil)
+	var ev struct {
+		ID int64 `json:"id"`
+	}
+	r.err = c.do(ctx, http.MethodPost, item+"/evidence", coordinator, mw.FormDataContentType(), &body, &ev)
 	r.evidence = time.Since(t0)
 	if r.err != nil {
 		r.err = fmt.Errorf("evidence: %w", r.err)
 		return r
 	}
 	t0 = time.Now()
-	r.err = c.json(ctx, http.MethodPost, item+"/reviews", reviewer, map[string]any{"decision": "approve", "comment": "Sesuai bukti (uji beban)."}, nil)
+	r.err = c.json(ctx, http.MethodPost, item+"/reviews", reviewer, map[string]any{"decision": "approve", "comment": "Sesuai bukti (uji beban).",
+		"accept_evidence": []int64{ev.ID}}, nil)
 	r.review = time.Since(t0)
 	if r.err != nil {
 		r.err = fmt.Errorf("review: %w", r.err)
@@ -403,7 +439,7 @@ func verifyItem(ctx context.Context, c *client, year int, t target, coordinator,
 	return r
 }
 
-func report(results <-chan result, elapsed time.Duration, concurrency int) error {
+func report(results <-chan result, elapsed time.Duration, concurrency int, mode string) error {
 	var ops, claims, evidence, reviews []time.Duration
 	errs := map[string]int{}
 	for r := range results {
@@ -426,9 +462,14 @@ func report(results <-chan result, elapsed time.Duration, concurrency int) error
 		nerr += n
 	}
 	rate := float64(len(ops)) / elapsed.Seconds()
-	fmt.Printf("claim-and-verify: %d operations (3 requests each) in %s with %d workers, %d errors\n", len(ops), elapsed.Round(time.Millisecond), concurrency, nerr)
-	fmt.Printf("  operation p50 %s p99 %s | claim p99 %s | evidence p99 %s | review p99 %s\n",
-		pct(ops, 50), pct(ops, 99), pct(claims, 99), pct(evidence, 99), pct(reviews, 99))
+	if mode == "claims" {
+		fmt.Printf("claims: %d single-item writes in %s with %d workers, %d errors; p50 %s p99 %s\n",
+			len(ops), elapsed.Round(time.Millisecond), concurrency, nerr, pct(ops, 50), pct(ops, 99))
+	} else {
+		fmt.Printf("claim-and-verify: %d operations (3 requests each) in %s with %d workers, %d errors\n", len(ops), elapsed.Round(time.Millisecond), concurrency, nerr)
+		fmt.Printf("  operation p50 %s p99 %s | claim p99 %s | evidence p99 %s | review p99 %s\n",
+			pct(ops, 50), pct(ops, 99), pct(claims, 99), pct(evidence, 99), pct(reviews, 99))
+	}
 	fmt.Printf("RESULT ops=%d errors=%d ops_per_s=%.1f p50_ms=%.1f p99_ms=%.1f\n", len(ops), nerr, rate, ms(pct(ops, 50)), ms(pct(ops, 99)))
 	if len(ops) == 0 {
 		return errors.New("no operation succeeded")
@@ -447,3 +488,50 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// sqliteBound measures how many one-row write transactions per second SQLite commits on this
+// disk with the settings pantau serve uses: the bound single-item writes on SQLite are held to.
+func sqliteBound(args []string) error {
+	fs := flag.NewFlagSet("sqlite-bound", flag.ContinueOnError)
+	dir := fs.String("dir", os.TempDir(), "directory for the scratch database")
+	duration := fs.Duration("duration", 10*time.Second, "how long to measure")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	path := filepath.Join(*dir, "bound.db")
+	defer os.Remove(path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)"); err != nil {
+		return err
+	}
+	for i := 0; i < 1000; i++ {
+		if _, err := db.Exec("INSERT OR IGNORE INTO t (id, v) VALUES (?, 0)", i); err != nil {
+			return err
+		}
+	}
+	var lat []time.Duration
+	start := time.Now()
+	for i := 0; time.Since(start) < *duration; i++ {
+		t0 := time.Now()
+		tx, err := db.Begin()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec("UPDATE t SET v = v + 1 WHERE id = ?", i%1000); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	elapsed := time.Since(start)
+	fmt.Printf("RESULT tps=%.1f p99_ms=%.2f\n", float64(len(lat))/elapsed.Seconds(), ms(pct(lat, 99)))
+	return nil
+}

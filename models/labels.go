@@ -1,0 +1,113 @@
+package models
+
+import "strings"
+
+// Lang is a language Pantau writes in.
+type Lang string
+
+// The languages of the labels: Indonesian first, English second.
+const (
+	Indonesian Lang = "id"
+	English    Lang = "en"
+)
+
+// Langs lists the languages, Indonesian first.
+var Langs = []Lang{Indonesian, English}
+
+// label is one state's or kind's name in each language.
+type label struct{ id, en string }
+
+// labels is the one table of names for Pantau's states and kinds, by group and key. The
+// narrative, the PDF documents and the API (GET /api/v1/labels, which the web app shows) take
+// their words from here, so one thing is never called two names.
+var labels = map[string]map[string]label{
+	"zone": {
+		ZoneComplete:   {"Tuntas (100%)", "Complete (100%)"},
+		ZoneGreen:      {"Hijau", "Green"},
+		ZoneLightGreen: {"Hijau muda", "Light green"},
+		ZoneBlue:       {"Biru", "Blue"},
+		ZoneYellow:     {"Kuning", "Yellow"},
+		ZoneRed:        {"Merah", "Red"},
+		ZoneNoData:     {"Belum ada data", "No data yet"},
+	},
+	"item_status": {
+		StatusDraft:     {"Belum diajukan", "Not submitted"},
+		StatusSubmitted: {"Menunggu verifikasi", "Waiting for verification"},
+		StatusApproved:  {"Disetujui", "Approved"},
+		StatusRejected:  {"Ditolak — perlu perbaikan", "Rejected — needs repair"},
+	},
+	"evidence_status": {
+		EvidenceWaiting:  {"Menunggu verifikasi", "Waiting for verification"},
+		EvidenceAccepted: {"Diterima", "Accepted"},
+		EvidenceRejected: {"Ditolak", "Rejected"},
+	},
+	"decision": {
+		DecisionApprove: {"Disetujui", "Approved"},
+		DecisionReject:  {"Ditolak", "Rejected"},
+	},
+	"role": {
+		RoleAdmin:       {"Administrator", "Administrator"},
+		RoleCoordinator: {"Koordinator provinsi", "Provincial coordinator"},
+		RoleOperator:    {"Operator Pemda", "Regional operator"},
+		RoleReviewer:    {"Verifikator", "Reviewer"},
+		RoleSignatory:   {"Penanda tangan", "Signatory"},
+	},
+	"region_kind": {
+		KindProvince: {"Provinsi", "Province"},
+		KindRegency:  {"Kabupaten", "Regency"},
+		KindCity:     {"Kota", "City"},
+	},
+	"commitment_status": {
+		"draft":            {"Draf", "Draft"},
+		"partially_signed": {"Sebagian ditandatangani", "Partly signed"},
+		"signed":           {"Ditandatangani lengkap", "Fully signed"},
+		"issued":           {"Diterbitkan", "Issued"},
+		"void":             {"Dibatalkan", "Void"},
+	},
+	"slot_status": {
+		"open":       {"Belum ditandatangani", "Not signed yet"},
+		"initialled": {"Diparaf", "Initialled"},
+		"signed":     {"Ditandatangani", "Signed"},
+	},
+	"sign_mode": {
+		"sign":    {"Tanda tangan", "Signature"},
+		"initial": {"Paraf", "Initials"},
+	},
+}
+
+// Label returns a key's name in a group ("zone", "green" → "Hijau"), in lang; an unknown key
+// is returned as it is.
+func Label(lang Lang, group, key string) string {
+	l, ok := labels[group][key]
+	switch {
+	case !ok:
+		return key
+	case lang == English:
+		return l.en
+	}
+	return l.id
+}
+
+// Labels returns the whole table in one language, by group and key, for the API.
+func Labels(lang Lang) map[string]map[string]string {
+	out := make(map[string]map[string]string, len(labels))
+	for group, keys := range labels {
+		out[group] = make(map[string]string, len(keys))
+		for key := range keys {
+			out[group][key] = Label(lang, group, key)
+		}
+	}
+	return out
+}
+
+// ZonePhrase names a zone as running Indonesian text does: "zona hijau", "zona hijau muda";
+// the complete zone is "100%" and a missing value "belum ada data".
+func ZonePhrase(zone string) string {
+	switch zone {
+	case ZoneComplete:
+		return "100%"
+	case ZoneNoData:
+		return strings.ToLower(Label(Indonesian, "zone", zone))
+	}
+	return "zona " + strings.ToLower(Label(Indonesian, "zone", zone))
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
 	"github.com/pantau-id/pantau/reports/pdfsign/pdfsigntest"
 )
 
@@ -47,9 +48,9 @@ func cmSigning(t testing.TB, e *env) *models.Signing {
 }
 
 // cmSignatory adds a signatory user and signs them in under the given token name.
-func cmSignatory(t *testing.T, e *env, token, name string) {
+func cmSignatory(t *testing.T, e *env, token models.Role, name string) {
 	t.Helper()
-	email := token + "@sign.pantau.id"
+	email := string(token) + "@sign.pantau.id"
 	u, err := e.db.CreateUser(context.Background(), models.UserInput{Email: email, Name: name, Role: models.RoleSignatory, Password: testPassword}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func cmSignatory(t *testing.T, e *env, token, name string) {
 }
 
 // cmRelogin signs the given users in again (after the simulated clock moved past their sessions).
-func cmRelogin(e *env, tokens ...string) {
+func cmRelogin(e *env, tokens ...models.Role) {
 	for _, token := range tokens {
 		e.tokens[token] = e.login(e.users[token].Email)
 	}
@@ -119,7 +120,7 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.db.Now = func() time.Time { return clock }
 		sg := cmSigning(t, e)
 		nss := pdfsigntest.NSSDB(t, sg.CA.Cert)
-		for token, name := range map[string]string{"wabup": "Irawan", "dprd": "Zulkifli Eka Putra", "gub": "H. Sutan Sabara",
+		for token, name := range map[models.Role]string{"wabup": "Irawan", "dprd": "Zulkifli Eka Putra", "gub": "H. Sutan Sabara",
 			"wagub": "H. Hasan Iskandar", "dprdprov": "Wirawan"} {
 			cmSignatory(t, e, token, name)
 		}
@@ -139,9 +140,12 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.expect(e.call("PUT", base+"/signatories/regent", models.RoleCoordinator, map[string]string{"user_email": "operator@test.pantau.id", "name": "X"}), 422, "validation_failed")
 		e.expect(e.call("PUT", base+"/signatories/regent", "wabup", map[string]string{"user_email": "wabup@sign.pantau.id", "name": "X"}), 403, "forbidden")
 		draft := cm.SHA256
-		for slot, a := range map[string][2]string{"regent": {"wabup", "Wakil Bupati Seruyan"}, "dprd_chair": {"dprd", ""}, "governor": {"gub", ""},
+		for slot, a := range map[string]struct {
+			who   models.Role
+			title string
+		}{"regent": {"wabup", "Wakil Bupati Seruyan"}, "dprd_chair": {"dprd", ""}, "governor": {"gub", ""},
 			"witness_vice_governor": {"wagub", ""}, "witness_dprd_province": {"dprdprov", ""}} {
-			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": a[0] + "@sign.pantau.id", "name": e.users[a[0]].Name, "title": a[1]})).decode(t, &cm)
+			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": string(a.who) + "@sign.pantau.id", "name": e.users[a.who].Name, "title": a.title})).decode(t, &cm)
 		}
 		if cm.SHA256 == draft || cm.slot("regent") != "pending" {
 			t.Fatalf("assigning did not re-render the draft: %+v", cm)
@@ -152,9 +156,9 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.mustOK(e.call("GET", base, "wabup", nil))
 
 		// Keys.
-		pass := map[string]string{}
-		for _, who := range []string{"wabup", "dprd", "gub", "wagub", "dprdprov"} {
-			pass[who] = "frasa-" + who + "-rahasia"
+		pass := map[models.Role]string{}
+		for _, who := range []models.Role{"wabup", "dprd", "gub", "wagub", "dprdprov"} {
+			pass[who] = "frasa-" + string(who) + "-rahasia"
 			var k struct {
 				CertificatePEM string `json:"certificate_pem"`
 				Fingerprint    string
@@ -167,7 +171,7 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.expect(e.call("PUT", "/api/v1/me/signing-key", "gub", map[string]string{"passphrase": "yang-baru-sekali"}), 422, "validation_failed")
 		e.expect(e.call("PUT", "/api/v1/me/signing-key", "gub", map[string]string{"passphrase": testPassword, "old_passphrase": pass["gub"]}), 422, "validation_failed")
 
-		sign := func(who, slot, mode string) *response {
+		sign := func(who models.Role, slot, mode string) *response {
 			return e.call("POST", base+"/signatories/"+slot+"/sign", who, map[string]string{"mode": mode, "passphrase": pass[who], "signature_png": cmDrawing(t, len(who))})
 		}
 		var states [][]byte
@@ -210,13 +214,16 @@ func TestCommitmentCeremony(t *testing.T) {
 		}
 		e.expect(sign("dprd", "dprd_chair", "sign"), 429, "rate_limited")
 		var failed int64
-		e.db.Gorm.Table("audit_events").Where("entity = ? AND action = ?", "signing_attempt", "failed").Count(&failed)
+		modelstest.Raw(t, e.db).Table("audit_events").Where("entity = ? AND action = ?", "signing_attempt", "failed").Count(&failed)
 		if failed != int64(models.DefaultSigningPolicy.MaxFailures) {
 			t.Fatalf("%d failed attempts audited", failed)
 		}
 
 		// Day 4: the DPRD chair signs; day 7 the governor; day 8 the vice governor witnesses.
-		for i, st := range []struct{ who, slot string }{{"dprd", "dprd_chair"}, {"gub", "governor"}, {"wagub", "witness_vice_governor"}} {
+		for i, st := range []struct {
+			who  models.Role
+			slot string
+		}{{"dprd", "dprd_chair"}, {"gub", "governor"}, {"wagub", "witness_vice_governor"}} {
 			clock = start.Add(time.Duration([]int{4, 7, 8}[i]) * 24 * time.Hour)
 			cmRelogin(e, st.who, models.RoleCoordinator)
 			e.mustOK(sign(st.who, st.slot, "sign")).decode(t, &cm)
@@ -292,17 +299,17 @@ func cmLook(t *testing.T, dir string, pdf []byte, nss string) {
 func TestCommitmentSignedAndImportedKey(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		sg := cmSigning(t, e)
-		for token, name := range map[string]string{"walikota": "Fajar Nugraha", "dprd": "Sigit Wibowo", "gub": "Agus Santoso"} {
+		for token, name := range map[models.Role]string{"walikota": "Fajar Nugraha", "dprd": "Sigit Wibowo", "gub": "Agus Santoso"} {
 			cmSignatory(t, e, token, name)
 		}
 		var cm cmJSON
 		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleAdmin, map[string]any{"region_code": "62.71", "year": 2025})).decode(t, &cm)
 		base := fmt.Sprintf("/api/v1/commitments/%d", cm.ID)
-		for slot, who := range map[string]string{"regent": "walikota", "dprd_chair": "dprd", "governor": "gub"} {
-			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": who + "@sign.pantau.id", "name": e.users[who].Name}))
+		for slot, who := range map[string]models.Role{"regent": "walikota", "dprd_chair": "dprd", "governor": "gub"} {
+			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": string(who) + "@sign.pantau.id", "name": e.users[who].Name}))
 		}
-		for _, who := range []string{"walikota", "dprd"} {
-			e.mustOK(e.call("PUT", "/api/v1/me/signing-key", who, map[string]string{"passphrase": "frasa-" + who}))
+		for _, who := range []models.Role{"walikota", "dprd"} {
+			e.mustOK(e.call("PUT", "/api/v1/me/signing-key", who, map[string]string{"passphrase": "frasa-" + string(who)}))
 		}
 		// The governor's key comes from a national CA, as PKCS#12.
 		national := pdfsigntest.NewCA(t)
@@ -322,8 +329,8 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 		// appended after the other.
 		statuses := make(chan int, 2)
 		for _, st := range [][2]string{{"walikota", "regent"}, {"dprd", "dprd_chair"}} {
-			go func(who, slot string) {
-				req, _ := http.NewRequest("POST", e.srv.URL+base+"/signatories/"+slot+"/sign", bytes.NewReader([]byte(`{"mode":"sign","passphrase":"frasa-`+who+`"}`)))
+			go func(who models.Role, slot string) {
+				req, _ := http.NewRequest("POST", e.srv.URL+base+"/signatories/"+slot+"/sign", bytes.NewReader([]byte(`{"mode":"sign","passphrase":"frasa-`+string(who)+`"}`)))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+e.tokens[who])
 				res, err := http.DefaultClient.Do(req)
@@ -333,7 +340,7 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 				}
 				res.Body.Close()
 				statuses <- res.StatusCode
-			}(st[0], st[1])
+			}(models.Role(st[0]), st[1])
 		}
 		if a, b := <-statuses, <-statuses; a != 200 || b != 200 {
 			t.Fatalf("concurrent signatures: %d, %d", a, b)
@@ -364,7 +371,7 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 }
 
 // cmUpload posts a multipart form with a file and text fields.
-func cmUpload(e *env, path, role string, content []byte, fields map[string]string) *response {
+func cmUpload(e *env, path string, role models.Role, content []byte, fields map[string]string) *response {
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

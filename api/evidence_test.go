@@ -1,6 +1,8 @@
 package api
 
 import (
+	"github.com/pantau-id/pantau/models"
+
 	"bytes"
 	"mime/multipart"
 	"net/http"
@@ -8,7 +10,7 @@ import (
 )
 
 // uploadWith posts a file with extra form fields sent before it.
-func (e *env) uploadWith(path, role string, fields map[string]string, filename string, content []byte) *response {
+func (e *env) uploadWith(path string, role models.Role, fields map[string]string, filename string, content []byte) *response {
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -11,7 +11,10 @@ import (
 )
 
 // fuzzTargets are the JSON writes the fuzzers aim at, with the role that may call each.
-var fuzzTargets = []struct{ method, path, role string }{
+var fuzzTargets = []struct {
+	method, path string
+	role         models.Role
+}{
 	{"POST", "/api/v1/auth/login", asAnonymous},
 	{"POST", "/api/v1/users", models.RoleAdmin},
 	{"POST", "/api/v1/regions", models.RoleCoordinator},

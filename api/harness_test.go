@@ -28,17 +28,17 @@ type env struct {
 	db     *models.DB
 	engine *gin.Engine
 	srv    *httptest.Server
-	tokens map[string]string
-	users  map[string]*models.User
+	tokens map[models.Role]string
+	users  map[models.Role]*models.User
 }
 
 // Role names used by tests; "operator" is the operator of 62.08, "operator_city" of 62.71.
 const (
-	asAnonymous = ""
-	asOperator2 = "operator_city"
+	asAnonymous models.Role = ""
+	asOperator2 models.Role = "operator_city"
 )
 
-var testRoles = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, asOperator2, models.RoleReviewer, models.RoleSignatory}
+var testRoles = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, asOperator2, models.RoleReviewer, models.RoleSignatory}
 
 // newAPI starts a server on db with no fixtures.
 func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
@@ -47,7 +47,7 @@ func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, engine: h.(*gin.Engine), srv: httptest.NewServer(h), tokens: map[string]string{}, users: map[string]*models.User{}}
+	e := &env{t: t, db: db, engine: h.(*gin.Engine), srv: httptest.NewServer(h), tokens: map[models.Role]string{}, users: map[models.Role]*models.User{}}
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -66,7 +66,7 @@ func newEnv(t testing.TB, db *models.DB) *env {
 		}
 	}
 	for _, role := range testRoles {
-		in := models.UserInput{Email: role + "@test.pantau.id", Name: "User " + role, Role: role, Password: testPassword}
+		in := models.UserInput{Email: string(role) + "@test.pantau.id", Name: "User " + string(role), Role: role, Password: testPassword}
 		switch role {
 		case models.RoleOperator:
 			code := "62.08"
@@ -154,7 +154,7 @@ func (r *response) fields(t testing.TB) map[string]string {
 
 // call sends a request as a role (bearer token); body is JSON-encoded unless it is a string
 // (sent raw) or nil.
-func (e *env) call(method, path, role string, body any) *response {
+func (e *env) call(method, path string, role models.Role, body any) *response {
 	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -196,7 +196,7 @@ func (e *env) do(req *http.Request) *response {
 }
 
 // upload posts a file as the multipart field "file".
-func (e *env) upload(path, role, filename string, content []byte) *response {
+func (e *env) upload(path string, role models.Role, filename string, content []byte) *response {
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -241,16 +241,18 @@ func (e *env) expect(r *response, status int, code string) {
 func (e *env) counts() map[string]int64 {
 	e.t.Helper()
 	out := map[string]int64{}
+	raw := modelstest.Raw(e.t, e.db)
 	for _, table := range []string{"regions", "users", "periods", "zone_bands", "areas", "indicators", "items", "claims", "reviews", "evidence", "delegations"} {
 		var n int64
-		if err := e.db.Gorm.Table(table).Count(&n).Error; err != nil {
+		if err := raw.Table(table).Count(&n).Error; err != nil {
 			e.t.Fatal(err)
 		}
 		out[table] = n
 	}
-	var rev int64
-	e.db.Gorm.Raw("SELECT COALESCE(SUM(revision), 0) FROM periods").Scan(&rev)
-	out["revisions"] = rev
+	var rev, standings int64
+	raw.Raw("SELECT COALESCE(SUM(revision), 0) FROM periods").Scan(&rev)
+	raw.Raw("SELECT COALESCE(SUM(revision), 0) FROM standings").Scan(&standings)
+	out["revisions"], out["standings"] = rev, standings
 	return out
 }
 

@@ -137,7 +137,7 @@ func TestProgressReportAPI(t *testing.T) {
 			t.Errorf("a report of changed data kept the old code")
 		}
 		var n int64
-		e.db.Gorm.Table("reports").Count(&n)
+		modelstest.Raw(t, e.db).Table("reports").Count(&n)
 		if n != 2 {
 			t.Errorf("%d reports kept, want 2", n)
 		}

@@ -12,11 +12,11 @@ import (
 // region (62.08) only; the matrix tries both the own and another region (62.71).
 type access struct {
 	public       bool
-	roles        []string
+	roles        []models.Role
 	regionScoped bool
 }
 
-var everyone = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, models.RoleReviewer, models.RoleSignatory}
+var everyone = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, models.RoleReviewer, models.RoleSignatory}
 
 // roleMatrix lists every route the router registers. A route missing here fails the test.
 var roleMatrix = map[string]access{
@@ -32,57 +32,57 @@ var roleMatrix = map[string]access{
 	"POST /api/v1/auth/logout": {roles: everyone},
 	"GET /api/v1/me":           {roles: everyone},
 	"PUT /api/v1/me/password":  {roles: everyone},
-	"GET /api/v1/users":        {roles: []string{models.RoleAdmin}},
-	"POST /api/v1/users":       {roles: []string{models.RoleAdmin}},
-	"PATCH /api/v1/users/:id":  {roles: []string{models.RoleAdmin}},
+	"GET /api/v1/users":        {roles: []models.Role{models.RoleAdmin}},
+	"POST /api/v1/users":       {roles: []models.Role{models.RoleAdmin}},
+	"PATCH /api/v1/users/:id":  {roles: []models.Role{models.RoleAdmin}},
 
 	"GET /api/v1/regions":  {roles: everyone},
-	"POST /api/v1/regions": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/regions": {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 
 	"GET /api/v1/periods":                               {roles: everyone},
-	"POST /api/v1/periods":                              {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/periods":                              {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year":                         {roles: everyone},
-	"PATCH /api/v1/periods/:year":                       {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"PATCH /api/v1/periods/:year":                       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year/progress":                {roles: everyone},
 	"GET /api/v1/periods/:year/review-queue":            {roles: everyone},
 	"GET /api/v1/periods/:year/areas":                   {roles: everyone},
-	"POST /api/v1/periods/:year/areas":                  {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/periods/:year/areas":                  {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year/indicators":              {roles: everyone},
-	"POST /api/v1/periods/:year/indicators":             {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"PATCH /api/v1/periods/:year/areas/:area":           {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"PATCH /api/v1/periods/:year/indicators/:indicator": {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/periods/:year/indicators":             {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"PATCH /api/v1/periods/:year/areas/:area":           {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"PATCH /api/v1/periods/:year/indicators/:indicator": {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year/zones":                   {roles: everyone},
-	"PUT /api/v1/periods/:year/zones/:metric":           {roles: []string{models.RoleAdmin}},
+	"PUT /api/v1/periods/:year/zones/:metric":           {roles: []models.Role{models.RoleAdmin}},
 	"GET /api/v1/periods/:year/summary":                 {roles: everyone},
 
 	"GET /api/v1/periods/:year/reports/progress.pdf":               {roles: everyone},
 	"GET /api/v1/periods/:year/regions/:code/reports/progress.pdf": {roles: everyone},
 
 	"GET /api/v1/periods/:year/regions/:code/items":                      {roles: everyone},
-	"PATCH /api/v1/periods/:year/regions/:code/items/:indicator":         {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
-	"POST /api/v1/periods/:year/regions/:code/items/:indicator/evidence": {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
-	"POST /api/v1/periods/:year/regions/:code/items/:indicator/reviews":  {roles: []string{models.RoleAdmin, models.RoleReviewer}},
+	"PATCH /api/v1/periods/:year/regions/:code/items/:indicator":         {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"POST /api/v1/periods/:year/regions/:code/items/:indicator/evidence": {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"POST /api/v1/periods/:year/regions/:code/items/:indicator/reviews":  {roles: []models.Role{models.RoleAdmin, models.RoleReviewer}},
 	"GET /api/v1/periods/:year/regions/:code/delegation":                 {roles: everyone},
-	"PUT /api/v1/periods/:year/regions/:code/delegation":                 {roles: []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"PUT /api/v1/periods/:year/regions/:code/delegation":                 {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"GET /api/v1/periods/:year/regions/:code/items/:indicator/history":   {roles: everyone},
 	"GET /api/v1/letterhead":                                             {roles: everyone},
-	"PUT /api/v1/letterhead":                                             {roles: []string{models.RoleAdmin}},
-	"GET /api/v1/audit":                                                  {roles: []string{models.RoleAdmin, models.RoleReviewer}},
-	"PUT /api/v1/evidence/:id/review":                                    {roles: []string{models.RoleAdmin, models.RoleReviewer}},
+	"PUT /api/v1/letterhead":                                             {roles: []models.Role{models.RoleAdmin}},
+	"GET /api/v1/audit":                                                  {roles: []models.Role{models.RoleAdmin, models.RoleReviewer}},
+	"PUT /api/v1/evidence/:id/review":                                    {roles: []models.Role{models.RoleAdmin, models.RoleReviewer}},
 	"GET /api/v1/evidence/:id":                                           {roles: everyone},
 
 	"GET /api/v1/signing/ca.pem":                          {public: true},
 	"GET /api/v1/commitments":                             {roles: everyone},
-	"POST /api/v1/commitments":                            {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/commitments":                            {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/commitments/:id":                         {roles: everyone},
 	"GET /api/v1/commitments/:id/document.pdf":            {roles: everyone},
-	"PUT /api/v1/commitments/:id/signatories/:slot":       {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"POST /api/v1/commitments/:id/signatories/:slot/sign": {roles: []string{models.RoleSignatory}},
-	"GET /api/v1/commitment-template":                     {roles: []string{models.RoleAdmin, models.RoleCoordinator}},
-	"PUT /api/v1/commitment-template":                     {roles: []string{models.RoleAdmin}},
-	"GET /api/v1/me/signing-key":                          {roles: []string{models.RoleSignatory}},
-	"PUT /api/v1/me/signing-key":                          {roles: []string{models.RoleSignatory}},
-	"POST /api/v1/users/:id/signing-key":                  {roles: []string{models.RoleAdmin}},
+	"PUT /api/v1/commitments/:id/signatories/:slot":       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/commitments/:id/signatories/:slot/sign": {roles: []models.Role{models.RoleSignatory}},
+	"GET /api/v1/commitment-template":                     {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"PUT /api/v1/commitment-template":                     {roles: []models.Role{models.RoleAdmin}},
+	"GET /api/v1/me/signing-key":                          {roles: []models.Role{models.RoleSignatory}},
+	"PUT /api/v1/me/signing-key":                          {roles: []models.Role{models.RoleSignatory}},
+	"POST /api/v1/users/:id/signing-key":                  {roles: []models.Role{models.RoleAdmin}},
 }
 
 // fill puts concrete values into a route pattern.
@@ -153,7 +153,7 @@ func TestRoleMatrix(t *testing.T) {
 	})
 }
 
-func contains(list []string, s string) bool {
+func contains(list []models.Role, s models.Role) bool {
 	for _, v := range list {
 		if v == s {
 			return true

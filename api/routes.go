@@ -11,12 +11,12 @@ import (
 
 // Role sets used by the route table.
 var (
-	managers      = []string{models.RoleAdmin, models.RoleCoordinator}
-	claimants     = []string{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}
-	reviewers     = []string{models.RoleAdmin, models.RoleReviewer}
-	administrator = []string{models.RoleAdmin}
-	auditors      = []string{models.RoleAdmin, models.RoleReviewer}
-	signatories   = []string{models.RoleSignatory}
+	managers      = []models.Role{models.RoleAdmin, models.RoleCoordinator}
+	claimants     = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}
+	reviewers     = []models.Role{models.RoleAdmin, models.RoleReviewer}
+	administrator = []models.Role{models.RoleAdmin}
+	auditors      = []models.Role{models.RoleAdmin, models.RoleReviewer}
+	signatories   = []models.Role{models.RoleSignatory}
 )
 
 // routes is the whole route table: every path, who may call it, and its handler.
@@ -123,7 +123,7 @@ func isUIRequest(r *http.Request) bool {
 }
 
 // allow lets only the given roles through.
-func (s *Server) allow(roles []string) gin.HandlerFunc {
+func (s *Server) allow(roles []models.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
 		for _, role := range roles {

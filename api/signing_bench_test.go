@@ -28,8 +28,8 @@ func BenchmarkSignOverHTTP(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e.users[who], e.tokens[who] = u, e.login(u.Email)
-		e.mustOK(e.call("PUT", "/api/v1/me/signing-key", who, map[string]string{"passphrase": "frasa-" + who}))
+		e.users[models.Role(who)], e.tokens[models.Role(who)] = u, e.login(u.Email)
+		e.mustOK(e.call("PUT", "/api/v1/me/signing-key", models.Role(who), map[string]string{"passphrase": "frasa-" + who}))
 	}
 	// One commitment per operation, each in its own (synthetic) region; slot "regent".
 	type job struct{ who, path string }
@@ -43,7 +43,7 @@ func BenchmarkSignOverHTTP(b *testing.B) {
 		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": code, "year": 2025})).decode(b, &cm)
 		who := fmt.Sprintf("penanda%d", i%signers)
 		base := fmt.Sprintf("/api/v1/commitments/%d/signatories/regent", cm.ID)
-		e.mustOK(e.call("PUT", base, models.RoleCoordinator, map[string]string{"user_email": who + "@sign.pantau.id", "name": e.users[who].Name}))
+		e.mustOK(e.call("PUT", base, models.RoleCoordinator, map[string]string{"user_email": who + "@sign.pantau.id", "name": e.users[models.Role(who)].Name}))
 		jobs[i] = job{who, base + "/sign"}
 	}
 	var next atomic.Int64
@@ -60,7 +60,7 @@ func BenchmarkSignOverHTTP(b *testing.B) {
 					return
 				}
 				req, _ := http.NewRequest("POST", e.srv.URL+jobs[i].path, strings.NewReader(`{"mode":"sign","passphrase":"frasa-`+jobs[i].who+`"}`))
-				req.Header.Set("Authorization", "Bearer "+e.tokens[jobs[i].who])
+				req.Header.Set("Authorization", "Bearer "+e.tokens[models.Role(jobs[i].who)])
 				res, err := http.DefaultClient.Do(req)
 				if err != nil || res.StatusCode != http.StatusOK {
 					b.Errorf("sign %d: %v %v", i, err, res)

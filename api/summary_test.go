@@ -83,12 +83,12 @@ func TestLabels(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		var table map[string]map[string]map[string]string
 		e.mustOK(e.call("GET", "/api/v1/labels", asAnonymous, nil)).decode(t, &table)
-		for _, z := range []string{models.ZoneComplete, models.ZoneGreen, models.ZoneLightGreen, models.ZoneBlue, models.ZoneYellow, models.ZoneRed, models.ZoneNoData} {
-			if table["id"]["zone"][z] == "" || table["en"]["zone"][z] == "" || table["id"]["zone"][z] == z {
-				t.Errorf("zone %s: %q / %q", z, table["id"]["zone"][z], table["en"]["zone"][z])
+		for _, z := range []models.Zone{models.ZoneComplete, models.ZoneGreen, models.ZoneLightGreen, models.ZoneBlue, models.ZoneYellow, models.ZoneRed, models.ZoneNoData} {
+			if table["id"]["zone"][string(z)] == "" || table["en"]["zone"][string(z)] == "" || table["id"]["zone"][string(z)] == string(z) {
+				t.Errorf("zone %s: %q / %q", z, table["id"]["zone"][string(z)], table["en"]["zone"][string(z)])
 			}
 		}
-		if table["id"]["item_status"][models.StatusApproved] != "Disetujui" || table["en"]["evidence_status"][models.EvidenceAccepted] != "Accepted" {
+		if table["id"]["item_status"][string(models.StatusApproved)] != "Disetujui" || table["en"]["evidence_status"][string(models.EvidenceAccepted)] != "Accepted" {
 			t.Errorf("statuses: %v %v", table["id"]["item_status"], table["en"]["evidence_status"])
 		}
 	})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -13,8 +14,9 @@ func TestVerifyByCodeAndByFile(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		pdf := samplePDF(t, "laporan progres")
 		sum := sha256.Sum256(pdf)
-		doc := &models.Document{Kind: models.DocumentReport, Title: "Laporan Progres 2019", Status: "issued", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf))}
-		if err := e.db.CreateDocument(e.db.Gorm, doc); err != nil {
+		doc := &models.Document{VerificationCode: models.NewVerificationCode(), Title: "Laporan Progres 2019", Status: "issued",
+			SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf))}
+		if err := e.db.SaveReport(context.Background(), &models.Report{Kind: models.ReportProgress, Year: 2019}, doc); err != nil {
 			t.Fatal(err)
 		}
 		var v struct {

@@ -127,7 +127,7 @@ func (db *DB) sealOnce(ctx context.Context) (int, error) {
 		defer db.writer.Unlock()
 	}
 	sealed := 0
-	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.conn.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if db.Dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7261121)").Error; err != nil {
 				return err

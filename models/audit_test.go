@@ -118,7 +118,7 @@ func TestAuditTamperingIsNamed(t *testing.T) {
 					t.Fatalf("before tampering: %+v %v", r, err)
 				}
 				for _, q := range c.sql {
-					if err := db.Gorm.Exec(q).Error; err != nil {
+					if err := modelstest.Raw(t, db).Exec(q).Error; err != nil {
 						t.Fatalf("%s: %v", q, err)
 					}
 				}

@@ -42,7 +42,7 @@ func (b *BulkLoad) Insert(ctx context.Context, table string, columns []string, b
 	if _, ok := bulkTables[table]; !ok {
 		return fmt.Errorf("bulk loads do not write %s", table)
 	}
-	return b.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return b.db.conn.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ins := newInserter(tx, table, columns, batch)
 		if err := rows(ins.add); err != nil {
 			return err

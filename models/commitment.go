@@ -55,7 +55,7 @@ type Commitment struct {
 	RegionID         int64            `json:"-"`
 	RegionCode       string           `json:"region_code" gorm:"->;-:migration"`
 	RegionName       string           `json:"region_name" gorm:"->;-:migration"`
-	RegionKind       string           `json:"-" gorm:"->;-:migration"`
+	RegionKind       RegionKind       `json:"-" gorm:"->;-:migration"`
 	ProvinceName     string           `json:"-" gorm:"->;-:migration"`
 	Year             int              `json:"year"`
 	DocumentID       int64            `json:"-"`
@@ -332,7 +332,7 @@ func (db *DB) CreateCommitment(ctx context.Context, in CommitmentInput, by *User
 		vars := c.templateVars()
 		c.Title, c.Preamble, c.Commitments, c.Closing = vars.Replace(tmpl.Title), vars.Replace(tmpl.Preamble), vars.Replace(tmpl.Commitments), vars.Replace(tmpl.Closing)
 		doc := &Document{Kind: DocumentCommitment, Title: c.DocumentTitle(), Status: CommitmentDraft, CreatedBy: &by.ID}
-		if err := db.CreateDocument(tx, doc); err != nil {
+		if err := db.createDocument(tx, doc); err != nil {
 			return err
 		}
 		c.DocumentID, c.VerificationCode = doc.ID, doc.VerificationCode

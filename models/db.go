@@ -31,7 +31,7 @@ const (
 // DB is Pantau's handle on its database: a GORM connection plus what the store needs to know
 // about it. All reads and writes of domain data go through its methods.
 type DB struct {
-	Gorm    *gorm.DB
+	conn    *gorm.DB
 	Dialect Dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -91,7 +91,7 @@ func Open(opts Options) (*DB, error) {
 		return nil, err
 	}
 	tunepool(sqlDB, dialect)
-	return &DB{Gorm: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, sealNow: make(chan struct{}, 1)}, nil
+	return &DB{conn: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, sealNow: make(chan struct{}, 1)}, nil
 }
 
 func tunepool(db *sql.DB, d Dialect) {
@@ -115,7 +115,7 @@ func gormLogger(l *slog.Logger) logger.Interface {
 
 // Ping checks that the database answers within the context's deadline.
 func (db *DB) Ping(ctx context.Context) error {
-	sqlDB, err := db.Gorm.DB()
+	sqlDB, err := db.conn.DB()
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the connection pool.
 func (db *DB) Close() error {
-	sqlDB, err := db.Gorm.DB()
+	sqlDB, err := db.conn.DB()
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func mustRetry(err error) bool {
 
 func (db *DB) txOnce(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	p := &pending{}
-	err := db.Gorm.WithContext(context.WithValue(ctx, pendingKey{}, p)).Transaction(func(tx *gorm.DB) error {
+	err := db.conn.WithContext(context.WithValue(ctx, pendingKey{}, p)).Transaction(func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -187,8 +187,8 @@ func (db *DB) snapshot(ctx context.Context, fn func(q *gorm.DB) error) error {
 	if db.Dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return translate(db.Gorm.WithContext(ctx).Transaction(fn, opts))
+	return translate(db.conn.WithContext(ctx).Transaction(fn, opts))
 }
 
 // read returns a GORM session for reads bound to ctx.
-func (db *DB) read(ctx context.Context) *gorm.DB { return db.Gorm.WithContext(ctx) }
+func (db *DB) read(ctx context.Context) *gorm.DB { return db.conn.WithContext(ctx) }

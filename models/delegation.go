@@ -16,7 +16,7 @@ type Delegation struct {
 	Total      *int64     `json:"total"`
 	Delegated  *int64     `json:"delegated"`
 	Percent    *Fixed     `json:"percent"`
-	Zone       string     `json:"zone"`
+	Zone       Zone       `json:"zone"`
 	LegalBasis string     `json:"legal_basis"`
 	Version    int64      `json:"version"`
 	UpdatedAt  *time.Time `json:"updated_at"`

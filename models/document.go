@@ -73,9 +73,9 @@ func NormalizeVerificationCode(s string) string {
 	return s[0:4] + "-" + s[4:8] + "-" + s[8:12]
 }
 
-// CreateDocument records an issued document inside tx (a new verification code is set when
+// createDocument records an issued document inside tx (a new verification code is set when
 // d has none).
-func (db *DB) CreateDocument(tx *gorm.DB, d *Document) error {
+func (db *DB) createDocument(tx *gorm.DB, d *Document) error {
 	if d.VerificationCode == "" {
 		d.VerificationCode = NewVerificationCode()
 	}

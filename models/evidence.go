@@ -8,33 +8,26 @@ import (
 	"gorm.io/gorm"
 )
 
-// Evidence statuses: each document is verified on its own.
-const (
-	EvidenceWaiting  = "waiting"
-	EvidenceAccepted = "accepted"
-	EvidenceRejected = "rejected"
-)
-
 // Evidence is a file attached to an item. Its bytes live in the BlobStore under their SHA-256,
 // so the same file attached to several items is stored once. A revision replaces an earlier
 // document, which is kept (superseded) and stays downloadable.
 type Evidence struct {
-	ID            int64      `json:"id"`
-	ItemID        int64      `json:"-"`
-	SHA256        string     `json:"sha256" gorm:"column:sha256"`
-	Filename      string     `json:"filename"`
-	Size          int64      `json:"size"`
-	ContentType   string     `json:"content_type"`
-	UploadedBy    int64      `json:"-"`
-	CreatedAt     time.Time  `json:"uploaded_at"`
-	Status        string     `json:"status"`
-	Reason        string     `json:"reason"`
-	ReviewedBy    *int64     `json:"-"`
-	ReviewedAt    *time.Time `json:"reviewed_at"`
-	ReplacesID    *int64     `json:"replaces_id"`
-	Superseded    bool       `json:"superseded"`
-	EffectiveDate *string    `json:"effective_date"`
-	Version       int64      `json:"version"`
+	ID            int64          `json:"id"`
+	ItemID        int64          `json:"-"`
+	SHA256        string         `json:"sha256" gorm:"column:sha256"`
+	Filename      string         `json:"filename"`
+	Size          int64          `json:"size"`
+	ContentType   string         `json:"content_type"`
+	UploadedBy    int64          `json:"-"`
+	CreatedAt     time.Time      `json:"uploaded_at"`
+	Status        EvidenceStatus `json:"status"`
+	Reason        string         `json:"reason"`
+	ReviewedBy    *int64         `json:"-"`
+	ReviewedAt    *time.Time     `json:"reviewed_at"`
+	ReplacesID    *int64         `json:"replaces_id"`
+	Superseded    bool           `json:"superseded"`
+	EffectiveDate *string        `json:"effective_date"`
+	Version       int64          `json:"version"`
 }
 
 // TableName is the evidence table.
@@ -113,9 +106,9 @@ func (db *DB) EvidenceByID(ctx context.Context, id int64) (*Evidence, error) {
 
 // EvidenceReview is a reviewer's verdict on one document.
 type EvidenceReview struct {
-	Status  string `json:"status"`
-	Reason  string `json:"reason"`
-	Version *int64 `json:"version"`
+	Status  EvidenceStatus `json:"status"`
+	Reason  string         `json:"reason"`
+	Version *int64         `json:"version"`
 }
 
 // Validate checks the verdict; a rejection needs its reason.

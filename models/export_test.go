@@ -10,7 +10,7 @@ func InsertAuditEvents(db *DB, n int) error {
 		Seq  int64
 		Hash string
 	}
-	if err := db.Gorm.Table("audit_head").Select("seq, hash").Where("id = 1").Take(&head).Error; err != nil {
+	if err := db.conn.Table("audit_head").Select("seq, hash").Where("id = 1").Take(&head).Error; err != nil {
 		return err
 	}
 	const batch = 500
@@ -27,9 +27,9 @@ func InsertAuditEvents(db *DB, n int) error {
 			rows = append(rows, e)
 			done++
 		}
-		if err := db.Gorm.CreateInBatches(rows, 100).Error; err != nil {
+		if err := db.conn.CreateInBatches(rows, 100).Error; err != nil {
 			return err
 		}
 	}
-	return db.Gorm.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
+	return db.conn.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
 }

@@ -10,20 +10,6 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Item statuses.
-const (
-	StatusDraft     = "draft"
-	StatusSubmitted = "submitted"
-	StatusApproved  = "approved"
-	StatusRejected  = "rejected"
-)
-
-// Review decisions.
-const (
-	DecisionApprove = "approve"
-	DecisionReject  = "reject"
-)
-
 // Item is one region's action item for one indicator: what it claims, what a reviewer verified,
 // where it stands, and the evidence behind it. An item nobody has touched is a draft at 0.
 type Item struct {
@@ -33,7 +19,7 @@ type Item struct {
 	Weight           Fixed       `json:"weight"`
 	Progress         Fixed       `json:"progress"`
 	VerifiedProgress Fixed       `json:"verified_progress"`
-	Status           string      `json:"status"`
+	Status           ItemStatus  `json:"status"`
 	Version          int64       `json:"version"`
 	Note             string      `json:"note"`
 	UpdatedAt        *time.Time  `json:"updated_at"`
@@ -45,7 +31,7 @@ type Item struct {
 
 // ReviewInfo is the latest review of an item.
 type ReviewInfo struct {
-	Decision         string    `json:"decision"`
+	Decision         Decision  `json:"decision"`
 	VerifiedProgress Fixed     `json:"verified_progress"`
 	Comment          string    `json:"comment"`
 	Reviewer         string    `json:"reviewer"`
@@ -60,7 +46,7 @@ type itemRow struct {
 	IndicatorID      int64
 	Progress         Fixed
 	VerifiedProgress Fixed
-	Status           string
+	Status           ItemStatus
 	Note             string
 	ClaimedBy        *int64
 	Version          int64
@@ -107,10 +93,10 @@ func (c *Claim) Validate() error {
 
 // ReviewInput is a reviewer's decision on an item.
 type ReviewInput struct {
-	Decision         string `json:"decision"`
-	VerifiedProgress *Fixed `json:"verified_progress"`
-	Comment          string `json:"comment"`
-	Version          *int64 `json:"version"`
+	Decision         Decision `json:"decision"`
+	VerifiedProgress *Fixed   `json:"verified_progress"`
+	Comment          string   `json:"comment"`
+	Version          *int64   `json:"version"`
 	// AcceptEvidence lists documents that the reviewer accepts with this approval, each
 	// recorded as its own decision.
 	AcceptEvidence []int64 `json:"accept_evidence"`
@@ -382,11 +368,12 @@ func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) (
 		return nil, err
 	}
 	var rows []struct {
-		IndicatorCode, AreaCode, Title, Status, Note string
-		Weight, Progress, VerifiedProgress           Fixed
-		ItemID                                       *int64
-		Version                                      int64
-		UpdatedAt                                    time.Time
+		IndicatorCode, AreaCode, Title, Note string
+		Status                               ItemStatus
+		Weight, Progress, VerifiedProgress   Fixed
+		ItemID                               *int64
+		Version                              int64
+		UpdatedAt                            time.Time
 	}
 	sel := q.Table("indicators").
 		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, "+

@@ -22,40 +22,40 @@ type label struct{ id, en string }
 // their words from here, so one thing is never called two names.
 var labels = map[string]map[string]label{
 	"zone": {
-		ZoneComplete:   {"Tuntas (100%)", "Complete (100%)"},
-		ZoneGreen:      {"Hijau", "Green"},
-		ZoneLightGreen: {"Hijau muda", "Light green"},
-		ZoneBlue:       {"Biru", "Blue"},
-		ZoneYellow:     {"Kuning", "Yellow"},
-		ZoneRed:        {"Merah", "Red"},
-		ZoneNoData:     {"Belum ada data", "No data yet"},
+		string(ZoneComplete):   {"Tuntas (100%)", "Complete (100%)"},
+		string(ZoneGreen):      {"Hijau", "Green"},
+		string(ZoneLightGreen): {"Hijau muda", "Light green"},
+		string(ZoneBlue):       {"Biru", "Blue"},
+		string(ZoneYellow):     {"Kuning", "Yellow"},
+		string(ZoneRed):        {"Merah", "Red"},
+		string(ZoneNoData):     {"Belum ada data", "No data yet"},
 	},
 	"item_status": {
-		StatusDraft:     {"Belum diajukan", "Not submitted"},
-		StatusSubmitted: {"Menunggu verifikasi", "Waiting for verification"},
-		StatusApproved:  {"Disetujui", "Approved"},
-		StatusRejected:  {"Ditolak — perlu perbaikan", "Rejected — needs repair"},
+		string(StatusDraft):     {"Belum diajukan", "Not submitted"},
+		string(StatusSubmitted): {"Menunggu verifikasi", "Waiting for verification"},
+		string(StatusApproved):  {"Disetujui", "Approved"},
+		string(StatusRejected):  {"Ditolak — perlu perbaikan", "Rejected — needs repair"},
 	},
 	"evidence_status": {
-		EvidenceWaiting:  {"Menunggu verifikasi", "Waiting for verification"},
-		EvidenceAccepted: {"Diterima", "Accepted"},
-		EvidenceRejected: {"Ditolak", "Rejected"},
+		string(EvidenceWaiting):  {"Menunggu verifikasi", "Waiting for verification"},
+		string(EvidenceAccepted): {"Diterima", "Accepted"},
+		string(EvidenceRejected): {"Ditolak", "Rejected"},
 	},
 	"decision": {
-		DecisionApprove: {"Disetujui", "Approved"},
-		DecisionReject:  {"Ditolak", "Rejected"},
+		string(DecisionApprove): {"Disetujui", "Approved"},
+		string(DecisionReject):  {"Ditolak", "Rejected"},
 	},
 	"role": {
-		RoleAdmin:       {"Administrator", "Administrator"},
-		RoleCoordinator: {"Koordinator provinsi", "Provincial coordinator"},
-		RoleOperator:    {"Operator Pemda", "Regional operator"},
-		RoleReviewer:    {"Verifikator", "Reviewer"},
-		RoleSignatory:   {"Penanda tangan", "Signatory"},
+		string(RoleAdmin):       {"Administrator", "Administrator"},
+		string(RoleCoordinator): {"Koordinator provinsi", "Provincial coordinator"},
+		string(RoleOperator):    {"Operator Pemda", "Regional operator"},
+		string(RoleReviewer):    {"Verifikator", "Reviewer"},
+		string(RoleSignatory):   {"Penanda tangan", "Signatory"},
 	},
 	"region_kind": {
-		KindProvince: {"Provinsi", "Province"},
-		KindRegency:  {"Kabupaten", "Regency"},
-		KindCity:     {"Kota", "City"},
+		string(KindProvince): {"Provinsi", "Province"},
+		string(KindRegency):  {"Kabupaten", "Regency"},
+		string(KindCity):     {"Kota", "City"},
 	},
 	"commitment_status": {
 		"draft":            {"Draf", "Draft"},
@@ -102,12 +102,12 @@ func Labels(lang Lang) map[string]map[string]string {
 
 // ZonePhrase names a zone as running Indonesian text does: "zona hijau", "zona hijau muda";
 // the complete zone is "100%" and a missing value "belum ada data".
-func ZonePhrase(zone string) string {
+func ZonePhrase(zone Zone) string {
 	switch zone {
 	case ZoneComplete:
 		return "100%"
 	case ZoneNoData:
-		return strings.ToLower(Label(Indonesian, "zone", zone))
+		return strings.ToLower(zone.Label(Indonesian))
 	}
-	return "zona " + strings.ToLower(Label(Indonesian, "zone", zone))
+	return "zona " + strings.ToLower(zone.Label(Indonesian))
 }

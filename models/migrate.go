@@ -72,7 +72,7 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	}
 	create := "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at " +
 		db.Dialect.expand("{{TIME}}") + " NOT NULL)"
-	if err := db.Gorm.WithContext(ctx).Exec(create).Error; err != nil {
+	if err := db.conn.WithContext(ctx).Exec(create).Error; err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []int
@@ -90,7 +90,7 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 
 func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 	applied := false
-	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.conn.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if db.Dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7261120)").Error; err != nil {
 				return err
@@ -126,8 +126,8 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]int, error) {
 		return nil, err
 	}
 	var have []int
-	if db.Gorm.Migrator().HasTable("schema_migrations") {
-		if err := db.Gorm.WithContext(ctx).Table("schema_migrations").Pluck("version", &have).Error; err != nil {
+	if db.conn.Migrator().HasTable("schema_migrations") {
+		if err := db.conn.WithContext(ctx).Table("schema_migrations").Pluck("version", &have).Error; err != nil {
 			return nil, err
 		}
 	}

@@ -63,7 +63,7 @@ func actionPlanSentence(s *Summary, scheme Scheme) string {
 
 // zoneParts phrases the non-complete zones in band order ("sepuluh Pemda berada di zona hijau",
 // "empat Pemda di zona kuning"), says so when the lowest zone is empty, and counts missing data.
-func zoneParts(counts map[string]int, scheme Scheme, firstVerb, laterVerb string) []string {
+func zoneParts(counts map[Zone]int, scheme Scheme, firstVerb, laterVerb string) []string {
 	var parts []string
 	verb := firstVerb
 	for i, b := range scheme {
@@ -121,7 +121,7 @@ func provinceDelegation(p RegionSummary) string {
 }
 
 func groupDelegation(group []RegionSummary, noun string, scheme Scheme) string {
-	counts := map[string]int{}
+	counts := map[Zone]int{}
 	for _, r := range group {
 		counts[r.Delegation.Zone]++
 	}

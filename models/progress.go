@@ -20,7 +20,7 @@ type Tally struct {
 	Rejected   int `json:"rejected"`
 }
 
-func (t *Tally) add(status string, n int) {
+func (t *Tally) add(status ItemStatus, n int) {
 	switch status {
 	case StatusSubmitted:
 		t.Waiting += n
@@ -40,9 +40,9 @@ type AreaProgress struct {
 
 // RegionProgress is a region's tally, by area, with the age of its oldest item waiting for review.
 type RegionProgress struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-	Kind string `json:"kind"`
+	Code string     `json:"code"`
+	Name string     `json:"name"`
+	Kind RegionKind `json:"kind"`
 	Tally
 	OldestWaitingDays *int           `json:"oldest_waiting_days"`
 	Areas             []AreaProgress `json:"areas"`
@@ -101,7 +101,7 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 	var groups []struct {
 		RegionID int64
 		AreaID   int64
-		Status   string
+		Status   ItemStatus
 		N        int
 	}
 	err = q.Table("items").Select("items.region_id, indicators.area_id, items.status, COUNT(*) AS n").

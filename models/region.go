@@ -9,28 +9,21 @@ import (
 	"gorm.io/gorm"
 )
 
-// Region kinds.
-const (
-	KindProvince = "province"
-	KindRegency  = "regency"
-	KindCity     = "city"
-)
-
 // Region is a Pemda: a province, regency (kabupaten) or city (kota), keyed by its Kemendagri code.
 type Region struct {
-	ID        int64     `json:"-"`
-	Code      string    `json:"code"`
-	Name      string    `json:"name"`
-	Kind      string    `json:"kind"`
-	Demo      bool      `json:"-"`
-	CreatedAt time.Time `json:"-"`
+	ID        int64      `json:"-"`
+	Code      string     `json:"code"`
+	Name      string     `json:"name"`
+	Kind      RegionKind `json:"kind"`
+	Demo      bool       `json:"-"`
+	CreatedAt time.Time  `json:"-"`
 }
 
 // RegionInput is what a caller may set on a new region.
 type RegionInput struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-	Kind string `json:"kind"`
+	Code string     `json:"code"`
+	Name string     `json:"name"`
+	Kind RegionKind `json:"kind"`
 }
 
 var regionCodePattern = regexp.MustCompile(`^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$`)

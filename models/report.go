@@ -123,7 +123,7 @@ type ReportItem struct {
 	Indicator        *Indicator
 	Progress         Fixed
 	VerifiedProgress Fixed
-	Status           string
+	Status           ItemStatus
 	EvidenceCount    int
 	LastReview       *ReviewInfo
 }
@@ -220,7 +220,7 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 	var items []struct {
 		ID, RegionID, IndicatorID  int64
 		Progress, VerifiedProgress Fixed
-		Status                     string
+		Status                     ItemStatus
 	}
 	if err := scope(q.Table("items").Select("items.id, items.region_id, items.indicator_id, items.progress, items.verified_progress, items.status")).
 		Scan(&items).Error; err != nil {
@@ -374,7 +374,7 @@ func (db *DB) SaveReport(ctx context.Context, r *Report, doc *Document) error {
 	}
 	doc.Kind = DocumentReport
 	return db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.CreateDocument(tx, doc); err != nil {
+		if err := db.createDocument(tx, doc); err != nil {
 			return err
 		}
 		r.DocumentID, r.CreatedAt, r.Document = doc.ID, doc.CreatedAt, doc

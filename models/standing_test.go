@@ -35,7 +35,7 @@ func newCatalogueFixture(t *testing.T, db *models.DB) *catalogueFixture {
 		}
 	}
 	for i, code := range f.regions {
-		kind := []string{models.KindProvince, models.KindRegency, models.KindCity}[i]
+		kind := []models.RegionKind{models.KindProvince, models.KindRegency, models.KindCity}[i]
 		must(db.CreateRegion(ctx, models.RegionInput{Code: code, Name: "Pemda " + code, Kind: kind}, false))
 	}
 	must(db.CreatePeriod(ctx, models.PeriodInput{Year: 2019}, false))
@@ -45,7 +45,7 @@ func newCatalogueFixture(t *testing.T, db *models.DB) *catalogueFixture {
 	for i, code := range f.indicators {
 		must(db.CreateIndicator(ctx, 2019, models.IndicatorInput{Code: code, Area: code[:1], Title: "Indikator " + code, Weight: w(int64(i%3 + 1))}))
 	}
-	user := func(email, role string, region *string) *models.User {
+	user := func(email string, role models.Role, region *string) *models.User {
 		u, err := db.CreateUser(ctx, models.UserInput{Email: email, Name: email, Role: role, Password: "kata-sandi-uji-123", RegionCode: region}, false)
 		if err != nil {
 			t.Fatal(err)

@@ -16,22 +16,22 @@ import (
 type Summary struct {
 	Year int `json:"year"`
 	// Province is the province the summary is limited to ("" for every region).
-	Province  string                    `json:"province,omitempty"`
-	Regions   []RegionSummary           `json:"regions"`
-	Counts    map[Metric]map[string]int `json:"counts"`
-	Average   *Fixed                    `json:"average"`
-	Areas     []AreaSummary             `json:"areas"`
-	Provinces []ProvinceSummary         `json:"provinces,omitempty"`
-	Narrative string                    `json:"narrative"`
+	Province  string                  `json:"province,omitempty"`
+	Regions   []RegionSummary         `json:"regions"`
+	Counts    map[Metric]map[Zone]int `json:"counts"`
+	Average   *Fixed                  `json:"average"`
+	Areas     []AreaSummary           `json:"areas"`
+	Provinces []ProvinceSummary       `json:"provinces,omitempty"`
+	Narrative string                  `json:"narrative"`
 	// State names the data the summary was computed from (see SummaryState).
 	State string `json:"-"`
 }
 
 // RegionSummary is one region's line in a Summary.
 type RegionSummary struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-	Kind string `json:"kind"`
+	Code string     `json:"code"`
+	Name string     `json:"name"`
+	Kind RegionKind `json:"kind"`
 	// Rank is 1 for the highest verified percentage; ties share a rank; nil without a percentage.
 	Rank *int `json:"rank"`
 	// Change is the verified percentage minus the previous year's (nil without both).
@@ -47,39 +47,39 @@ type RegionArea struct {
 	Name           string `json:"name"`
 	Percent        *Fixed `json:"percent"`
 	ClaimedPercent *Fixed `json:"claimed_percent"`
-	Zone           string `json:"zone"`
+	Zone           Zone   `json:"zone"`
 }
 
 // AreaSummary is one area across the listed regions: their average verified percentage and
 // how many regions' figures in that area fall in each action-plan zone.
 type AreaSummary struct {
-	Code    string         `json:"code"`
-	Name    string         `json:"name"`
-	Average *Fixed         `json:"average"`
-	Counts  map[string]int `json:"counts"`
+	Code    string       `json:"code"`
+	Name    string       `json:"name"`
+	Average *Fixed       `json:"average"`
+	Counts  map[Zone]int `json:"counts"`
 }
 
 // ProvinceSummary is one province's regions taken together (listed when a summary spans
 // several provinces).
 type ProvinceSummary struct {
-	Code    string         `json:"code"`
-	Name    string         `json:"name"`
-	Average *Fixed         `json:"average"`
-	Counts  map[string]int `json:"counts"`
-	Rank    *int           `json:"rank"`
+	Code    string       `json:"code"`
+	Name    string       `json:"name"`
+	Average *Fixed       `json:"average"`
+	Counts  map[Zone]int `json:"counts"`
+	Rank    *int         `json:"rank"`
 }
 
 // ActionPlanStanding is a region's verified percentage (and zone) beside what it claims.
 type ActionPlanStanding struct {
 	Percent        *Fixed `json:"percent"`
 	ClaimedPercent *Fixed `json:"claimed_percent"`
-	Zone           string `json:"zone"`
+	Zone           Zone   `json:"zone"`
 }
 
 // DelegationStanding is a region's delegation percentage and zone.
 type DelegationStanding struct {
 	Percent    *Fixed `json:"percent"`
-	Zone       string `json:"zone"`
+	Zone       Zone   `json:"zone"`
 	Total      *int64 `json:"total,omitempty"`
 	Delegated  *int64 `json:"delegated,omitempty"`
 	LegalBasis string `json:"legal_basis,omitempty"`
@@ -201,7 +201,7 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 	}
 	apScheme := schemes[MetricActionPlan]
 	s := &Summary{Year: p.Year, Province: province, Regions: make([]RegionSummary, 0, len(regions)), State: state,
-		Counts: map[Metric]map[string]int{}}
+		Counts: map[Metric]map[Zone]int{}}
 	for _, m := range Metrics {
 		s.Counts[m] = zeroCounts(schemes[m])
 	}
@@ -246,8 +246,8 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 }
 
 // zeroCounts returns a count of 0 for every zone of a scheme.
-func zeroCounts(s Scheme) map[string]int {
-	out := map[string]int{}
+func zeroCounts(s Scheme) map[Zone]int {
+	out := map[Zone]int{}
 	for _, k := range s.Keys() {
 		out[k] = 0
 	}

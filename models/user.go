@@ -9,18 +9,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// Roles.
-const (
-	RoleAdmin       = "admin"
-	RoleCoordinator = "coordinator"
-	RoleOperator    = "operator"
-	RoleReviewer    = "reviewer"
-	RoleSignatory   = "signatory"
-)
-
-// Roles lists every role.
-var Roles = []string{RoleAdmin, RoleCoordinator, RoleOperator, RoleReviewer, RoleSignatory}
-
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
@@ -29,7 +17,7 @@ type User struct {
 	ID           int64     `json:"id"`
 	Email        string    `json:"email"`
 	Name         string    `json:"name"`
-	Role         string    `json:"role"`
+	Role         Role      `json:"role"`
 	RegionID     *int64    `json:"-"`
 	RegionCode   *string   `json:"region_code" gorm:"->;-:migration"`
 	PasswordHash string    `json:"-"`
@@ -44,7 +32,7 @@ type User struct {
 type UserInput struct {
 	Email      string  `json:"email"`
 	Name       string  `json:"name"`
-	Role       string  `json:"role"`
+	Role       Role    `json:"role"`
 	Password   string  `json:"password"`
 	RegionCode *string `json:"region_code"`
 }
@@ -155,7 +143,7 @@ func (u *User) CanReview() bool { return u.Role == RoleAdmin || u.Role == RoleRe
 // account is active. Version, when given, must be the user's.
 type UserPatch struct {
 	Name       *string `json:"name"`
-	Role       *string `json:"role"`
+	Role       *Role   `json:"role"`
 	RegionCode *string `json:"region_code"`
 	Active     *bool   `json:"active"`
 	Version    *int64  `json:"version"`
@@ -242,7 +230,7 @@ func sameRegion(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-func validRole(role string) bool {
+func validRole(role Role) bool {
 	for _, r := range Roles {
 		if r == role {
 			return true

@@ -17,24 +17,13 @@ const (
 // Metrics lists every metric, in display order.
 var Metrics = []Metric{MetricActionPlan, MetricDelegation}
 
-// Zone keys. ZoneNoData is used when a value does not exist yet.
-const (
-	ZoneComplete   = "complete"
-	ZoneGreen      = "green"
-	ZoneLightGreen = "light_green"
-	ZoneBlue       = "blue"
-	ZoneYellow     = "yellow"
-	ZoneRed        = "red"
-	ZoneNoData     = "no_data"
-)
-
 // Band is one zone: the values from Min to Max, each edge included or not.
 type Band struct {
-	Key          string `json:"key"`
-	Min          Fixed  `json:"min"`
-	MinInclusive bool   `json:"min_inclusive"`
-	Max          Fixed  `json:"max"`
-	MaxInclusive bool   `json:"max_inclusive"`
+	Key          Zone  `json:"key"`
+	Min          Fixed `json:"min"`
+	MinInclusive bool  `json:"min_inclusive"`
+	Max          Fixed `json:"max"`
+	MaxInclusive bool  `json:"max_inclusive"`
 }
 
 // Contains reports whether p lies in the band.
@@ -48,7 +37,7 @@ func (b Band) Contains(p Fixed) bool {
 type Scheme []Band
 
 // Zone returns the key of the band containing p, or ZoneNoData when p is nil.
-func (s Scheme) Zone(p *Fixed) string {
+func (s Scheme) Zone(p *Fixed) Zone {
 	if p == nil {
 		return ZoneNoData
 	}
@@ -61,8 +50,8 @@ func (s Scheme) Zone(p *Fixed) string {
 }
 
 // Keys returns the scheme's zone keys, highest first.
-func (s Scheme) Keys() []string {
-	keys := make([]string, len(s))
+func (s Scheme) Keys() []Zone {
+	keys := make([]Zone, len(s))
 	for i, b := range s {
 		keys[i] = b.Key
 	}
@@ -81,7 +70,7 @@ func (s Scheme) Validate() error {
 		}
 		return bands[i].MinInclusive && !bands[j].MinInclusive
 	})
-	seen := map[string]bool{}
+	seen := map[Zone]bool{}
 	for i, b := range bands {
 		if b.Key == "" || b.Key == ZoneNoData || seen[b.Key] {
 			return fmt.Errorf("band keys must be distinct and not empty or %q", ZoneNoData)

@@ -11,7 +11,7 @@ type zoneBand struct {
 	ID           int64
 	PeriodID     int64
 	Metric       string
-	Zone         string
+	Zone         Zone
 	Position     int
 	MinValue     Fixed
 	MinInclusive bool

@@ -15,7 +15,7 @@ func TestZoneEdges(t *testing.T) {
 	cases := []struct {
 		scheme Scheme
 		value  string
-		want   string
+		want   Zone
 	}{
 		{def[MetricActionPlan], "100", ZoneComplete},
 		{def[MetricActionPlan], "99.99", ZoneGreen},

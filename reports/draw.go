@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/pantau-id/pantau/models"
 )
 
 // Page geometry of A4 portrait, in millimetres.
@@ -258,7 +260,7 @@ func (c *canvas) hatch(x, y, w, h float64, p pattern, col rgb) {
 }
 
 // zoneSwatch fills a rectangle with a zone's colour and pattern.
-func (c *canvas) zoneSwatch(x, y, w, h float64, zone string) {
+func (c *canvas) zoneSwatch(x, y, w, h float64, zone models.Zone) {
 	col := zoneColour(zone)
 	c.fill(col)
 	c.pdf.Rect(x, y, w, h, "F")
@@ -276,7 +278,7 @@ func (c *canvas) zoneSwatch(x, y, w, h float64, zone string) {
 }
 
 // chip draws a zone label: a patterned swatch and the zone's name on its colour.
-func (c *canvas) chip(x, y, w, h float64, zone string) {
+func (c *canvas) chip(x, y, w, h float64, zone models.Zone) {
 	col := zoneColour(zone)
 	c.fill(col)
 	c.pdf.Rect(x, y, w, h, "F")

@@ -65,9 +65,9 @@ func (f fixture) build() *models.ProgressData {
 		regions = append(regions, models.Region{ID: int64(i + 1), Code: code, Name: name, Kind: models.KindRegency})
 	}
 	scorer := models.NewScorer(d.Areas, inds)
-	sum := &models.Summary{Year: f.year, Counts: map[models.Metric]map[string]int{}}
+	sum := &models.Summary{Year: f.year, Counts: map[models.Metric]map[models.Zone]int{}}
 	for _, m := range models.Metrics {
-		sum.Counts[m] = map[string]int{}
+		sum.Counts[m] = map[models.Zone]int{}
 		for _, k := range d.Schemes[m].Keys() {
 			sum.Counts[m][k] = 0
 		}
@@ -99,7 +99,7 @@ func (f fixture) build() *models.ProgressData {
 				if status == models.StatusRejected {
 					comment = "Dokumen SK belum ditandatangani kepala daerah; unggah ulang salinan yang sah beserta lampiran daftar izin."
 				}
-				it.LastReview = &models.ReviewInfo{Decision: map[bool]string{true: "reject", false: "approve"}[status == models.StatusRejected],
+				it.LastReview = &models.ReviewInfo{Decision: map[bool]models.Decision{true: models.DecisionReject, false: models.DecisionApprove}[status == models.StatusRejected],
 					VerifiedProgress: v, Comment: comment, Reviewer: "Reviewer KPK", CreatedAt: reviewed}
 			}
 			sec.Items[ii] = it

@@ -65,10 +65,10 @@ func ChangeID(now, before *models.Fixed) string {
 }
 
 // statusLabel names an item state as the label table does.
-func statusLabel(s string) string { return models.Label(models.Indonesian, "item_status", s) }
+func statusLabel(s models.ItemStatus) string { return s.Label(models.Indonesian) }
 
 // zoneName names a zone as the label table does.
-func zoneName(key string) string { return models.Label(models.Indonesian, "zone", key) }
+func zoneName(key models.Zone) string { return key.Label(models.Indonesian) }
 
 // bandText describes a band's range: "75% ≤ nilai < 100%", "nilai = 100%".
 func bandText(b models.Band) string {
@@ -97,7 +97,7 @@ func (c rgb) luminance() int { return (c.r*299 + c.g*587 + c.b*114) / 1000 }
 
 // zoneColours differ in hue and, as far as possible, in brightness; patterns and labels
 // tell apart the ones that print alike in greyscale.
-var zoneColours = map[string]rgb{
+var zoneColours = map[models.Zone]rgb{
 	models.ZoneComplete:   {27, 94, 32},
 	models.ZoneGreen:      {76, 175, 80},
 	models.ZoneLightGreen: {197, 225, 165},
@@ -107,7 +107,7 @@ var zoneColours = map[string]rgb{
 	models.ZoneNoData:     {238, 238, 238},
 }
 
-func zoneColour(key string) rgb {
+func zoneColour(key models.Zone) rgb {
 	if c, ok := zoneColours[key]; ok {
 		return c
 	}
@@ -127,7 +127,7 @@ const (
 	patternDots
 )
 
-var zonePatterns = map[string]pattern{
+var zonePatterns = map[models.Zone]pattern{
 	models.ZoneComplete:   patternNone,
 	models.ZoneGreen:      patternForward,
 	models.ZoneLightGreen: patternBackward,
@@ -137,7 +137,7 @@ var zonePatterns = map[string]pattern{
 	models.ZoneNoData:     patternNone,
 }
 
-func zonePattern(key string) pattern {
+func zonePattern(key models.Zone) pattern {
 	if p, ok := zonePatterns[key]; ok {
 		return p
 	}

@@ -410,7 +410,7 @@ func (d *progressDoc) footer() {
 }
 
 // zoneKeys are the scheme's zones, plus no_data when any region has none.
-func zoneKeys(s models.Scheme, counts map[string]int) []string {
+func zoneKeys(s models.Scheme, counts map[models.Zone]int) []models.Zone {
 	keys := s.Keys()
 	if counts[models.ZoneNoData] > 0 {
 		keys = append(keys, models.ZoneNoData)
@@ -468,11 +468,15 @@ func (d *progressDoc) zoneBoxes(m models.Metric, title string) {
 // regionBoxes draws a single region's key figures as boxes.
 func (d *progressDoc) regionBoxes(sec *models.ReportSection) {
 	rs := d.regionSummary(sec.Region.Code)
-	type box struct{ label, value, zone, note string }
+	type box struct {
+		label, value string
+		zone         models.Zone
+		note         string
+	}
 	boxes := []box{
-		{"Nilai terverifikasi", PercentID(rs.ActionPlan.Percent), rs.ActionPlan.Zone, "zona " + strings.ToLower(zoneName(rs.ActionPlan.Zone))},
+		{"Nilai terverifikasi", PercentID(rs.ActionPlan.Percent), rs.ActionPlan.Zone, models.ZonePhrase(rs.ActionPlan.Zone)},
 		{"Nilai klaim", PercentID(rs.ActionPlan.ClaimedPercent), "", "yang diajukan Pemda"},
-		{"Pendelegasian", PercentID(rs.Delegation.Percent), rs.Delegation.Zone, "zona " + strings.ToLower(zoneName(rs.Delegation.Zone))},
+		{"Pendelegasian", PercentID(rs.Delegation.Percent), rs.Delegation.Zone, models.ZonePhrase(rs.Delegation.Zone)},
 		{"Peringkat", fmt.Sprintf("%d dari %d", d.rankOf[rs.Code], len(d.ranking)), "", "menurut nilai terverifikasi"},
 	}
 	const gap, h = 3.0, 22.0
@@ -725,7 +729,7 @@ func (d *progressDoc) heatMap() {
 }
 
 // valueCell is a percentage on its zone's colour, its text dark or light to stay readable.
-func valueCell(v *models.Fixed, zone string) cell {
+func valueCell(v *models.Fixed, zone models.Zone) cell {
 	col := zoneColour(zone)
 	c := cell{text: "–", fill: &col}
 	if v != nil {
@@ -767,7 +771,7 @@ func (d *progressDoc) section(sec *models.ReportSection, first bool) {
 
 func (d *progressDoc) facts(sec *models.ReportSection, rs models.RegionSummary) {
 	t := &table{c: d.canvas, size: 8, cols: []column{{"", 48, "L"}, {"", 104, "L"}, {"", 28, "L"}}}
-	kind := map[string]string{models.KindProvince: "Provinsi", models.KindRegency: "Kabupaten", models.KindCity: "Kota"}[sec.Region.Kind]
+	kind := sec.Region.Kind.Label(models.Indonesian)
 	label := func(s string) cell { return cell{text: s, style: "B", fill: &bandFill} }
 	t.row([]cell{label("Pemda"), {text: fmt.Sprintf("%s (%s, kode %s)", sec.Region.Name, kind, sec.Region.Code)}, {}})
 	rank := "–"
@@ -829,7 +833,7 @@ func (d *progressDoc) items(sec *models.ReportSection) {
 		if r := it.LastReview; r != nil {
 			note = fmt.Sprintf("%s, %s: %s", r.Reviewer, DateID(r.CreatedAt.In(d.at.Location())), strings.TrimSpace(r.Comment))
 			if strings.TrimSpace(r.Comment) == "" {
-				note = fmt.Sprintf("%s, %s: %s tanpa catatan", r.Reviewer, DateID(r.CreatedAt.In(d.at.Location())), map[string]string{"approve": "diterima", "reject": "ditolak"}[r.Decision])
+				note = fmt.Sprintf("%s, %s: %s tanpa catatan", r.Reviewer, DateID(r.CreatedAt.In(d.at.Location())), strings.ToLower(models.Label(models.Indonesian, "decision", string(r.Decision))))
 			}
 		}
 		status := cell{text: statusLabel(it.Status)}

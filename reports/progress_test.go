@@ -119,7 +119,7 @@ func TestEdgeCases(t *testing.T) {
 		}
 	})
 	t.Run("no regions", func(t *testing.T) {
-		data := &models.ProgressData{Period: models.Period{Year: 2031}, Summary: &models.Summary{Year: 2031, Counts: map[models.Metric]map[string]int{}},
+		data := &models.ProgressData{Period: models.Period{Year: 2031}, Summary: &models.Summary{Year: 2031, Counts: map[models.Metric]map[models.Zone]int{}},
 			Schemes: models.ZonePresets["default"]}
 		pdf, _ := render(t, progressFor(data, ""))
 		path := writeTemp(t, pdf)

@@ -1,5 +1,7 @@
 package reports
 
+import "github.com/pantau-id/pantau/models"
+
 // column is a table column: its header, width (mm) and alignment.
 type column struct {
 	title string
@@ -11,7 +13,7 @@ type column struct {
 type cell struct {
 	text   string
 	style  string
-	zone   string // draw this zone's chip instead of text
+	zone   models.Zone // draw this zone's chip instead of text
 	fill   *rgb
 	colour *rgb
 }

@@ -51,16 +51,17 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 	}
 	var cfg config
 	var in models.UserInput
-	var region string
+	var region, role string
 	fs := newFlags("user add", "Add a user. The password is read from the first line of standard input, never from an argument.", stderr)
 	cfg.dbFlags(fs, getenv)
 	fs.StringVar(&in.Email, "email", "", "e-mail address (the sign-in name)")
 	fs.StringVar(&in.Name, "name", "", "full name")
-	fs.StringVar(&in.Role, "role", "", "admin, coordinator, operator, reviewer or signatory")
+	fs.StringVar(&role, "role", "", "admin, coordinator, operator, reviewer or signatory")
 	fs.StringVar(&region, "region", "", "the operator's region code, e.g. 62.08")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
+	in.Role = models.Role(role)
 	if err := cfg.validate(); err != nil {
 		return err
 	}

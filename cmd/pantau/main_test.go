@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
 )
 
@@ -244,14 +245,8 @@ func TestAuditVerifyCommand(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "audit chain intact: 2 events") {
 				t.Fatalf("intact: %d %q %q", code, out, errOut)
 			}
-			var cfg config
-			cfg.DatabaseURL, cfg.DataDir = env["DATABASE_URL"], env["PANTAU_DATA_DIR"]
-			db, err := cfg.open(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if err := db.Gorm.Exec("UPDATE audit_events SET after_json = REPLACE(after_json, 'reviewer', 'admin') WHERE seq = 2").Error; err != nil {
+			raw := modelstest.RawOpen(t, models.Options{DatabaseURL: env["DATABASE_URL"], DataDir: env["PANTAU_DATA_DIR"]})
+			if err := raw.Exec("UPDATE audit_events SET after_json = REPLACE(after_json, 'reviewer', 'admin') WHERE seq = 2").Error; err != nil {
 				t.Fatal(err)
 			}
 			code, _, errOut = cli(t, env, "", "audit", "verify")

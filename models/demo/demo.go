@@ -23,8 +23,9 @@ const Year = 2019
 
 // Login is a demo user's credentials.
 type Login struct {
-	Email, Password, Role, Name string
-	RegionCode                  string
+	Email, Password, Name string
+	Role                  models.Role
+	RegionCode            string
 }
 
 // ErrNotEmpty: the database already holds data, so the demo set is not loaded.
@@ -131,8 +132,9 @@ func Seed(ctx context.Context, db *models.DB, blobs *models.BlobStore, password 
 func seedUsers(ctx context.Context, db *models.DB, password string) ([]Login, map[string]*models.User, error) {
 	seruyan, katingan := "62.08", "62.09"
 	specs := []struct {
-		key, email, name, role string
-		region                 *string
+		key, email, name string
+		role             models.Role
+		region           *string
 	}{
 		{"admin", "admin@demo.pantau.id", "Admin Pantau (demo)", models.RoleAdmin, nil},
 		{"coordinator", "koordinator@demo.pantau.id", "Koordinator DPMPTSP Provinsi (demo)", models.RoleCoordinator, nil},

@@ -9,7 +9,14 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/pantau-id/pantau/models"
 )
@@ -33,6 +40,9 @@ func ForEachDB(t *testing.T, fn func(t *testing.T, db *models.DB)) {
 	}
 }
 
+// opened remembers how each test database was opened, so Raw can reach it apart from the store.
+var opened sync.Map // *models.DB → models.Options
+
 // Open returns a fresh, migrated database of the given kind, removed when the test ends.
 func Open(tb testing.TB, d models.Dialect) *models.DB {
 	tb.Helper()
@@ -44,7 +54,8 @@ func Open(tb testing.TB, d models.Dialect) *models.DB {
 	if err != nil {
 		tb.Fatalf("open %s: %v", d, err)
 	}
-	tb.Cleanup(func() { db.Close() })
+	opened.Store(db, opts)
+	tb.Cleanup(func() { opened.Delete(db); db.Close() })
 	if _, err := db.Migrate(context.Background()); err != nil {
 		tb.Fatalf("migrate %s: %v", d, err)
 	}
@@ -70,17 +81,11 @@ func postgresSchema(tb testing.TB) string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
-	admin, err := models.Open(models.Options{DatabaseURL: base})
-	if err != nil {
-		tb.Fatalf("connect to test PostgreSQL: %v", err)
-	}
-	if err := admin.Gorm.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+	admin := RawOpen(tb, models.Options{DatabaseURL: base})
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
 		tb.Fatalf("create schema: %v", err)
 	}
-	tb.Cleanup(func() {
-		admin.Gorm.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
+	tb.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
 	u, err := url.Parse(base)
 	if err != nil {
 		tb.Fatalf("parse %s: %v", PostgresURLEnv, err)
@@ -89,4 +94,37 @@ func postgresSchema(tb testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Raw returns a connection of its own to a database that Open made, apart from the store and
+// its audit trail: for tests that count rows or tamper with them on purpose.
+func Raw(tb testing.TB, db *models.DB) *gorm.DB {
+	tb.Helper()
+	opts, ok := opened.Load(db)
+	if !ok {
+		tb.Fatal("modelstest.Raw: the database was not opened by modelstest.Open")
+	}
+	return RawOpen(tb, opts.(models.Options))
+}
+
+// RawOpen connects to the database the options name (as pantau serve would find it) apart from
+// the store, closing the connection when the test ends.
+func RawOpen(tb testing.TB, opts models.Options) *gorm.DB {
+	tb.Helper()
+	var dialector gorm.Dialector
+	if opts.DatabaseURL != "" {
+		dialector = postgres.Open(opts.DatabaseURL)
+	} else {
+		dialector = sqlite.Open("file:" + filepath.Join(opts.DataDir, "pantau.db") + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+	}
+	g, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		tb.Fatalf("raw connection: %v", err)
+	}
+	tb.Cleanup(func() {
+		if sqlDB, err := g.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	return g
 }

@@ -92,8 +92,9 @@ func indicatorCounts(n int) []int {
 
 // region is a planned Pemda.
 type region struct {
-	id               int64
-	code, name, kind string
+	id         int64
+	code, name string
+	kind       models.RegionKind
 }
 
 // plan lays out the Pemda: each province, then its regencies and cities, spread evenly over
@@ -140,7 +141,7 @@ func (l *loader) target(year, ri int) int64 {
 
 type itemValues struct {
 	claimed, verified int64 // hundredths
-	status            string
+	status            models.ItemStatus
 	version           int64
 	updated           time.Time
 }
@@ -187,7 +188,7 @@ func (l *loader) delegation(year, ri int) delegationValues {
 	base := newHash(l.opts.Seed, "delegation-base", uint64(ri)).intn(115) + 5 // percent, above 100 means complete
 	total := 80 + newHash(l.opts.Seed, "authorities", uint64(ri)).intn(81)
 	pct := clamp(base+yearShift(year)/2+h.intn(9)-4, 0, 100)
-	head := map[string]string{models.KindProvince: "Gubernur", models.KindRegency: "Bupati", models.KindCity: "Wali Kota"}[r.kind]
+	head := map[models.RegionKind]string{models.KindProvince: "Gubernur", models.KindRegency: "Bupati", models.KindCity: "Wali Kota"}[r.kind]
 	number, issued := 1+h.intn(60), int64(year)-1-h.intn(4)
 	return delegationValues{total: total, delegated: total * pct / 100, updated: at(year, h),
 		legalBasis: fmt.Sprintf("Peraturan %s %s Nomor %d Tahun %d tentang Pendelegasian Kewenangan Perizinan dan Nonperizinan kepada DPMPTSP (sintetis)",

@@ -16,7 +16,7 @@ import (
 func count(t *testing.T, db *models.DB, table, where string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	q := db.Gorm.Table(table)
+	q := modelstest.Raw(t, db).Table(table)
 	if where != "" {
 		q = q.Where(where, args...)
 	}
@@ -47,7 +47,7 @@ func TestSeedNational(t *testing.T) {
 		if n := count(t, db, "regions", ""); n != 546 {
 			t.Errorf("regions = %d, want 546", n)
 		}
-		for kind, want := range map[string]int64{models.KindProvince: 38, models.KindRegency: 415, models.KindCity: 93} {
+		for kind, want := range map[models.RegionKind]int64{models.KindProvince: 38, models.KindRegency: 415, models.KindCity: 93} {
 			if n := count(t, db, "regions", "kind = ?", kind); n != want {
 				t.Errorf("%s regions = %d, want %d", kind, n, want)
 			}
@@ -75,7 +75,7 @@ func TestSeedNational(t *testing.T) {
 			if n := count(t, db, "delegations", "period_id = ?", p.ID); n != 546 {
 				t.Errorf("%d: delegations = %d, want 546", p.Year, n)
 			}
-			for _, st := range []string{models.StatusApproved, models.StatusSubmitted, models.StatusRejected} {
+			for _, st := range []models.ItemStatus{models.StatusApproved, models.StatusSubmitted, models.StatusRejected} {
 				if n := count(t, db, "items", "period_id = ? AND status = ?", p.ID, st); n == 0 {
 					t.Errorf("%d: no %s items", p.Year, st)
 				}

@@ -219,8 +219,9 @@ func (db *DB) progressReportData(ctx context.Context, year int, regionCode strin
 	return d, nil
 }
 
-// loadSections fills d.Sections for regions and returns a fingerprint of the evidence they
-// count (evidence does not move the period's revision).
+// loadSections fills d.Sections for regions and returns a fingerprint of the current evidence
+// they count (how many documents, and the newest), which the data state carries beside the
+// period's revision.
 func (db *DB) loadSections(q *gorm.DB, d *ProgressData, regions []Region) (string, error) {
 	indicators, err := indicatorsOf(q, d.Period.ID)
 	if err != nil {

@@ -343,6 +343,7 @@ type PreparedCommitment struct {
 
 // PrepareCommitment makes, without writing anything, a region's commitment for a year from the
 // current template, with the default slots unassigned; render its draft, then CreateCommitment.
+// A commitment already made for the region and year is ErrConflict.
 func (db *DB) PrepareCommitment(ctx context.Context, in CommitmentInput, by *User) (*PreparedCommitment, error) {
 	errs := fieldErrors{}
 	in.RegionCode = strings.TrimSpace(in.RegionCode)
@@ -360,9 +361,17 @@ func (db *DB) PrepareCommitment(ctx context.Context, in CommitmentInput, by *Use
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	src, err := readCommitmentSource(db.read(ctx), in.RegionCode)
+	q := db.read(ctx)
+	src, err := readCommitmentSource(q, in.RegionCode)
 	if err != nil {
 		return nil, err
+	}
+	var existing int64
+	if err := q.Table("commitments").Where("region_id = ? AND year = ?", src.region.ID, in.Year).Count(&existing).Error; err != nil {
+		return nil, err
+	}
+	if existing > 0 {
+		return nil, ErrConflict // checked again by the unique key when saved
 	}
 	r, tmpl, now := src.region, src.template, db.Now()
 	c := &Commitment{RegionID: r.ID, RegionCode: r.Code, RegionName: r.Name, RegionKind: r.Kind, ProvinceName: src.province,

@@ -1,23 +1,19 @@
 package api
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
-	rtmetrics "runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
-	"github.com/pantau-id/pantau/models/national"
 )
 
 // pdfTool runs a PDF tool (poppler-utils, qpdf, zbar-tools; scripts/deps.sh installs them).
@@ -104,7 +100,7 @@ func TestProgressReportAPI(t *testing.T) {
 				}
 			}
 		}
-		if got, want := pdfQR(t, path, pages), DefaultPublicURL+"/verify/"+code; got != want {
+		if got, want := pdfQR(t, path, pages), documents.DefaultPublicURL+"/verify/"+code; got != want {
 			t.Errorf("QR decodes to %q, want %q", got, want)
 		}
 
@@ -164,78 +160,4 @@ func TestRegionReportAPI(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/periods/tahun/reports/progress.pdf", models.RoleReviewer, nil), 400, "bad_request")
 		e.expect(e.call("GET", "/api/v1/periods/2019/reports/progress.pdf", asAnonymous, nil), 401, "unauthenticated")
 	})
-}
-
-// BenchmarkProgressReportNational measures the whole path at national scale on each database:
-// reading the data (bulk queries), rendering, and keeping the bytes and record, for the
-// synthetic national data set (546 Pemda × 100 indicators, periods 2024 and 2025), and for one
-// Pemda of it.
-//
-//	go test ./api -run '^$' -bench ProgressReportNational -benchtime 2x
-func BenchmarkProgressReportNational(b *testing.B) {
-	for _, d := range modelstest.Dialects() {
-		b.Run(string(d), func(b *testing.B) {
-			ctx := context.Background()
-			db := modelstest.Open(b, d)
-			start := time.Now()
-			if err := national.SeedWith(ctx, db, nil, national.Options{Years: []int{2024, 2025}}); err != nil {
-				b.Fatal(err)
-			}
-			b.Logf("%s: seeded in %s", d, time.Since(start).Round(time.Millisecond))
-			regions, err := db.Regions(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			store := &models.BlobStore{Dir: b.TempDir(), MaxSize: 20 << 20}
-			b.Run("data", func(b *testing.B) {
-				withPeakHeap(b, func() {
-					if _, err := db.ProgressReportData(ctx, 2025, ""); err != nil {
-						b.Fatal(err)
-					}
-				})
-			})
-			for name, region := range map[string]string{"all": "", "one": regions[1].Code} {
-				b.Run(name, func(b *testing.B) {
-					var pages int
-					withPeakHeap(b, func() {
-						rep, err := IssueProgressReport(ctx, db, store, ReportRequest{Year: 2025, Region: region, GeneratedBy: "bench", Fresh: true})
-						if err != nil {
-							b.Fatal(err)
-						}
-						rep.Body.Close()
-						pages = rep.Report.Pages
-					})
-					b.ReportMetric(float64(pages), "pages")
-				})
-			}
-		})
-	}
-}
-
-// withPeakHeap runs fn b.N times and reports the peak live heap, sampled every 2 ms.
-func withPeakHeap(b *testing.B, fn func()) {
-	runtime.GC()
-	stop, peak := make(chan struct{}), make(chan uint64)
-	go func() {
-		s := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var top uint64
-		for t := time.NewTicker(2 * time.Millisecond); ; {
-			rtmetrics.Read(s)
-			top = max(top, s[0].Value.Uint64())
-			select {
-			case <-stop:
-				t.Stop()
-				peak <- top
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		fn()
-	}
-	b.StopTimer()
-	close(stop)
-	b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MB")
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -26,6 +27,7 @@ type Server struct {
 	metrics  *metrics
 	summary  *summaryCache
 	sessions *sessionCache
+	docs     *documents.Service
 }
 
 // Options configure the HTTP layer.
@@ -40,7 +42,7 @@ type Options struct {
 	// a logout on another instance takes effect within it. Zero means 2 s; negative turns it off.
 	SessionCacheTTL time.Duration
 	// PublicURL is the address people reach Pantau at; printed documents' QR codes point
-	// under it (…/verify/CODE). Empty means DefaultPublicURL.
+	// under it (…/verify/CODE). Empty means documents.DefaultPublicURL.
 	PublicURL string
 	// Signing is the commitment signing service: the installation's CA, where signers' keys
 	// come from and where signed documents are kept. Nil answers 503 on the signing routes.
@@ -59,7 +61,8 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 		opts.SessionCacheTTL = 2 * time.Second
 	}
 	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db),
-		sessions: newSessionCache(opts.SessionCacheTTL)}
+		sessions: newSessionCache(opts.SessionCacheTTL),
+		docs:     &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL}}
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
@@ -11,15 +9,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
-	"github.com/pantau-id/pantau/reports/pdfsign"
 )
 
 var errSigningUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Key: "signing_unavailable"}
 
 // signingService returns the signing service, or reports 503 when the server has none.
 func (s *Server) signingService(c *gin.Context) (*models.Signing, bool) {
-	if s.opts.Signing == nil || s.opts.Signing.CA == nil {
+	if !s.docs.SigningAvailable() {
 		fail(c, errSigningUnavailable)
 		return nil, false
 	}
@@ -29,25 +27,19 @@ func (s *Server) signingService(c *gin.Context) (*models.Signing, bool) {
 // errSigningLocked answers a signer who gave too many wrong passphrases.
 var errSigningLocked = &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Key: "signing_locked"}
 
-// signingAllowed reports 429 when the user gave too many wrong passphrases lately.
-func (s *Server) signingAllowed(c *gin.Context, u *models.User) bool {
-	err := s.db.SigningAllowed(c.Request.Context(), u.ID, s.signingPolicy())
-	if errors.Is(err, models.ErrRateLimited) {
-		err = errSigningLocked
+// documentError gives the document workflows' own errors their codes and messages.
+func documentError(err error) error {
+	switch {
+	case errors.Is(err, documents.ErrSigningUnavailable):
+		return errSigningUnavailable
+	case errors.Is(err, documents.ErrSigningLocked):
+		return errSigningLocked
+	case errors.Is(err, documents.ErrNotYourSlot):
+		return errForbidden("not_your_slot")
+	case errors.Is(err, documents.ErrAlreadySigned):
+		return &Error{Status: http.StatusConflict, Code: "conflict", Key: "already_signed"}
 	}
-	if err != nil {
-		fail(c, err)
-		return false
-	}
-	return true
-}
-
-// signingPolicy is the configured bound on wrong passphrases.
-func (s *Server) signingPolicy() models.SigningPolicy {
-	if p := s.opts.Signing.Policy; p.MaxFailures > 0 {
-		return p
-	}
-	return models.DefaultSigningPolicy
+	return err
 }
 
 // signingCA serves the installation's CA certificate, for PDF readers to trust.
@@ -101,8 +93,11 @@ func (s *Server) setMySigningKey(c *gin.Context) {
 		return
 	}
 	ctx, u := c.Request.Context(), currentUser(c)
-	if in.OldPassphrase != "" && !s.signingAllowed(c, u) {
-		return
+	if in.OldPassphrase != "" {
+		if err := s.docs.SigningAllowed(ctx, u); err != nil {
+			fail(c, documentError(err))
+			return
+		}
 	}
 	k, err := s.db.SetSigningKey(ctx, sg.CA, u, in)
 	if errors.Is(err, models.ErrWrongPassphrase) {
@@ -158,52 +153,4 @@ func (s *Server) importSigningKey(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, viewSigningKey(k))
-}
-
-// trustRoots are the certificate authorities signatures are checked against: the
-// installation's CA and the roots of imported signers' chains.
-func (s *Server) trustRoots(c *gin.Context) (*x509.CertPool, error) {
-	if s.opts.Signing == nil || s.opts.Signing.CA == nil {
-		return nil, nil
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(s.opts.Signing.CA.Cert)
-	roots, err := s.db.ImportedRoots(c.Request.Context())
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range roots {
-		pool.AddCert(r)
-	}
-	return pool, nil
-}
-
-// embeddedSignatures checks the PDF signatures inside an uploaded file, when it has any: the
-// answer lists them as the file holds them (a commitment recognised at an earlier state shows
-// the signatures of that state), and the file is valid only if Pantau issued exactly these
-// bytes and every signature is intact, trusted and followed by nothing but later signatures.
-// Any byte changed inside a signed range makes it invalid.
-func (s *Server) embeddedSignatures(c *gin.Context, data []byte, out *fileCheck) bool {
-	if !bytes.Contains(data, []byte("/ByteRange")) {
-		return true
-	}
-	roots, err := s.trustRoots(c)
-	if err != nil {
-		fail(c, err)
-		return false
-	}
-	rep := pdfsign.Verify(data, roots)
-	if len(rep.Signatures) == 0 {
-		return true
-	}
-	out.Signatures = []signatureCheck{}
-	out.ModifiedAfterSigning = rep.ModifiedAfterSigning
-	out.Valid = out.Valid && rep.Valid()
-	for i := range rep.Signatures {
-		sig := &rep.Signatures[i]
-		intact, trusted := sig.Intact, sig.Trusted
-		out.Signatures = append(out.Signatures, signatureCheck{Name: sig.Name, SignedAt: sig.Time, Valid: sig.Valid(),
-			Slot: sig.Field, Capacity: sig.Label, Reason: sig.Reason, Intact: &intact, Trusted: &trusted, Changes: sig.Changes})
-	}
-	return true
 }

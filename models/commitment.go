@@ -263,7 +263,7 @@ func (f SlotField) String() string {
 	return fmt.Sprintf("%.2f %.2f %.2f %.2f", f.Rect[0], f.Rect[1], f.Rect[2], f.Rect[3])
 }
 
-// ParseSlotField reads a slot's stored field.
+// Field is where the slot's signature field sits; false before a draft has been rendered.
 func (s *CommitmentSlot) Field() (SlotField, bool) {
 	f := SlotField{Page: s.FieldPage}
 	n, _ := fmt.Sscanf(s.FieldRect, "%f %f %f %f", &f.Rect[0], &f.Rect[1], &f.Rect[2], &f.Rect[3])
@@ -278,9 +278,14 @@ type Draft struct {
 	Fields map[string]SlotField
 }
 
-// Renderer renders a commitment's draft document and stores its bytes; the store calls it
-// inside the transaction that changes the commitment, so a failed rendering changes nothing.
-type Renderer func(c *Commitment) (*Draft, error)
+// ErrStaleCommitment: the commitment, or what its draft is made from, changed between reading
+// it and saving; read (and render) again. It is a conflict.
+var ErrStaleCommitment = fmt.Errorf("the commitment changed meanwhile: %w", ErrConflict)
+
+// A commitment's draft is rendered outside any transaction: Prepare… reads and checks
+// everything the document shows, the caller renders and stores the draft, and the matching
+// save writes the result in one short transaction that first checks that nothing it rests on
+// changed meanwhile (ErrStaleCommitment otherwise).
 
 // CommitmentInput is a new commitment.
 type CommitmentInput struct {
@@ -290,9 +295,56 @@ type CommitmentInput struct {
 	Date string `json:"date"`
 }
 
-// CreateCommitment prepares a region's commitment for a year from the current template, with
-// the default slots unassigned, and renders its draft.
-func (db *DB) CreateCommitment(ctx context.Context, in CommitmentInput, by *User, render Renderer) (*Commitment, error) {
+// commitmentSource is what a new commitment is made from: its region, the region's province
+// and the template in use.
+type commitmentSource struct {
+	region   *Region
+	province string
+	template *CommitmentTemplate
+}
+
+func readCommitmentSource(q *gorm.DB, regionCode string) (*commitmentSource, error) {
+	r, err := regionByCode(q, regionCode)
+	if err == ErrNotFound {
+		return nil, Invalid("region_code", "unknown_region")
+	} else if err != nil {
+		return nil, err
+	}
+	if r.Kind == KindProvince {
+		return nil, Invalid("region_code", "commitment_region")
+	}
+	var names []string
+	if err := q.Table("regions").Where("code = ? AND kind = ?", strings.SplitN(r.Code, ".", 2)[0], KindProvince).Pluck("name", &names).Error; err != nil {
+		return nil, err
+	}
+	src := &commitmentSource{region: r}
+	if len(names) > 0 {
+		src.province = names[0]
+	}
+	if src.template, err = latestCommitmentTemplate(q); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// same reports whether two reads of a source make the same commitment.
+func (s *commitmentSource) same(o *commitmentSource) bool {
+	return s.region.ID == o.region.ID && s.region.Name == o.region.Name && s.region.Kind == o.region.Kind &&
+		s.province == o.province && s.template.ID == o.template.ID
+}
+
+// PreparedCommitment is a new commitment read and checked but not saved yet.
+type PreparedCommitment struct {
+	// Commitment is what will be saved, with its verification code chosen (the draft prints it)
+	// and its slots unassigned.
+	Commitment *Commitment
+	source     *commitmentSource
+}
+
+// PrepareCommitment makes, without writing anything, a region's commitment for a year from the
+// current template, with the default slots unassigned; render its draft, then CreateCommitment.
+// A commitment already made for the region and year is ErrConflict.
+func (db *DB) PrepareCommitment(ctx context.Context, in CommitmentInput, by *User) (*PreparedCommitment, error) {
 	errs := fieldErrors{}
 	in.RegionCode = strings.TrimSpace(in.RegionCode)
 	if in.RegionCode == "" {
@@ -309,64 +361,180 @@ func (db *DB) CreateCommitment(ctx context.Context, in CommitmentInput, by *User
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	tmpl, err := db.CommitmentTemplate(ctx)
+	q := db.read(ctx)
+	src, err := readCommitmentSource(q, in.RegionCode)
 	if err != nil {
 		return nil, err
 	}
-	var out *Commitment
-	err = db.tx(ctx, func(tx *gorm.DB) error {
-		r, err := regionByCode(tx, in.RegionCode)
-		if err == ErrNotFound {
-			return Invalid("region_code", "unknown_region")
-		} else if err != nil {
+	var existing int64
+	if err := q.Table("commitments").Where("region_id = ? AND year = ?", src.region.ID, in.Year).Count(&existing).Error; err != nil {
+		return nil, err
+	}
+	if existing > 0 {
+		return nil, ErrConflict // checked again by the unique key when saved
+	}
+	r, tmpl, now := src.region, src.template, db.Now()
+	c := &Commitment{RegionID: r.ID, RegionCode: r.Code, RegionName: r.Name, RegionKind: r.Kind, ProvinceName: src.province,
+		Year: in.Year, Status: CommitmentDraft, VerificationCode: NewVerificationCode(), Place: tmpl.Place, Dated: in.Date, Version: 1,
+		CreatedBy: &by.ID, CreatedAt: now, UpdatedAt: now, Signatories: []CommitmentSlot{}}
+	vars := c.templateVars()
+	c.Title, c.Preamble, c.Commitments, c.Closing = vars.Replace(tmpl.Title), vars.Replace(tmpl.Preamble), vars.Replace(tmpl.Commitments), vars.Replace(tmpl.Closing)
+	for i, d := range CommitmentSlots {
+		c.Signatories = append(c.Signatories, CommitmentSlot{Slot: d.Slot, Position: i + 1, Kind: d.Kind, Status: SlotUnassigned, DefaultTitle: c.defaultTitle(d.Slot)})
+	}
+	return &PreparedCommitment{Commitment: c, source: src}, nil
+}
+
+// CreateCommitment saves a prepared commitment with its rendered draft. A commitment already
+// made for the region and year is ErrConflict; a region, province or template that changed
+// since it was prepared is ErrStaleCommitment.
+func (db *DB) CreateCommitment(ctx context.Context, p *PreparedCommitment, d *Draft) (*Commitment, error) {
+	c := *p.Commitment
+	c.Signatories = append([]CommitmentSlot(nil), c.Signatories...)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		now, err := readCommitmentSource(tx, c.RegionCode)
+		if err != nil {
 			return err
 		}
-		if r.Kind == KindProvince {
-			return Invalid("region_code", "commitment_region")
+		if !now.same(p.source) {
+			return ErrStaleCommitment
 		}
-		var prov Region
-		tx.Where("code = ? AND kind = ?", strings.SplitN(r.Code, ".", 2)[0], KindProvince).Take(&prov)
-		now := db.Now()
-		c := &Commitment{RegionID: r.ID, RegionCode: r.Code, RegionName: r.Name, RegionKind: r.Kind, ProvinceName: prov.Name,
-			Year: in.Year, Status: CommitmentDraft, Place: tmpl.Place, Dated: in.Date, Version: 1, CreatedBy: &by.ID, CreatedAt: now, UpdatedAt: now}
-		vars := c.templateVars()
-		c.Title, c.Preamble, c.Commitments, c.Closing = vars.Replace(tmpl.Title), vars.Replace(tmpl.Preamble), vars.Replace(tmpl.Commitments), vars.Replace(tmpl.Closing)
-		doc := &Document{Kind: DocumentCommitment, Title: c.DocumentTitle(), Status: CommitmentDraft, CreatedBy: &by.ID}
+		doc := &Document{Kind: DocumentCommitment, VerificationCode: c.VerificationCode, Title: c.DocumentTitle(), Status: CommitmentDraft,
+			SHA256: d.SHA256, Size: d.Size, CreatedBy: c.CreatedBy}
 		if err := db.createDocument(tx, doc); err != nil {
 			return err
 		}
-		c.DocumentID, c.VerificationCode = doc.ID, doc.VerificationCode
-		if err := tx.Create(c).Error; err != nil {
+		c.DocumentID, c.SHA256, c.Size, c.Pages = doc.ID, d.SHA256, d.Size, d.Pages
+		if err := tx.Create(&c).Error; err != nil {
 			return translate(err)
 		}
-		for i, d := range CommitmentSlots {
-			s := CommitmentSlot{CommitmentID: c.ID, Slot: d.Slot, Position: i + 1, Kind: d.Kind, Status: SlotUnassigned, DefaultTitle: c.defaultTitle(d.Slot)}
-			if err := tx.Omit("UserEmail").Create(&s).Error; err != nil {
+		for i := range c.Signatories {
+			s := &c.Signatories[i]
+			s.CommitmentID = c.ID
+			s.FieldPage, s.FieldRect = d.Fields[s.Slot].Page, d.Fields[s.Slot].String()
+			if err := tx.Omit("UserEmail").Create(s).Error; err != nil {
 				return err
 			}
-			c.Signatories = append(c.Signatories, s)
-		}
-		if err := db.storeDraft(tx, c, render); err != nil {
-			return err
 		}
 		audit(tx, "commitment", c.auditKey(), "create", nil, map[string]any{"region_code": c.RegionCode, "year": c.Year, "document": c.VerificationCode, "sha256": c.SHA256})
-		out = c
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &c, nil
 }
 
 func (c *Commitment) auditKey() string { return fmt.Sprintf("%d/%s", c.Year, c.RegionCode) }
 
-// storeDraft renders c and records the draft's bytes, size and field positions.
-func (db *DB) storeDraft(tx *gorm.DB, c *Commitment, render Renderer) error {
-	d, err := render(c)
-	if err != nil {
-		return err
+// AssignInput assigns a signatory user to a slot, with the name and title printed for them.
+type AssignInput struct {
+	UserEmail string `json:"user_email"`
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+}
+
+// PreparedAssignment is a slot assignment read and checked but not saved yet.
+type PreparedAssignment struct {
+	// Commitment is the commitment as read, with the slot already assigned. While its draft is
+	// not frozen (FrozenAt nil) it is rendered again and saved with the assignment.
+	Commitment *Commitment
+	slot       *CommitmentSlot
+	user       *User
+	before     map[string]any
+}
+
+// PrepareAssignment assigns (or reassigns), without writing anything, a slot that is not yet
+// signed to a signatory user; then AssignSlot saves it. Before the first signature the draft is
+// rendered again with the new name; after it the text is frozen and the name and title appear in
+// the signature's own appearance.
+func (db *DB) PrepareAssignment(ctx context.Context, id int64, slot string, in AssignInput) (*PreparedAssignment, error) {
+	in.Name, in.Title = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title)
+	errs := fieldErrors{}
+	if strings.TrimSpace(in.UserEmail) == "" {
+		errs.add("user_email", "required")
 	}
+	if in.Name == "" {
+		errs.add("name", "required")
+	}
+	if len(in.Name) > 200 {
+		errs.add("name", "too_long")
+	}
+	if len(in.Title) > 200 {
+		errs.add("title", "too_long")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	q := db.read(ctx)
+	c, err := commitmentByID(q, id)
+	if err != nil {
+		return nil, err
+	}
+	s := c.Slot(slot)
+	if s == nil {
+		return nil, ErrNotFound
+	}
+	if s.Done() {
+		return nil, ErrConflict
+	}
+	var u User
+	if err := q.Where("email = ?", strings.ToLower(strings.TrimSpace(in.UserEmail))).Take(&u).Error; err != nil {
+		if translate(err) == ErrNotFound {
+			return nil, Invalid("user_email", "unknown_user")
+		}
+		return nil, err
+	}
+	if u.Role != RoleSignatory {
+		return nil, Invalid("user_email", "not_signatory")
+	}
+	a := &PreparedAssignment{Commitment: c, slot: s, user: &u, before: map[string]any{"user_email": s.UserEmail, "name": s.Name, "title": s.Title}}
+	if in.Title == "" {
+		in.Title = s.DefaultTitle
+	}
+	s.UserID, s.UserEmail, s.Name, s.Title, s.Status = &u.ID, &u.Email, in.Name, in.Title, SlotPending
+	return a, nil
+}
+
+// AssignSlot saves a prepared assignment, with the draft rendered from it (nil once the text is
+// frozen). When the commitment changed since it was read, or the user is no longer a
+// signatory, it is ErrStaleCommitment.
+func (db *DB) AssignSlot(ctx context.Context, a *PreparedAssignment, d *Draft) (*Commitment, error) {
+	c, s := a.Commitment, a.slot
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		now := db.Now()
+		res := tx.Exec("UPDATE commitments SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", now, c.ID, c.Version)
+		if res.Error != nil {
+			return res.Error
+		}
+		var roles []Role
+		if err := tx.Table("users").Where("id = ?", a.user.ID).Pluck("role", &roles).Error; err != nil {
+			return err
+		}
+		if res.RowsAffected != 1 || len(roles) != 1 || roles[0] != RoleSignatory {
+			return ErrStaleCommitment
+		}
+		if err := tx.Exec("UPDATE commitment_slots SET user_id = ?, name = ?, title = ?, status = ? WHERE id = ?", a.user.ID, s.Name, s.Title, s.Status, s.ID).Error; err != nil {
+			return err
+		}
+		if c.FrozenAt == nil {
+			if err := db.storeDraft(tx, c, d); err != nil {
+				return err
+			}
+		}
+		c.Version++
+		c.UpdatedAt = now
+		audit(tx, "commitment", c.auditKey(), "assign", a.before, map[string]any{"slot": s.Slot, "user_email": a.user.Email, "name": s.Name, "title": s.Title})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// storeDraft records a re-rendered draft's bytes, size and field positions.
+func (db *DB) storeDraft(tx *gorm.DB, c *Commitment, d *Draft) error {
 	c.SHA256, c.Size, c.Pages = d.SHA256, d.Size, d.Pages
 	if err := tx.Exec("UPDATE documents SET sha256 = ?, size = ?, updated_at = ? WHERE id = ?", d.SHA256, d.Size, db.Now(), c.DocumentID).Error; err != nil {
 		return err
@@ -385,90 +553,11 @@ func (db *DB) storeDraft(tx *gorm.DB, c *Commitment, render Renderer) error {
 	return nil
 }
 
-// AssignInput assigns a signatory user to a slot, with the name and title printed for them.
-type AssignInput struct {
-	UserEmail string `json:"user_email"`
-	Name      string `json:"name"`
-	Title     string `json:"title"`
-}
-
-// AssignSlot assigns (or reassigns) a slot that is not yet signed. Before the first signature
-// the draft is rendered again with the new name; after it the text is frozen and the name and
-// title appear in the signature's own appearance.
-func (db *DB) AssignSlot(ctx context.Context, id int64, slot string, in AssignInput, render Renderer) (*Commitment, error) {
-	in.Name, in.Title = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title)
-	errs := fieldErrors{}
-	if strings.TrimSpace(in.UserEmail) == "" {
-		errs.add("user_email", "required")
-	}
-	if in.Name == "" {
-		errs.add("name", "required")
-	}
-	if len(in.Name) > 200 {
-		errs.add("name", "too_long")
-	}
-	if len(in.Title) > 200 {
-		errs.add("title", "too_long")
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	var out *Commitment
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		c, err := commitmentByID(tx, id)
-		if err != nil {
-			return err
-		}
-		s := c.Slot(slot)
-		if s == nil {
-			return ErrNotFound
-		}
-		if s.Done() {
-			return ErrConflict
-		}
-		var u User
-		if err := tx.Where("email = ?", strings.ToLower(strings.TrimSpace(in.UserEmail))).Take(&u).Error; err != nil {
-			if translate(err) == ErrNotFound {
-				return Invalid("user_email", "unknown_user")
-			}
-			return err
-		}
-		if u.Role != RoleSignatory {
-			return Invalid("user_email", "not_signatory")
-		}
-		before := map[string]any{"user_email": s.UserEmail, "name": s.Name, "title": s.Title}
-		if in.Title == "" {
-			in.Title = s.DefaultTitle
-		}
-		s.UserID, s.UserEmail, s.Name, s.Title, s.Status = &u.ID, &u.Email, in.Name, in.Title, SlotPending
-		if err := tx.Exec("UPDATE commitment_slots SET user_id = ?, name = ?, title = ?, status = ? WHERE id = ?", u.ID, s.Name, s.Title, s.Status, s.ID).Error; err != nil {
-			return err
-		}
-		if c.FrozenAt == nil {
-			if err := db.storeDraft(tx, c, render); err != nil {
-				return err
-			}
-		}
-		c.Version++
-		c.UpdatedAt = db.Now()
-		if err := tx.Exec("UPDATE commitments SET version = ?, updated_at = ? WHERE id = ?", c.Version, c.UpdatedAt, c.ID).Error; err != nil {
-			return err
-		}
-		audit(tx, "commitment", c.auditKey(), "assign", before, map[string]any{"slot": slot, "user_email": u.Email, "name": s.Name, "title": s.Title})
-		out = c
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // SignatureRecord is a signature appended to a commitment's document.
 type SignatureRecord struct {
 	CommitmentID int64
-	// Version is the commitment's version the signature was made on; a newer one is ErrConflict
-	// (another signature came first: sign the new bytes again).
+	// Version is the commitment's version the signature was made on; a newer one is
+	// ErrStaleCommitment (another signature came first: sign the new bytes again).
 	Version   int64
 	Slot      string
 	User      *User
@@ -504,7 +593,7 @@ func (db *DB) RecordSignature(ctx context.Context, r SignatureRecord) (*Commitme
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return ErrConflict
+			return ErrStaleCommitment
 		}
 		s.Status = SlotSigned
 		if r.Mode == ModeInitial {
@@ -542,16 +631,6 @@ func (db *DB) RecordSignature(ctx context.Context, r SignatureRecord) (*Commitme
 		return nil, err
 	}
 	return out, nil
-}
-
-// CommitmentsByDocumentHash finds the commitment whose document had these bytes at any of its
-// signed states (or now).
-func (db *DB) CommitmentByDocument(ctx context.Context, documentID int64) (*Commitment, error) {
-	var id int64
-	if err := db.read(ctx).Table("commitments").Select("id").Where("document_id = ?", documentID).Take(&id).Error; err != nil {
-		return nil, translate(err)
-	}
-	return db.Commitment(ctx, id)
 }
 
 // ---- Names ----
@@ -647,8 +726,13 @@ var DefaultCommitmentTemplate = CommitmentTemplate{
 
 // CommitmentTemplate returns the template in use: the newest an admin saved, or the default.
 func (db *DB) CommitmentTemplate(ctx context.Context) (*CommitmentTemplate, error) {
+	return latestCommitmentTemplate(db.read(ctx))
+}
+
+// latestCommitmentTemplate reads the template in use (ID 0: the default).
+func latestCommitmentTemplate(q *gorm.DB) (*CommitmentTemplate, error) {
 	var rows []CommitmentTemplate
-	if err := db.read(ctx).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+	if err := q.Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {

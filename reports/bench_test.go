@@ -16,7 +16,8 @@ import (
 	"github.com/jung-kurt/gofpdf"
 )
 
-// The benchmarks render in memory (the store's part is measured in api's benchmark):
+// The benchmarks render in memory (reading the data and keeping the bytes are measured by
+// documents' BenchmarkProgressReportNational):
 //
 //	go test ./reports -run '^$' -bench . -benchtime 3x
 //
@@ -24,7 +25,8 @@ import (
 // the process's peak resident set (VmHWM, reset before the timed loop). The baseline writes
 // as many pages of plain text with gofpdf alone, to show how much of the time is ours.
 
-// national is the national catalogue's shape: 8 areas, 100 indicators.
+// benchShapes are a province's and the whole country's reports, both in the national
+// catalogue's shape: 8 areas, 100 indicators.
 var benchShapes = map[string]fixture{
 	"provincial": {year: 2025, regions: 14, areas: 8, indicators: 100, comments: true},
 	"national":   {year: 2025, regions: 545, areas: 8, indicators: 100, comments: true},

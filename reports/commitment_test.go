@@ -118,3 +118,18 @@ func TestCommitmentSignedLook(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCommitment renders the commitment document in memory.
+func BenchmarkCommitment(b *testing.B) {
+	in := commitmentFixture()
+	b.ReportAllocs()
+	var size int
+	for i := 0; i < b.N; i++ {
+		var buf bytes.Buffer
+		if _, err := reports.WriteCommitment(&buf, in); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size)/1024, "KB-pdf")
+}

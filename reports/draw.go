@@ -9,31 +9,43 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// Page geometry of A4 portrait, in millimetres.
+// Geometry shared by every document (A4 portrait), in millimetres.
 const (
 	pageW        = 210.0
 	pageH        = 297.0
-	marginX      = 15.0
-	contentW     = pageW - 2*marginX
-	firstTop     = 14.0
-	runningTop   = 22.0 // below the running header of later pages
-	contentBot   = 262.0
-	footerTop    = 266.0
+	footerTop    = 266.0 // where the footer of every page starts
 	ptToMM       = 25.4 / 72
+	mmToPt       = 72 / 25.4
 	cellPadX     = 1.2
 	cellPadY     = 1.0
-	lineFactor   = 1.22 // line height as a multiple of the font size
-	maxCellLines = 40   // a cell taller than this is cut with an ellipsis, so a row always fits a page
+	maxCellLines = 40 // a cell taller than this is cut with an ellipsis, so a row always fits a page
 )
 
-// canvas wraps gofpdf with the few drawing operations the reports use, and the page flow.
+// pageLayout is one kind of document's page geometry, in millimetres.
+type pageLayout struct {
+	marginX    float64 // left and right margin
+	firstTop   float64 // where content starts on the first page
+	runningTop float64 // where it starts on later pages
+	bottom     float64 // where content ends; the footer follows below
+	lineFactor float64 // line height as a multiple of the font size
+}
+
+// contentW is the width between the side margins.
+func (l pageLayout) contentW() float64 { return pageW - 2*l.marginX }
+
+// canvas wraps gofpdf with the few drawing operations the documents use, and the page flow.
 type canvas struct {
-	pdf *gofpdf.Fpdf
+	pdf    *gofpdf.Fpdf
+	layout pageLayout
 	// onNewPage runs after a page break inside a flowing element (a table repeats its header).
 	onNewPage func()
 	wrapCache map[wrapKey][]string
 	style     string
 	size      float64
+	// qr is the verification address's QR code, drawn once and placed on every page.
+	qr gofpdf.Template
+	// hasLogo: the letterhead's logo is registered as the image "logo".
+	hasLogo bool
 }
 
 type wrapKey struct {
@@ -55,19 +67,29 @@ func (c *canvas) y() float64     { return c.pdf.GetY() }
 func (c *canvas) setY(y float64) { c.pdf.SetY(y) }
 
 // lineH is the line height of the current font size.
-func (c *canvas) lineH() float64 { return c.size * ptToMM * lineFactor }
+func (c *canvas) lineH() float64 { return c.lineHeight(c.size) }
+
+// lineHeight is the line height of a font size.
+func (c *canvas) lineHeight(size float64) float64 { return size * ptToMM * c.layout.lineFactor }
 
 // top is where content starts on the current page.
 func (c *canvas) top() float64 {
 	if c.pdf.PageNo() <= 1 {
-		return firstTop
+		return c.layout.firstTop
 	}
-	return runningTop
+	return c.layout.runningTop
+}
+
+// firstPage starts the document's first page.
+func (c *canvas) firstPage() {
+	c.pdf.AddPage()
+	c.style, c.size = "", 0 // the header and footer changed the font
+	c.setY(c.layout.firstTop)
 }
 
 // ensure starts a new page unless h millimetres still fit on this one; it reports whether it broke.
 func (c *canvas) ensure(h float64) bool {
-	if c.y()+h <= contentBot || c.y() <= c.top()+0.01 {
+	if c.y()+h <= c.layout.bottom || c.y() <= c.top()+0.01 {
 		return false
 	}
 	c.newPage()
@@ -95,6 +117,15 @@ func (c *canvas) text(x, y, w float64, s, align string) {
 		x += (w - c.pdf.GetStringWidth(s)) / 2
 	}
 	c.pdf.Text(x, base, s)
+}
+
+// lines writes s wrapped to [x, x+w] from the current y, each line aligned "L", "C" or "R",
+// and moves below them. It does not break pages: callers keep such blocks together with ensure.
+func (c *canvas) lines(x, w float64, s, align string) {
+	for _, l := range c.wrap(s, w) {
+		c.text(x, c.y(), w, l, align)
+		c.setY(c.y() + c.lineH())
+	}
 }
 
 // wrap breaks s into lines no wider than w in the current font; a word too long for a line

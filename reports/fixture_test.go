@@ -142,7 +142,7 @@ func (f fixture) build() *models.ProgressData {
 	return d
 }
 
-// progress wraps data in the report's options, with a fixed clock and code.
+// progressFor wraps data in the report's options, with a fixed clock and code.
 func progressFor(d *models.ProgressData, region string) *Progress {
 	return &Progress{
 		Data: d, Region: region,

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
-// fontFamily is the UTF-8 TrueType family every report is set in: the Go fonts, which come
+// fontFamily is the UTF-8 TrueType family every document is set in: the Go fonts, which come
 // from a Go module (no font file in the repository) and cover Indonesian text and the ▲▼ marks.
 const fontFamily = "go"
 

@@ -43,7 +43,7 @@ func runTool(t testing.TB, name string, args ...string) string {
 	return out.String()
 }
 
-// QPDFCheck runs qpdf --check and fails on any warning or error.
+// qpdfCheck runs qpdf --check and fails on any warning or error.
 func qpdfCheck(t testing.TB, path string) {
 	t.Helper()
 	out := runTool(t, "qpdf", "--check", path)

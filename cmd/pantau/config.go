@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pantau-id/pantau/api"
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -142,7 +142,7 @@ func (c *config) blobs() *models.BlobStore {
 // publicURLFlag registers the address people reach Pantau at, under which printed documents'
 // QR codes point (…/verify/CODE).
 func (c *config) publicURLFlag(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.PublicURL, "public-url", env(getenv, "PANTAU_PUBLIC_URL", api.DefaultPublicURL),
+	fs.StringVar(&c.PublicURL, "public-url", env(getenv, "PANTAU_PUBLIC_URL", documents.DefaultPublicURL),
 		"public address of Pantau, printed in documents' QR codes (env PANTAU_PUBLIC_URL)")
 }
 

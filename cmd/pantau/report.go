@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pantau-id/pantau/api"
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -63,7 +63,8 @@ func reportProgress(ctx context.Context, args []string, getenv func(string) stri
 	defer db.Close()
 	bar := &progressBar{w: stderr, label: "laporan"}
 	start := time.Now()
-	rep, err := api.IssueProgressReport(ctx, db, cfg.blobs(), api.ReportRequest{Year: *year, Region: *region, PublicURL: cfg.PublicURL,
+	docs := &documents.Service{DB: db, Store: cfg.blobs(), PublicURL: cfg.PublicURL}
+	rep, err := docs.IssueProgressReport(ctx, documents.ReportRequest{Year: *year, Region: *region,
 		GeneratedBy: "Pantau (baris perintah)", Fresh: *fresh, OnSection: bar.update})
 	bar.finish()
 	if err != nil {

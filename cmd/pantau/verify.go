@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/reports/pdfsign"
 )
@@ -66,51 +65,34 @@ func verify(_ context.Context, args []string, getenv func(string) string, stdout
 	if err != nil {
 		return err
 	}
-	roots, names, err := verifyRoots(cfg.CADir, extra)
+	roots, err := verifyRoots(cfg.CADir, extra)
 	if err != nil {
 		return err
 	}
-	rep := pdfsign.Verify(data, roots)
-	printReport(stdout, filepath.Base(file), rep, names)
+	rep := documents.VerifySignatures(data, roots)
+	printReport(stdout, filepath.Base(file), rep, roots.Names())
 	if !rep.Valid() {
 		return errNotValid
 	}
 	return nil
 }
 
-// verifyRoots loads the installation's CA certificate (when there is one) and the extra ones.
-func verifyRoots(caDir string, extra []string) (*x509.CertPool, []string, error) {
-	pool := x509.NewCertPool()
-	var names []string
-	if ca, err := models.ReadCACertificate(caDir); err == nil {
-		pool.AddCert(ca)
-		names = append(names, ca.Subject.CommonName)
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return nil, nil, err
+// verifyRoots trusts the installation's CA certificate (when there is one) and the extra ones.
+func verifyRoots(caDir string, extra []string) (*documents.Roots, error) {
+	roots, err := documents.InstallationRoots(caDir)
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range extra {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		n := 0
-		for blk, rest := pem.Decode(b); blk != nil; blk, rest = pem.Decode(rest) {
-			c, err := x509.ParseCertificate(blk.Bytes)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", f, err)
-			}
-			pool.AddCert(c)
-			names = append(names, c.Subject.CommonName)
-			n++
-		}
-		if n == 0 {
-			return nil, nil, fmt.Errorf("%s holds no PEM certificate", f)
+		if err := roots.AddPEM(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 	}
-	if len(names) == 0 {
-		return nil, nil, nil
-	}
-	return pool, names, nil
+	return roots, nil
 }
 
 var changeWords = map[string]string{

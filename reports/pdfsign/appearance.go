@@ -10,7 +10,6 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"golang.org/x/image/draw"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // MaxImagePixels bounds the drawn signature image; larger images are scaled down.
@@ -23,20 +22,29 @@ func (inc *increment) blankAppearance(r Rect) types.IndirectRef {
 	return inc.addStream(d, nil, false)
 }
 
-// appearance writes the signed field's appearance: the drawn image above the text lines.
+// appearance writes the signed field's appearance: the drawn image above the text lines,
+// set in an embedded subset of Go Regular.
 func (inc *increment) appearance(r Rect, a Appearance) (types.IndirectRef, error) {
 	w, h := r.width(), r.height()
 	const pad = 2.0
-	lines := a.Lines
+	tf, err := goRegular()
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	lines := make([][]byte, len(a.Lines))
+	codes := map[byte]bool{}
 	size := 7.0
-	for _, l := range lines {
-		if need := (w - 2*pad) / (0.52*float64(len([]rune(l))) + 0.01); need < size {
-			size = math.Max(need, 4)
+	for i, l := range a.Lines {
+		lines[i] = tf.encode(l)
+		for _, c := range lines[i] {
+			codes[c] = true
+		}
+		if tw := tf.width(lines[i]); tw > 0 && tw*size > w-2*pad {
+			size = math.Max((w-2*pad)/tw, 4)
 		}
 	}
 	textH := float64(len(lines))*size*1.2 + pad
-	resources := types.Dict{"Font": types.Dict{"F1": types.Dict{"Type": types.Name("Font"), "Subtype": types.Name("Type1"),
-		"BaseFont": types.Name("Helvetica"), "Encoding": types.Name("WinAnsiEncoding")}}}
+	resources := types.Dict{}
 	var content strings.Builder
 	if len(a.PNG) > 0 {
 		img, err := inc.image(a.PNG)
@@ -52,12 +60,13 @@ func (inc *increment) appearance(r Rect, a Appearance) (types.IndirectRef, error
 		}
 	}
 	if len(lines) > 0 {
+		resources["Font"] = types.Dict{"F1": inc.addFont(tf, codes)}
 		fmt.Fprintf(&content, "BT 0 0 0 rg /F1 %.2f Tf %.2f TL %.2f %.2f Td\n", size, size*1.2, pad, textH-size)
 		for i, l := range lines {
 			if i > 0 {
 				content.WriteString("T* ")
 			}
-			fmt.Fprintf(&content, "(%s) Tj\n", winAnsi(l))
+			fmt.Fprintf(&content, "(%s) Tj\n", escapeLiteral(l))
 		}
 		content.WriteString("ET\n")
 	}
@@ -113,23 +122,18 @@ func color8(img image.Image, x, y int) [4]byte {
 	return [4]byte{un(r), un(g), un(b), byte(a >> 8)}
 }
 
-// winAnsi encodes s for a literal string in a WinAnsi-encoded font, escaping as PDF needs.
-func winAnsi(s string) string {
+// escapeLiteral escapes bytes for a PDF literal string.
+func escapeLiteral(b []byte) string {
 	var sb strings.Builder
-	enc := charmap.Windows1252
-	for _, r := range s {
-		b, ok := enc.EncodeRune(r)
-		if !ok {
-			b = '?'
-		}
+	for _, c := range b {
 		switch {
-		case b == '(' || b == ')' || b == '\\':
+		case c == '(' || c == ')' || c == '\\':
 			sb.WriteByte('\\')
-			sb.WriteByte(b)
-		case b < 0x20 || b > 0x7e:
-			fmt.Fprintf(&sb, "\\%03o", b)
+			sb.WriteByte(c)
+		case c < 0x20 || c > 0x7e:
+			fmt.Fprintf(&sb, "\\%03o", c)
 		default:
-			sb.WriteByte(b)
+			sb.WriteByte(c)
 		}
 	}
 	return sb.String()

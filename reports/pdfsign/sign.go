@@ -17,6 +17,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -37,14 +38,21 @@ func init() {
 // MinReserve is the least room left for the CMS blob, in bytes. A signature with a
 // two-certificate chain takes about 1.5–2.5 KB; by default the room is the chain's size plus
 // 4 KB, at least MinReserve (the blob is stored hex-encoded, so each reserved byte costs two
-// in the file). Set Request.Reserve (e.g. 32 KB) to leave room for an embedded timestamp.
-const MinReserve = 8 << 10
+// in the file). A timestamp takes TimestampReserve more (a token with the TSA's chain is
+// 2–6 KB).
+const (
+	MinReserve       = 8 << 10
+	TimestampReserve = 12 << 10
+)
 
-// reserveFor is the default room for a signature by this chain.
-func reserveFor(chain []*x509.Certificate) int {
+// reserveFor is the default room for a signature.
+func reserveFor(req Request) int {
 	n := 4 << 10
-	for _, c := range chain {
+	for _, c := range req.Chain {
 		n += len(c.Raw)
+	}
+	if req.Timestamper != nil {
+		n += TimestampReserve
 	}
 	return max(n, MinReserve)
 }
@@ -91,8 +99,14 @@ type Request struct {
 	Certify bool
 	// Appearance is drawn in the field's box.
 	Appearance Appearance
-	// Reserve is the room for the CMS blob in bytes (0: the chain's size plus 4 KB, at least MinReserve).
+	// Timestamper, when set, timestamps the signature value (PAdES B-T); nil leaves the
+	// signature at B-B.
+	Timestamper Timestamper
+	// Reserve is the room for the CMS blob in bytes (0: the chain's size plus 4 KB, plus
+	// TimestampReserve with a Timestamper, at least MinReserve).
 	Reserve int
+
+	legacy bool // SubFilter adbe.pkcs7.detached (for tests of files signed before PAdES)
 }
 
 // Errors Sign reports for a request that cannot be carried out.
@@ -108,11 +122,16 @@ var (
 // Sign appends one signature to pdf as an incremental update and returns the new file. The
 // bytes of pdf are kept unchanged at the start of the result.
 func Sign(pdf []byte, req Request) ([]byte, error) {
+	return SignContext(context.Background(), pdf, req)
+}
+
+// SignContext is Sign with a context for the time-stamping authority's round trip.
+func SignContext(ctx context.Context, pdf []byte, req Request) ([]byte, error) {
 	if len(req.Chain) == 0 || req.Signer == nil {
 		return nil, ErrNoCertificate
 	}
 	if req.Reserve == 0 {
-		req.Reserve = reserveFor(req.Chain)
+		req.Reserve = reserveFor(req)
 	}
 	doc, err := openDocument(pdf)
 	if err != nil {
@@ -122,7 +141,8 @@ func Sign(pdf []byte, req Request) ([]byte, error) {
 	if err := doc.addFields(inc, req); err != nil {
 		return nil, err
 	}
-	return inc.finish(doc, req)
+	doc.requireVersion(pdf)
+	return inc.finish(ctx, doc, req)
 }
 
 // document is the parsed state of the file being signed.
@@ -316,4 +336,24 @@ func pdfDate(t time.Time) string {
 		sign, off = '-', -off
 	}
 	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
+}
+
+// pdfVersion is the version the signed file declares: PAdES signatures (ETSI.CAdES.detached,
+// DocMDP, the DSS) and the image soft masks belong to PDF 1.7 with the ETSI extensions.
+const pdfVersion = "1.7"
+
+// requireVersion makes the catalog declare pdfVersion when neither the header nor the catalog
+// says as much (an incremental update cannot change the header, so the catalog's /Version,
+// which takes precedence when later, carries it).
+func (d *document) requireVersion(pdf []byte) {
+	header := ""
+	if len(pdf) >= 8 && bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		header = string(pdf[5:8])
+	}
+	catalog, _ := d.catalog["Version"].(types.Name)
+	if header >= pdfVersion || string(catalog) >= pdfVersion {
+		return
+	}
+	d.catalog["Version"] = types.Name(pdfVersion)
+	d.dirty["catalog"] = true
 }

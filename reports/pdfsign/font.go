@@ -198,7 +198,7 @@ func (tf *textFont) subset(codes map[byte]bool) []byte {
 		binary.BigEndian.PutUint32(loca[4*gi+4:], uint32(len(glyf)))
 	}
 	head := append([]byte(nil), tf.tables["head"]...)
-	binary.BigEndian.PutUint32(head[8:], 0)   // checkSumAdjustment, set below
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
 	binary.BigEndian.PutUint16(head[50:], 1) // indexToLocFormat: long offsets
 	tables := map[string][]byte{"head": head, "loca": loca, "glyf": glyf}
 	for _, tag := range []string{"hhea", "maxp", "hmtx", "cmap", "cvt ", "fpgm", "prep", "OS/2"} {

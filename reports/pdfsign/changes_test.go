@@ -126,7 +126,7 @@ func TestForgedOverlay(t *testing.T) {
 	fields, _ := f.ctx.DereferenceArray(form["Fields"])
 	form["Fields"] = append(append(types.Array{}, fields...), *types.NewIndirectRef(widget, 0))
 	forged := f.update(map[int]string{
-		ap: fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>> /Length %d>>\nstream\n%s\nendstream", len(stream), stream),
+		ap:     fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>> /Length %d>>\nstream\n%s\nendstream", len(stream), stream),
 		widget: fmt.Sprintf("<</Type /Annot /Subtype /Widget /FT /Sig /T (lampiran) /F 4 /Rect [0 0 595 842] /P %d 0 R /AP <</N %d 0 R>>>>", pageNr, ap),
 		pageNr: page.PDFString(),
 		formNr: form.PDFString(),
@@ -234,4 +234,3 @@ func TestChangesAfterCertification(t *testing.T) {
 		})
 	}
 }
-

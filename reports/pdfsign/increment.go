@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -57,13 +58,18 @@ func (inc *increment) add(body string) types.IndirectRef {
 // addStream writes a new stream object, compressing data when compress is set.
 func (inc *increment) addStream(dict types.Dict, data []byte, compress bool) types.IndirectRef {
 	if compress {
-		var z bytes.Buffer
-		w := zlib.NewWriter(&z)
-		w.Write(data)
-		w.Close()
-		data = z.Bytes()
-		dict["Filter"] = types.Name("FlateDecode")
+		return inc.addDeflated(dict, deflate(data))
 	}
+	return inc.addRawStream(dict, data)
+}
+
+// addDeflated writes a new stream object whose data is already zlib-compressed.
+func (inc *increment) addDeflated(dict types.Dict, z []byte) types.IndirectRef {
+	dict["Filter"] = types.Name("FlateDecode")
+	return inc.addRawStream(dict, z)
+}
+
+func (inc *increment) addRawStream(dict types.Dict, data []byte) types.IndirectRef {
 	dict["Length"] = types.Integer(len(data))
 	ref := inc.reserve()
 	inc.offsets[ref.ObjectNumber.Value()] = inc.offset()
@@ -71,6 +77,20 @@ func (inc *increment) addStream(dict types.Dict, data []byte, compress bool) typ
 	inc.buf.Write(data)
 	inc.buf.WriteString("\nendstream\nendobj\n")
 	return ref
+}
+
+// zlibWriters are reused: a new compressor allocates over half a megabyte of state.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
+// deflate compresses data with zlib (FlateDecode).
+func deflate(data []byte) []byte {
+	var z bytes.Buffer
+	w := zlibWriters.Get().(*zlib.Writer)
+	w.Reset(&z)
+	w.Write(data)
+	w.Close()
+	zlibWriters.Put(w)
+	return z.Bytes()
 }
 
 // Width of the /ByteRange placeholder: four ten-digit numbers fit.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -20,14 +21,20 @@ type validationData struct {
 	present bool
 	offset  int64 // where the DSS dictionary (or the catalog holding it) is in the file
 	certs   []*x509.Certificate
-	ocsps   [][]byte
+	ocsps   []*ocsp.Response // parsed, their signatures checked against an issuer only when used
 	crls    []*x509.RevocationList
 	raw     map[string][][]byte // "Certs", "OCSPs", "CRLs" → the DER of each entry
+	signed  map[ocspIssuer]bool // signedBy's answers
+}
+
+type ocspIssuer struct {
+	resp   *ocsp.Response
+	issuer *x509.Certificate
 }
 
 // readDSS reads the catalog's /DSS.
 func readDSS(ctx *model.Context) validationData {
-	vd := validationData{raw: map[string][][]byte{}}
+	vd := validationData{raw: map[string][][]byte{}, signed: map[ocspIssuer]bool{}}
 	catalog, err := ctx.Catalog()
 	if err != nil {
 		return vd
@@ -62,7 +69,9 @@ func readDSS(ctx *model.Context) validationData {
 					vd.certs = append(vd.certs, c)
 				}
 			case "OCSPs":
-				vd.ocsps = append(vd.ocsps, sd.Content)
+				if resp, err := ocsp.ParseResponse(sd.Content, nil); err == nil {
+					vd.ocsps = append(vd.ocsps, resp)
+				}
 			case "CRLs":
 				if crl, err := x509.ParseRevocationList(sd.Content); err == nil {
 					vd.crls = append(vd.crls, crl)
@@ -81,9 +90,17 @@ func (vd validationData) status(chain []*x509.Certificate, at time.Time) (comple
 	for i := 0; i+1 < len(chain); i++ {
 		cert, issuer := chain[i], chain[i+1]
 		found := false
-		for _, der := range vd.ocsps {
-			resp, err := ocsp.ParseResponseForCert(der, cert, issuer)
-			if err != nil {
+		for _, resp := range vd.ocsps {
+			if resp.SerialNumber.Cmp(cert.SerialNumber) != 0 {
+				continue
+			}
+			key := ocspIssuer{resp, issuer}
+			ok, known := vd.signed[key]
+			if !known {
+				ok = signedBy(resp, issuer)
+				vd.signed[key] = ok
+			}
+			if !ok {
 				continue
 			}
 			found = true
@@ -105,6 +122,16 @@ func (vd validationData) status(chain []*x509.Certificate, at time.Time) (comple
 		complete = complete && found
 	}
 	return complete, ""
+}
+
+// signedBy reports whether an OCSP response comes from issuer: signed with its key, or by a
+// responder certificate it issued for OCSP signing.
+func signedBy(resp *ocsp.Response, issuer *x509.Certificate) bool {
+	if resp.Certificate == nil {
+		return resp.CheckSignatureFrom(issuer) == nil
+	}
+	// ParseResponse already checked the response's signature with the embedded certificate.
+	return resp.Certificate.CheckSignatureFrom(issuer) == nil && slices.Contains(resp.Certificate.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning)
 }
 
 // AddValidationData appends an incremental update with a Document Security Store (PAdES

@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,12 +178,12 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 			rep = &Report{Signatures: []Signature{}, At: o.at, Problem: fmt.Sprintf("not a readable PDF: %v", r)}
 		}
 	}()
-	ctx, err := readContext(pdf)
-	if err != nil {
+	v := &verifier{pdf: pdf, roots: roots, opts: o}
+	if err := v.read(); err != nil {
 		rep.Problem = "not a readable PDF: " + err.Error()
 		return rep
 	}
-	v := &verifier{pdf: pdf, final: ctx, roots: roots, opts: o}
+	ctx := v.final
 	v.dss = readDSS(ctx)
 	rep.ValidationData = v.dss.present
 	fields := signatureFields(ctx)
@@ -203,6 +205,62 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 	return rep
 }
 
+// read parses the file. The signature values' hex strings, tens of kilobytes each, are what
+// costs the parser most and are read from the file's bytes anyway, so the file is parsed with
+// them blanked (blankSignatureValues): first those that a /ByteRange in the file points to,
+// and again, with exactly the signatures' own, should any of these be no signature's.
+func (v *verifier) read() error {
+	candidates := scanByteRanges(v.pdf)
+	v.blanked = blankSignatureValues(v.pdf, candidates)
+	ctx, err := readContext(v.blanked)
+	if err != nil {
+		return err
+	}
+	var real [][4]int64
+	for _, f := range signatureFields(ctx) {
+		if br, err := byteRange(ctx, f.value, v.pdf); err == nil {
+			real = append(real, br)
+		}
+	}
+	if !sameRanges(candidates, real) {
+		v.blanked = blankSignatureValues(v.pdf, real)
+		if ctx, err = readContext(v.blanked); err != nil {
+			return err
+		}
+	}
+	v.final = ctx
+	return nil
+}
+
+var byteRangeArray = regexp.MustCompile(`/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]`)
+
+// scanByteRanges finds the /ByteRange arrays written in the file.
+func scanByteRanges(pdf []byte) [][4]int64 {
+	var out [][4]int64
+	for _, m := range byteRangeArray.FindAllSubmatch(pdf, 1000) {
+		var br [4]int64
+		for i := 1; i <= 3; i++ {
+			br[i], _ = strconv.ParseInt(string(m[i]), 10, 64)
+		}
+		out = append(out, br)
+	}
+	return out
+}
+
+// sameRanges reports whether every range in a is in b (blanking what b blanks is then safe).
+func sameRanges(a, b [][4]int64) bool {
+	in := map[[4]int64]bool{}
+	for _, r := range b {
+		in[r] = true
+	}
+	for _, r := range a {
+		if !in[r] {
+			return false
+		}
+	}
+	return true
+}
+
 func readContext(pdf []byte) (*model.Context, error) {
 	return api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
 }
@@ -210,6 +268,7 @@ func readContext(pdf []byte) (*model.Context, error) {
 // verifier holds what checking one file needs.
 type verifier struct {
 	pdf           []byte
+	blanked       []byte // pdf with the signature values blanked (see blankSignatureValues)
 	final         *model.Context
 	roots         *x509.CertPool
 	opts          options

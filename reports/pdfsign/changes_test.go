@@ -144,6 +144,9 @@ func TestForgedOverlay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// pdfsig only says the first signature does not cover the whole document.
+	text, _ := pdfsigntest.Pdfsig(t, final, pdfsigntest.NSSDB(t, in.ca.Cert, other.Cert))
+	t.Logf("pdfsig on the forged file, both CAs trusted:\n%s", text)
 	for _, trusted := range [][]*pdfsigntest.CA{{in.ca}, {in.ca, other}} {
 		var certs []*x509.Certificate
 		for _, ca := range trusted {

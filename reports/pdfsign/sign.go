@@ -1,18 +1,48 @@
 // Package pdfsign adds PDF digital signatures to a document as incremental updates, so that
 // several people can sign one file at different times and every earlier signature stays valid,
-// and checks the signatures of a file.
+// keeps them verifiable for decades (PAdES baseline, ETSI EN 319 142-1), and checks the
+// signatures of a file, reporting anything that changed after them.
 //
-// Each signature is a CMS (PKCS#7) detached SignedData over the file's bytes except the
-// signature value itself (SubFilter adbe.pkcs7.detached, SHA-256), with the signer's
-// certificate and chain embedded, written with a visible appearance into a signature field.
-// The first signature may certify the document (DocMDP, changes allowed: form filling and
+// Signing. Each signature is a CMS detached SignedData over the file's bytes except the
+// signature value (SubFilter ETSI.CAdES.detached, SHA-256) with the signed attributes
+// content-type, message-digest and the ESS signing-certificate-v2 and the signer's chain
+// embedded (B-B), written with a visible appearance (the drawn image and text lines in an
+// embedded subset of Go Regular) into a signature field. With a Timestamper the signature
+// value gets an RFC 3161 timestamp as the unsigned attribute signature-time-stamp (B-T):
+// from an external authority (TSAClient) or the installation's own (LocalTSA).
+// AddValidationData then appends a Document Security Store with the chains and an OCSP
+// response or CRL for every certificate (B-LT), and AddDocumentTimestamp a document timestamp
+// over all of it (B-LTA). The installation's CA publishes its revocation data with CRL and
+// OCSPResponder. The first signature may certify the document (DocMDP P=2: form filling and
 // signing only); it then also creates the empty fields for every later signer, so that later
 // signatures only fill existing fields.
 //
-// The private key is only ever used through crypto.Signer: a key in memory, an HSM or a remote
-// signing service all fit. The existing file is parsed with pdfcpu; the increment (new and
-// changed objects, a classic cross-reference section and a trailer pointing to the previous
-// one) is written here.
+// The private key is only ever used through crypto.Signer (one Sign call over the SHA-256 of
+// the signed attributes): a key in memory, an HSM or a remote signing service all fit. The
+// existing file is parsed with pdfcpu; the increment (new and changed objects, a classic
+// cross-reference section and a trailer pointing to the previous one) is written here.
+//
+// Verifying. Verify checks each signature's bytes and CMS, its level (Level…), whether its
+// signer chains to the given roots — at the time its trusted timestamp proves, with the
+// file's revocation data, so that a B-LT signature stays trusted after the signer's
+// certificate expires — and compares the file after each signature with the file at it (see
+// changes.go): only later signatures filling existing fields, validation data and document
+// timestamps may follow; anything else is ChangedOther.
+//
+// Libraries. github.com/digitorus/pdfsign (v0.0.0-20250819064552-5f74f69dda1d) was evaluated
+// against this package on the same documents and is not used: its signer cannot fill a field
+// that already exists (every signature makes a new field "Signature N", which DocMDP P=2 does
+// not allow after certification), refuses a visible certification signature, certifies
+// without writing the catalog's /Perms (so readers do not see a certification), writes only
+// adbe.pkcs7.detached with revocation data in the Adobe signed attribute rather than a DSS,
+// draws text in a non-embedded Times-Roman, replaces the catalog object on every signature,
+// and, signing a document this package had certified, wrote an update that broke the first
+// signature and could not be parsed (pdfsig: "Input couldn't be parsed as a CMS signature").
+// Its verifier has no change analysis. What it does well is taken from the library it builds
+// on, github.com/digitorus/timestamp: RFC 3161 requests, responses and tokens, and the Go
+// TSA's responses. CMS parsing and signature checks use github.com/smallstep/pkcs7; the CMS is
+// assembled here with cryptobyte because that library always adds a signing-time attribute,
+// which PAdES forbids. OCSP is golang.org/x/crypto/ocsp, CRLs crypto/x509.
 package pdfsign
 
 import (
@@ -25,7 +55,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -168,7 +197,7 @@ func openDocument(pdf []byte) (*document, error) {
 	if !bytes.HasPrefix(pdf[prev:], []byte("xref")) {
 		return nil, ErrXRefStream
 	}
-	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	ctx, _, err := parseBlanked(pdf)
 	if err != nil {
 		return nil, fmt.Errorf("pdfsign: read PDF: %w", err)
 	}

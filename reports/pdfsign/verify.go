@@ -205,31 +205,38 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 	return rep
 }
 
-// read parses the file. The signature values' hex strings, tens of kilobytes each, are what
-// costs the parser most and are read from the file's bytes anyway, so the file is parsed with
-// them blanked (blankSignatureValues): first those that a /ByteRange in the file points to,
-// and again, with exactly the signatures' own, should any of these be no signature's.
+// read parses the file (see parseBlanked).
 func (v *verifier) read() error {
-	candidates := scanByteRanges(v.pdf)
-	v.blanked = blankSignatureValues(v.pdf, candidates)
-	ctx, err := readContext(v.blanked)
+	ctx, blanked, err := parseBlanked(v.pdf)
+	v.final, v.blanked = ctx, blanked
+	return err
+}
+
+// parseBlanked parses a PDF. The signature values' hex strings, tens of kilobytes each, are
+// what costs the parser most, and they are read from the file's bytes when needed, so the
+// file is parsed with them blanked (blankSignatureValues): first those that a /ByteRange in
+// the file points to, and again, with exactly the signatures' own, should any of these be no
+// signature's. It returns the blanked copy too.
+func parseBlanked(pdf []byte) (*model.Context, []byte, error) {
+	candidates := scanByteRanges(pdf)
+	blanked := blankSignatureValues(pdf, candidates)
+	ctx, err := readContext(blanked)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var real [][4]int64
 	for _, f := range signatureFields(ctx) {
-		if br, err := byteRange(ctx, f.value, v.pdf); err == nil {
+		if br, err := byteRange(ctx, f.value, pdf); err == nil {
 			real = append(real, br)
 		}
 	}
 	if !sameRanges(candidates, real) {
-		v.blanked = blankSignatureValues(v.pdf, real)
-		if ctx, err = readContext(v.blanked); err != nil {
-			return err
+		blanked = blankSignatureValues(pdf, real)
+		if ctx, err = readContext(blanked); err != nil {
+			return nil, nil, err
 		}
 	}
-	v.final = ctx
-	return nil
+	return ctx, blanked, nil
 }
 
 var byteRangeArray = regexp.MustCompile(`/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]`)

@@ -102,20 +102,25 @@ func (f *forger) update(objs map[int]string) []byte {
 	return out
 }
 
-// TestForgedOverlay is the attack of issue 12: after the certifying signature, an update adds
-// an unsigned signature widget whose opaque appearance covers the page with a forged clause,
-// and a new signature from another CA follows. Readers show the forged clause; Verify must
-// not call the first signature's document unchanged.
-func TestForgedOverlay(t *testing.T) {
+// certifiedDocument is a two-page document with every slot's field, certified by the regent.
+func certifiedDocument(t *testing.T) (*installation, []byte) {
 	in := newInstallation(t)
-	roots := pool(in.ca.Cert)
 	req := in.issue(t, "Yudhistira", time.Now().AddDate(1, 0, 0))
 	req.Field, req.Time, req.Certify, req.NewFields = "regent", time.Now(), true, slots
 	certified, err := pdfsign.Sign(samplePDF(t, 2), req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return in, certified
+}
 
+// TestForgedOverlay is the attack of issue 12: after the certifying signature, an update adds
+// an unsigned signature widget whose opaque appearance covers the page with a forged clause,
+// and a new signature from another CA follows. Readers show the forged clause; Verify must
+// not call the first signature's document unchanged.
+func TestForgedOverlay(t *testing.T) {
+	in, certified := certifiedDocument(t)
+	roots := pool(in.ca.Cert)
 	f := newForger(t, certified)
 	pageNr, page := f.page(1)
 	formNr, form := f.form()
@@ -176,14 +181,8 @@ func annots(f *forger, page types.Dict) types.Array {
 // TestChangesAfterCertification: each kind of change after a certification is reported, and
 // only the allowed ones pass.
 func TestChangesAfterCertification(t *testing.T) {
-	in := newInstallation(t)
+	in, certified := certifiedDocument(t)
 	roots := pool(in.ca.Cert)
-	req := in.issue(t, "Yudhistira", time.Now().AddDate(1, 0, 0))
-	req.Field, req.Time, req.Certify, req.NewFields = "regent", time.Now(), true, slots
-	certified, err := pdfsign.Sign(samplePDF(t, 2), req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	f := newForger(t, certified)
 	pageNr, page := f.page(1)
 	govNr, gov := f.field("governor")

@@ -9,11 +9,16 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/digitorus/timestamp"
 
 	"github.com/pantau-id/pantau/reports/pdfsign"
 	"github.com/pantau-id/pantau/reports/pdfsign/pdfsigntest"
@@ -268,9 +273,27 @@ func TestLocalTSA(t *testing.T) {
 	if out, ok := pdfsigntest.OpenSSLTSVerify(t, token, imprint, clock.Add(time.Hour), in.ca.Cert); !ok {
 		t.Fatalf("openssl ts -verify on the local TSA's token: %s", out)
 	}
-	// The responder answers a raw request as well, and refuses garbage.
+	// Served over HTTP, it answers an OpenSSL query that OpenSSL then verifies, and refuses garbage.
+	openssl := pdfsigntest.Tool(t, "openssl")
+	data := pdfsigntest.WriteTemp(t, "data.txt", []byte("komitmen"))
+	query := pdfsigntest.WriteTemp(t, "q.tsq", nil)
+	if out, err := exec.Command(openssl, "ts", "-query", "-data", data, "-sha256", "-cert", "-out", query).CombinedOutput(); err != nil {
+		t.Fatalf("openssl ts -query: %v\n%s", err, out)
+	}
+	q, _ := os.ReadFile(query)
+	resp, err := local.Respond(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(openssl, "ts", "-verify", "-in", pdfsigntest.WriteTemp(t, "r.tsr", resp), "-queryfile", query,
+		"-CAfile", pdfsigntest.WriteTemp(t, "ca.pem", pdfsigntest.PEM(in.ca.Cert)), "-attime", fmt.Sprint(clock.Add(time.Hour).Unix())).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Verification: OK") {
+		t.Fatalf("openssl ts -verify on the local TSA's reply (%v):\n%s", err, out)
+	}
 	if resp, err := local.Respond([]byte("nonsense")); err != nil || len(resp) == 0 {
 		t.Fatalf("garbage request: %v", err)
+	} else if _, err := timestamp.ParseResponse(resp); err == nil {
+		t.Fatal("garbage request granted")
 	}
 }
 

@@ -3,8 +3,16 @@ package pdfsign_test
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"io"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -88,5 +96,63 @@ func TestOCSPResponder(t *testing.T) {
 	raw, err = in.responder.Respond(ctx, []byte("not a request"))
 	if _, perr := ocsp.ParseResponse(raw, nil); err != nil || !errors.As(perr, &re) || re.Status != ocsp.Malformed {
 		t.Fatalf("garbage: %v %v", err, perr)
+	}
+}
+
+// TestOnlineRevocation fetches revocation data where a certificate says: its OCSP responder
+// over HTTP, else its CRL distribution point.
+func TestOnlineRevocation(t *testing.T) {
+	ctx := context.Background()
+	in := newInstallation(t)
+	crl, err := pdfsign.CRL(in.ca.Cert, in.ca.Key, nil, big.NewInt(1), time.Now(), time.Now().AddDate(0, 0, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ca.crl" {
+			w.Write(crl)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		resp, err := in.responder.Respond(r.Context(), body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Write(resp)
+	}))
+	defer srv.Close()
+	certFor := func(ocspURL, crlURL string) *x509.Certificate {
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "Daring"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+		if ocspURL != "" {
+			tmpl.OCSPServer = []string{ocspURL}
+		}
+		if crlURL != "" {
+			tmpl.CRLDistributionPoints = []string{crlURL}
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, in.ca.Cert, key.Public(), in.ca.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, _ := x509.ParseCertificate(der)
+		in.issued[cert.SerialNumber.String()] = nil
+		return cert
+	}
+	online := pdfsign.OnlineRevocation{}
+	rev, err := online.Revocation(ctx, certFor(srv.URL+"/ocsp", ""), in.ca.Cert)
+	if err != nil || len(rev.OCSPs) != 1 || len(rev.CRLs) != 0 {
+		t.Fatalf("OCSP over HTTP: %v %+v", err, rev)
+	}
+	rev, err = online.Revocation(ctx, certFor("", srv.URL+"/ca.crl"), in.ca.Cert)
+	if err != nil || len(rev.CRLs) != 1 || len(rev.OCSPs) != 0 {
+		t.Fatalf("CRL over HTTP: %v %+v", err, rev)
+	}
+	if rev, err := online.Revocation(ctx, certFor("", ""), in.ca.Cert); err != nil || len(rev.CRLs)+len(rev.OCSPs) != 0 {
+		t.Fatalf("no URL: %v %+v", err, rev)
+	}
+	if _, err := (pdfsign.TSAClient{URL: srv.URL + "/nothing"}).Timestamp(ctx, make([]byte, 32)); err == nil {
+		t.Fatal("a TSA answering garbage was accepted")
 	}
 }

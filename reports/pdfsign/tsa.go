@@ -10,7 +10,6 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"time"
@@ -34,9 +33,6 @@ type TSAClient struct {
 	Client *http.Client
 }
 
-// maxTSAResponse bounds what is read from a time-stamping authority.
-const maxTSAResponse = 1 << 20
-
 // Timestamp implements Timestamper.
 func (c TSAClient) Timestamp(ctx context.Context, digest []byte) ([]byte, error) {
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
@@ -47,26 +43,13 @@ func (c TSAClient) Timestamp(ctx context.Context, digest []byte) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(query))
-	if err != nil {
-		return nil, err
-	}
-	hreq.Header.Set("Content-Type", "application/timestamp-query")
 	client := c.Client
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
-	resp, err := client.Do(hreq)
+	body, err := fetch(ctx, client, http.MethodPost, c.URL, "application/timestamp-query", query)
 	if err != nil {
 		return nil, fmt.Errorf("time-stamping authority: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTSAResponse))
-	if err != nil {
-		return nil, fmt.Errorf("time-stamping authority: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("time-stamping authority: HTTP %d", resp.StatusCode)
 	}
 	ts, err := timestamp.ParseResponse(body)
 	if err != nil {

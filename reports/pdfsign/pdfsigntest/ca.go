@@ -53,8 +53,8 @@ func NewCA(tb testing.TB) *CA {
 	return &CA{Cert: cert, Key: key}
 }
 
-// Issue makes a signer key (RSA-2048 when rsaKey, else ECDSA P-256) and its certificate;
-// the chain is the certificate then the CA's.
+// Issue makes a signer key (RSA-2048 when rsaKey, else ECDSA P-256) and a two-year
+// certificate; the chain is the certificate then the CA's.
 func (ca *CA) Issue(tb testing.TB, name string, rsaKey bool) (crypto.Signer, []*x509.Certificate) {
 	tb.Helper()
 	var key crypto.Signer
@@ -67,19 +67,7 @@ func (ca *CA) Issue(tb testing.TB, name string, rsaKey bool) (crypto.Signer, []*
 	if err != nil {
 		tb.Fatal(err)
 	}
-	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial, Subject: pkix.Name{CommonName: name, Organization: []string{"Pantau"}},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(2, 0, 0),
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return key, []*x509.Certificate{cert, ca.Cert}
+	return key, ca.certify(tb, name, key, time.Now().AddDate(2, 0, 0))
 }
 
 // IssueUntil makes an ECDSA P-256 signer key and a certificate valid until notAfter.
@@ -89,6 +77,12 @@ func (ca *CA) IssueUntil(tb testing.TB, name string, notAfter time.Time) (crypto
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return key, ca.certify(tb, name, key, notAfter)
+}
+
+// certify issues a signing certificate for key and returns it with the CA's.
+func (ca *CA) certify(tb testing.TB, name string, key crypto.Signer, notAfter time.Time) []*x509.Certificate {
+	tb.Helper()
 	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
 	tmpl := &x509.Certificate{
 		SerialNumber: serial, Subject: pkix.Name{CommonName: name, Organization: []string{"Pantau"}},
@@ -101,5 +95,5 @@ func (ca *CA) IssueUntil(tb testing.TB, name string, notAfter time.Time) (crypto
 		tb.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	return key, []*x509.Certificate{cert, ca.Cert}
+	return []*x509.Certificate{cert, ca.Cert}
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (PostgreSQL server, poppler-utils, qpdf, zbar-tools,
-# libnss3-tools for certutil, chromium for the web app's browser tests) when they are missing. Needs root, or sudo.
+# libnss3-tools for certutil, openssl for the PDF signature tests' time-stamping authority, chromium for the web app's browser tests) when they are missing. Needs root, or sudo.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -8,6 +8,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium) # browser tests of the web app (scripts/browser-test.sh)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"

@@ -2,15 +2,16 @@ package pdfsign
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/png"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"golang.org/x/image/draw"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // MaxImagePixels bounds the drawn signature image; larger images are scaled down.
@@ -23,20 +24,29 @@ func (inc *increment) blankAppearance(r Rect) types.IndirectRef {
 	return inc.addStream(d, nil, false)
 }
 
-// appearance writes the signed field's appearance: the drawn image above the text lines.
+// appearance writes the signed field's appearance: the drawn image above the text lines,
+// set in an embedded subset of Go Regular.
 func (inc *increment) appearance(r Rect, a Appearance) (types.IndirectRef, error) {
 	w, h := r.width(), r.height()
 	const pad = 2.0
-	lines := a.Lines
+	tf, err := goRegular()
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	lines := make([][]byte, len(a.Lines))
+	codes := map[byte]bool{}
 	size := 7.0
-	for _, l := range lines {
-		if need := (w - 2*pad) / (0.52*float64(len([]rune(l))) + 0.01); need < size {
-			size = math.Max(need, 4)
+	for i, l := range a.Lines {
+		lines[i] = tf.encode(l)
+		for _, c := range lines[i] {
+			codes[c] = true
+		}
+		if tw := tf.width(lines[i]); tw > 0 && tw*size > w-2*pad {
+			size = math.Max((w-2*pad)/tw, 4)
 		}
 	}
 	textH := float64(len(lines))*size*1.2 + pad
-	resources := types.Dict{"Font": types.Dict{"F1": types.Dict{"Type": types.Name("Font"), "Subtype": types.Name("Type1"),
-		"BaseFont": types.Name("Helvetica"), "Encoding": types.Name("WinAnsiEncoding")}}}
+	resources := types.Dict{}
 	var content strings.Builder
 	if len(a.PNG) > 0 {
 		img, err := inc.image(a.PNG)
@@ -52,12 +62,13 @@ func (inc *increment) appearance(r Rect, a Appearance) (types.IndirectRef, error
 		}
 	}
 	if len(lines) > 0 {
+		resources["Font"] = types.Dict{"F1": inc.addFont(tf, codes)}
 		fmt.Fprintf(&content, "BT 0 0 0 rg /F1 %.2f Tf %.2f TL %.2f %.2f Td\n", size, size*1.2, pad, textH-size)
 		for i, l := range lines {
 			if i > 0 {
 				content.WriteString("T* ")
 			}
-			fmt.Fprintf(&content, "(%s) Tj\n", winAnsi(l))
+			fmt.Fprintf(&content, "(%s) Tj\n", escapeLiteral(l))
 		}
 		content.WriteString("ET\n")
 	}
@@ -71,65 +82,99 @@ type imageRef struct {
 	w, h int
 }
 
-// image writes a PNG as an RGB image with its transparency as a soft mask.
-func (inc *increment) image(data []byte) (imageRef, error) {
+// preparedImage is a signature image ready to embed: its size and its compressed RGB and
+// alpha samples.
+type preparedImage struct {
+	w, h       int
+	rgb, alpha []byte
+}
+
+// lastImage keeps the most recent prepared image: in a batch, every document gets the same
+// drawing, and decoding and compressing it once is enough.
+var lastImage struct {
+	sync.Mutex
+	sum [32]byte
+	img *preparedImage
+}
+
+// prepareImage decodes a PNG, scales it down to MaxImagePixels, and splits it into RGB
+// (transparent pixels white) and an alpha channel, both compressed.
+func prepareImage(data []byte) (*preparedImage, error) {
+	sum := sha256.Sum256(data)
+	lastImage.Lock()
+	if lastImage.img != nil && lastImage.sum == sum {
+		defer lastImage.Unlock()
+		return lastImage.img, nil
+	}
+	lastImage.Unlock()
 	src, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
-		return imageRef{}, fmt.Errorf("pdfsign: signature image: %w", err)
+		return nil, fmt.Errorf("pdfsign: signature image: %w", err)
 	}
 	b := src.Bounds()
-	if b.Dx() > MaxImagePixels || b.Dy() > MaxImagePixels {
-		s := float64(MaxImagePixels) / float64(max(b.Dx(), b.Dy()))
-		dst := image.NewNRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*s)), max(1, int(float64(b.Dy())*s))))
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-		src, b = dst, dst.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > MaxImagePixels || h > MaxImagePixels {
+		s := float64(MaxImagePixels) / float64(max(w, h))
+		w, h = max(1, int(float64(w)*s)), max(1, int(float64(h)*s))
 	}
-	rgb := make([]byte, 0, b.Dx()*b.Dy()*3)
-	alpha := make([]byte, 0, b.Dx()*b.Dy())
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color8(src, x, y)
-			rgb = append(rgb, c[0], c[1], c[2])
-			alpha = append(alpha, c[3])
+	nrgba, ok := src.(*image.NRGBA)
+	if !ok || w != b.Dx() || h != b.Dy() || b.Min != (image.Point{}) {
+		nrgba = image.NewNRGBA(image.Rect(0, 0, w, h))
+		if w != b.Dx() || h != b.Dy() {
+			draw.CatmullRom.Scale(nrgba, nrgba.Bounds(), src, b, draw.Src, nil)
+		} else {
+			draw.Draw(nrgba, nrgba.Bounds(), src, b.Min, draw.Src)
 		}
+	}
+	rgb := make([]byte, 0, w*h*3)
+	alpha := make([]byte, 0, w*h)
+	for y := 0; y < h; y++ {
+		row := nrgba.Pix[y*nrgba.Stride : y*nrgba.Stride+4*w]
+		for x := 0; x < 4*w; x += 4 {
+			if a := row[x+3]; a == 0 {
+				rgb = append(rgb, 255, 255, 255)
+				alpha = append(alpha, 0)
+			} else {
+				rgb = append(rgb, row[x], row[x+1], row[x+2])
+				alpha = append(alpha, a)
+			}
+		}
+	}
+	img := &preparedImage{w: w, h: h, rgb: deflate(rgb), alpha: deflate(alpha)}
+	lastImage.Lock()
+	lastImage.sum, lastImage.img = sum, img
+	lastImage.Unlock()
+	return img, nil
+}
+
+// image writes a PNG as an RGB image with its transparency as a soft mask.
+func (inc *increment) image(data []byte) (imageRef, error) {
+	img, err := prepareImage(data)
+	if err != nil {
+		return imageRef{}, err
 	}
 	common := func(cs string) types.Dict {
-		return types.Dict{"Type": types.Name("XObject"), "Subtype": types.Name("Image"), "Width": types.Integer(b.Dx()),
-			"Height": types.Integer(b.Dy()), "ColorSpace": types.Name(cs), "BitsPerComponent": types.Integer(8)}
+		return types.Dict{"Type": types.Name("XObject"), "Subtype": types.Name("Image"), "Width": types.Integer(img.w),
+			"Height": types.Integer(img.h), "ColorSpace": types.Name(cs), "BitsPerComponent": types.Integer(8)}
 	}
-	mask := inc.addStream(common("DeviceGray"), alpha, true)
+	mask := inc.addDeflated(common("DeviceGray"), img.alpha)
 	d := common("DeviceRGB")
 	d["SMask"] = mask
-	return imageRef{ref: inc.addStream(d, rgb, true), w: b.Dx(), h: b.Dy()}, nil
+	return imageRef{ref: inc.addDeflated(d, img.rgb), w: img.w, h: img.h}, nil
 }
 
-// color8 returns the pixel as non-premultiplied 8-bit RGBA.
-func color8(img image.Image, x, y int) [4]byte {
-	r, g, b, a := img.At(x, y).RGBA()
-	if a == 0 {
-		return [4]byte{255, 255, 255, 0}
-	}
-	un := func(v uint32) byte { return byte((v * 0xffff / a) >> 8) }
-	return [4]byte{un(r), un(g), un(b), byte(a >> 8)}
-}
-
-// winAnsi encodes s for a literal string in a WinAnsi-encoded font, escaping as PDF needs.
-func winAnsi(s string) string {
+// escapeLiteral escapes bytes for a PDF literal string.
+func escapeLiteral(b []byte) string {
 	var sb strings.Builder
-	enc := charmap.Windows1252
-	for _, r := range s {
-		b, ok := enc.EncodeRune(r)
-		if !ok {
-			b = '?'
-		}
+	for _, c := range b {
 		switch {
-		case b == '(' || b == ')' || b == '\\':
+		case c == '(' || c == ')' || c == '\\':
 			sb.WriteByte('\\')
-			sb.WriteByte(b)
-		case b < 0x20 || b > 0x7e:
-			fmt.Fprintf(&sb, "\\%03o", b)
+			sb.WriteByte(c)
+		case c < 0x20 || c > 0x7e:
+			fmt.Fprintf(&sb, "\\%03o", c)
 		default:
-			sb.WriteByte(b)
+			sb.WriteByte(c)
 		}
 	}
 	return sb.String()

@@ -3,12 +3,15 @@ package pdfsign
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -55,13 +58,18 @@ func (inc *increment) add(body string) types.IndirectRef {
 // addStream writes a new stream object, compressing data when compress is set.
 func (inc *increment) addStream(dict types.Dict, data []byte, compress bool) types.IndirectRef {
 	if compress {
-		var z bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-		w.Write(data)
-		w.Close()
-		data = z.Bytes()
-		dict["Filter"] = types.Name("FlateDecode")
+		return inc.addDeflated(dict, deflate(data))
 	}
+	return inc.addRawStream(dict, data)
+}
+
+// addDeflated writes a new stream object whose data is already zlib-compressed.
+func (inc *increment) addDeflated(dict types.Dict, z []byte) types.IndirectRef {
+	dict["Filter"] = types.Name("FlateDecode")
+	return inc.addRawStream(dict, z)
+}
+
+func (inc *increment) addRawStream(dict types.Dict, data []byte) types.IndirectRef {
 	dict["Length"] = types.Integer(len(data))
 	ref := inc.reserve()
 	inc.offsets[ref.ObjectNumber.Value()] = inc.offset()
@@ -71,13 +79,28 @@ func (inc *increment) addStream(dict types.Dict, data []byte, compress bool) typ
 	return ref
 }
 
+// zlibWriters are reused: a new compressor allocates over half a megabyte of state.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
+// deflate compresses data with zlib (FlateDecode).
+func deflate(data []byte) []byte {
+	var z bytes.Buffer
+	w := zlibWriters.Get().(*zlib.Writer)
+	w.Reset(&z)
+	w.Write(data)
+	w.Close()
+	zlibWriters.Put(w)
+	return z.Bytes()
+}
+
 // Width of the /ByteRange placeholder: four ten-digit numbers fit.
 const byteRangeWidth = 48
 
 // finish writes the signature value and the changed catalog and form, closes the update,
 // then fills in /ByteRange and signs.
-func (inc *increment) finish(d *document, req Request) (_ []byte, err error) {
+func (inc *increment) finish(ctx context.Context, d *document, req Request) ([]byte, error) {
 	field, ok := d.created[req.Field]
+	var err error
 	if !ok {
 		field, err = d.ctx.DereferenceDict(d.fields[req.Field])
 	}
@@ -93,6 +116,39 @@ func (inc *increment) finish(d *document, req Request) (_ []byte, err error) {
 		d.catalog["Perms"] = types.Dict{"DocMDP": sigRef}
 		d.dirty["catalog"] = true
 	}
+	d.writeFormAndCatalog(inc)
+	ap, err := inc.appearance(rect, req.Appearance)
+	if err != nil {
+		return nil, err
+	}
+	field = field.Clone().(types.Dict)
+	field["V"] = sigRef
+	field["AP"] = types.Dict{"N": ap}
+	if req.FieldLabel != "" {
+		field["TU"] = textString(req.FieldLabel)
+	}
+	inc.put(d.fields[req.Field], field.PDFString())
+
+	var head strings.Builder
+	subFilter := "ETSI.CAdES.detached"
+	if req.legacy {
+		subFilter = "adbe.pkcs7.detached"
+	}
+	fmt.Fprintf(&head, "/Type /Sig /Filter /Adobe.PPKLite /SubFilter /%s", subFilter)
+	for _, kv := range []struct{ key, val string }{{"Name", req.Name}, {"Reason", req.Reason}, {"Location", req.Location}, {"ContactInfo", req.ContactInfo}} {
+		if kv.val != "" {
+			fmt.Fprintf(&head, " /%s %s", kv.key, textString(kv.val).PDFString())
+		}
+	}
+	fmt.Fprintf(&head, " /M (%s)", pdfDate(req.Time))
+	if req.Certify {
+		head.WriteString(" /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P 2 /V /1.2>>>>]")
+	}
+	return inc.seal(d, sigRef, head.String(), req.Reserve, func(signed []byte) ([]byte, error) { return signCAdES(ctx, signed, req) })
+}
+
+// writeFormAndCatalog writes the interactive form and the catalog when the update changed them.
+func (d *document) writeFormAndCatalog(inc *increment) {
 	if d.dirty["form"] {
 		d.acroForm["SigFlags"] = types.Integer(3)
 		if d.formRef == nil {
@@ -106,61 +162,43 @@ func (inc *increment) finish(d *document, req Request) (_ []byte, err error) {
 	if d.dirty["catalog"] {
 		inc.put(d.root, d.catalog.PDFString())
 	}
-	ap, err := inc.appearance(rect, req.Appearance)
-	if err != nil {
-		return nil, err
-	}
-	field = field.Clone().(types.Dict)
-	field["V"] = sigRef
-	field["AP"] = types.Dict{"N": ap}
-	if req.FieldLabel != "" {
-		field["TU"] = textString(req.FieldLabel)
-	}
-	inc.put(d.fields[req.Field], field.PDFString())
+}
 
-	contentsAt, byteRangeAt := inc.writeSignatureValue(sigRef, req)
-	inc.writeXRef(d)
-
-	out := append(append(make([]byte, 0, len(inc.base)+inc.buf.Len()), inc.base...), inc.buf.Bytes()...)
-	contentsEnd := contentsAt + 2 + 2*int64(req.Reserve)
+// seal writes the signature value object ref — a dictionary with the entries in head, a
+// /ByteRange and a /Contents of reserve bytes — then the cross-reference section, and fills
+// in /ByteRange and the blob that sign makes of the bytes it covers.
+func (inc *increment) seal(d *document, ref types.IndirectRef, head string, reserve int, sign func([]byte) ([]byte, error)) ([]byte, error) {
+	inc.offsets[ref.ObjectNumber.Value()] = inc.offset()
+	fmt.Fprintf(&inc.buf, "%d 0 obj\n<<%s\n/ByteRange ", ref.ObjectNumber, head)
+	byteRangeAt := inc.offset()
+	inc.buf.Write(bytes.Repeat([]byte{' '}, byteRangeWidth))
+	inc.buf.WriteString("\n/Contents ")
+	contentsAt := inc.offset()
+	inc.buf.WriteByte('<')
+	inc.buf.Write(bytes.Repeat([]byte{'0'}, 2*reserve))
+	inc.buf.WriteString(">\n>>\nendobj\n")
+	out := inc.close(d)
+	contentsEnd := contentsAt + 2 + 2*int64(reserve)
 	br := fmt.Sprintf("[0 %d %d %d]", contentsAt, contentsEnd, int64(len(out))-contentsEnd)
 	copy(out[byteRangeAt:byteRangeAt+byteRangeWidth], fmt.Sprintf("%-*s", byteRangeWidth, br))
 
-	signed := append(append([]byte{}, out[:contentsAt]...), out[contentsEnd:]...)
-	blob, err := signCMS(signed, req)
+	signed := make([]byte, 0, int64(len(out))-contentsEnd+contentsAt)
+	signed = append(append(signed, out[:contentsAt]...), out[contentsEnd:]...)
+	blob, err := sign(signed)
 	if err != nil {
 		return nil, err
 	}
-	if len(blob) > req.Reserve {
-		return nil, fmt.Errorf("pdfsign: the signature (%d bytes) does not fit the reserved %d bytes", len(blob), req.Reserve)
+	if len(blob) > reserve {
+		return nil, fmt.Errorf("pdfsign: the signature (%d bytes) does not fit the reserved %d bytes", len(blob), reserve)
 	}
 	hex.Encode(out[contentsAt+1:], blob)
 	return out, nil
 }
 
-// writeSignatureValue writes the signature dictionary with placeholders and returns the
-// offsets of its /Contents string and its /ByteRange array.
-func (inc *increment) writeSignatureValue(ref types.IndirectRef, req Request) (contentsAt, byteRangeAt int64) {
-	inc.offsets[ref.ObjectNumber.Value()] = inc.offset()
-	fmt.Fprintf(&inc.buf, "%d 0 obj\n<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached", ref.ObjectNumber)
-	for _, kv := range []struct{ key, val string }{{"Name", req.Name}, {"Reason", req.Reason}, {"Location", req.Location}, {"ContactInfo", req.ContactInfo}} {
-		if kv.val != "" {
-			fmt.Fprintf(&inc.buf, " /%s %s", kv.key, textString(kv.val).PDFString())
-		}
-	}
-	fmt.Fprintf(&inc.buf, " /M (%s)", pdfDate(req.Time))
-	if req.Certify {
-		inc.buf.WriteString(" /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P 2 /V /1.2>>>>]")
-	}
-	inc.buf.WriteString("\n/ByteRange ")
-	byteRangeAt = inc.offset()
-	inc.buf.Write(bytes.Repeat([]byte{' '}, byteRangeWidth))
-	inc.buf.WriteString("\n/Contents ")
-	contentsAt = inc.offset()
-	inc.buf.WriteByte('<')
-	inc.buf.Write(bytes.Repeat([]byte{'0'}, 2*req.Reserve))
-	inc.buf.WriteString(">\n>>\nendobj\n")
-	return contentsAt, byteRangeAt
+// close writes the cross-reference section and returns the file with the update.
+func (inc *increment) close(d *document) []byte {
+	inc.writeXRef(d)
+	return append(append(make([]byte, 0, len(inc.base)+inc.buf.Len()), inc.base...), inc.buf.Bytes()...)
 }
 
 // writeXRef writes the cross-reference section for the objects of this update and the trailer.

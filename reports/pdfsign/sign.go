@@ -1,22 +1,53 @@
 // Package pdfsign adds PDF digital signatures to a document as incremental updates, so that
 // several people can sign one file at different times and every earlier signature stays valid,
-// and checks the signatures of a file.
+// keeps them verifiable for decades (PAdES baseline, ETSI EN 319 142-1), and checks the
+// signatures of a file, reporting anything that changed after them.
 //
-// Each signature is a CMS (PKCS#7) detached SignedData over the file's bytes except the
-// signature value itself (SubFilter adbe.pkcs7.detached, SHA-256), with the signer's
-// certificate and chain embedded, written with a visible appearance into a signature field.
-// The first signature may certify the document (DocMDP, changes allowed: form filling and
+// Signing. Each signature is a CMS detached SignedData over the file's bytes except the
+// signature value (SubFilter ETSI.CAdES.detached, SHA-256) with the signed attributes
+// content-type, message-digest and the ESS signing-certificate-v2 and the signer's chain
+// embedded (B-B), written with a visible appearance (the drawn image and text lines in an
+// embedded subset of Go Regular) into a signature field. With a Timestamper the signature
+// value gets an RFC 3161 timestamp as the unsigned attribute signature-time-stamp (B-T):
+// from an external authority (TSAClient) or the installation's own (LocalTSA).
+// AddValidationData then appends a Document Security Store with the chains and an OCSP
+// response or CRL for every certificate (B-LT), and AddDocumentTimestamp a document timestamp
+// over all of it (B-LTA). The installation's CA publishes its revocation data with CRL and
+// OCSPResponder. The first signature may certify the document (DocMDP P=2: form filling and
 // signing only); it then also creates the empty fields for every later signer, so that later
 // signatures only fill existing fields.
 //
-// The private key is only ever used through crypto.Signer: a key in memory, an HSM or a remote
-// signing service all fit. The existing file is parsed with pdfcpu; the increment (new and
-// changed objects, a classic cross-reference section and a trailer pointing to the previous
-// one) is written here.
+// The private key is only ever used through crypto.Signer (one Sign call over the SHA-256 of
+// the signed attributes): a key in memory, an HSM or a remote signing service all fit. The
+// existing file is parsed with pdfcpu; the increment (new and changed objects, a classic
+// cross-reference section and a trailer pointing to the previous one) is written here.
+//
+// Verifying. Verify checks each signature's bytes and CMS, its level (Level…), whether its
+// signer chains to the given roots — at the time its trusted timestamp proves, with the
+// file's revocation data, so that a B-LT signature stays trusted after the signer's
+// certificate expires — and compares the file after each signature with the file at it (see
+// changes.go): only later signatures filling existing fields, validation data and document
+// timestamps may follow; anything else is ChangedOther.
+//
+// Libraries. github.com/digitorus/pdfsign (v0.0.0-20250819064552-5f74f69dda1d) was evaluated
+// against this package on the same documents and is not used: its signer cannot fill a field
+// that already exists (every signature makes a new field "Signature N", which DocMDP P=2 does
+// not allow after certification), refuses a visible certification signature, certifies
+// without writing the catalog's /Perms (so readers do not see a certification), writes only
+// adbe.pkcs7.detached with revocation data in the Adobe signed attribute rather than a DSS,
+// draws text in a non-embedded Times-Roman, replaces the catalog object on every signature,
+// and, signing a document this package had certified, wrote an update that broke the first
+// signature and could not be parsed (pdfsig: "Input couldn't be parsed as a CMS signature").
+// Its verifier has no change analysis. What it does well is taken from the library it builds
+// on, github.com/digitorus/timestamp: RFC 3161 requests, responses and tokens, and the Go
+// TSA's responses. CMS parsing and signature checks use github.com/smallstep/pkcs7; the CMS is
+// assembled here with cryptobyte because that library always adds a signing-time attribute,
+// which PAdES forbids. OCSP is golang.org/x/crypto/ocsp, CRLs crypto/x509.
 package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -24,7 +55,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
@@ -37,14 +67,21 @@ func init() {
 // MinReserve is the least room left for the CMS blob, in bytes. A signature with a
 // two-certificate chain takes about 1.5–2.5 KB; by default the room is the chain's size plus
 // 4 KB, at least MinReserve (the blob is stored hex-encoded, so each reserved byte costs two
-// in the file). Set Request.Reserve (e.g. 32 KB) to leave room for an embedded timestamp.
-const MinReserve = 8 << 10
+// in the file). A timestamp takes TimestampReserve more (a token with the TSA's chain is
+// 2–6 KB).
+const (
+	MinReserve       = 8 << 10
+	TimestampReserve = 12 << 10
+)
 
-// reserveFor is the default room for a signature by this chain.
-func reserveFor(chain []*x509.Certificate) int {
+// reserveFor is the default room for a signature.
+func reserveFor(req Request) int {
 	n := 4 << 10
-	for _, c := range chain {
+	for _, c := range req.Chain {
 		n += len(c.Raw)
+	}
+	if req.Timestamper != nil {
+		n += TimestampReserve
 	}
 	return max(n, MinReserve)
 }
@@ -91,8 +128,14 @@ type Request struct {
 	Certify bool
 	// Appearance is drawn in the field's box.
 	Appearance Appearance
-	// Reserve is the room for the CMS blob in bytes (0: the chain's size plus 4 KB, at least MinReserve).
+	// Timestamper, when set, timestamps the signature value (PAdES B-T); nil leaves the
+	// signature at B-B.
+	Timestamper Timestamper
+	// Reserve is the room for the CMS blob in bytes (0: the chain's size plus 4 KB, plus
+	// TimestampReserve with a Timestamper, at least MinReserve).
 	Reserve int
+
+	legacy bool // SubFilter adbe.pkcs7.detached (for tests of files signed before PAdES)
 }
 
 // Errors Sign reports for a request that cannot be carried out.
@@ -108,11 +151,16 @@ var (
 // Sign appends one signature to pdf as an incremental update and returns the new file. The
 // bytes of pdf are kept unchanged at the start of the result.
 func Sign(pdf []byte, req Request) ([]byte, error) {
+	return SignContext(context.Background(), pdf, req)
+}
+
+// SignContext is Sign with a context for the time-stamping authority's round trip.
+func SignContext(ctx context.Context, pdf []byte, req Request) ([]byte, error) {
 	if len(req.Chain) == 0 || req.Signer == nil {
 		return nil, ErrNoCertificate
 	}
 	if req.Reserve == 0 {
-		req.Reserve = reserveFor(req.Chain)
+		req.Reserve = reserveFor(req)
 	}
 	doc, err := openDocument(pdf)
 	if err != nil {
@@ -122,7 +170,8 @@ func Sign(pdf []byte, req Request) ([]byte, error) {
 	if err := doc.addFields(inc, req); err != nil {
 		return nil, err
 	}
-	return inc.finish(doc, req)
+	doc.requireVersion(pdf)
+	return inc.finish(ctx, doc, req)
 }
 
 // document is the parsed state of the file being signed.
@@ -148,7 +197,7 @@ func openDocument(pdf []byte) (*document, error) {
 	if !bytes.HasPrefix(pdf[prev:], []byte("xref")) {
 		return nil, ErrXRefStream
 	}
-	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	ctx, _, err := parseBlanked(pdf)
 	if err != nil {
 		return nil, fmt.Errorf("pdfsign: read PDF: %w", err)
 	}
@@ -316,4 +365,24 @@ func pdfDate(t time.Time) string {
 		sign, off = '-', -off
 	}
 	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
+}
+
+// pdfVersion is the version the signed file declares: PAdES signatures (ETSI.CAdES.detached,
+// DocMDP, the DSS) and the image soft masks belong to PDF 1.7 with the ETSI extensions.
+const pdfVersion = "1.7"
+
+// requireVersion makes the catalog declare pdfVersion when neither the header nor the catalog
+// says as much (an incremental update cannot change the header, so the catalog's /Version,
+// which takes precedence when later, carries it).
+func (d *document) requireVersion(pdf []byte) {
+	header := ""
+	if len(pdf) >= 8 && bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		header = string(pdf[5:8])
+	}
+	catalog, _ := d.catalog["Version"].(types.Name)
+	if header >= pdfVersion || string(catalog) >= pdfVersion {
+		return
+	}
+	d.catalog["Version"] = types.Name(pdfVersion)
+	d.dirty["catalog"] = true
 }

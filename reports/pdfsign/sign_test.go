@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -204,4 +206,37 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("valid without a trusted root: %+v", rep)
 		}
 	})
+}
+
+// TestSoundFile: the appearance's font is an embedded subset, the catalog declares the
+// version the signature needs, and pdffonts reads the signed file without an internal error.
+func TestSoundFile(t *testing.T) {
+	ca := pdfsigntest.NewCA(t)
+	key, chain := ca.Issue(t, "Nama", false)
+	pdf, err := pdfsign.Sign(samplePDF(t, 2), pdfsign.Request{Field: "regent", NewFields: slots, Certify: true, Signer: key, Chain: chain, Time: time.Now(),
+		Appearance: pdfsign.Appearance{PNG: scribble(t), Lines: []string{"Ditandatangani secara elektronik oleh", "Ëka Putra — Bupati", "4 Maret 2019 pukul 10.00 WIB"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, ok := pdfsigntest.Pdffonts(t, pdf)
+	if !ok || strings.Contains(out, "[none]") {
+		t.Fatalf("pdffonts:\n%s", out)
+	}
+	var ours string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "+GoRegular") {
+			ours = line
+		}
+	}
+	if f := strings.Fields(ours); len(f) < 7 || len(f[0]) != len("ABCDEF+GoRegular") || f[1] != "TrueType" || f[3] != "yes" || f[4] != "yes" {
+		t.Fatalf("the appearance font is not an embedded subset:\n%s", out)
+	}
+	info, err := exec.Command(pdfsigntest.Tool(t, "pdfinfo"), pdfsigntest.WriteTemp(t, "v.pdf", pdf)).CombinedOutput()
+	if err != nil || !regexp.MustCompile(`PDF version:\s+1\.7`).Match(info) {
+		t.Fatalf("pdfinfo (%v):\n%s", err, info)
+	}
+	text, err := exec.Command(pdfsigntest.Tool(t, "pdftotext"), "-f", "2", "-l", "2", pdfsigntest.WriteTemp(t, "t.pdf", pdf), "-").Output()
+	if err != nil || !strings.Contains(string(text), "Ëka Putra — Bupati") {
+		t.Fatalf("pdftotext does not read the appearance (%v):\n%s", err, text)
+	}
 }

@@ -121,3 +121,7 @@ func NSSDB(tb testing.TB, cas ...*x509.Certificate) string {
 	}
 	return dir
 }
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}

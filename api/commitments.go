@@ -170,6 +170,8 @@ func (in *signRequest) validate() ([]byte, error) {
 	}
 	if in.Passphrase == "" {
 		errs["passphrase"] = "required"
+	} else if key := models.TextProblem(in.Passphrase, models.MaxSecretLen); key != "" {
+		errs["passphrase"] = key
 	}
 	var img []byte
 	if in.SignaturePNG != "" {

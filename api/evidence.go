@@ -5,10 +5,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -54,7 +52,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 				fail(c, uploadError(err))
 				return
 			}
-			up.Filename, stored = cleanFilename(part.FileName(), up.Blob.ContentType), true
+			up.Filename, stored = part.FileName(), true
 		case "replaces":
 			v, _ := io.ReadAll(io.LimitReader(part, 32))
 			id, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
@@ -112,29 +110,6 @@ func uploadError(err error) error {
 		return err
 	}
 	return errBadRequest("not_multipart")
-}
-
-// cleanFilename keeps the last path element of an uploaded name, without control characters,
-// at most 200 bytes; an empty name becomes "bukti" with an extension for the type.
-func cleanFilename(name, contentType string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if len(name) > 200 {
-		name = name[len(name)-200:]
-	}
-	if name == "" || name == "." || name == ".." {
-		name = "bukti"
-		if exts, _ := mime.ExtensionsByType(contentType); len(exts) > 0 {
-			name += exts[0]
-		}
-	}
-	return name
 }
 
 func (s *Server) downloadEvidence(c *gin.Context) {

@@ -54,22 +54,24 @@ func (in *UserInput) Validate() error {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	in.Name = strings.TrimSpace(in.Name)
 	errs := fieldErrors{}
-	if in.Email == "" {
-		errs.add("email", "required")
-	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
-		errs.add("email", "email_format")
+	if errs.requiredText("email", in.Email, MaxEmailLen) {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			errs.add("email", "email_format")
+		}
 	}
-	if in.Name == "" {
-		errs.add("name", "required")
-	}
+	errs.requiredText("name", in.Name, MaxNameLen)
 	if !validRole(in.Role) {
 		errs.add("role", "role")
 	}
 	if len([]rune(in.Password)) < MinPasswordLength {
 		errs.add("password", "password_short")
+	} else {
+		errs.text("password", in.Password, MaxSecretLen)
 	}
 	if in.Role == RoleOperator && (in.RegionCode == nil || *in.RegionCode == "") {
 		errs.add("region_code", "required_for_operator")
+	} else if in.RegionCode != nil {
+		errs.text("region_code", *in.RegionCode, MaxCodeLen)
 	}
 	return errs.err()
 }
@@ -176,9 +178,8 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		next := u
 		errs := fieldErrors{}
 		if in.Name != nil {
-			if next.Name = strings.TrimSpace(*in.Name); next.Name == "" {
-				errs.add("name", "required")
-			}
+			next.Name = strings.TrimSpace(*in.Name)
+			errs.requiredText("name", next.Name, MaxNameLen)
 		}
 		if in.Role != nil {
 			next.Role = *in.Role
@@ -195,7 +196,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		}
 		if in.RegionCode != nil {
 			next.RegionID, next.RegionCode = nil, nil
-			if code := strings.TrimSpace(*in.RegionCode); code != "" {
+			if code := strings.TrimSpace(*in.RegionCode); code != "" && errs.text("region_code", code, MaxCodeLen) {
 				r, err := regionByCode(tx, code)
 				if err == ErrNotFound {
 					errs.add("region_code", "unknown_region")

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -67,9 +68,11 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	return s, r, nil
 }
 
-// bindJSON decodes a JSON body into v, reporting a malformed body as 400.
+// bindJSON decodes a JSON body into v, reporting a malformed body as 400 and strings that no
+// database stores as 422 (see jsonTextError).
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody)
+	var raw bytes.Buffer
+	body := io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody), &raw)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
@@ -82,6 +85,10 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		c.Error(errBadRequest("malformed_json"))
+		return false
+	}
+	if err := jsonTextError(raw.Bytes()); err != nil {
+		c.Error(err)
 		return false
 	}
 	return true

@@ -49,6 +49,7 @@ var fieldMessages = map[string]msg{
 	"required":              {"Wajib diisi.", "Required."},
 	"too_long":              {"Terlalu panjang.", "Too long."},
 	"invalid_text":          {"Teks tidak valid: bukan UTF-8 atau berisi karakter NUL.", "Not valid text: not UTF-8, or with a NUL character."},
+	"number_range":          {"Bukan angka yang dapat diterima isian ini (terlalu besar, terlalu kecil, atau bukan bilangan bulat).", "Not a number this field accepts (too large, too small, or not a whole number)."},
 	"percent_range":         {"Harus antara 0 dan 100.", "Must be between 0 and 100."},
 	"region_code_format":    {"Kode wilayah harus berformat Kemendagri, misalnya 62 atau 62.08.", "Region codes follow Kemendagri's format, e.g. 62 or 62.08."},
 	"region_kind":           {"Jenis harus province, regency atau city.", "Kind must be province, regency or city."},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,9 +77,15 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
 			c.Error(&Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"})
-		} else {
+		case errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Value, "number") && typeErr.Field != "":
+			// A number its field cannot hold: out of range (models.Fixed reports those this way
+			// too) or a fraction for a whole number. Named by its top-level field.
+			c.Error(models.Invalid(strings.SplitN(typeErr.Field, ".", 2)[0], "number_range"))
+		default:
 			c.Error(errBadRequest("malformed_json"))
 		}
 		return false

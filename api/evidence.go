@@ -54,16 +54,23 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			}
 			up.Filename, stored = part.FileName(), true
 		case "replaces":
-			v, _ := io.ReadAll(io.LimitReader(part, 32))
-			id, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+			v, err := formText(part, "replaces", maxFormValueLen)
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
 				fail(c, models.Invalid("replaces", "integer"))
 				return
 			}
 			up.Replaces = &id
 		case "effective_date":
-			v, _ := io.ReadAll(io.LimitReader(part, 32))
-			d := string(v)
+			d, err := formText(part, "effective_date", maxFormValueLen)
+			if err != nil {
+				fail(c, err)
+				return
+			}
 			up.EffectiveDate = &d
 		}
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -11,11 +12,13 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// Bounds on text in addresses, in characters: a longer path parameter names nothing, a longer
-// query value filters nothing.
+// Bounds on text in addresses and forms, in characters: a longer path parameter names
+// nothing, a longer query value filters nothing, and the multipart forms' text fields (ids and
+// dates) are short.
 const (
 	maxPathParamLen  = 200
 	maxQueryValueLen = 1000
+	maxFormValueLen  = 32
 )
 
 // requireValidText refuses, before any handler runs, a request whose path parameters or query
@@ -51,6 +54,16 @@ func requireValidText(c *gin.Context) {
 		fail(c, &models.ValidationError{Fields: fields})
 		c.Abort()
 	}
+}
+
+// formText reads a multipart text field of at most max characters; text that is not valid or
+// longer (see models.TextProblem) is a validation error naming the field.
+func formText(part io.Reader, field string, max int) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(part, int64(max*utf8.UTFMax+1)))
+	if err != nil {
+		return "", uploadError(err)
+	}
+	return string(b), models.CheckText(field, string(b), max)
 }
 
 // jsonTextError finds the strings of a well-formed JSON body that no database stores: bytes

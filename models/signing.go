@@ -440,6 +440,9 @@ func (db *DB) ImportSigningKey(ctx context.Context, u *User, p12 []byte, passwor
 	if err := checkPassphrase(u, passphrase); err != nil {
 		return nil, err
 	}
+	if err := CheckText("password", password, MaxSecretLen); err != nil {
+		return nil, err
+	}
 	priv, cert, issuers, err := pkcs12.DecodeChain(p12, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		return nil, Invalid("password", "pkcs12_password")

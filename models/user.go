@@ -51,10 +51,10 @@ type UserInput struct {
 
 // Validate checks the fields that need no database.
 func (in *UserInput) Validate() error {
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	in.Name = strings.TrimSpace(in.Name)
+	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
 	errs := fieldErrors{}
-	if errs.requiredText("email", in.Email, MaxEmailLen) {
+	if errs.requiredText("email", in.Email, MaxEmailLen) { // before ToLower, which would repair invalid bytes
+		in.Email = strings.ToLower(in.Email)
 		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
 			errs.add("email", "email_format")
 		}

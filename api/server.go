@@ -69,8 +69,8 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	return s, r, nil
 }
 
-// bindJSON decodes a JSON body into v, reporting a malformed body as 400 and strings that no
-// database stores as 422 (see jsonTextError).
+// bindJSON decodes a JSON body into v, reporting a malformed body as 400, and a number its field
+// cannot hold and strings that no database stores (see jsonTextError) as 422.
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	var raw bytes.Buffer
 	body := io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody), &raw)

@@ -101,14 +101,18 @@ func (s *Server) login(c *gin.Context) {
 	if !s.bindJSON(c, &in) {
 		return
 	}
-	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
-		fields := map[string]string{}
-		if strings.TrimSpace(in.Email) == "" {
-			fields["email"] = "required"
-		}
-		if in.Password == "" {
-			fields["password"] = "required"
-		}
+	fields := map[string]string{}
+	if strings.TrimSpace(in.Email) == "" {
+		fields["email"] = "required"
+	} else if key := models.TextProblem(in.Email, models.MaxEmailLen); key != "" {
+		fields["email"] = key // no account has such an address: nothing to check or count
+	}
+	if in.Password == "" {
+		fields["password"] = "required"
+	} else if key := models.TextProblem(in.Password, models.MaxSecretLen); key != "" {
+		fields["password"] = key
+	}
+	if len(fields) > 0 {
 		fail(c, &models.ValidationError{Fields: fields})
 		return
 	}

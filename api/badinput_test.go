@@ -56,6 +56,28 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"zones gap", "PUT", "/api/v1/periods/2019/zones/delegation", map[string]any{"bands": []map[string]any{{"key": "x", "min": 0, "min_inclusive": true, "max": 99, "max_inclusive": true}}}, 422, "validation_failed", []string{"bands"}},
 		{"delegation malformed", "PUT", "/api/v1/periods/2019/regions/62.08/delegation", `{"total":1`, 400, "bad_request", nil},
 		{"delegation invalid", "PUT", "/api/v1/periods/2019/regions/62.08/delegation", map[string]any{"total": -3, "delegated": 5, "legal_basis": ""}, 422, "validation_failed", []string{"total", "legal_basis"}},
+		// Numbers that do not fit: never wrapped around or rounded to something else.
+		{"claim wraps around", "PATCH", item, `{"progress": -184467440737095466.16}`, 422, "validation_failed", []string{"progress"}},
+		{"claim huge", "PATCH", item, `{"progress": 184467440737095466.16}`, 422, "validation_failed", []string{"progress"}},
+		{"claim exponent", "PATCH", item, `{"progress": -1e6000}`, 422, "validation_failed", []string{"progress"}},
+		{"claim digits", "PATCH", item, `{"progress": 0.` + strings.Repeat("1", 5000) + `}`, 422, "validation_failed", []string{"progress"}},
+		{"area weight huge", "POST", "/api/v1/periods/2019/areas", `{"code": "PBJ", "name": "Pengadaan", "weight": 1e30}`, 422, "validation_failed", []string{"weight"}},
+		{"indicator weight wraps", "PATCH", "/api/v1/periods/2019/indicators/I1", `{"weight": -184467440737095466.16}`, 422, "validation_failed", []string{"weight"}},
+		{"review verified huge", "POST", item + "/reviews", `{"decision": "approve", "verified_progress": 1e6000}`, 422, "validation_failed", []string{"verified_progress"}},
+		{"zones edge huge", "PUT", "/api/v1/periods/2019/zones/delegation", `{"bands": [{"key": "x", "min": -1e6000, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`, 422, "validation_failed", []string{"bands"}},
+		{"delegation total huge", "PUT", "/api/v1/periods/2019/regions/62.08/delegation", `{"total": 1e30, "delegated": 1, "legal_basis": "Perbup"}`, 422, "validation_failed", []string{"total"}},
+		// Text no database stores, and text longer than its field.
+		{"claim note NUL", "PATCH", item, `{"progress": 10, "note": "a\u0000b"}`, 422, "validation_failed", []string{"note"}},
+		{"claim note not UTF-8", "PATCH", item, "{\"progress\": 10, \"note\": \"a\xff\"}", 422, "validation_failed", []string{"note"}},
+		{"bad key", "PATCH", item, `{"progress": 10, "n\u0000": 1}`, 400, "bad_request", nil},
+		{"region name too long", "POST", "/api/v1/regions", map[string]any{"code": "62.03", "name": strings.Repeat("é", 201), "kind": "regency"}, 422, "validation_failed", []string{"name"}},
+		{"indicator title too long", "POST", "/api/v1/periods/2019/indicators", map[string]any{"code": "I9", "area": "PTSP", "title": strings.Repeat("x", 501)}, 422, "validation_failed", []string{"title"}},
+		{"period name too long", "PATCH", "/api/v1/periods/2019", map[string]any{"name": strings.Repeat("x", 10000)}, 422, "validation_failed", []string{"name"}},
+		{"user too long", "POST", "/api/v1/users", map[string]any{"email": strings.Repeat("a", 250) + "@b.id", "name": strings.Repeat("n", 201), "role": "admin", "password": strings.Repeat("p", 1001)}, 422, "validation_failed", []string{"email", "name", "password"}},
+		{"audit filter NUL", "GET", "/api/v1/audit?entity=item%00", nil, 422, "validation_failed", []string{"entity"}},
+		{"audit filter name", "GET", "/api/v1/audit?entity%FF=item", nil, 400, "bad_request", nil},
+		{"items of a NUL region", "GET", "/api/v1/periods/2019/regions/62.08%00/items", nil, 404, "not_found", nil},
+		{"verify a NUL code", "GET", "/api/v1/verify/AB%00CD", nil, 404, "not_found", nil},
 	}
 	forEachEnv(t, func(t *testing.T, e *env) {
 		before := e.counts()
@@ -63,6 +85,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 			role := models.RoleAdmin
 			if strings.HasSuffix(c.path, "/reviews") {
 				role = models.RoleReviewer
+			}
+			if strings.HasPrefix(c.path, "/api/v1/verify/") {
+				role = asAnonymous
 			}
 			r := e.call(c.method, c.path, role, c.body)
 			if r.Status != c.status {

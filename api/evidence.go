@@ -5,10 +5,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -58,18 +56,25 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 				fail(c, uploadError(err))
 				return
 			}
-			up.Filename, stored = cleanFilename(part.FileName(), up.Blob.ContentType), true
+			up.Filename, stored = part.FileName(), true
 		case "replaces":
-			v, _ := io.ReadAll(io.LimitReader(part, 32))
-			id, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+			v, err := formText(part, "replaces", maxFormValueLen)
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
 				fail(c, models.Invalid("replaces", "integer"))
 				return
 			}
 			up.Replaces = &id
 		case "effective_date":
-			v, _ := io.ReadAll(io.LimitReader(part, 32))
-			d := string(v)
+			d, err := formText(part, "effective_date", maxFormValueLen)
+			if err != nil {
+				fail(c, err)
+				return
+			}
 			up.EffectiveDate = &d
 		}
 	}
@@ -113,29 +118,6 @@ func uploadError(err error) error {
 		return err
 	}
 	return errBadRequest("not_multipart")
-}
-
-// cleanFilename keeps the last path element of an uploaded name, without control characters,
-// at most 200 bytes; an empty name becomes "bukti" with an extension for the type.
-func cleanFilename(name, contentType string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if len(name) > 200 {
-		name = name[len(name)-200:]
-	}
-	if name == "" || name == "." || name == ".." {
-		name = "bukti"
-		if exts, _ := mime.ExtensionsByType(contentType); len(exts) > 0 {
-			name += exts[0]
-		}
-	}
-	return name
 }
 
 func (s *Server) downloadEvidence(c *gin.Context) {

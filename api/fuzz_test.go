@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/pantau-id/pantau/models"
@@ -27,6 +28,10 @@ var fuzzTargets = []struct {
 	{"POST", "/api/v1/periods/2019/regions/62.08/items/I1/reviews", models.RoleReviewer},
 	{"PUT", "/api/v1/periods/2019/regions/62.08/delegation", models.RoleOperator},
 	{"PUT", "/api/v1/me/password", models.RoleSignatory},
+	{"PATCH", "/api/v1/users/1", models.RoleAdmin},
+	{"PATCH", "/api/v1/periods/2019/areas/PTSP", models.RoleCoordinator},
+	{"PATCH", "/api/v1/periods/2019/indicators/I1", models.RoleCoordinator},
+	{"PUT", "/api/v1/letterhead", models.RoleAdmin},
 }
 
 // checkContract fails unless the answer is a success or a client error in the contract's shape.
@@ -50,7 +55,12 @@ func FuzzJSONBodies(f *testing.F) {
 	for _, seed := range []string{`{}`, `{"progress": 50}`, `{"progress": 1e400}`, `{"progress": -0.005}`, `{"year": 2019}`,
 		`{"total": 10, "delegated": 5, "legal_basis": "Perbup"}`, `{"decision": "approve", "verified_progress": 100.005}`,
 		`{"bands": [{"key": "x", "min": 0, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`, `[`, `null`, `"x"`,
-		`{"email": "a@b.id", "name": "x", "role": "operator", "password": "0123456789", "region_code": "62.08"}`, "\x00\xff"} {
+		`{"email": "a@b.id", "name": "x", "role": "operator", "password": "0123456789", "region_code": "62.08"}`, "\x00\xff",
+		// Text no database stores, text longer than its field, numbers that used to wrap around.
+		`{"progress": 10, "note": "a\u0000b"}`, "{\"progress\": 10, \"note\": \"a\xff\xfe\"}", `{"name": "\u0000", "title": "\u0000", "weight": 2}`,
+		"{\"name\": \"" + strings.Repeat("é", 201) + "\", \"institution\": \"\xc3\"}", `{"n\u0000": 1}`, `{"email": "a\u0000@b.id", "password": "x"}`,
+		`{"progress": -184467440737095466.16}`, `{"progress": -1e6000}`, `{"weight": 1e30}`, `{"verified_progress": 1e-100, "decision": "approve"}`,
+		`{"bands": [{"key": "\u0000", "min": -1e6000, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`} {
 		for i := range fuzzTargets {
 			f.Add(uint8(i), []byte(seed))
 		}
@@ -78,6 +88,12 @@ func FuzzUpload(f *testing.F) {
 		part("replaces", "", "12") + part("file", "../../x.pdf", "%PDF-1.4") + "--" + boundary + "--\r\n",
 		part("effective_date", "", "2019-02-30") + part("file", "a.png", "\x89PNG\r\n\x1a\n") + "--" + boundary + "--\r\n",
 		part("file", "", ""), "--" + boundary, "", "garbage",
+		// File names that used to be cut inside a character, bidi controls, NULs, invalid bytes.
+		part("file", strings.Repeat("é", 150)+".docx", "%PDF-1.4\n%%EOF") + "--" + boundary + "--\r\n",
+		part("file", "laporan\u202Efdp.exe", "%PDF-1.4\n%%EOF") + "--" + boundary + "--\r\n",
+		part("file", "sk\xff\xfe.pdf", "%PDF-1.4\n%%EOF") + "--" + boundary + "--\r\n",
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''sk%00%E2%80%AE.pdf\r\n\r\n%PDF-1.4\r\n--" + boundary + "--\r\n",
+		part("effective_date", "", "2019-03-01\x00") + part("file", "a.pdf", "%PDF-1.4") + "--" + boundary + "--\r\n",
 	} {
 		f.Add(false, []byte(seed))
 		f.Add(true, []byte(seed))

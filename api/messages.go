@@ -27,6 +27,7 @@ var messages = map[string]msg{
 	"account_disabled": {"Akun ini telah dinonaktifkan; hubungi admin.", "This account has been deactivated; contact an admin."},
 	"bad_credentials":  {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
 	"malformed_json":   {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
+	"invalid_text":     {"Permintaan memuat teks yang tidak valid (bukan UTF-8 atau berisi karakter NUL).", "The request holds text that is not valid (not UTF-8, or with a NUL character)."},
 	"bad_year":         {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
 	"bad_id":           {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
 	"not_multipart":    {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
@@ -47,6 +48,8 @@ var messages = map[string]msg{
 var fieldMessages = map[string]msg{
 	"required":              {"Wajib diisi.", "Required."},
 	"too_long":              {"Terlalu panjang.", "Too long."},
+	"invalid_text":          {"Teks tidak valid: bukan UTF-8 atau berisi karakter NUL.", "Not valid text: not UTF-8, or with a NUL character."},
+	"number_range":          {"Bukan angka yang dapat diterima isian ini (terlalu besar, terlalu kecil, atau bukan bilangan bulat).", "Not a number this field accepts (too large, too small, or not a whole number)."},
 	"percent_range":         {"Harus antara 0 dan 100.", "Must be between 0 and 100."},
 	"province_code":         {"Kode provinsi terdiri dari dua angka, misalnya 62.", "A province code is two digits, e.g. 62."},
 	"region_code_format":    {"Kode wilayah harus berformat Kemendagri, misalnya 62 atau 62.08.", "Region codes follow Kemendagri's format, e.g. 62 or 62.08."},

@@ -3,12 +3,14 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -70,21 +72,33 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	return s, r, nil
 }
 
-// bindJSON decodes a JSON body into v, reporting a malformed body as 400.
+// bindJSON decodes a JSON body into v, reporting a malformed body as 400, and a number its field
+// cannot hold and strings that no database stores (see jsonTextError) as 422.
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody)
+	var raw bytes.Buffer
+	body := io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody), &raw)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
 			c.Error(&Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"})
-		} else {
+		case errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Value, "number") && typeErr.Field != "":
+			// A number its field cannot hold: out of range (models.Fixed reports those this way
+			// too) or a fraction for a whole number. Named by its top-level field.
+			c.Error(models.Invalid(strings.SplitN(typeErr.Field, ".", 2)[0], "number_range"))
+		default:
 			c.Error(errBadRequest("malformed_json"))
 		}
 		return false
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		c.Error(errBadRequest("malformed_json"))
+		return false
+	}
+	if err := jsonTextError(raw.Bytes()); err != nil {
+		c.Error(err)
 		return false
 	}
 	return true

@@ -39,6 +39,8 @@ func (in *SignInput) image() ([]byte, error) {
 	}
 	if in.Passphrase == "" {
 		errs["passphrase"] = "required"
+	} else if key := models.TextProblem(in.Passphrase, models.MaxSecretLen); key != "" {
+		errs["passphrase"] = key
 	}
 	var img []byte
 	if in.SignaturePNG != "" {

@@ -23,17 +23,14 @@ type IndicatorPatch struct {
 	Version *int64  `json:"version"`
 }
 
-// patchText validates an optional replacement text and records it in changes.
-func patchText(errs fieldErrors, changes map[string]any, field, column string, v *string) {
+// patchText validates an optional replacement text of at most max characters and records it in changes.
+func patchText(errs fieldErrors, changes map[string]any, field, column string, max int, v *string) {
 	if v == nil {
 		return
 	}
-	t := strings.TrimSpace(*v)
-	if t == "" {
-		errs.add(field, "required")
-		return
+	if t := strings.TrimSpace(*v); errs.requiredText(field, t, max) {
+		changes[column] = t
 	}
-	changes[column] = t
 }
 
 // patchWeight validates an optional new weight and records it in changes.
@@ -64,7 +61,7 @@ func updateVersioned(tx *gorm.DB, model any, id, current int64, changes map[stri
 // UpdateArea changes an area of a period. Every region's score for the period may move.
 func (db *DB) UpdateArea(ctx context.Context, year int, code string, in AreaPatch) (*Area, error) {
 	errs, changes := fieldErrors{}, map[string]any{}
-	patchText(errs, changes, "name", "name", in.Name)
+	patchText(errs, changes, "name", "name", MaxNameLen, in.Name)
 	patchWeight(errs, changes, in.Weight)
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -101,10 +98,10 @@ func (db *DB) UpdateArea(ctx context.Context, year int, code string, in AreaPatc
 // period. Every region's score for the period may move.
 func (db *DB) UpdateIndicator(ctx context.Context, year int, code string, in IndicatorPatch) (*Indicator, error) {
 	errs, changes := fieldErrors{}, map[string]any{}
-	patchText(errs, changes, "title", "title", in.Title)
+	patchText(errs, changes, "title", "title", MaxTitleLen, in.Title)
 	patchWeight(errs, changes, in.Weight)
-	if in.Area != nil && strings.TrimSpace(*in.Area) == "" {
-		errs.add("area", "required")
+	if in.Area != nil {
+		errs.requiredText("area", strings.TrimSpace(*in.Area), MaxCodeLen)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

@@ -347,9 +347,7 @@ type PreparedCommitment struct {
 func (db *DB) PrepareCommitment(ctx context.Context, in CommitmentInput, by *User) (*PreparedCommitment, error) {
 	errs := fieldErrors{}
 	in.RegionCode = strings.TrimSpace(in.RegionCode)
-	if in.RegionCode == "" {
-		errs.add("region_code", "required")
-	}
+	errs.requiredText("region_code", in.RegionCode, MaxCodeLen)
 	if in.Year < 2000 || in.Year > 2100 {
 		errs.add("year", "year_range")
 	}
@@ -451,18 +449,9 @@ type PreparedAssignment struct {
 func (db *DB) PrepareAssignment(ctx context.Context, id int64, slot string, in AssignInput) (*PreparedAssignment, error) {
 	in.Name, in.Title = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title)
 	errs := fieldErrors{}
-	if strings.TrimSpace(in.UserEmail) == "" {
-		errs.add("user_email", "required")
-	}
-	if in.Name == "" {
-		errs.add("name", "required")
-	}
-	if len(in.Name) > 200 {
-		errs.add("name", "too_long")
-	}
-	if len(in.Title) > 200 {
-		errs.add("title", "too_long")
-	}
+	errs.requiredText("user_email", strings.TrimSpace(in.UserEmail), MaxEmailLen)
+	errs.requiredText("name", in.Name, MaxNameLen)
+	errs.text("title", in.Title, MaxNameLen)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -746,13 +735,16 @@ func latestCommitmentTemplate(q *gorm.DB) (*CommitmentTemplate, error) {
 // prepared keep their text.
 func (db *DB) SetCommitmentTemplate(ctx context.Context, in CommitmentTemplate, by *User) (*CommitmentTemplate, error) {
 	errs := fieldErrors{}
-	for field, v := range map[string]*string{"title": &in.Title, "preamble": &in.Preamble, "commitments": &in.Commitments, "closing": &in.Closing, "place": &in.Place} {
-		*v = strings.TrimSpace(*v)
-		if *v == "" && field != "closing" {
-			errs.add(field, "required")
-		}
-		if len(*v) > 20000 {
-			errs.add(field, "too_long")
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+	}{{"title", &in.Title, MaxTitleLen}, {"preamble", &in.Preamble, MaxDocumentTextLen}, {"commitments", &in.Commitments, MaxDocumentTextLen},
+		{"closing", &in.Closing, MaxDocumentTextLen}, {"place", &in.Place, MaxNameLen}} {
+		if *f.v = strings.TrimSpace(*f.v); f.name == "closing" {
+			errs.text(f.name, *f.v, f.max)
+		} else {
+			errs.requiredText(f.name, *f.v, f.max)
 		}
 	}
 	if err := errs.err(); err != nil {

@@ -44,11 +44,7 @@ func (in *DelegationInput) Validate() error {
 	} else if *in.Delegated < 0 || (in.Total != nil && *in.Total > 0 && *in.Delegated > *in.Total) {
 		errs.add("delegated", "delegated_range")
 	}
-	if in.LegalBasis == "" {
-		errs.add("legal_basis", "required")
-	} else if len(in.LegalBasis) > 1000 {
-		errs.add("legal_basis", "too_long")
-	}
+	errs.requiredText("legal_basis", in.LegalBasis, MaxLegalBasisLen)
 	return errs.err()
 }
 

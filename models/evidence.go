@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"mime"
 	"strings"
 	"time"
 
@@ -42,8 +43,15 @@ type EvidenceUpload struct {
 	EffectiveDate *string
 }
 
-// Validate checks the effective date's form.
+// Validate checks the effective date's form and makes the file name safe to store (see
+// CleanFileName); a name with nothing left becomes "bukti" with the extension of its type.
 func (u *EvidenceUpload) Validate() error {
+	if u.Filename = CleanFileName(u.Filename, MaxFileNameLen); u.Filename == "" {
+		u.Filename = "bukti"
+		if exts, _ := mime.ExtensionsByType(u.Blob.ContentType); len(exts) > 0 {
+			u.Filename += exts[0]
+		}
+	}
 	if u.EffectiveDate != nil {
 		d := strings.TrimSpace(*u.EffectiveDate)
 		if _, err := time.Parse("2006-01-02", d); err != nil {
@@ -125,10 +133,7 @@ func (r *EvidenceReview) Validate() error {
 	default:
 		return Invalid("status", "evidence_status")
 	}
-	if len(r.Reason) > 4000 {
-		return Invalid("reason", "too_long")
-	}
-	return nil
+	return CheckText("reason", r.Reason, MaxNoteLen)
 }
 
 // ReviewEvidence records a reviewer's verdict on one document. Nobody verifies a document

@@ -1,8 +1,12 @@
 package models
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -29,18 +33,45 @@ func RoundRat(r *big.Rat) Fixed {
 // Rat returns f as an exact rational.
 func (f Fixed) Rat() *big.Rat { return big.NewRat(int64(f), 100) }
 
-// ParseFixed parses a decimal number ("87.5", "1e2", "-3") and rounds it half-up to two decimals.
+// ErrFixedRange is a number too long to read, or too large in either direction, to be a Fixed.
+var ErrFixedRange = errors.New("number out of range")
+
+// Bounds on the numbers ParseFixed reads, checked before any conversion: at most
+// maxFixedText characters with at most two exponent digits, and a magnitude below
+// maxFixedWhole (far beyond any percentage, weight or band edge, and far inside int64).
+const (
+	maxFixedText  = 40
+	maxFixedWhole = 1_000_000_000_000
+)
+
+// fixedPattern is a decimal number; its second group is the exponent.
+var fixedPattern = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?$`)
+
+// ParseFixed parses a decimal number ("87.5", "1e2", "-3") and rounds it half-up to two
+// decimals. A number too long or too large (ErrFixedRange) is refused before it is converted.
 func ParseFixed(s string) (Fixed, error) {
 	s = strings.TrimSpace(s)
-	r, ok := new(big.Rat).SetString(s)
-	if !ok || strings.ContainsAny(s, "/") {
+	if len(s) > maxFixedText {
+		return 0, fmt.Errorf("%w: %d characters", ErrFixedRange, len(s))
+	}
+	m := fixedPattern.FindStringSubmatch(s)
+	if m == nil {
 		return 0, fmt.Errorf("not a number: %q", s)
 	}
-	if r.Sign() < 0 {
-		return -RoundRat(new(big.Rat).Neg(r)), nil
+	if len(strings.TrimLeft(m[2], "+-0")) > 2 {
+		return 0, fmt.Errorf("%w: exponent of %q", ErrFixedRange, s)
 	}
-	if r.Cmp(big.NewRat(1<<40, 1)) > 0 {
-		return 0, fmt.Errorf("number too large: %q", s)
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, fmt.Errorf("not a number: %q", s)
+	}
+	neg := r.Sign() < 0
+	r.Abs(r)
+	if r.Cmp(big.NewRat(maxFixedWhole, 1)) >= 0 {
+		return 0, fmt.Errorf("%w: %q", ErrFixedRange, s)
+	}
+	if neg {
+		return -RoundRat(r), nil
 	}
 	return RoundRat(r), nil
 }
@@ -69,13 +100,17 @@ func (f Fixed) Indonesian() string { return strings.Replace(f.String(), ".", ","
 // MarshalJSON writes f as a JSON number.
 func (f Fixed) MarshalJSON() ([]byte, error) { return []byte(f.String()), nil }
 
-// UnmarshalJSON reads a JSON number, rounding half-up to two decimals.
+// UnmarshalJSON reads a JSON number, rounding half-up to two decimals. A number out of
+// range is reported as a *json.UnmarshalTypeError, so that encoding/json names the field.
 func (f *Fixed) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if s == "null" || strings.HasPrefix(s, `"`) {
-		return fmt.Errorf("expected a number, got %s", s)
+		return fmt.Errorf("expected a number, got %.40s", s)
 	}
 	v, err := ParseFixed(s)
+	if errors.Is(err, ErrFixedRange) {
+		return &json.UnmarshalTypeError{Value: "number " + firstChars(s, maxFixedText), Type: reflect.TypeFor[Fixed]()}
+	}
 	if err != nil {
 		return err
 	}

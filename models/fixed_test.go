@@ -2,7 +2,9 @@ package models
 
 import (
 	"encoding/json"
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +50,39 @@ func TestFixedJSON(t *testing.T) {
 	}
 	if got := Fixed(8278).Indonesian(); got != "82,78" {
 		t.Errorf("Indonesian = %s", got)
+	}
+}
+
+// TestFixedBounds: numbers too long or too large in either direction are refused before any
+// conversion, never wrapped around (-184467440737095466.16 used to read as 50, -1e6000 as 0).
+func TestFixedBounds(t *testing.T) {
+	for in, want := range map[string]string{"999999999999.99": "999999999999.99", "-999999999999.99": "-999999999999.99", "1e11": "100000000000",
+		"1e-99": "0", "-0.004": "0", "100.00000000000000000000000000000000000": "100", "+5": "5", ".5": "0.5", "1E2": "100"} {
+		f, err := ParseFixed(in)
+		if err != nil || f.String() != want {
+			t.Errorf("ParseFixed(%s) = %s, %v; want %s", in, f, err, want)
+		}
+	}
+	for _, in := range []string{"-184467440737095466.16", "184467440737095466.16", "-1e6000", "1e6000", "1e-100", "1000000000000", "-1000000000000",
+		"1e12", "0.12345678901234567890123456789012345678901", strings.Repeat("9", 100000)} {
+		if f, err := ParseFixed(in); !errors.Is(err, ErrFixedRange) {
+			t.Errorf("ParseFixed(%.40s) = %s, %v; want ErrFixedRange", in, f, err)
+		}
+		var f Fixed
+		var typeErr *json.UnmarshalTypeError
+		if err := json.Unmarshal([]byte(in), &f); !errors.As(err, &typeErr) {
+			t.Errorf("unmarshal %.40s: %v, want a *json.UnmarshalTypeError", in, err)
+		}
+	}
+	for _, in := range []string{"", "1/2", "0x10", "1e", "--1", "1.2.3", "Inf", "NaN", "1_000"} {
+		if _, err := ParseFixed(in); err == nil || errors.Is(err, ErrFixedRange) {
+			t.Errorf("ParseFixed(%q): %v, want not a number", in, err)
+		}
+	}
+	// The field holding an out-of-range number is named.
+	var claim Claim
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal([]byte(`{"progress": -184467440737095466.16}`), &claim); !errors.As(err, &typeErr) || typeErr.Field != "progress" {
+		t.Errorf("claim: %v", err)
 	}
 }

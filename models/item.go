@@ -85,8 +85,8 @@ func (c *Claim) Validate() error {
 	} else if *c.Progress < 0 || *c.Progress > Hundred {
 		errs.add("progress", "percent_range")
 	}
-	if c.Note != nil && len(*c.Note) > 4000 {
-		errs.add("note", "too_long")
+	if c.Note != nil {
+		errs.text("note", *c.Note, MaxNoteLen)
 	}
 	return errs.err()
 }
@@ -120,9 +120,7 @@ func (r *ReviewInput) Validate() error {
 	default:
 		errs.add("decision", "decision")
 	}
-	if len(r.Comment) > 4000 {
-		errs.add("comment", "too_long")
-	}
+	errs.text("comment", r.Comment, MaxNoteLen)
 	if len(r.AcceptEvidence) > 0 && r.Decision != DecisionApprove {
 		errs.add("accept_evidence", "accept_with_approval")
 	} else if len(r.AcceptEvidence) > 100 {

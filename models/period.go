@@ -89,19 +89,19 @@ func (in *PeriodInput) Validate() error {
 	if in.Name == "" {
 		in.Name = fmt.Sprintf("Rencana Aksi %d", in.Year)
 	}
-	return nil
+	return CheckText("name", in.Name, MaxNameLen)
 }
 
-func validateCatalogue(code, name, nameField string, weight *Fixed) error {
+// validateCatalogue checks an area's or indicator's code, its name (or title) of at most
+// maxName characters, and its weight.
+func validateCatalogue(code, name, nameField string, maxName int, weight *Fixed) error {
 	errs := fieldErrors{}
 	if code == "" {
 		errs.add("code", "required")
 	} else if !catalogueCodePattern.MatchString(code) {
 		errs.add("code", "code_format")
 	}
-	if name == "" {
-		errs.add(nameField, "required")
-	}
+	errs.requiredText(nameField, name, maxName)
 	if weight != nil && (*weight <= 0 || *weight > FixedFromInt(10000)) {
 		errs.add("weight", "weight_positive")
 	}
@@ -182,7 +182,7 @@ func (db *DB) catalogueChanged(tx *gorm.DB, periodID int64) error {
 // CreateArea adds an intervention area to a period.
 func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, error) {
 	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
-	if err := validateCatalogue(in.Code, in.Name, "name", in.Weight); err != nil {
+	if err := validateCatalogue(in.Code, in.Name, "name", MaxNameLen, in.Weight); err != nil {
 		return nil, err
 	}
 	a := &Area{Code: in.Code, Name: in.Name, Weight: weightOrDefault(in.Weight), Version: 1}
@@ -222,12 +222,10 @@ func (db *DB) Areas(ctx context.Context, year int) ([]Area, error) {
 func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) (*Indicator, error) {
 	in.Code, in.Title, in.Area = strings.TrimSpace(in.Code), strings.TrimSpace(in.Title), strings.TrimSpace(in.Area)
 	errs := fieldErrors{}
-	if err := validateCatalogue(in.Code, in.Title, "title", in.Weight); err != nil {
+	if err := validateCatalogue(in.Code, in.Title, "title", MaxTitleLen, in.Weight); err != nil {
 		errs = err.(*ValidationError).Fields
 	}
-	if in.Area == "" {
-		errs.add("area", "required")
-	}
+	errs.requiredText("area", in.Area, MaxCodeLen)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}

@@ -230,8 +230,8 @@ func (db *DB) UpdatePeriod(ctx context.Context, year int, in PeriodPatch) (*Peri
 	changes := map[string]any{}
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
-		if name == "" {
-			return nil, Invalid("name", "required")
+		if errs := (fieldErrors{}); !errs.requiredText("name", name, MaxNameLen) {
+			return nil, errs.err()
 		}
 		changes["name"] = name
 	}

@@ -37,11 +37,7 @@ func (in *RegionInput) Validate() error {
 	} else if !regionCodePattern.MatchString(in.Code) {
 		errs.add("code", "region_code_format")
 	}
-	if in.Name == "" {
-		errs.add("name", "required")
-	} else if len(in.Name) > 200 {
-		errs.add("name", "too_long")
-	}
+	errs.requiredText("name", in.Name, MaxNameLen)
 	switch in.Kind {
 	case KindProvince, KindRegency, KindCity:
 	case "":

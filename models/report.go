@@ -52,9 +52,7 @@ func (in *LetterheadInput) Validate() error {
 		errs.add("institution", "required")
 	}
 	for field, v := range map[string]string{"government": in.Government, "institution": in.Institution, "address": in.Address} {
-		if len(v) > 300 {
-			errs.add(field, "too_long")
-		}
+		errs.text(field, v, MaxLineLen)
 	}
 	if len(in.Logo) > MaxLogoSize {
 		errs.add("logo", "too_long")

@@ -103,7 +103,7 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 	token := randomToken()
 	now := db.Now()
 	s := &Session{TokenHash: hashToken(token), CSRFToken: randomToken(), UserID: u.ID, IP: ip,
-		UserAgent: truncate(userAgent, 300), CreatedAt: now, ExpiresAt: now.Add(p.SessionTTL)}
+		UserAgent: ShortenText(userAgent, MaxUserAgentLen), CreatedAt: now, ExpiresAt: now.Add(p.SessionTTL)}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Exec("DELETE FROM login_failures WHERE email = ?", email).Error; err != nil {
 			return err
@@ -143,13 +143,6 @@ func (db *DB) Logout(ctx context.Context, sessionID int64) error {
 	})
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
 // ChangePassword sets a new password after checking the old one, and ends every other session
 // of the user (the one making the change stays signed in).
 func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, oldPassword, newPassword string) error {
@@ -159,6 +152,8 @@ func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, ol
 	}
 	if len([]rune(newPassword)) < MinPasswordLength {
 		errs.add("new_password", "password_short")
+	} else {
+		errs.text("new_password", newPassword, MaxSecretLen)
 	}
 	if err := errs.err(); err != nil {
 		return err

@@ -367,6 +367,9 @@ func checkPassphrase(u *User, passphrase string) error {
 	if len([]rune(passphrase)) < MinPassphraseLength {
 		return Invalid("passphrase", "passphrase_short")
 	}
+	if err := CheckText("passphrase", passphrase, MaxSecretLen); err != nil {
+		return err
+	}
 	if CheckPassword(u.PasswordHash, passphrase) {
 		return Invalid("passphrase", "passphrase_is_password")
 	}
@@ -377,6 +380,9 @@ func checkPassphrase(u *User, passphrase string) error {
 // changes the passphrase it is stored under. A wrong old passphrase is ErrWrongPassphrase.
 func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyInput) (*SigningKey, error) {
 	if err := checkPassphrase(u, in.Passphrase); err != nil {
+		return nil, err
+	}
+	if err := CheckText("old_passphrase", in.OldPassphrase, MaxSecretLen); err != nil {
 		return nil, err
 	}
 	existing, err := db.SigningKeyOf(ctx, u.ID)
@@ -432,6 +438,9 @@ func (db *DB) ImportSigningKey(ctx context.Context, u *User, p12 []byte, passwor
 		return nil, Invalid("user", "not_signatory")
 	}
 	if err := checkPassphrase(u, passphrase); err != nil {
+		return nil, err
+	}
+	if err := CheckText("password", password, MaxSecretLen); err != nil {
 		return nil, err
 	}
 	priv, cert, issuers, err := pkcs12.DecodeChain(p12, password)

@@ -39,25 +39,27 @@ type UserInput struct {
 
 // Validate checks the fields that need no database.
 func (in *UserInput) Validate() error {
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	in.Name = strings.TrimSpace(in.Name)
+	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
 	errs := fieldErrors{}
-	if in.Email == "" {
-		errs.add("email", "required")
-	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
-		errs.add("email", "email_format")
+	if errs.requiredText("email", in.Email, MaxEmailLen) { // before ToLower, which would repair invalid bytes
+		in.Email = strings.ToLower(in.Email)
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			errs.add("email", "email_format")
+		}
 	}
-	if in.Name == "" {
-		errs.add("name", "required")
-	}
+	errs.requiredText("name", in.Name, MaxNameLen)
 	if !validRole(in.Role) {
 		errs.add("role", "role")
 	}
 	if len([]rune(in.Password)) < MinPasswordLength {
 		errs.add("password", "password_short")
+	} else {
+		errs.text("password", in.Password, MaxSecretLen)
 	}
 	if in.Role == RoleOperator && (in.RegionCode == nil || *in.RegionCode == "") {
 		errs.add("region_code", "required_for_operator")
+	} else if in.RegionCode != nil {
+		errs.text("region_code", *in.RegionCode, MaxCodeLen)
 	}
 	return errs.err()
 }
@@ -165,9 +167,8 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		next := u
 		errs := fieldErrors{}
 		if in.Name != nil {
-			if next.Name = strings.TrimSpace(*in.Name); next.Name == "" {
-				errs.add("name", "required")
-			}
+			next.Name = strings.TrimSpace(*in.Name)
+			errs.requiredText("name", next.Name, MaxNameLen)
 		}
 		if in.Role != nil {
 			next.Role = *in.Role
@@ -184,7 +185,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		}
 		if in.RegionCode != nil {
 			next.RegionID, next.RegionCode = nil, nil
-			if code := strings.TrimSpace(*in.RegionCode); code != "" {
+			if code := strings.TrimSpace(*in.RegionCode); code != "" && errs.text("region_code", code, MaxCodeLen) {
 				r, err := regionByCode(tx, code)
 				if err == ErrNotFound {
 					errs.add("region_code", "unknown_region")

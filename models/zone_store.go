@@ -51,6 +51,11 @@ func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme, p
 	if m != MetricActionPlan && m != MetricDelegation {
 		return ErrNotFound
 	}
+	for _, b := range s {
+		if err := CheckText("bands", string(b.Key), MaxCodeLen); err != nil {
+			return err
+		}
+	}
 	if err := s.Validate(); err != nil {
 		return &ValidationError{Fields: map[string]string{"bands": "bands_cover"}}
 	}

@@ -149,7 +149,7 @@ func TestDemoReproducesPublishedDistribution(t *testing.T) {
 		if v, c, _ := s.region("62.01"); *c <= *v {
 			t.Errorf("Kotawaringin Barat should claim more than is verified: %v ≤ %v", *c, *v)
 		}
-		for _, phrase := range []string{"satu Pemda telah mencapai 100%, yaitu Kabupaten Seruyan", "sepuluh Pemda berada di zona hijau", "empat Pemda di zona kuning",
+		for _, phrase := range []string{"satu Pemda telah mencapai 100% (Kabupaten Seruyan)", "sepuluh Pemda berada di zona hijau", "empat Pemda berada di zona kuning",
 			"Pemerintah Provinsi Kalimantan Tengah telah mendelegasikan seluruh kewenangannya (100%)", "dari empat belas kabupaten/kota"} {
 			if !strings.Contains(s.Narrative, phrase) {
 				t.Errorf("narrative lacks %q:\n%s", phrase, s.Narrative)

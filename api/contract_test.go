@@ -158,7 +158,7 @@ func TestRegionsPeriodsCatalogue(t *testing.T) {
 		}
 
 		r = e.call("POST", "/api/v1/periods", "coordinator", map[string]any{"year": 2020, "name": "Rencana Aksi 2020"})
-		if r.Status != 201 || string(r.Body) != `{"year":2020,"name":"Rencana Aksi 2020","deadline":null,"version":1}` {
+		if r.Status != 201 || string(r.Body) != `{"year":2020,"name":"Rencana Aksi 2020","deadline":null,"status":"open","closed_at":null,"version":1}` {
 			t.Fatalf("create period: %d %s", r.Status, r.Body)
 		}
 		e.expect(e.call("POST", "/api/v1/periods", "coordinator", map[string]any{"year": 2020, "name": "x"}), 409, "conflict")
@@ -168,7 +168,7 @@ func TestRegionsPeriodsCatalogue(t *testing.T) {
 		}
 		e.expect(e.call("POST", "/api/v1/periods/2020/indicators", "coordinator", map[string]any{"code": "X1", "area": "NOPE", "title": "t"}), 422, "validation_failed")
 		r = e.call("POST", "/api/v1/periods/2020/indicators", "coordinator", map[string]any{"code": "X1", "area": "PBJ", "title": "Rencana umum pengadaan diumumkan", "weight": 2.5})
-		if r.Status != 201 || string(r.Body) != `{"area":"PBJ","code":"X1","title":"Rencana umum pengadaan diumumkan","weight":2.5,"version":1}` {
+		if r.Status != 201 || string(r.Body) != `{"area":"PBJ","parent":null,"code":"X1","title":"Rencana umum pengadaan diumumkan","weight":2.5,"requirement":"","applies_to":["province","regency","city"],"version":1}` {
 			t.Fatalf("create indicator: %d %s", r.Status, r.Body)
 		}
 		e.expect(e.call("GET", "/api/v1/periods/2031/indicators", "reviewer", nil), 404, "not_found")

@@ -56,7 +56,10 @@ func classify(err error) *Error {
 	var apiErr *Error
 	var verr *models.ValidationError
 	var forbidden *models.ForbiddenError
+	var conflict *models.ConflictError
 	switch {
+	case errors.As(err, &conflict):
+		return &Error{Status: http.StatusConflict, Code: conflict.Code}
 	case errors.As(err, &apiErr):
 		return apiErr
 	case errors.As(err, &forbidden):

@@ -64,17 +64,19 @@ var hostileBases = map[string]struct {
 	role models.Role
 	body map[string]any
 }{
-	"POST /api/v1/auth/login":                             {asAnonymous, map[string]any{"email": "admin@test.pantau.id", "password": testPassword}},
-	"POST /api/v1/users":                                  {models.RoleAdmin, map[string]any{"email": "baru@test.pantau.id", "name": "Pengguna Baru", "role": "operator", "password": testPassword, "region_code": "62.08"}},
-	"PATCH /api/v1/users/{id}":                            {models.RoleAdmin, map[string]any{"name": "Admin Provinsi", "region_code": ""}},
-	"PUT /api/v1/me/password":                             {asOperator2, map[string]any{"old_password": testPassword, "new_password": "kata-sandi-yang-baru"}},
-	"POST /api/v1/regions":                                {models.RoleCoordinator, map[string]any{"code": "62.03", "name": "Kabupaten Kapuas", "kind": "regency"}},
-	"POST /api/v1/periods":                                {models.RoleCoordinator, map[string]any{"year": 2020, "name": "Rencana Aksi 2020"}},
-	"PATCH /api/v1/periods/{year}":                        {models.RoleCoordinator, map[string]any{"name": "Rencana Aksi 2019 (revisi)"}},
-	"POST /api/v1/periods/{year}/areas":                   {models.RoleCoordinator, map[string]any{"code": "PBJ", "name": "Pengadaan Barang dan Jasa"}},
-	"PATCH /api/v1/periods/{year}/areas/{area}":           {models.RoleCoordinator, map[string]any{"name": "PTSP"}},
-	"POST /api/v1/periods/{year}/indicators":              {models.RoleCoordinator, map[string]any{"code": "I3", "area": "PTSP", "title": "Standar pelayanan"}},
-	"PATCH /api/v1/periods/{year}/indicators/{indicator}": {models.RoleCoordinator, map[string]any{"title": "Perkada pendelegasian kewenangan", "area": "PTSP"}},
+	"POST /api/v1/auth/login":                   {asAnonymous, map[string]any{"email": "admin@test.pantau.id", "password": testPassword}},
+	"POST /api/v1/users":                        {models.RoleAdmin, map[string]any{"email": "baru@test.pantau.id", "name": "Pengguna Baru", "role": "operator", "password": testPassword, "region_code": "62.08"}},
+	"PATCH /api/v1/users/{id}":                  {models.RoleAdmin, map[string]any{"name": "Admin Provinsi", "region_code": ""}},
+	"PUT /api/v1/me/password":                   {asOperator2, map[string]any{"old_password": testPassword, "new_password": "kata-sandi-yang-baru"}},
+	"POST /api/v1/regions":                      {models.RoleCoordinator, map[string]any{"code": "62.03", "name": "Kabupaten Kapuas", "kind": "regency"}},
+	"POST /api/v1/periods":                      {models.RoleCoordinator, map[string]any{"year": 2020, "name": "Rencana Aksi 2020"}},
+	"PATCH /api/v1/periods/{year}":              {models.RoleCoordinator, map[string]any{"name": "Rencana Aksi 2019 (revisi)"}},
+	"POST /api/v1/periods/{year}/areas":         {models.RoleCoordinator, map[string]any{"code": "PBJ", "name": "Pengadaan Barang dan Jasa"}},
+	"PATCH /api/v1/periods/{year}/areas/{area}": {models.RoleCoordinator, map[string]any{"name": "PTSP"}},
+	"POST /api/v1/periods/{year}/indicators": {models.RoleCoordinator, map[string]any{"code": "I3", "area": "PTSP", "title": "Standar pelayanan",
+		"requirement": "SK standar pelayanan ditetapkan", "applies_to": []any{"regency", "city"}}},
+	"PATCH /api/v1/periods/{year}/indicators/{indicator}": {models.RoleCoordinator, map[string]any{"title": "Perkada pendelegasian kewenangan", "area": "PTSP",
+		"requirement": "Perkada ditetapkan", "applies_to": []any{"province", "regency", "city"}}},
 	"PUT /api/v1/periods/{year}/zones/{metric}": {models.RoleAdmin, map[string]any{"bands": []any{
 		map[string]any{"key": "semua", "min": 0, "min_inclusive": true, "max": 100, "max_inclusive": true}}}},
 	"PATCH /api/v1/periods/{year}/regions/{code}/items/{indicator}":        {models.RoleOperator, map[string]any{"progress": 60, "note": "SK sudah terbit"}},
@@ -87,7 +89,20 @@ var hostileBases = map[string]struct {
 	"POST /api/v1/commitments/{id}/signatories/{slot}/sign":                {models.RoleSignatory, map[string]any{"mode": "sign", "passphrase": hostilePassphrase}},
 	"PUT /api/v1/commitment-template": {models.RoleAdmin, map[string]any{"title": "Komitmen {region}", "preamble": "Kami berkomitmen:", "commitments": "Satu.\nDua.",
 		"closing": "Demikian.", "place": "Palangka Raya"}},
-	"PUT /api/v1/me/signing-key": {models.RoleSignatory, map[string]any{"passphrase": "frasa-sandi-baru", "old_passphrase": hostilePassphrase}},
+	"PUT /api/v1/me/signing-key":                                                {models.RoleSignatory, map[string]any{"passphrase": "frasa-sandi-baru", "old_passphrase": hostilePassphrase}},
+	"POST /api/v1/periods/{year}/catalogue/copy":                                {models.RoleCoordinator, map[string]any{"from": 2019}},
+	"POST /api/v1/periods/{year}/reopen":                                        {models.RoleAdmin, map[string]any{"reason": "Koreksi data Kota Palangka Raya"}},
+	"PUT /api/v1/periods/{year}/regions/{code}/extension":                       {models.RoleCoordinator, map[string]any{"until": "2020-01-31", "reason": "Banjir"}},
+	"PUT /api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability": {models.RoleCoordinator, map[string]any{"applicable": false, "reason": "Kewenangan provinsi"}},
+}
+
+// hostilePaths are the paths of base requests that would not succeed where fillSpec points:
+// hostileEnv prepares an empty year to copy into and a closed one to reopen, and an item's
+// applicability is set on another item than the one other bases claim.
+var hostilePaths = map[string]string{
+	"POST /api/v1/periods/{year}/catalogue/copy":                                "/api/v1/periods/2021/catalogue/copy",
+	"POST /api/v1/periods/{year}/reopen":                                        "/api/v1/periods/2017/reopen",
+	"PUT /api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability": "/api/v1/periods/2019/regions/62.71/items/I2/applicability",
 }
 
 // hostileForm is a valid multipart request: its text fields, and the file it carries.
@@ -122,6 +137,10 @@ func hostileEnv(t *testing.T, db *models.DB) *env {
 		map[string]string{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}))
 	e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I1/evidence", models.RoleCoordinator, "sk.pdf", samplePDF(t, "bukti")))
 	e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator, map[string]any{"progress": 50}))
+	// An empty year to copy a catalogue into, and a closed one to reopen.
+	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2021, "name": "Rencana Aksi 2021"}))
+	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2017, "name": "Rencana Aksi 2017"}))
+	e.mustOK(e.call("POST", "/api/v1/periods/2017/close", models.RoleCoordinator, nil))
 	return e
 }
 
@@ -288,6 +307,9 @@ type fieldText struct {
 func sendBase(t *testing.T, e *env, rt specRoute, texts ...fieldText) *response {
 	t.Helper()
 	path := fillSpec(e, rt.path)
+	if p := hostilePaths[rt.key]; p != "" {
+		path = p
+	}
 	if rt.contentType == "multipart/form-data" {
 		form := hostileForms[rt.key]
 		fields := map[string]string{}

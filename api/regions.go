@@ -22,6 +22,10 @@ func (s *Server) createRegion(c *gin.Context) {
 	if !s.bindJSON(c, &in) {
 		return
 	}
+	if !currentUser(c).CanWriteRegion(in.Code) {
+		fail(c, models.Forbidden("region_scope"))
+		return
+	}
 	r, err := s.db.CreateRegion(c.Request.Context(), in, false)
 	if err != nil {
 		fail(c, err)

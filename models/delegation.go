@@ -88,6 +88,9 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 		if err != nil {
 			return err
 		}
+		if err := periodOpen(p); err != nil {
+			return err
+		}
 		r, err := regionByCode(tx, regionCode)
 		if err != nil {
 			return err

@@ -75,7 +75,10 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 	b := up.Blob
 	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
 		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
-	err := db.changeItem(ctx, actor, ref, itemChange{}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
+	err := db.changeItem(ctx, actor, ref, itemChange{entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+		if !s.applies {
+			return Invalid("file", "item_not_applicable")
+		}
 		if up.Replaces != nil {
 			res := tx.Model(&Evidence{}).Where("id = ? AND item_id = ? AND superseded = ?", *up.Replaces, row.ID, false).
 				Updates(map[string]any{"superseded": true, "version": gorm.Expr("version + 1")})
@@ -148,7 +151,17 @@ func (db *DB) ReviewEvidence(ctx context.Context, actor *User, id int64, in Evid
 		if err != nil {
 			return err
 		}
+		if !actor.CanReviewRegion(owner.RegionCode) {
+			return Forbidden("region_scope")
+		}
 		if err := db.lockStanding(tx, owner.PeriodID, owner.RegionID); err != nil {
+			return err
+		}
+		p, err := periodByYear(tx, owner.Year)
+		if err != nil {
+			return err
+		}
+		if err := periodOpen(p); err != nil {
 			return err
 		}
 		if err := tx.Take(&out, id).Error; err != nil {

@@ -13,18 +13,26 @@ import (
 // Item is one region's action item for one indicator: what it claims, what a reviewer verified,
 // where it stands, and the evidence behind it. An item nobody has touched is a draft at 0.
 type Item struct {
-	IndicatorCode    string      `json:"indicator_code"`
-	Area             string      `json:"area"`
-	Title            string      `json:"title"`
-	Weight           Fixed       `json:"weight"`
-	Progress         Fixed       `json:"progress"`
-	VerifiedProgress Fixed       `json:"verified_progress"`
-	Status           ItemStatus  `json:"status"`
-	Version          int64       `json:"version"`
-	Note             string      `json:"note"`
-	UpdatedAt        *time.Time  `json:"updated_at"`
-	LastReview       *ReviewInfo `json:"last_review"`
-	Evidence         []Evidence  `json:"evidence"`
+	IndicatorCode string  `json:"indicator_code"`
+	Area          string  `json:"area"`
+	Parent        *string `json:"parent"`
+	ParentTitle   *string `json:"parent_title"`
+	Title         string  `json:"title"`
+	Requirement   string  `json:"requirement"`
+	Weight        Fixed   `json:"weight"`
+	// Applicability says whether the item counts: applicable, pending (the region says it lies
+	// outside its authority; a reviewer decides), confirmed, or catalogue (the leaf does not
+	// apply to the region's kind). Status is then not_applicable_pending or not_applicable.
+	Applicability       Applicability `json:"applicability"`
+	ApplicabilityReason string        `json:"applicability_reason"`
+	Progress            Fixed         `json:"progress"`
+	VerifiedProgress    Fixed         `json:"verified_progress"`
+	Status              ItemStatus    `json:"status"`
+	Version             int64         `json:"version"`
+	Note                string        `json:"note"`
+	UpdatedAt           *time.Time    `json:"updated_at"`
+	LastReview          *ReviewInfo   `json:"last_review"`
+	Evidence            []Evidence    `json:"evidence"`
 
 	itemID int64
 }
@@ -51,6 +59,10 @@ type itemRow struct {
 	ClaimedBy        *int64
 	Version          int64
 	UpdatedAt        time.Time
+	// Applicability is applicable, pending or confirmed (see Applicability).
+	Applicability       Applicability
+	ApplicabilityReason string
+	ApplicabilityBy     *int64
 }
 
 func (itemRow) TableName() string { return "items" }
@@ -134,6 +146,8 @@ type itemScope struct {
 	period    *Period
 	region    *Region
 	indicator Indicator
+	// applies is false when the catalogue leaves the region's kind out of the indicator.
+	applies bool
 }
 
 func loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
@@ -146,15 +160,33 @@ func loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
 		return nil, err
 	}
 	s := &itemScope{period: p, region: r}
-	if err := tx.Where("period_id = ? AND code = ?", p.ID, ref.IndicatorCode).Take(&s.indicator).Error; err != nil {
-		return nil, translate(err)
+	ind, err := indicatorByCode(tx, p.ID, ref.IndicatorCode)
+	if err != nil {
+		return nil, err
+	}
+	s.indicator = *ind
+	// Items exist for leaves only.
+	var children int64
+	if err := tx.Table("indicators").Where("parent_id = ?", ind.ID).Count(&children).Error; err != nil {
+		return nil, err
+	}
+	if children > 0 {
+		return nil, ErrNotFound
+	}
+	s.applies = ind.AppliesTo.Has(r.Kind)
+	if ind.ParentID != nil && s.applies {
+		var parent Indicator
+		if err := tx.Omit("AreaCode", "ParentCode").Take(&parent, *ind.ParentID).Error; err != nil {
+			return nil, translate(err)
+		}
+		s.applies = parent.AppliesTo.Has(r.Kind)
 	}
 	return s, nil
 }
 
 // ensureItem returns the item's row, creating an untouched draft when none exists yet.
 func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
-	row := itemRow{PeriodID: s.period.ID, RegionID: s.region.ID, IndicatorID: s.indicator.ID, Status: StatusDraft, UpdatedAt: db.Now()}
+	row := itemRow{PeriodID: s.period.ID, RegionID: s.region.ID, IndicatorID: s.indicator.ID, Status: StatusDraft, Applicability: ApplicabilityApplicable, UpdatedAt: db.Now()}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return nil, err
 	}
@@ -183,6 +215,9 @@ type itemChange struct {
 	callerVersion *int64
 	// rescore: the change can move the region's figures (claims and reviews; not documents).
 	rescore bool
+	// entry: the region's own entry (a claim, an upload, applicability), refused after the
+	// deadline unless extended; otherwise (reviews) only a closed period refuses it.
+	entry bool
 }
 
 // changeItem runs fn on an item's row in a transaction, creating the item as an untouched
@@ -197,6 +232,14 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 			return err
 		}
 		if err := db.lockStanding(tx, s.period.ID, s.region.ID); err != nil {
+			return err
+		}
+		if ch.entry {
+			err = beforeDeadline(tx, s.period, s.region.ID, db.Now())
+		} else {
+			err = periodOpen(s.period)
+		}
+		if err != nil {
 			return err
 		}
 		row, err := db.ensureItem(tx, s)
@@ -225,7 +268,10 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: c.Version, rescore: true}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
+	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: c.Version, rescore: true, entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+		if !s.applies || row.Applicability != ApplicabilityApplicable {
+			return Invalid("progress", "item_not_applicable")
+		}
 		note := row.Note
 		if c.Note != nil {
 			note = strings.TrimSpace(*c.Note)
@@ -254,10 +300,19 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 // in the same request through AcceptEvidence, never by its uploader — and a value above 0
 // needs at least one accepted document.
 func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in ReviewInput) (*Item, error) {
+	if !actor.CanReviewRegion(ref.RegionCode) {
+		return nil, Forbidden("region_scope")
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true}, func(tx *gorm.DB, _ *itemScope, row *itemRow) error {
+	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+		if !s.applies || row.Applicability == ApplicabilityConfirmed {
+			return Invalid("decision", "item_not_applicable")
+		}
+		if row.Applicability == ApplicabilityPending {
+			return db.reviewApplicability(tx, actor, ref, row, in)
+		}
 		if row.ClaimedBy != nil && *row.ClaimedBy == actor.ID {
 			return Forbidden("own_claim")
 		}
@@ -355,7 +410,7 @@ func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorC
 	return out, err
 }
 
-// itemsOf reads a region's items inside q's transaction.
+// itemsOf reads a region's items (one per leaf of the catalogue) inside q's transaction.
 func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) ([]Item, error) {
 	p, err := periodByYear(q, year)
 	if err != nil {
@@ -366,20 +421,23 @@ func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) (
 		return nil, err
 	}
 	var rows []struct {
-		IndicatorCode, AreaCode, Title, Note string
-		Status                               ItemStatus
-		Weight, Progress, VerifiedProgress   Fixed
-		ItemID                               *int64
-		Version                              int64
-		UpdatedAt                            time.Time
+		IndicatorCode, AreaCode, Title, Note, Requirement string
+		ParentCode, ParentTitle                           *string
+		AppliesTo, ParentAppliesTo                        KindSet
+		Status                                            ItemStatus
+		Weight, Progress, VerifiedProgress                Fixed
+		ItemID                                            *int64
+		Version                                           int64
+		UpdatedAt                                         time.Time
+		Applicability, ApplicabilityReason                *string
 	}
-	sel := q.Table("indicators").
-		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, "+
-			"items.id AS item_id, items.progress, items.verified_progress, items.status, items.note, items.version, items.updated_at").
-		Joins("JOIN areas ON areas.id = indicators.area_id").
+	sel := indicatorQuery(q, p.ID).
+		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, indicators.requirement, "+
+			"indicators.applies_to, parents.code AS parent_code, parents.title AS parent_title, parents.applies_to AS parent_applies_to, "+
+			"items.id AS item_id, items.progress, items.verified_progress, items.status, items.note, items.version, items.updated_at, "+
+			"items.applicability, items.applicability_reason").
 		Joins("LEFT JOIN items ON items.indicator_id = indicators.id AND items.region_id = ?", r.ID).
-		Where("indicators.period_id = ?", p.ID).
-		Order("areas.position, areas.id, indicators.position, indicators.id")
+		Where("NOT EXISTS (SELECT 1 FROM indicators AS children WHERE children.parent_id = indicators.id)")
 	if len(indicatorCode) > 0 {
 		sel = sel.Where("indicators.code = ?", indicatorCode[0])
 	}
@@ -389,15 +447,21 @@ func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) (
 	out := make([]Item, len(rows))
 	var ids []int64
 	for i, row := range rows {
-		it := Item{IndicatorCode: row.IndicatorCode, Area: row.AreaCode, Title: row.Title, Weight: row.Weight,
-			Status: StatusDraft, Evidence: []Evidence{}}
+		it := Item{IndicatorCode: row.IndicatorCode, Area: row.AreaCode, Title: row.Title, Weight: row.Weight, Parent: row.ParentCode,
+			ParentTitle: row.ParentTitle, Requirement: row.Requirement, Status: StatusDraft, Applicability: ApplicabilityApplicable,
+			Evidence: []Evidence{}}
 		if row.ItemID != nil {
 			it.itemID = *row.ItemID
 			it.Progress, it.VerifiedProgress, it.Status, it.Note, it.Version = row.Progress, row.VerifiedProgress, row.Status, row.Note, row.Version
+			it.Applicability, it.ApplicabilityReason = Applicability(*row.Applicability), *row.ApplicabilityReason
 			updated := row.UpdatedAt
 			it.UpdatedAt = &updated
 			ids = append(ids, it.itemID)
 		}
+		if !row.AppliesTo.Has(r.Kind) || (row.ParentCode != nil && !row.ParentAppliesTo.Has(r.Kind)) {
+			it.Applicability = ApplicabilityCatalogue
+		}
+		it.Status = it.Applicability.status(it.Status)
 		out[i] = it
 	}
 	if err := attachDetails(q, out, ids); err != nil {

@@ -31,10 +31,12 @@ var labels = map[string]map[string]label{
 		string(ZoneNoData):     {"Belum ada data", "No data yet"},
 	},
 	"item_status": {
-		string(StatusDraft):     {"Belum diajukan", "Not submitted"},
-		string(StatusSubmitted): {"Menunggu verifikasi", "Waiting for verification"},
-		string(StatusApproved):  {"Disetujui", "Approved"},
-		string(StatusRejected):  {"Ditolak — perlu perbaikan", "Rejected — needs repair"},
+		string(StatusDraft):                {"Belum diajukan", "Not submitted"},
+		string(StatusSubmitted):            {"Menunggu verifikasi", "Waiting for verification"},
+		string(StatusApproved):             {"Disetujui", "Approved"},
+		string(StatusRejected):             {"Ditolak — perlu perbaikan", "Rejected — needs repair"},
+		string(StatusNotApplicablePending): {"Tidak berlaku (menunggu verifikasi)", "Not applicable (waiting for verification)"},
+		string(StatusNotApplicable):        {"Tidak berlaku", "Not applicable"},
 	},
 	"evidence_status": {
 		string(EvidenceWaiting):  {"Menunggu verifikasi", "Waiting for verification"},

@@ -15,14 +15,17 @@ import (
 // (catalogue, zones, settings); changes to a region's data move that region's standing instead
 // (see standing.go).
 type Period struct {
-	ID        int64     `json:"-"`
-	Year      int       `json:"year"`
-	Name      string    `json:"name"`
-	Deadline  *string   `json:"deadline"`
-	Version   int64     `json:"version"`
-	Revision  int64     `json:"-"`
-	Demo      bool      `json:"-"`
-	CreatedAt time.Time `json:"-"`
+	ID       int64   `json:"-"`
+	Year     int     `json:"year"`
+	Name     string  `json:"name"`
+	Deadline *string `json:"deadline"`
+	// Status is open or closed: a closed period's figures are final.
+	Status    PeriodStatus `json:"status"`
+	ClosedAt  *time.Time   `json:"closed_at"`
+	Version   int64        `json:"version"`
+	Revision  int64        `json:"-"`
+	Demo      bool         `json:"-"`
+	CreatedAt time.Time    `json:"-"`
 }
 
 func (p *Period) yearKey() string { return strconv.Itoa(p.Year) }
@@ -51,25 +54,53 @@ type AreaInput struct {
 	Weight *Fixed `json:"weight"`
 }
 
-// Indicator belongs to an area of a period and carries a weight within it.
+// Indicator belongs to an area of a period and carries a weight among its siblings. A
+// sub-indicator names its parent (an indicator of the same area without a parent of its own);
+// items, claims and evidence attach to leaves: sub-indicators, and indicators without any.
+// Requirement says what evidence a leaf asks for; AppliesTo the region kinds it concerns.
 type Indicator struct {
-	ID       int64  `json:"-"`
-	PeriodID int64  `json:"-"`
-	AreaID   int64  `json:"-"`
-	AreaCode string `json:"area" gorm:"->;-:migration"`
-	Code     string `json:"code"`
-	Title    string `json:"title"`
-	Weight   Fixed  `json:"weight"`
-	Version  int64  `json:"version"`
-	Position int    `json:"-"`
+	ID          int64   `json:"-"`
+	PeriodID    int64   `json:"-"`
+	AreaID      int64   `json:"-"`
+	AreaCode    string  `json:"area" gorm:"->;-:migration"`
+	ParentID    *int64  `json:"-"`
+	ParentCode  *string `json:"parent" gorm:"->;-:migration"`
+	Code        string  `json:"code"`
+	Title       string  `json:"title"`
+	Weight      Fixed   `json:"weight"`
+	Requirement string  `json:"requirement"`
+	AppliesTo   KindSet `json:"applies_to"`
+	Version     int64   `json:"version"`
+	Position    int     `json:"-"`
 }
 
-// IndicatorInput is a new indicator.
+// IndicatorInput is a new indicator, or with Parent a sub-indicator (whose area is its
+// parent's). AppliesTo nil means every region kind.
 type IndicatorInput struct {
-	Code   string `json:"code"`
-	Area   string `json:"area"`
-	Title  string `json:"title"`
-	Weight *Fixed `json:"weight"`
+	Code        string       `json:"code"`
+	Area        string       `json:"area"`
+	Parent      string       `json:"parent"`
+	Title       string       `json:"title"`
+	Weight      *Fixed       `json:"weight"`
+	Requirement string       `json:"requirement"`
+	AppliesTo   []RegionKind `json:"applies_to"`
+}
+
+// validAppliesTo checks a list of region kinds: known kinds, at least one.
+func validAppliesTo(errs fieldErrors, kinds []RegionKind) {
+	if kinds == nil {
+		return
+	}
+	if len(kinds) == 0 {
+		errs.add("applies_to", "applies_to")
+	}
+	for _, k := range kinds {
+		switch k {
+		case KindProvince, KindRegency, KindCity:
+		default:
+			errs.add("applies_to", "applies_to")
+		}
+	}
 }
 
 var catalogueCodePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
@@ -120,7 +151,7 @@ func (db *DB) CreatePeriod(ctx context.Context, in PeriodInput, demo bool) (*Per
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Period{Year: in.Year, Name: in.Name, Demo: demo, CreatedAt: db.Now(), Version: 1}
+	p := &Period{Year: in.Year, Name: in.Name, Status: PeriodOpen, Demo: demo, CreatedAt: db.Now(), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
 			return err
@@ -191,6 +222,9 @@ func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, er
 		if err != nil {
 			return err
 		}
+		if err := periodOpen(p); err != nil {
+			return err
+		}
 		a.PeriodID = p.ID
 		if err := tx.Raw("SELECT COUNT(*) FROM areas WHERE period_id = ?", p.ID).Scan(&a.Position).Error; err != nil {
 			return err
@@ -218,35 +252,73 @@ func (db *DB) Areas(ctx context.Context, year int) ([]Area, error) {
 	return out, translate(err)
 }
 
-// CreateIndicator adds an indicator to an area of a period; an unknown area is a validation error.
+// CreateIndicator adds an indicator to an area of a period, or a sub-indicator under one; an
+// unknown area or parent is a validation error, and so is a parent that already holds items
+// of its own (they would be lost) or is itself a sub-indicator.
 func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) (*Indicator, error) {
-	in.Code, in.Title, in.Area = strings.TrimSpace(in.Code), strings.TrimSpace(in.Title), strings.TrimSpace(in.Area)
+	in.Code, in.Title, in.Area, in.Parent = strings.TrimSpace(in.Code), strings.TrimSpace(in.Title), strings.TrimSpace(in.Area), strings.TrimSpace(in.Parent)
+	in.Requirement = strings.TrimSpace(in.Requirement)
 	errs := fieldErrors{}
 	if err := validateCatalogue(in.Code, in.Title, "title", MaxTitleLen, in.Weight); err != nil {
 		errs = err.(*ValidationError).Fields
 	}
-	errs.requiredText("area", in.Area, MaxCodeLen)
+	if in.Parent == "" {
+		errs.requiredText("area", in.Area, MaxCodeLen)
+	} else {
+		errs.text("area", in.Area, MaxCodeLen)
+		errs.text("parent", in.Parent, MaxCodeLen)
+	}
+	errs.text("requirement", in.Requirement, MaxNoteLen)
+	validAppliesTo(errs, in.AppliesTo)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area, Version: 1}
+	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area, Requirement: in.Requirement,
+		AppliesTo: KindSet(in.AppliesTo).Normal(), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		p, err := periodByYear(tx, year)
 		if err != nil {
 			return err
 		}
-		var area Area
-		if err := tx.Where("period_id = ? AND code = ?", p.ID, in.Area).Take(&area).Error; err != nil {
-			if translate(err) == ErrNotFound {
-				return Invalid("area", "unknown_area")
-			}
+		if err := periodOpen(p); err != nil {
 			return err
 		}
-		ind.PeriodID, ind.AreaID = p.ID, area.ID
+		if in.Parent != "" {
+			parent, err := indicatorByCode(tx, p.ID, in.Parent)
+			if err == ErrNotFound {
+				return Invalid("parent", "unknown_indicator")
+			} else if err != nil {
+				return err
+			}
+			if parent.ParentID != nil {
+				return Invalid("parent", "parent_is_sub_indicator")
+			}
+			if in.Area != "" && in.Area != parent.AreaCode {
+				return Invalid("area", "parent_area")
+			}
+			var held int64
+			if err := tx.Table("items").Where("indicator_id = ?", parent.ID).Count(&held).Error; err != nil {
+				return err
+			}
+			if held > 0 {
+				return Invalid("parent", "indicator_has_items")
+			}
+			ind.ParentID, ind.ParentCode, ind.AreaID, ind.AreaCode = &parent.ID, &parent.Code, parent.AreaID, parent.AreaCode
+		} else {
+			var area Area
+			if err := tx.Where("period_id = ? AND code = ?", p.ID, in.Area).Take(&area).Error; err != nil {
+				if translate(err) == ErrNotFound {
+					return Invalid("area", "unknown_area")
+				}
+				return err
+			}
+			ind.AreaID = area.ID
+		}
+		ind.PeriodID = p.ID
 		if err := tx.Raw("SELECT COUNT(*) FROM indicators WHERE period_id = ?", p.ID).Scan(&ind.Position).Error; err != nil {
 			return err
 		}
-		if err := tx.Omit("AreaCode").Create(ind).Error; err != nil {
+		if err := tx.Omit("AreaCode", "ParentCode").Create(ind).Error; err != nil {
 			return err
 		}
 		audit(tx, "indicator", fmt.Sprintf("%d/%s", year, ind.Code), "create", nil, ind)
@@ -258,6 +330,19 @@ func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) 
 	return ind, nil
 }
 
+// indicatorByCode finds one indicator of a period, with its area's and parent's codes.
+func indicatorByCode(tx *gorm.DB, periodID int64, code string) (*Indicator, error) {
+	var out []Indicator
+	err := indicatorQuery(tx, periodID).Where("indicators.code = ?", code).Find(&out).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, ErrNotFound
+	}
+	return &out[0], nil
+}
+
 // Indicators lists a period's indicators, area by area, in the order they were added.
 func (db *DB) Indicators(ctx context.Context, year int) ([]Indicator, error) {
 	p, err := db.PeriodByYear(ctx, year)
@@ -267,11 +352,21 @@ func (db *DB) Indicators(ctx context.Context, year int) ([]Indicator, error) {
 	return indicatorsOf(db.read(ctx), p.ID)
 }
 
+// indicatorsOf lists a period's indicators in catalogue order: area by area, each indicator
+// followed by its sub-indicators.
 func indicatorsOf(tx *gorm.DB, periodID int64) ([]Indicator, error) {
 	var out []Indicator
-	err := tx.Table("indicators").Select("indicators.*, areas.code AS area_code").
-		Joins("JOIN areas ON areas.id = indicators.area_id").
-		Where("indicators.period_id = ?", periodID).
-		Order("areas.position, areas.id, indicators.position, indicators.id").Find(&out).Error
+	err := indicatorQuery(tx, periodID).Find(&out).Error
 	return out, translate(err)
+}
+
+// indicatorQuery selects a period's indicators with their area's and parent's codes, in
+// catalogue order.
+func indicatorQuery(tx *gorm.DB, periodID int64) *gorm.DB {
+	return tx.Table("indicators").Select("indicators.*, areas.code AS area_code, parents.code AS parent_code").
+		Joins("JOIN areas ON areas.id = indicators.area_id").
+		Joins("LEFT JOIN indicators AS parents ON parents.id = indicators.parent_id").
+		Where("indicators.period_id = ?", periodID).
+		Order("areas.position, areas.id, COALESCE(parents.position, indicators.position), COALESCE(parents.id, indicators.id), " +
+			"CASE WHEN indicators.parent_id IS NULL THEN 0 ELSE 1 END, indicators.position, indicators.id")
 }

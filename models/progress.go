@@ -18,17 +18,82 @@ type Tally struct {
 	Waiting    int `json:"waiting"`
 	Accepted   int `json:"accepted"`
 	Rejected   int `json:"rejected"`
+	// NotApplicable counts items that do not apply to the region (confirmed, or by the catalogue).
+	NotApplicable int `json:"not_applicable"`
 }
 
 func (t *Tally) add(status ItemStatus, n int) {
 	switch status {
-	case StatusSubmitted:
+	case StatusNotApplicable:
+		t.NotApplicable += n
+	case StatusSubmitted, StatusNotApplicablePending:
 		t.Waiting += n
 	case StatusApproved:
 		t.Accepted += n
 	case StatusRejected:
 		t.Rejected += n
 	}
+}
+
+func (t *Tally) addTally(o Tally) {
+	t.NotStarted += o.NotStarted
+	t.Waiting += o.Waiting
+	t.Accepted += o.Accepted
+	t.Rejected += o.Rejected
+	t.NotApplicable += o.NotApplicable
+}
+
+// catalogueLeaves are a period's leaves with the region kinds each applies to (its own
+// applies_to and its parent's).
+type catalogueLeaves []struct {
+	areaID  int64
+	applies KindSet
+}
+
+// leavesOf reads a period's leaves.
+func leavesOf(q *gorm.DB, periodID int64) (catalogueLeaves, error) {
+	inds, err := indicatorsOf(q, periodID)
+	if err != nil {
+		return nil, err
+	}
+	byID, parents := map[int64]Indicator{}, map[int64]bool{}
+	for _, ind := range inds {
+		byID[ind.ID] = ind
+		if ind.ParentID != nil {
+			parents[*ind.ParentID] = true
+		}
+	}
+	var out catalogueLeaves
+	for _, ind := range inds {
+		if parents[ind.ID] {
+			continue
+		}
+		applies := KindSet{}
+		for _, k := range RegionKinds {
+			if ind.AppliesTo.Has(k) && (ind.ParentID == nil || byID[*ind.ParentID].AppliesTo.Has(k)) {
+				applies = append(applies, k)
+			}
+		}
+		out = append(out, struct {
+			areaID  int64
+			applies KindSet
+		}{ind.AreaID, applies})
+	}
+	return out, nil
+}
+
+// count returns how many of an area's leaves apply to a kind of region and how many do not.
+func (l catalogueLeaves) count(areaID int64, kind RegionKind) (applying, excluded int) {
+	for _, leaf := range l {
+		switch {
+		case leaf.areaID != areaID:
+		case len(leaf.applies) > 0 && leaf.applies.Has(kind):
+			applying++
+		default:
+			excluded++
+		}
+	}
+	return applying, excluded
 }
 
 // AreaProgress is one area's tally for a region.
@@ -85,28 +150,30 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 	}
 	var regions []Region
 	var areas []Area
-	var perArea []struct {
-		AreaID int64
-		N      int
-	}
 	if err := q.Order("code").Find(&regions).Error; err != nil {
 		return nil, err
 	}
 	if err := q.Where("period_id = ?", p.ID).Order("position, id").Find(&areas).Error; err != nil {
 		return nil, err
 	}
-	if err := q.Table("indicators").Select("area_id, COUNT(*) AS n").Where("period_id = ?", p.ID).Group("area_id").Scan(&perArea).Error; err != nil {
+	leaves, err := leavesOf(q, p.ID)
+	if err != nil {
 		return nil, err
 	}
 	var groups []struct {
-		RegionID int64
-		AreaID   int64
-		Status   ItemStatus
-		N        int
+		RegionID                   int64
+		AreaID                     int64
+		AppliesTo, ParentAppliesTo KindSet
+		Status                     ItemStatus
+		Applicability              Applicability
+		N                          int
 	}
-	err = q.Table("items").Select("items.region_id, indicators.area_id, items.status, COUNT(*) AS n").
+	err = q.Table("items").Select("items.region_id, indicators.area_id, indicators.applies_to, parents.applies_to AS parent_applies_to, "+
+		"items.status, items.applicability, COUNT(*) AS n").
 		Joins("JOIN indicators ON indicators.id = items.indicator_id").
-		Where("items.period_id = ?", p.ID).Group("items.region_id, indicators.area_id, items.status").Scan(&groups).Error
+		Joins("LEFT JOIN indicators AS parents ON parents.id = indicators.parent_id").
+		Where("items.period_id = ?", p.ID).
+		Group("items.region_id, indicators.area_id, indicators.applies_to, parents.applies_to, items.status, items.applicability").Scan(&groups).Error
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +183,7 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 		UpdatedAt time.Time
 	}
 	err = q.Table("items").Select("region_id, updated_at").
-		Where("period_id = ? AND status = ?", p.ID, StatusSubmitted).Scan(&oldest).Error
+		Where("period_id = ? AND (status = ? OR applicability = ?)", p.ID, StatusSubmitted, ApplicabilityPending).Scan(&oldest).Error
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +194,22 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 			r.DaysLeft = &left
 		}
 	}
-	indicatorsIn := map[int64]int{}
-	for _, a := range perArea {
-		indicatorsIn[a.AreaID] = a.N
+	kindOf := make(map[int64]RegionKind, len(regions))
+	for _, reg := range regions {
+		kindOf[reg.ID] = reg.Kind
 	}
 	type cell struct{ region, area int64 }
 	tallies := map[cell]*Tally{}
 	for _, g := range groups {
+		kind := kindOf[g.RegionID]
+		if !g.AppliesTo.Has(kind) || (g.ParentAppliesTo != nil && !g.ParentAppliesTo.Has(kind)) {
+			continue // counted below with the catalogue's leaves that do not apply
+		}
 		c := cell{g.RegionID, g.AreaID}
 		if tallies[c] == nil {
 			tallies[c] = &Tally{}
 		}
-		tallies[c].add(g.Status, g.N)
+		tallies[c].add(g.Applicability.status(g.Status), g.N)
 	}
 	oldestBy := map[int64]time.Time{}
 	for _, o := range oldest {
@@ -153,21 +224,17 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 			if t := tallies[cell{reg.ID, a.ID}]; t != nil {
 				ap.Tally = *t
 			}
-			ap.NotStarted = indicatorsIn[a.ID] - ap.Waiting - ap.Accepted - ap.Rejected
-			rp.NotStarted += ap.NotStarted
-			rp.Waiting += ap.Waiting
-			rp.Accepted += ap.Accepted
-			rp.Rejected += ap.Rejected
+			applying, excluded := leaves.count(a.ID, reg.Kind)
+			ap.NotStarted = applying - ap.Waiting - ap.Accepted - ap.Rejected - ap.NotApplicable
+			ap.NotApplicable += excluded
+			rp.Tally.addTally(ap.Tally)
 			rp.Areas = append(rp.Areas, ap)
 		}
 		if t, ok := oldestBy[reg.ID]; ok {
 			age := daysBetween(t, now)
 			rp.OldestWaitingDays = &age
 		}
-		r.Totals.NotStarted += rp.NotStarted
-		r.Totals.Waiting += rp.Waiting
-		r.Totals.Accepted += rp.Accepted
-		r.Totals.Rejected += rp.Rejected
+		r.Totals.addTally(rp.Tally)
 		r.Regions = append(r.Regions, rp)
 	}
 	return r, nil
@@ -186,6 +253,10 @@ type QueueEntry struct {
 	WaitingSince     time.Time `json:"waiting_since"`
 	AgeDays          int       `json:"age_days"`
 	EvidenceWaiting  int       `json:"evidence_waiting"`
+	// Applicability is pending when what waits is the region's word that the item does not
+	// apply to it; the reason says why.
+	Applicability       Applicability `json:"applicability"`
+	ApplicabilityReason string        `json:"applicability_reason"`
 }
 
 // ReviewQueue lists a period's items waiting for verification, oldest first.
@@ -203,10 +274,11 @@ func (db *DB) ReviewQueue(ctx context.Context, year, limit int) ([]QueueEntry, e
 		Where("evidence.item_id = items.id AND evidence.superseded = ? AND evidence.status = ?", false, EvidenceWaiting)
 	err = q.Table("items").
 		Select("regions.code AS region_code, regions.name AS region_name, indicators.code AS indicator_code, areas.code AS area, "+
-			"indicators.title, items.progress, items.verified_progress, items.version, items.updated_at AS waiting_since, (?) AS evidence_waiting", waiting).
+			"indicators.title, items.progress, items.verified_progress, items.version, items.updated_at AS waiting_since, (?) AS evidence_waiting, "+
+			"items.applicability, items.applicability_reason", waiting).
 		Joins("JOIN regions ON regions.id = items.region_id").Joins("JOIN indicators ON indicators.id = items.indicator_id").
 		Joins("JOIN areas ON areas.id = indicators.area_id").
-		Where("items.period_id = ? AND items.status = ?", p.ID, StatusSubmitted).
+		Where("items.period_id = ? AND (items.status = ? OR items.applicability = ?)", p.ID, StatusSubmitted, ApplicabilityPending).
 		Order("items.updated_at, items.id").Limit(limit).Scan(&out).Error
 	if err != nil {
 		return nil, err
@@ -249,6 +321,9 @@ func (db *DB) UpdatePeriod(ctx context.Context, year int, in PeriodPatch) (*Peri
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		p, err := periodByYear(tx, year)
 		if err != nil {
+			return err
+		}
+		if err := periodOpen(p); err != nil {
 			return err
 		}
 		if in.Version != nil && *in.Version != p.Version {

@@ -26,6 +26,9 @@ type RegionInput struct {
 	Kind RegionKind `json:"kind"`
 }
 
+// provinceCode is a province's code: two digits.
+var provinceCode = regexp.MustCompile(`^\d{2}$`)
+
 var regionCodePattern = regexp.MustCompile(`^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$`)
 
 // Validate checks the code's shape, the name and the kind.

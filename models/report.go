@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
@@ -304,27 +303,6 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 		}
 	}
 	return nil
-}
-
-// AreaScores returns each area's weighted mean of its items' verified progress, rounded
-// half-up to two decimals (nil for an area without indicators).
-func AreaScores(areas []Area, items []ReportItem) map[string]*Fixed {
-	sums, weights := map[int64]int64{}, map[int64]int64{}
-	for _, it := range items {
-		w := int64(it.Indicator.Weight)
-		sums[it.Indicator.AreaID] += w * int64(it.VerifiedProgress)
-		weights[it.Indicator.AreaID] += w
-	}
-	out := make(map[string]*Fixed, len(areas))
-	for _, a := range areas {
-		if weights[a.ID] == 0 {
-			out[a.Code] = nil
-			continue
-		}
-		v := RoundRat(big.NewRat(sums[a.ID], weights[a.ID]*100))
-		out[a.Code] = &v
-	}
-	return out
 }
 
 // Report is a generated report kept for verification: its document, the data state it was

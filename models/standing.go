@@ -21,19 +21,23 @@ type AreaFigures struct {
 	AreaID   int64  `json:"area"`
 	Verified *Fixed `json:"verified"`
 	Claimed  *Fixed `json:"claimed"`
+	// Applicable is false when nothing in the area applies to the region.
+	Applicable bool `json:"applicable"`
 }
 
 // Standing is a region's figures for a period. Revision moves with every change to the
 // region's data in the period.
 type Standing struct {
-	PeriodID  int64
-	RegionID  int64
-	Revision  int64
-	Verified  *Fixed
-	Claimed   *Fixed
-	AreasJSON string        `gorm:"column:areas"`
-	Areas     []AreaFigures `gorm:"-"`
-	UpdatedAt *time.Time
+	PeriodID int64
+	RegionID int64
+	Revision int64
+	Verified *Fixed
+	Claimed  *Fixed
+	// Applicable is false when nothing of the catalogue applies to the region.
+	Applicable bool
+	AreasJSON  string        `gorm:"column:areas"`
+	Areas      []AreaFigures `gorm:"-"`
+	UpdatedAt  *time.Time
 }
 
 // TableName is the standings table.
@@ -57,7 +61,7 @@ func (s *Standing) Area(areaID int64) AreaFigures {
 			return a
 		}
 	}
-	return AreaFigures{AreaID: areaID}
+	return AreaFigures{AreaID: areaID, Applicable: true}
 }
 
 // lockStanding takes the row lock of a region's standing in a period and moves its revision on.
@@ -153,29 +157,28 @@ func (db *DB) scorerFor(tx *gorm.DB, periodID int64) ([]Area, *Scorer, error) {
 // restate recomputes the figures of the given regions (every region when nil) for a period
 // from their items, inside tx, whose locks the caller holds.
 func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
-	areas, scorer, err := db.scorerFor(tx, periodID)
+	_, scorer, err := db.scorerFor(tx, periodID)
 	if err != nil {
 		return err
 	}
-	var totals []areaTotals
-	q := tx.Table("items").
-		Select("items.region_id, indicators.area_id, SUM(indicators.weight * items.verified_progress) AS verified, "+
-			"SUM(indicators.weight * items.progress) AS claimed").
-		Joins("JOIN indicators ON indicators.id = items.indicator_id").
-		Where("items.period_id = ?", periodID)
-	if regionIDs != nil {
-		q = q.Where("items.region_id IN ?", regionIDs)
-	}
-	if err := q.Group("items.region_id, indicators.area_id").Scan(&totals).Error; err != nil {
+	values, err := leafValues(tx, periodID, regionIDs)
+	if err != nil {
 		return err
 	}
-	verified, claimed := map[int64]AreaSums{}, map[int64]AreaSums{}
-	for _, t := range totals {
-		if verified[t.RegionID] == nil {
-			verified[t.RegionID], claimed[t.RegionID] = AreaSums{}, AreaSums{}
-		}
-		verified[t.RegionID][t.AreaID] = t.Verified
-		claimed[t.RegionID][t.AreaID] = t.Claimed
+	var kinds []struct {
+		ID   int64
+		Kind RegionKind
+	}
+	kq := tx.Table("regions").Select("id, kind")
+	if regionIDs != nil {
+		kq = kq.Where("id IN ?", regionIDs)
+	}
+	if err := kq.Scan(&kinds).Error; err != nil {
+		return err
+	}
+	kindOf := make(map[int64]RegionKind, len(kinds))
+	for _, k := range kinds {
+		kindOf[k.ID] = k.Kind
 	}
 	// Many regions at once (a catalogue change, a new period) mostly leave figures as they
 	// were: compare, and write only what moved.
@@ -192,25 +195,47 @@ func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
 	}
 	now := db.Now()
 	for _, r := range regionIDs {
-		figures := make([]AreaFigures, len(areas))
-		for i, a := range areas {
-			figures[i] = AreaFigures{AreaID: a.ID, Verified: scorer.AreaPercent(a.ID, verified[r]), Claimed: scorer.AreaPercent(a.ID, claimed[r])}
-		}
-		js, err := json.Marshal(figures)
+		f := scorer.Figures(kindOf[r], values[r])
+		js, err := json.Marshal(f.Areas)
 		if err != nil {
 			return err
 		}
-		v, c := scorer.ScoreSums(verified[r]), scorer.ScoreSums(claimed[r])
-		if old := current[r]; old != nil && equalFixed(old.Verified, v) && equalFixed(old.Claimed, c) && old.AreasJSON == string(js) {
+		if old := current[r]; old != nil && equalFixed(old.Verified, f.Verified) && equalFixed(old.Claimed, f.Claimed) &&
+			old.Applicable == f.Applicable && old.AreasJSON == string(js) {
 			continue
 		}
-		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, areas = ?, updated_at = ? WHERE period_id = ? AND region_id = ?",
-			v, c, string(js), now, periodID, r).Error
+		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, applicable = ?, areas = ?, updated_at = ? WHERE period_id = ? AND region_id = ?",
+			f.Verified, f.Claimed, f.Applicable, string(js), now, periodID, r).Error
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// leafValues reads the items of a period (of the given regions; all when nil) as the scorer
+// takes them: by region, then by indicator.
+func leafValues(q *gorm.DB, periodID int64, regionIDs []int64) (map[int64]map[int64]LeafValue, error) {
+	var rows []struct {
+		RegionID, IndicatorID      int64
+		VerifiedProgress, Progress Fixed
+		Applicability              string
+	}
+	sel := q.Table("items").Select("region_id, indicator_id, verified_progress, progress, applicability").Where("period_id = ?", periodID)
+	if regionIDs != nil {
+		sel = sel.Where("region_id IN ?", regionIDs)
+	}
+	if err := sel.Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[int64]map[int64]LeafValue{}
+	for _, r := range rows {
+		if out[r.RegionID] == nil {
+			out[r.RegionID] = map[int64]LeafValue{}
+		}
+		out[r.RegionID][r.IndicatorID] = LeafValue{Verified: r.VerifiedProgress, Claimed: r.Progress, NotApplicable: r.Applicability == applicabilityConfirmed}
+	}
+	return out, nil
 }
 
 func equalFixed(a, b *Fixed) bool {

@@ -94,12 +94,17 @@ func recomputed(t *testing.T, db *models.DB, region string) (verified, claimed *
 	for _, ind := range inds {
 		byCode[ind.Code] = ind.ID
 	}
-	v, c := map[int64]models.Fixed{}, map[int64]models.Fixed{}
+	values := map[int64]models.LeafValue{}
 	for _, it := range items {
-		v[byCode[it.IndicatorCode]], c[byCode[it.IndicatorCode]] = it.VerifiedProgress, it.Progress
+		values[byCode[it.IndicatorCode]] = models.LeafValue{Verified: it.VerifiedProgress, Claimed: it.Progress,
+			NotApplicable: it.Applicability == models.ApplicabilityConfirmed}
 	}
-	s := models.NewScorer(areas, inds)
-	return s.Score(v), s.Score(c)
+	r, err := db.RegionByCode(ctx, region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := models.NewScorer(areas, inds).Figures(r.Kind, values)
+	return f.Verified, f.Claimed
 }
 
 // TestStandingsFollowEveryWrite: after a random mix of claims, uploads, reviews, catalogue

@@ -1,5 +1,11 @@
 package models
 
+import (
+	"database/sql/driver"
+	"fmt"
+	"strings"
+)
+
 // The typed states and kinds of Pantau's things. Their names, in each language, are in the
 // label table (labels.go); each type's Label method looks its key up there.
 
@@ -45,6 +51,13 @@ const (
 	StatusRejected  ItemStatus = "rejected"
 )
 
+// Statuses an item shows, instead of its claim's, while it is said not to apply to the region
+// (pending a reviewer's decision) and once it does not apply (confirmed, or by the catalogue).
+const (
+	StatusNotApplicablePending ItemStatus = "not_applicable_pending"
+	StatusNotApplicable        ItemStatus = "not_applicable"
+)
+
 // Label names the status in lang.
 func (s ItemStatus) Label(lang Lang) string { return Label(lang, "item_status", string(s)) }
 
@@ -86,3 +99,74 @@ const (
 
 // Label names the zone in lang ("Hijau").
 func (z Zone) Label(lang Lang) string { return Label(lang, "zone", string(z)) }
+
+// RegionKinds lists every region kind.
+var RegionKinds = []RegionKind{KindProvince, KindRegency, KindCity}
+
+// KindSet is the region kinds a catalogue entry applies to. Empty means every kind. It is
+// stored as a comma-separated list.
+type KindSet []RegionKind
+
+// Has reports whether the set includes k.
+func (s KindSet) Has(k RegionKind) bool {
+	if len(s) == 0 {
+		return true
+	}
+	for _, x := range s {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// All reports whether the set includes every kind.
+func (s KindSet) All() bool {
+	for _, k := range RegionKinds {
+		if !s.Has(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// Normal returns the set as every kind it includes, in RegionKinds order.
+func (s KindSet) Normal() KindSet {
+	out := KindSet{}
+	for _, k := range RegionKinds {
+		if s.Has(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Value stores the set as "province,regency,city".
+func (s KindSet) Value() (driver.Value, error) {
+	parts := make([]string, 0, len(s))
+	for _, k := range s.Normal() {
+		parts = append(parts, string(k))
+	}
+	return strings.Join(parts, ","), nil
+}
+
+// Scan reads a stored set.
+func (s *KindSet) Scan(src any) error {
+	var text string
+	switch v := src.(type) {
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	case nil:
+	default:
+		return fmt.Errorf("kind set: unexpected %T", src)
+	}
+	*s = KindSet{}
+	for _, part := range strings.Split(text, ",") {
+		if part != "" {
+			*s = append(*s, RegionKind(part))
+		}
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -23,6 +24,9 @@ type Summary struct {
 	Areas     []AreaSummary           `json:"areas"`
 	Provinces []ProvinceSummary       `json:"provinces,omitempty"`
 	Narrative string                  `json:"narrative"`
+	// AsOf is when the listed regions' figures last changed; Final says the period is closed.
+	AsOf  time.Time `json:"as_of"`
+	Final bool      `json:"final"`
 	// State names the data the summary was computed from (see SummaryState).
 	State string `json:"-"`
 }
@@ -39,6 +43,8 @@ type RegionSummary struct {
 	ActionPlan ActionPlanStanding `json:"action_plan"`
 	Delegation DelegationStanding `json:"delegation"`
 	Areas      []RegionArea       `json:"areas"`
+	// Applicable is false when nothing of the catalogue applies to the region.
+	Applicable bool `json:"applicable"`
 }
 
 // RegionArea is a region's verified and claimed percentage in one area, and its zone.
@@ -48,6 +54,8 @@ type RegionArea struct {
 	Percent        *Fixed `json:"percent"`
 	ClaimedPercent *Fixed `json:"claimed_percent"`
 	Zone           Zone   `json:"zone"`
+	// Applicable is false when nothing in the area applies to the region ("Tidak berlaku").
+	Applicable bool `json:"applicable"`
 }
 
 // AreaSummary is one area across the listed regions: their average verified percentage and
@@ -57,6 +65,8 @@ type AreaSummary struct {
 	Name    string       `json:"name"`
 	Average *Fixed       `json:"average"`
 	Counts  map[Zone]int `json:"counts"`
+	// Narrative says how the Pemda spread over the zones in this area.
+	Narrative string `json:"narrative"`
 }
 
 // ProvinceSummary is one province's regions taken together (listed when a summary spans
@@ -67,6 +77,8 @@ type ProvinceSummary struct {
 	Average *Fixed       `json:"average"`
 	Counts  map[Zone]int `json:"counts"`
 	Rank    *int         `json:"rank"`
+	// Narrative is the province's own paragraph.
+	Narrative string `json:"narrative"`
 }
 
 // ActionPlanStanding is a region's verified percentage (and zone) beside what it claims.
@@ -83,14 +95,6 @@ type DelegationStanding struct {
 	Total      *int64 `json:"total,omitempty"`
 	Delegated  *int64 `json:"delegated,omitempty"`
 	LegalBasis string `json:"legal_basis,omitempty"`
-}
-
-// areaTotals are one region's weighted sums for one area, added up by the database.
-type areaTotals struct {
-	RegionID int64
-	AreaID   int64
-	Verified int64
-	Claimed  int64
 }
 
 // ProvinceOf returns a region code's province: its first two digits.
@@ -201,20 +205,18 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 	}
 	apScheme := schemes[MetricActionPlan]
 	s := &Summary{Year: p.Year, Province: province, Regions: make([]RegionSummary, 0, len(regions)), State: state,
-		Counts: map[Metric]map[Zone]int{}}
-	for _, m := range Metrics {
-		s.Counts[m] = zeroCounts(schemes[m])
-	}
+		AsOf: p.CreatedAt, Final: p.Status == PeriodClosed}
 	for _, r := range regions {
 		st := standings[r.ID]
 		if st == nil {
 			st = &Standing{}
 		}
-		rs := RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind, Areas: make([]RegionArea, len(areas))}
+		rs := RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind, Areas: make([]RegionArea, len(areas)), Applicable: st.Applicable || st.RegionID == 0}
 		rs.ActionPlan = ActionPlanStanding{Percent: st.Verified, ClaimedPercent: st.Claimed, Zone: apScheme.Zone(st.Verified)}
 		for i, a := range areas {
 			f := st.Area(a.ID)
-			rs.Areas[i] = RegionArea{Code: a.Code, Name: a.Name, Percent: f.Verified, ClaimedPercent: f.Claimed, Zone: apScheme.Zone(f.Verified)}
+			rs.Areas[i] = RegionArea{Code: a.Code, Name: a.Name, Percent: f.Verified, ClaimedPercent: f.Claimed, Zone: apScheme.Zone(f.Verified),
+				Applicable: f.Applicable}
 		}
 		if prev := previous[r.ID]; prev != nil && prev.Verified != nil && st.Verified != nil {
 			c := *st.Verified - *prev.Verified
@@ -225,9 +227,27 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 			v := d.view(schemes[MetricDelegation])
 			rs.Delegation = DelegationStanding{Percent: v.Percent, Zone: v.Zone, Total: v.Total, Delegated: v.Delegated, LegalBasis: v.LegalBasis}
 		}
-		s.Counts[MetricActionPlan][rs.ActionPlan.Zone]++
-		s.Counts[MetricDelegation][rs.Delegation.Zone]++
+		if st.UpdatedAt != nil && st.UpdatedAt.After(s.AsOf) {
+			s.AsOf = *st.UpdatedAt
+		}
 		s.Regions = append(s.Regions, rs)
+	}
+	s.finish(areas, schemes)
+	s.Provinces = provinceSummaries(s, areas, schemes)
+	return s, nil
+}
+
+// finish adds up what the summary says of its regions: zone counts, ranks, the average, each
+// area's figures and the narratives.
+func (s *Summary) finish(areas []Area, schemes map[Metric]Scheme) {
+	apScheme := schemes[MetricActionPlan]
+	s.Counts = map[Metric]map[Zone]int{}
+	for _, m := range Metrics {
+		s.Counts[m] = zeroCounts(schemes[m])
+	}
+	for _, r := range s.Regions {
+		s.Counts[MetricActionPlan][r.ActionPlan.Zone]++
+		s.Counts[MetricDelegation][r.Delegation.Zone]++
 	}
 	rankRegions(s.Regions)
 	s.Average = averageOf(s.Regions, func(r *RegionSummary) *Fixed { return r.ActionPlan.Percent })
@@ -240,9 +260,12 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 		}
 		s.Areas[i] = as
 	}
-	s.Provinces = provinceSummaries(s.Regions, apScheme)
+	for i := range s.Areas {
+		if len(s.Regions) > 0 {
+			s.Areas[i].Narrative = areaNarrative(s, i, apScheme)
+		}
+	}
 	s.Narrative = Narrative(s, schemes)
-	return s, nil
 }
 
 // zeroCounts returns a count of 0 for every zone of a scheme.
@@ -304,32 +327,32 @@ func rankRegions(regions []RegionSummary) {
 }
 
 // provinceSummaries groups the regions by province when they span more than one: each
-// province's average, zone counts and rank by average.
-func provinceSummaries(regions []RegionSummary, scheme Scheme) []ProvinceSummary {
+// province's average, zone counts, rank by average and its own narrative.
+func provinceSummaries(s *Summary, areas []Area, schemes map[Metric]Scheme) []ProvinceSummary {
 	index := map[string]int{}
 	var out []ProvinceSummary
-	var members [][]RegionSummary
-	for _, r := range regions {
+	var members []*Summary
+	for _, r := range s.Regions {
 		code := ProvinceOf(r.Code)
 		i, ok := index[code]
 		if !ok {
 			i = len(out)
 			index[code] = i
-			out = append(out, ProvinceSummary{Code: code, Name: code, Counts: zeroCounts(scheme)})
-			members = append(members, nil)
+			out = append(out, ProvinceSummary{Code: code, Name: code})
+			members = append(members, &Summary{Year: s.Year, Province: code, AsOf: s.AsOf, Final: s.Final})
 		}
 		if r.Code == code {
 			out[i].Name = r.Name
 		}
-		out[i].Counts[r.ActionPlan.Zone]++
-		members[i] = append(members[i], r)
+		members[i].Regions = append(members[i].Regions, r)
 	}
 	if len(out) < 2 {
 		return nil
 	}
 	averages := make([]*Fixed, len(out))
-	for i := range out {
-		out[i].Average = averageOf(members[i], func(r *RegionSummary) *Fixed { return r.ActionPlan.Percent })
+	for i, m := range members {
+		m.finish(areas, schemes)
+		out[i].Average, out[i].Counts, out[i].Narrative = m.Average, m.Counts[MetricActionPlan], m.Narrative
 		averages[i] = out[i].Average
 	}
 	for i, r := range competitionRanks(averages) {

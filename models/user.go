@@ -14,12 +14,14 @@ const MinPasswordLength = 10
 
 // User is a person who signs in. RegionCode is set for operators (their own Pemda).
 type User struct {
-	ID           int64     `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	RegionID     *int64    `json:"-"`
-	RegionCode   *string   `json:"region_code" gorm:"->;-:migration"`
+	ID         int64   `json:"id"`
+	Email      string  `json:"email"`
+	Name       string  `json:"name"`
+	Role       Role    `json:"role"`
+	RegionID   *int64  `json:"-"`
+	RegionCode *string `json:"region_code" gorm:"->;-:migration"`
+	// Province scopes a coordinator or reviewer to one province ("62"); nil is the whole country.
+	Province     *string   `json:"province"`
 	PasswordHash string    `json:"-"`
 	Active       bool      `json:"active"`
 	Version      int64     `json:"version"`
@@ -35,6 +37,19 @@ type UserInput struct {
 	Role       Role    `json:"role"`
 	Password   string  `json:"password"`
 	RegionCode *string `json:"region_code"`
+	Province   *string `json:"province"`
+}
+
+// validProvince checks an optional province code (two digits) for a role that may have one.
+func validProvince(errs fieldErrors, role Role, province *string) {
+	if province == nil || *province == "" {
+		return
+	}
+	if !provinceCode.MatchString(*province) {
+		errs.add("province", "province_code")
+	} else if role != RoleCoordinator && role != RoleReviewer {
+		errs.add("province", "province_role")
+	}
 }
 
 // Validate checks the fields that need no database.
@@ -61,6 +76,7 @@ func (in *UserInput) Validate() error {
 	} else if in.RegionCode != nil {
 		errs.text("region_code", *in.RegionCode, MaxCodeLen)
 	}
+	validProvince(errs, in.Role, in.Province)
 	return errs.err()
 }
 
@@ -79,7 +95,10 @@ func (db *DB) CreateUser(ctx context.Context, in UserInput, demo bool) (*User, e
 		return nil, err
 	}
 	now := db.Now()
-	u := &User{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Active: true, Version: 1, Demo: demo, CreatedAt: now, UpdatedAt: now}
+	if in.Province != nil && *in.Province == "" {
+		in.Province = nil
+	}
+	u := &User{Email: in.Email, Name: in.Name, Role: in.Role, Province: in.Province, PasswordHash: hash, Active: true, Version: 1, Demo: demo, CreatedAt: now, UpdatedAt: now}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
 		if in.RegionCode != nil && *in.RegionCode != "" {
 			r, err := regionByCode(tx, *in.RegionCode)
@@ -130,12 +149,38 @@ func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 // The store checks it on every such change; handlers may ask it early to avoid work.
 func (u *User) CanWriteRegion(code string) bool {
 	switch u.Role {
-	case RoleAdmin, RoleCoordinator:
+	case RoleAdmin:
 		return true
+	case RoleCoordinator:
+		return u.inProvince(code)
 	case RoleOperator:
 		return u.RegionCode != nil && *u.RegionCode == code
 	}
 	return false
+}
+
+// inProvince reports whether a region lies in u's province; a user without one has the whole
+// country.
+func (u *User) inProvince(code string) bool {
+	return u.Province == nil || *u.Province == ProvinceOf(code)
+}
+
+// CanReviewRegion reports whether u may review the region's items and documents: admins
+// everywhere, reviewers in their province (everywhere without one).
+func (u *User) CanReviewRegion(code string) bool {
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleReviewer:
+		return u.inProvince(code)
+	}
+	return false
+}
+
+// CanManageCatalogue reports whether u may change what is national: periods, their catalogue
+// and zones, and new provinces. Coordinators scoped to a province may not.
+func (u *User) CanManageCatalogue() bool {
+	return u.Role == RoleAdmin || (u.Role == RoleCoordinator && u.Province == nil)
 }
 
 // CanReview reports whether u may approve or reject items.
@@ -147,8 +192,10 @@ type UserPatch struct {
 	Name       *string `json:"name"`
 	Role       *Role   `json:"role"`
 	RegionCode *string `json:"region_code"`
-	Active     *bool   `json:"active"`
-	Version    *int64  `json:"version"`
+	// Province "" removes the user's province.
+	Province *string `json:"province"`
+	Active   *bool   `json:"active"`
+	Version  *int64  `json:"version"`
 }
 
 // UpdateUser applies a patch by actor. Nobody deactivates themselves or takes away their own
@@ -196,6 +243,16 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 				}
 			}
 		}
+		if in.Province != nil {
+			next.Province = nil
+			if p := strings.TrimSpace(*in.Province); p != "" {
+				next.Province = &p
+			}
+		}
+		if next.Role != RoleCoordinator && next.Role != RoleReviewer && in.Province == nil {
+			next.Province = nil // a role without provinces keeps none
+		}
+		validProvince(errs, next.Role, next.Province)
 		if next.Role == RoleOperator && next.RegionID == nil {
 			errs.add("region_code", "required_for_operator")
 		}
@@ -203,7 +260,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 			return err
 		}
 		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(map[string]any{
-			"name": next.Name, "role": next.Role, "region_id": next.RegionID, "active": next.Active,
+			"name": next.Name, "role": next.Role, "region_id": next.RegionID, "province": next.Province, "active": next.Active,
 			"version": u.Version + 1, "updated_at": db.Now()})
 		if res.Error != nil {
 			return res.Error
@@ -211,7 +268,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		if res.RowsAffected == 0 {
 			return ErrConflict
 		}
-		if !next.Active || next.Role != u.Role || !sameRegion(next.RegionID, u.RegionID) {
+		if !next.Active || next.Role != u.Role || !sameRegion(next.RegionID, u.RegionID) || !sameText(next.Province, u.Province) {
 			if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID).Error; err != nil {
 				return err
 			}
@@ -239,3 +296,6 @@ func validRole(role Role) bool {
 	}
 	return false
 }
+
+// sameText reports whether two optional texts are equal.
+func sameText(a, b *string) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }

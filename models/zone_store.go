@@ -64,6 +64,9 @@ func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme, p
 		if err != nil {
 			return err
 		}
+		if err := periodOpen(p); err != nil {
+			return err
+		}
 		if periodVersion != nil && *periodVersion != p.Version {
 			return ErrConflict
 		}

@@ -105,7 +105,7 @@ func (f fixture) build() *models.ProgressData {
 			sec.Items[ii] = it
 			verified[inds[ii].ID], claimed[inds[ii].ID] = v, c
 		}
-		sec.AreaScores = models.AreaScores(d.Areas, sec.Items)
+		sec.AreaScores = areaScores(d.Areas, sec.Items)
 		total, delegated := int64(100+ri%40), int64(40+mix(ri)%100)
 		delegated = min(delegated, total)
 		p := models.DelegationPercent(delegated, total)
@@ -115,7 +115,7 @@ func (f fixture) build() *models.ProgressData {
 			sec.Delegation = &models.Delegation{Zone: models.ZoneNoData}
 		}
 		rs := models.RegionSummary{Code: r.Code, Name: r.Name, Kind: r.Kind}
-		rs.ActionPlan.Percent, rs.ActionPlan.ClaimedPercent = scorer.Score(verified), scorer.Score(claimed)
+		rs.ActionPlan.Percent, rs.ActionPlan.ClaimedPercent = scorer.Score(models.KindRegency, verified), scorer.Score(models.KindRegency, claimed)
 		rs.ActionPlan.Zone = d.Schemes[models.MetricActionPlan].Zone(rs.ActionPlan.Percent)
 		rs.Delegation = models.DelegationStanding{Percent: sec.Delegation.Percent, Zone: sec.Delegation.Zone}
 		sum.Counts[models.MetricActionPlan][rs.ActionPlan.Zone]++
@@ -149,4 +149,21 @@ func progressFor(d *models.ProgressData, region string) *Progress {
 		GeneratedAt: time.Date(2026, 11, 22, 7, 5, 0, 0, time.UTC), GeneratedBy: "Koordinator Provinsi",
 		VerificationCode: "K7QM-2XPA-9RTD", VerificationURL: "http://localhost:8080/verify/K7QM-2XPA-9RTD",
 	}
+}
+
+// areaScores is each area's verified percentage from the section's items, as the store's
+// scorer computes it.
+func areaScores(areas []models.Area, items []models.ReportItem) map[string]*models.Fixed {
+	inds := make([]models.Indicator, len(items))
+	values := map[int64]models.LeafValue{}
+	for i, it := range items {
+		inds[i] = *it.Indicator
+		values[it.Indicator.ID] = models.LeafValue{Verified: it.VerifiedProgress}
+	}
+	f := models.NewScorer(areas, inds).Figures(models.KindRegency, values)
+	out := map[string]*models.Fixed{}
+	for i, a := range areas {
+		out[a.Code] = f.Areas[i].Verified
+	}
+	return out
 }

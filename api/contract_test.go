@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -568,8 +567,7 @@ func TestLogoutReachesOtherInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other := httptest.NewServer(h)
-		defer other.Close()
+		other := newTestServer(t, h)
 		token := e.login("reviewer@test.pantau.id")
 		ask := func() int {
 			req, _ := http.NewRequest("GET", other.URL+"/api/v1/me", nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -631,5 +632,19 @@ func TestUserManagement(t *testing.T) {
 		}
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": true}))
 		e.login("operator@test.pantau.id")
+	})
+}
+
+// TestNullBodyIsMalformed: a JSON null is not the object a write takes. It used to decode as
+// an empty request, so PATCH /periods/2019 with null answered 200.
+func TestNullBodyIsMalformed(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		before := e.counts()
+		for _, tg := range fuzzTargets {
+			e.expect(e.call(tg.method, tg.path, tg.role, " null "), 400, "bad_request")
+		}
+		if after := e.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("a null body changed something: %v → %v", before, after)
+		}
 	})
 }

@@ -71,7 +71,10 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody)
 	dec := json.NewDecoder(body)
-	if err := dec.Decode(v); err != nil {
+	// Decoding through an interface holding v fills v from an object, but sets the interface
+	// to nil for a JSON null, which would otherwise pass as an empty request.
+	target := any(v)
+	if err := dec.Decode(&target); err != nil || target == nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			c.Error(&Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"})

@@ -121,7 +121,9 @@ var contractChecks sync.Map
 func newTestServer(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	if _, bench := t.(*testing.B); bench {
-		return httptest.NewServer(h)
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv
 	}
 	c, err := contractDocument()
 	if err != nil {
@@ -181,11 +183,12 @@ func (cc *contractCheck) wrap(next http.Handler) http.Handler {
 		if rec.Code >= 200 && rec.Code < 400 {
 			body.drain()
 		}
-		cc.check(r, body, rec.Result())
-		for k, v := range rec.Header() {
+		res := rec.Result() // the headers as they were when the status was written
+		cc.check(r, body, res)
+		for k, v := range res.Header {
 			w.Header()[k] = v
 		}
-		w.WriteHeader(rec.Code)
+		w.WriteHeader(res.StatusCode)
 		w.Write(rec.Body.Bytes())
 	})
 }

@@ -9,13 +9,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/pantau-id/pantau/internal/negotiate"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -114,7 +114,7 @@ func (s *Server) getSummary(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+	if negotiate.AcceptsGzip(c.Request) {
 		h.Set("Content-Encoding", "gzip")
 		c.Data(http.StatusOK, "application/json; charset=utf-8", e.gzipped)
 		return

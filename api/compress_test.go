@@ -91,6 +91,9 @@ func TestJSONResponsesAreGzipped(t *testing.T) {
 		if sum.Header.Get("Content-Encoding") != "gzip" || !bytes.HasPrefix(gunzip(t, sum.Body), []byte("{")) {
 			t.Fatalf("summary: Content-Encoding %q, gzipped once: %q", sum.Header.Get("Content-Encoding"), gunzip(t, sum.Body)[:2])
 		}
+		if r := e.getEncoded("/api/v1/periods/2019/summary", "reviewer", "gzip;q=0"); r.Header.Get("Content-Encoding") != "" {
+			t.Errorf("summary: gzip;q=0 got %q", r.Header.Get("Content-Encoding"))
+		}
 	})
 }
 

@@ -272,6 +272,25 @@ func TestClaimEvidenceReviewLoop(t *testing.T) {
 			t.Fatalf("download: %d %v", dl.Status, dl.Header)
 		}
 		e.expect(e.call("GET", "/api/v1/evidence/"+itoa(ev.ID), asAnonymous, nil), 401, "unauthenticated")
+		// Ranges and revalidation, as a PDF viewer asks for them.
+		ranged := func(header, value string) *response {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/evidence/"+itoa(ev.ID), nil)
+			req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+			req.Header.Set(header, value)
+			return e.do(req)
+		}
+		if r := ranged("Range", "bytes=0-3"); r.Status != 206 || string(r.Body) != "%PDF" {
+			t.Fatalf("range: %d %q", r.Status, r.Body)
+		}
+		if r := ranged("Range", "bytes=0-0,2-3"); r.Status != 206 || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/byteranges") {
+			t.Fatalf("two ranges: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+		if r := ranged("Range", "bytes=999999-"); r.Status != 416 {
+			t.Fatalf("range past the end: %d %q", r.Status, r.Body)
+		}
+		if r := ranged("If-None-Match", dl.Header.Get("ETag")); r.Status != 304 || len(r.Body) != 0 {
+			t.Fatalf("revalidation: %d %q", r.Status, r.Body)
+		}
 		e.expect(e.call("GET", "/api/v1/evidence/999999", "reviewer", nil), 404, "not_found")
 
 		e.expect(e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "verified_progress": 90}), 422, "validation_failed")

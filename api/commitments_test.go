@@ -13,7 +13,6 @@ import (
 	"math"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,8 +41,7 @@ func cmSigning(t testing.TB, e *env) *models.Signing {
 		t.Fatal(err)
 	}
 	e.srv.Close()
-	e.srv, e.engine = httptest.NewServer(h), h.(*gin.Engine)
-	t.Cleanup(e.srv.Close)
+	e.srv, e.engine = newTestServer(t, h), h.(*gin.Engine)
 	return sg
 }
 

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,6 +272,25 @@ func TestClaimEvidenceReviewLoop(t *testing.T) {
 			t.Fatalf("download: %d %v", dl.Status, dl.Header)
 		}
 		e.expect(e.call("GET", "/api/v1/evidence/"+itoa(ev.ID), asAnonymous, nil), 401, "unauthenticated")
+		// Ranges and revalidation, as a PDF viewer asks for them.
+		ranged := func(header, value string) *response {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/evidence/"+itoa(ev.ID), nil)
+			req.Header.Set("Authorization", "Bearer "+e.tokens["reviewer"])
+			req.Header.Set(header, value)
+			return e.do(req)
+		}
+		if r := ranged("Range", "bytes=0-3"); r.Status != 206 || string(r.Body) != "%PDF" {
+			t.Fatalf("range: %d %q", r.Status, r.Body)
+		}
+		if r := ranged("Range", "bytes=0-0,2-3"); r.Status != 206 || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/byteranges") {
+			t.Fatalf("two ranges: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+		if r := ranged("Range", "bytes=999999-"); r.Status != 416 {
+			t.Fatalf("range past the end: %d %q", r.Status, r.Body)
+		}
+		if r := ranged("If-None-Match", dl.Header.Get("ETag")); r.Status != 304 || len(r.Body) != 0 {
+			t.Fatalf("revalidation: %d %q", r.Status, r.Body)
+		}
 		e.expect(e.call("GET", "/api/v1/evidence/999999", "reviewer", nil), 404, "not_found")
 
 		e.expect(e.call("POST", base+"/I2/reviews", "reviewer", map[string]any{"decision": "approve", "verified_progress": 90}), 422, "validation_failed")
@@ -569,8 +588,7 @@ func TestLogoutReachesOtherInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other := httptest.NewServer(h)
-		defer other.Close()
+		other := newTestServer(t, h)
 		token := e.login("reviewer@test.pantau.id")
 		ask := func() int {
 			req, _ := http.NewRequest("GET", other.URL+"/api/v1/me", nil)
@@ -634,5 +652,19 @@ func TestUserManagement(t *testing.T) {
 		}
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": true}))
 		e.login("operator@test.pantau.id")
+	})
+}
+
+// TestNullBodyIsMalformed: a JSON null is not the object a write takes. It used to decode as
+// an empty request, so PATCH /periods/2019 with null answered 200.
+func TestNullBodyIsMalformed(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		before := e.counts()
+		for _, tg := range fuzzTargets {
+			e.expect(e.call(tg.method, tg.path, tg.role, " null "), 400, "bad_request")
+		}
+		if after := e.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("a null body changed something: %v → %v", before, after)
+		}
 	})
 }

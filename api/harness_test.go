@@ -47,9 +47,7 @@ func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, engine: h.(*gin.Engine), srv: httptest.NewServer(h), tokens: map[models.Role]string{}, users: map[models.Role]*models.User{}}
-	t.Cleanup(e.srv.Close)
-	return e
+	return &env{t: t, db: db, engine: h.(*gin.Engine), srv: newTestServer(t, h), tokens: map[models.Role]string{}, users: map[models.Role]*models.User{}}
 }
 
 func newEnv(t testing.TB, db *models.DB) *env {
@@ -181,6 +179,8 @@ func (e *env) call(method, path string, role models.Role, body any) *response {
 	return e.do(req)
 }
 
+// do sends req and reports, as failures of the test, what the contract check found wrong
+// with the exchange (see newTestServer).
 func (e *env) do(req *http.Request) *response {
 	e.t.Helper()
 	res, err := http.DefaultClient.Do(req)
@@ -191,6 +191,9 @@ func (e *env) do(req *http.Request) *response {
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	for _, p := range contractProblems(req.URL.Host) {
+		e.t.Errorf("contract: %s", p)
 	}
 	return &response{Status: res.StatusCode, Header: res.Header, Body: b}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"sort"
@@ -134,8 +133,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := newTestServer(t, h)
 	resp, err := http.Get(srv.URL + "/api/openapi.json")
 	if err != nil {
 		t.Fatalf("GET /api/openapi.json: %v", err)

@@ -27,7 +27,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(s.opts.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(s.recoverer(), s.securityHeaders(), s.observe(), errorWriter(s.log))
+	r.Use(s.recoverer(), s.securityHeaders(), s.observe(), compressJSON, errorWriter(s.log))
 	r.Use(requireValidText)
 	r.NoRoute(func(c *gin.Context) {
 		if s.opts.UI != nil && isUIRequest(c.Request) {

@@ -78,7 +78,10 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	var raw bytes.Buffer
 	body := io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody), &raw)
 	dec := json.NewDecoder(body)
-	if err := dec.Decode(v); err != nil {
+	// Decoding through an interface holding v fills v from an object, but sets the interface
+	// to nil for a JSON null, which would otherwise pass as an empty request.
+	target := any(v)
+	if err := dec.Decode(&target); err != nil || target == nil {
 		var tooBig *http.MaxBytesError
 		var typeErr *json.UnmarshalTypeError
 		switch {

@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/pantau-id/pantau/internal/negotiate"
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -130,7 +130,7 @@ func (s *Server) getSummary(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+	if negotiate.AcceptsGzip(c.Request) {
 		h.Set("Content-Encoding", "gzip")
 		c.Data(http.StatusOK, "application/json; charset=utf-8", e.gzipped)
 		return

@@ -15,10 +15,11 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pantau-id/pantau/internal/negotiate"
 )
 
 //go:embed all:dist
@@ -152,29 +153,13 @@ func (h *handler) send(w http.ResponseWriter, r *http.Request, f *file, cache st
 	body, etag := f.raw, f.etag
 	if f.gz != nil {
 		hd.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r) {
+		if negotiate.AcceptsGzip(r) {
 			body, etag = f.gz, strings.TrimSuffix(f.etag, `"`)+`-gz"`
 			hd.Set("Content-Encoding", "gzip")
 		}
 	}
 	hd.Set("ETag", etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, params, _ := strings.Cut(part, ";")
-		if !strings.EqualFold(strings.TrimSpace(enc), "gzip") {
-			continue
-		}
-		q, found := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
-		if !found {
-			return true
-		}
-		v, err := strconv.ParseFloat(q, 64)
-		return err == nil && v > 0
-	}
-	return false
 }
 
 const notBuiltPage = `<!doctype html>

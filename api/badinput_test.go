@@ -1,13 +1,10 @@
 package api
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/pantau-id/pantau/models"
-	"github.com/pantau-id/pantau/models/demo"
-	"github.com/pantau-id/pantau/models/modelstest"
 )
 
 // TestBadInputChangesNothing sends every write malformed, invalid, duplicate and dangling
@@ -109,51 +106,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 		}
 		if after := e.counts(); !equalCounts(before, after) {
 			t.Fatalf("refused requests changed the database:\nbefore %v\nafter  %v", before, after)
-		}
-	})
-}
-
-// TestDemoReproducesPublishedDistribution checks the demo's 2019 summary against the
-// province's published line: one Pemda (Seruyan) at 100%, ten green, four yellow.
-func TestDemoReproducesPublishedDistribution(t *testing.T) {
-	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
-		ctx := context.Background()
-		blobs := &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}
-		logins, err := demo.Seed(ctx, db, blobs, "kata-sandi-demo")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(logins) < 5 {
-			t.Fatalf("demo logins: %v", logins)
-		}
-		if _, err := demo.Seed(ctx, db, blobs, ""); err != demo.ErrNotEmpty {
-			t.Fatalf("second seed: %v, want ErrNotEmpty", err)
-		}
-		e := newAPI(t, db, blobs)
-		e.tokens["signatory"] = e.login("bupati.seruyan@demo.pantau.id")
-		s := e.summary("2019")
-		want := map[string]int{"complete": 1, "green": 10, "yellow": 4, "red": 0}
-		for k, n := range want {
-			if s.Counts["action_plan"][k] != n {
-				t.Errorf("action plan %s = %d, want %d (%v)", k, s.Counts["action_plan"][k], n, s.Counts["action_plan"])
-			}
-		}
-		if v, _, zone := s.region("62.08"); *v != 100 || zone != "complete" {
-			t.Errorf("Seruyan = %v %s, want 100 complete", *v, zone)
-		}
-		for code, want := range map[string]float64{"62": 91, "62.09": 87, "62.71": 83, "62.02": 79, "62.07": 77, "62.10": 76, "62.01": 74, "62.12": 72} {
-			if v, _, _ := s.region(code); v == nil || *v != want {
-				t.Errorf("%s = %v, want the published %v", code, v, want)
-			}
-		}
-		if v, c, _ := s.region("62.01"); *c <= *v {
-			t.Errorf("Kotawaringin Barat should claim more than is verified: %v ≤ %v", *c, *v)
-		}
-		for _, phrase := range []string{"satu Pemda telah mencapai 100% (Kabupaten Seruyan)", "sepuluh Pemda berada di zona hijau", "empat Pemda berada di zona kuning",
-			"Pemerintah Provinsi Kalimantan Tengah telah mendelegasikan seluruh kewenangannya (100%)", "dari empat belas kabupaten/kota"} {
-			if !strings.Contains(s.Narrative, phrase) {
-				t.Errorf("narrative lacks %q:\n%s", phrase, s.Narrative)
-			}
 		}
 	})
 }

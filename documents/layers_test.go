@@ -12,6 +12,7 @@ const module = "github.com/pantau-id/pantau"
 // packages of a lower layer, or of its own top-level package. cmd → api → documents →
 // (reports → models); frontend is beside api and wired in by cmd.
 var layers = map[string]int{
+	"internal":  0,
 	"models":    0,
 	"reports":   1,
 	"documents": 2,

@@ -13,9 +13,10 @@ import (
 var ErrNotEmpty = errors.New("the database is not empty")
 
 // bulkTables are the tables a bulk load may write, and the column that names each row.
-var bulkTables = map[string]string{"regions": "code", "indicators": "code", "items": "", "delegations": ""}
+var bulkTables = map[string]string{"regions": "code", "indicators": "code", "items": "", "delegations": "", "evidence": "", "reviews": ""}
 
-// BulkLoad lets a synthetic data set (the national benchmark set) write many rows at once,
+// BulkLoad lets a synthetic data set (the national benchmark set, the demo's verified
+// history) write many rows at once,
 // around the store and without audit events — which is why it is refused unless the database
 // had no regions, periods or users when the load began. Finish recomputes every standing.
 type BulkLoad struct {
@@ -72,6 +73,19 @@ func (b *BulkLoad) IDs(ctx context.Context, table string, periodID int64) (map[s
 	ids := make(map[string]int64, len(rows))
 	for _, r := range rows {
 		ids[r.Name] = r.ID
+	}
+	return ids, nil
+}
+
+// ItemIDs returns the IDs of a period's items by region and indicator ID.
+func (b *BulkLoad) ItemIDs(ctx context.Context, periodID int64) (map[[2]int64]int64, error) {
+	var rows []struct{ ID, RegionID, IndicatorID int64 }
+	if err := b.db.read(ctx).Table("items").Select("id, region_id, indicator_id").Where("period_id = ?", periodID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	ids := make(map[[2]int64]int64, len(rows))
+	for _, r := range rows {
+		ids[[2]int64{r.RegionID, r.IndicatorID}] = r.ID
 	}
 	return ids, nil
 }

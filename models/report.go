@@ -200,12 +200,29 @@ func progressReportData(q *gorm.DB, year int, regionCode string) (*ProgressData,
 	return d, nil
 }
 
-// loadSections fills d.Sections for regions: their items with evidence counts and last
-// reviews, their per-area figures from the summary, and their delegation.
+// loadSections fills d.Sections for regions: their leaf items (not applicable where the
+// catalogue or a confirmed exemption says so) with evidence counts and last reviews, their per-area figures from the summary, and their delegation.
 func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
-	indicators, err := indicatorsOf(q, d.Period.ID)
+	all, err := indicatorsOf(q, d.Period.ID)
 	if err != nil {
 		return err
+	}
+	// Claims attach to leaves; a leaf applies to a kind of region when it and its parent do.
+	byID, parents := map[int64]*Indicator{}, map[int64]bool{}
+	for i := range all {
+		byID[all[i].ID] = &all[i]
+		if all[i].ParentID != nil {
+			parents[*all[i].ParentID] = true
+		}
+	}
+	var indicators []Indicator
+	for _, ind := range all {
+		if !parents[ind.ID] {
+			indicators = append(indicators, ind)
+		}
+	}
+	applies := func(ind *Indicator, kind RegionKind) bool {
+		return ind.AppliesTo.Has(kind) && (ind.ParentID == nil || byID[*ind.ParentID].AppliesTo.Has(kind))
 	}
 	scope := func(sel *gorm.DB) *gorm.DB {
 		sel = sel.Where("items.period_id = ?", d.Period.ID)
@@ -218,8 +235,9 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 		ID, RegionID, IndicatorID  int64
 		Progress, VerifiedProgress Fixed
 		Status                     ItemStatus
+		Applicability              Applicability
 	}
-	if err := scope(q.Table("items").Select("items.id, items.region_id, items.indicator_id, items.progress, items.verified_progress, items.status")).
+	if err := scope(q.Table("items").Select("items.id, items.region_id, items.indicator_id, items.progress, items.verified_progress, items.status, items.applicability")).
 		Scan(&items).Error; err != nil {
 		return err
 	}
@@ -272,6 +290,9 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 		sec.Delegation = &Delegation{Zone: ZoneNoData}
 		for j := range indicators {
 			sec.Items[j] = ReportItem{Indicator: &indicators[j], Status: StatusDraft}
+			if !applies(&indicators[j], r.Kind) {
+				sec.Items[j].Status = StatusNotApplicable
+			}
 		}
 	}
 	for _, it := range items {
@@ -281,7 +302,10 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 			continue
 		}
 		ri2 := &d.Sections[ri].Items[ii]
-		ri2.Progress, ri2.VerifiedProgress, ri2.Status = it.Progress, it.VerifiedProgress, it.Status
+		if ri2.Status == StatusNotApplicable {
+			continue // the catalogue leaves this kind of region out
+		}
+		ri2.Progress, ri2.VerifiedProgress, ri2.Status = it.Progress, it.VerifiedProgress, it.Applicability.status(it.Status)
 		ri2.EvidenceCount, ri2.LastReview = evidenceOf[it.ID], reviewOf[it.ID]
 	}
 	for i := range delegs {

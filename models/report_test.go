@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -23,8 +24,8 @@ func TestProgressReportData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Sections) != len(demo.Regions) || len(d.Summary.Regions) != len(demo.Regions) || d.Previous != nil {
-			t.Fatalf("%d sections, %d summary lines, previous %v", len(d.Sections), len(d.Summary.Regions), d.Previous)
+		if len(d.Sections) != len(demo.Regions) || len(d.Summary.Regions) != len(demo.Regions) || d.Previous == nil || d.Previous.Year != demo.Year-1 {
+			t.Fatalf("%d sections, %d summary lines, previous year present: %t", len(d.Sections), len(d.Summary.Regions), d.Previous != nil)
 		}
 		reviewed := 0
 		for i, sec := range d.Sections {
@@ -48,10 +49,15 @@ func TestProgressReportData(t *testing.T) {
 					}
 				}
 			}
-			// The demo plan has one area, so its area score is the region's score.
+			// Each area's score is the summary's.
 			rs := d.Summary.Regions[i]
-			if rs.Code != sec.Region.Code || *sec.AreaScores[d.Areas[0].Code] != *rs.ActionPlan.Percent {
-				t.Fatalf("%s: area score %v, summary %v", sec.Region.Code, sec.AreaScores, rs.ActionPlan.Percent)
+			if rs.Code != sec.Region.Code {
+				t.Fatalf("section %s, summary line %s", sec.Region.Code, rs.Code)
+			}
+			for _, a := range rs.Areas {
+				if got := sec.AreaScores[a.Code]; (got == nil) != (a.Percent == nil) || got != nil && *got != *a.Percent {
+					t.Fatalf("%s %s: area score %v, summary %v", sec.Region.Code, a.Code, got, a.Percent)
+				}
 			}
 			del, err := db.DelegationOf(ctx, demo.Year, sec.Region.Code)
 			if err != nil {
@@ -79,8 +85,13 @@ func TestProgressReportData(t *testing.T) {
 			t.Fatalf("unknown year: %v", err)
 		}
 
-		// Evidence is counted in the report, so new evidence moves the state (whether or not it
-		// moves the period's revision).
+		// Evidence is counted in the report, so new evidence (in the open year; the published
+		// one is closed) moves the state, whether or not it moves the period's revision.
+		open := demo.Years[len(demo.Years)-1]
+		before, err := db.ProgressReportData(ctx, open, "62.08")
+		if err != nil {
+			t.Fatal(err)
+		}
 		u, err := db.UserByEmail(ctx, "operator.seruyan@demo.pantau.id")
 		if err != nil {
 			t.Fatal(err)
@@ -89,15 +100,29 @@ func TestProgressReportData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.AddEvidence(ctx, u, models.ItemRef{Year: demo.Year, RegionCode: "62.08", IndicatorCode: "PTSP.1"}, models.EvidenceUpload{Blob: b, Filename: "tambahan.pdf"}); err != nil {
+		ref := models.ItemRef{Year: demo.Year, RegionCode: "62.08", IndicatorCode: "PTSP.1"}
+		if _, err := db.AddEvidence(ctx, u, ref, models.EvidenceUpload{Blob: b, Filename: "tambahan.pdf"}); !errors.Is(err, models.ErrPeriodClosed) {
+			t.Fatalf("evidence for the closed year: %v, want ErrPeriodClosed", err)
+		}
+		ref.Year = open
+		if _, err := db.AddEvidence(ctx, u, ref, models.EvidenceUpload{Blob: b, Filename: "tambahan.pdf"}); err != nil {
 			t.Fatal(err)
 		}
-		after, err := db.ProgressReportData(ctx, demo.Year, "")
+		after, err := db.ProgressReportData(ctx, open, "62.08")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after.State == d.State || after.Sections[8].Items[0].EvidenceCount != d.Sections[8].Items[0].EvidenceCount+1 {
-			t.Fatalf("state %q → %q", d.State, after.State)
+		count := func(d *models.ProgressData) int {
+			for _, it := range d.Sections[0].Items {
+				if it.Indicator.Code == "PTSP.1" {
+					return it.EvidenceCount
+				}
+			}
+			t.Fatal("no PTSP.1 in the report")
+			return 0
+		}
+		if after.State == before.State || count(after) != count(before)+1 {
+			t.Fatalf("state %q → %q, evidence %d → %d", before.State, after.State, count(before), count(after))
 		}
 	})
 }

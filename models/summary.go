@@ -24,7 +24,8 @@ type Summary struct {
 	Areas     []AreaSummary           `json:"areas"`
 	Provinces []ProvinceSummary       `json:"provinces,omitempty"`
 	Narrative string                  `json:"narrative"`
-	// AsOf is when the listed regions' figures last changed; Final says the period is closed.
+	// AsOf is when the listed regions' figures last changed, or when the period was closed;
+	// Final says the period is closed.
 	AsOf  time.Time `json:"as_of"`
 	Final bool      `json:"final"`
 	// State names the data the summary was computed from (see SummaryState).
@@ -232,8 +233,11 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 		}
 		s.Regions = append(s.Regions, rs)
 	}
-	s.finish(areas, schemes)
+	if s.Final && p.ClosedAt != nil {
+		s.AsOf = *p.ClosedAt // the figures as they were made final
+	}
 	s.Provinces = provinceSummaries(s, areas, schemes)
+	s.finish(areas, schemes)
 	return s, nil
 }
 

@@ -17,7 +17,7 @@ const (
 	ptToMM       = 25.4 / 72
 	mmToPt       = 72 / 25.4
 	cellPadX     = 1.2
-	cellPadY     = 1.0
+	cellPadY     = 0.8
 	maxCellLines = 40 // a cell taller than this is cut with an ellipsis, so a row always fits a page
 )
 

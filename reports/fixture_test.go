@@ -123,6 +123,7 @@ func (f fixture) build() *models.ProgressData {
 		sum.Regions = append(sum.Regions, rs)
 		d.Sections = append(d.Sections, sec)
 	}
+	sum.AsOf = time.Date(2026, 11, 22, 7, 5, 0, 0, time.UTC)
 	sum.Narrative = models.Narrative(sum, d.Schemes)
 	d.Summary = sum
 	if !f.noPrevious {

@@ -99,12 +99,12 @@ func (d *progressDoc) rankingTable() {
 	t.end()
 	d.font("I", 7.5)
 	d.ink(grey)
-	note := "Nilai terverifikasi: rata-rata tertimbang nilai yang telah diverifikasi reviewer; butir yang belum diverifikasi dihitung 0. " +
-		"Zona juga ditandai dengan pola arsir dan nama, sehingga terbaca pada cetakan hitam-putih."
+	note := "Nilai terverifikasi: rata-rata tertimbang nilai yang diverifikasi reviewer (butir belum diverifikasi dihitung 0; butir tidak berlaku tidak dihitung). " +
+		"Zona juga ditandai pola arsir dan nama untuk cetakan hitam-putih."
 	if d.data.Previous == nil {
 		note += fmt.Sprintf(" Periode %d tidak ada, sehingga perubahan tidak dihitung.", d.previousYear())
 	}
-	d.setY(d.y() + 1.5)
+	d.setY(d.y() + 1)
 	d.paragraph(marginX, contentW, note)
 	d.ink(black)
 }

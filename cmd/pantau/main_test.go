@@ -136,12 +136,24 @@ func TestServeDemoWalkthrough(t *testing.T) {
 				return r.Token
 			}
 			op, rev := token("operator.seruyan@demo.pantau.id"), token("reviewer@demo.pantau.id")
-			item := base + "/api/v1/periods/2019/regions/62.08/items/PTSP.1"
-			req, _ := http.NewRequest("PATCH", item, strings.NewReader(`{"progress": 100, "note": "Perbup 16/2017"}`))
-			req.Header.Set("Authorization", "Bearer "+op)
-			if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
-				t.Fatalf("claim: %v %v", err, res)
+			claim := func(year string) int {
+				req, _ := http.NewRequest("PATCH", base+"/api/v1/periods/"+year+"/regions/62.08/items/PTSP.1", strings.NewReader(`{"progress": 100, "note": "Perbup 16/2017"}`))
+				req.Header.Set("Authorization", "Bearer "+op)
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res.StatusCode
 			}
+			if code := claim("2019"); code != http.StatusConflict {
+				t.Fatalf("claim in the closed year: %d, want 409", code)
+			}
+			if code := claim("2020"); code != http.StatusOK {
+				t.Fatalf("claim: %d", code)
+			}
+			item := base + "/api/v1/periods/2020/regions/62.08/items/PTSP.1"
 			var mp bytes.Buffer
 			w := multipart.NewWriter(&mp)
 			fw, _ := w.CreateFormFile("file", "perbup.pdf")
@@ -155,11 +167,16 @@ func TestServeDemoWalkthrough(t *testing.T) {
 				t.Fatalf("review: %+v", reviewed)
 			}
 			var sum struct {
-				Counts map[string]map[string]int
+				Average float64
+				Areas   []struct {
+					Code   string
+					Counts map[string]int
+				}
 			}
-			get(t, base+"/api/v1/periods/2019/summary", rev, &sum)
-			if sum.Counts["action_plan"]["complete"] != 1 || sum.Counts["action_plan"]["green"] != 10 {
-				t.Fatalf("summary: %+v", sum.Counts)
+			get(t, base+"/api/v1/periods/2019/summary?province=62", rev, &sum)
+			if sum.Average != 69 || len(sum.Areas) != 8 || sum.Areas[2].Code != "PTSP" ||
+				sum.Areas[2].Counts["complete"] != 1 || sum.Areas[2].Counts["green"] != 10 || sum.Areas[2].Counts["yellow"] != 4 {
+				t.Fatalf("2019 summary: %+v", sum)
 			}
 			cancel()
 			select {

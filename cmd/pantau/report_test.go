@@ -53,7 +53,7 @@ func TestReportCommand(t *testing.T) {
 			if code != 0 || m == nil {
 				t.Fatalf("report progress: %d %q %q", code, out, errOut)
 			}
-			if !strings.Contains(errOut, "15/15 Pemda") {
+			if !strings.Contains(errOut, "18/18 Pemda") {
 				t.Errorf("no progress bar: %q", errOut)
 			}
 			text := pdfToText(t, pdf)

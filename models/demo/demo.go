@@ -1,11 +1,12 @@
-// Package demo loads Pantau's demonstration data set: Central Kalimantan's 15 Pemda, a PTSP
-// action plan for 2019 whose verified figures reproduce the province's published distribution
-// (one Pemda at 100%, ten in the green zone, four in the yellow zone), delegation figures,
-// and one demo user per role. Everything it creates is marked as demo data.
+// Package demo loads Pantau's demonstration data set: Central Kalimantan's 15 Pemda and a
+// small second province for 2018, 2019 and 2020, with the 2019 programme's eight areas,
+// indicators and sub-indicators. 2019 reproduces the province's published figures (see
+// targets); every other figure is illustrative and says so. Items go through the real
+// workflow, dated inside their year; 2018 and 2019 are closed, 2020 is open with claims
+// waiting for verification. Everything it creates is marked as demo data.
 package demo
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -13,13 +14,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jung-kurt/gofpdf"
-
 	"github.com/pantau-id/pantau/models"
 )
-
-// Year is the demo period.
-const Year = 2019
 
 // Login is a demo user's credentials.
 type Login struct {
@@ -31,7 +27,8 @@ type Login struct {
 // ErrNotEmpty: the database already holds data, so the demo set is not loaded.
 var ErrNotEmpty = errors.New("the database is not empty")
 
-// Regions are Central Kalimantan's province, 13 regencies and one city.
+// Regions are Central Kalimantan's province, 13 regencies and one city, and — to show the
+// national view — Kalimantan Utara's province, one regency and one city.
 var Regions = []models.RegionInput{
 	{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},
 	{Code: "62.01", Name: "Kabupaten Kotawaringin Barat", Kind: models.KindRegency},
@@ -48,58 +45,9 @@ var Regions = []models.RegionInput{
 	{Code: "62.12", Name: "Kabupaten Barito Timur", Kind: models.KindRegency},
 	{Code: "62.13", Name: "Kabupaten Murung Raya", Kind: models.KindRegency},
 	{Code: "62.71", Name: "Kota Palangka Raya", Kind: models.KindCity},
-}
-
-type indicator struct {
-	code, title string
-	weight      int64
-}
-
-// indicators are plausible PTSP items, weighted as the only public PTSP weighting found
-// (regulation 25, infrastructure 10, licensing process 40, control and supervision 25).
-var indicators = []indicator{
-	{"PTSP.1", "Peraturan kepala daerah tentang pendelegasian kewenangan perizinan dan nonperizinan kepada DPMPTSP", 15},
-	{"PTSP.2", "SOP dan standar pelayanan perizinan ditetapkan dan dipublikasikan", 10},
-	{"PTSP.3", "Sarana dan prasarana PTSP: ruang layanan, loket, ruang pengaduan dan akses difabel", 10},
-	{"PTSP.4", "Layanan perizinan daring terintegrasi dengan OSS", 20},
-	{"PTSP.5", "Sistem penelusuran (tracking) status permohonan izin", 10},
-	{"PTSP.6", "Transparansi persyaratan, biaya dan waktu layanan di laman dan ruang layanan", 10},
-	{"PTSP.7", "Unit dan mekanisme penanganan pengaduan masyarakat", 15},
-	{"PTSP.8", "Pengawasan dan pengendalian pelaksanaan perizinan", 10},
-}
-
-// Two offset patterns whose weighted sums are zero, so every region's items vary around its
-// target while the weighted mean stays exactly on it.
-var offsets = [2][8]int64{{4, -6, 8, -3, 5, -10, 2, 0}, {-2, 5, -4, 3, -6, 4, 0, -2}}
-
-// standing is a region's 2019 figures: its verified action-plan target and its delegation.
-type standing struct {
-	target           int64 // percent
-	delegated, total int64
-	legalBasis       string
-}
-
-// standings reproduce the published 2019 line: Seruyan at 100%, ten Pemda at 75% or more,
-// four between 50% and 75%. Where a Pemda's own figure was published (Katingan 87, Palangka
-// Raya 83, Kotawaringin Timur 79, Lamandau 77, Pulang Pisau 76, Kotawaringin Barat 74, Barito
-// Timur 72, the province 91) it is used; the others are illustrative, as are the delegation
-// counts and regulation numbers (except Seruyan's Perbup No. 16/2017).
-var standings = map[string]standing{
-	"62":    {91, 142, 142, "Peraturan Gubernur Kalimantan Tengah Nomor 7 Tahun 2018 (demo)"},
-	"62.01": {74, 88, 120, "Peraturan Bupati Kotawaringin Barat Nomor 12 Tahun 2018 (demo)"},
-	"62.02": {79, 104, 118, "Peraturan Bupati Kotawaringin Timur Nomor 9 Tahun 2018 (demo)"},
-	"62.03": {80, 96, 116, "Peraturan Bupati Kapuas Nomor 21 Tahun 2017 (demo)"},
-	"62.04": {78, 60, 110, "Peraturan Bupati Barito Selatan Nomor 5 Tahun 2018 (demo)"},
-	"62.05": {75, 112, 112, "Peraturan Bupati Barito Utara Nomor 14 Tahun 2018 (demo)"},
-	"62.06": {64, 26, 104, "Peraturan Bupati Sukamara Nomor 3 Tahun 2016 (demo)"},
-	"62.07": {77, 70, 108, "Peraturan Bupati Lamandau Nomor 18 Tahun 2018 (demo)"},
-	"62.08": {100, 115, 115, "Peraturan Bupati Seruyan Nomor 16 Tahun 2017"},
-	"62.09": {87, 101, 120, "Peraturan Bupati Katingan Nomor 30 Tahun 2018 (demo)"},
-	"62.10": {76, 84, 110, "Peraturan Bupati Pulang Pisau Nomor 11 Tahun 2018 (demo)"},
-	"62.11": {81, 60, 106, "Peraturan Bupati Gunung Mas Nomor 8 Tahun 2018 (demo)"},
-	"62.12": {72, 40, 112, "Peraturan Bupati Barito Timur Nomor 6 Tahun 2017 (demo)"},
-	"62.13": {58, 22, 102, "Peraturan Bupati Murung Raya Nomor 2 Tahun 2016 (demo)"},
-	"62.71": {83, 125, 125, "Peraturan Wali Kota Palangka Raya Nomor 24 Tahun 2018 (demo)"},
+	{Code: "65", Name: "Provinsi Kalimantan Utara", Kind: models.KindProvince},
+	{Code: "65.02", Name: "Kabupaten Bulungan", Kind: models.KindRegency},
+	{Code: "65.71", Name: "Kota Tarakan", Kind: models.KindCity},
 }
 
 // Seed loads the demo data set into an empty database. Every demo user gets password, or a
@@ -111,6 +59,12 @@ func Seed(ctx context.Context, db *models.DB, blobs *models.BlobStore, password 
 	} else if n > 0 {
 		return nil, ErrNotEmpty
 	}
+	bulk, err := db.StartBulkLoad(ctx)
+	if errors.Is(err, models.ErrNotEmpty) {
+		return nil, ErrNotEmpty
+	} else if err != nil {
+		return nil, err
+	}
 	for _, r := range Regions {
 		if _, err := db.CreateRegion(ctx, r, true); err != nil {
 			return nil, fmt.Errorf("region %s: %w", r.Code, err)
@@ -120,28 +74,30 @@ func Seed(ctx context.Context, db *models.DB, blobs *models.BlobStore, password 
 	if err != nil {
 		return nil, err
 	}
-	if err := seedCatalogue(ctx, db); err != nil {
-		return nil, err
-	}
-	if err := seedProgress(ctx, db, blobs, users); err != nil {
+	c := &clock{}
+	restore := db.Now
+	db.Now = c.now
+	defer func() { db.Now = restore }()
+	if err := seedYears(ctx, db, bulk, blobs, users, c); err != nil {
 		return nil, err
 	}
 	return logins, nil
 }
 
 func seedUsers(ctx context.Context, db *models.DB, password string) ([]Login, map[string]*models.User, error) {
-	seruyan, katingan := "62.08", "62.09"
+	seruyan, katingan, kaltara := "62.08", "62.09", "65"
 	specs := []struct {
 		key, email, name string
 		role             models.Role
-		region           *string
+		region, province *string
 	}{
-		{"admin", "admin@demo.pantau.id", "Admin Pantau (demo)", models.RoleAdmin, nil},
-		{"coordinator", "koordinator@demo.pantau.id", "Koordinator DPMPTSP Provinsi (demo)", models.RoleCoordinator, nil},
-		{"operator", "operator.seruyan@demo.pantau.id", "Operator DPMPTSP Seruyan (demo)", models.RoleOperator, &seruyan},
-		{"operator2", "operator.katingan@demo.pantau.id", "Operator DPMPTSP Katingan (demo)", models.RoleOperator, &katingan},
-		{"reviewer", "reviewer@demo.pantau.id", "Reviewer Korsupgah (demo)", models.RoleReviewer, nil},
-		{"signatory", "bupati.seruyan@demo.pantau.id", "Bupati Seruyan (demo)", models.RoleSignatory, nil},
+		{"admin", "admin@demo.pantau.id", "Admin Pantau (demo)", models.RoleAdmin, nil, nil},
+		{"coordinator", "koordinator@demo.pantau.id", "Koordinator MCP (demo)", models.RoleCoordinator, nil, nil},
+		{"coordinator65", "koordinator.kaltara@demo.pantau.id", "Koordinator DPMPTSP Kalimantan Utara (demo)", models.RoleCoordinator, nil, &kaltara},
+		{"operator", "operator.seruyan@demo.pantau.id", "Operator DPMPTSP Seruyan (demo)", models.RoleOperator, &seruyan, nil},
+		{"operator2", "operator.katingan@demo.pantau.id", "Operator DPMPTSP Katingan (demo)", models.RoleOperator, &katingan, nil},
+		{"reviewer", "reviewer@demo.pantau.id", "Reviewer Korsupgah (demo)", models.RoleReviewer, nil, nil},
+		{"signatory", "bupati.seruyan@demo.pantau.id", "Bupati Seruyan (demo)", models.RoleSignatory, nil, nil},
 	}
 	var logins []Login
 	users := map[string]*models.User{}
@@ -150,7 +106,7 @@ func seedUsers(ctx context.Context, db *models.DB, password string) ([]Login, ma
 		if pw == "" {
 			pw = randomPassword()
 		}
-		u, err := db.CreateUser(ctx, models.UserInput{Email: sp.email, Name: sp.name, Role: sp.role, Password: pw, RegionCode: sp.region}, true)
+		u, err := db.CreateUser(ctx, models.UserInput{Email: sp.email, Name: sp.name, Role: sp.role, Password: pw, RegionCode: sp.region, Province: sp.province}, true)
 		if err != nil {
 			return nil, nil, fmt.Errorf("user %s: %w", sp.email, err)
 		}
@@ -172,108 +128,67 @@ func randomPassword() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func seedCatalogue(ctx context.Context, db *models.DB) error {
-	if _, err := db.CreatePeriod(ctx, models.PeriodInput{Year: Year, Name: "Rencana Aksi Korsupgah PTSP 2019 (demo)"}, true); err != nil {
-		return err
-	}
-	w := models.FixedFromInt(1)
-	if _, err := db.CreateArea(ctx, Year, models.AreaInput{Code: "PTSP", Name: "Pelayanan Terpadu Satu Pintu", Weight: &w}); err != nil {
-		return err
-	}
-	for _, ind := range indicators {
-		w := models.FixedFromInt(ind.weight)
-		if _, err := db.CreateIndicator(ctx, Year, models.IndicatorInput{Code: ind.code, Area: "PTSP", Title: ind.title, Weight: &w}); err != nil {
+// seedYears enters the three years as they happened: 2018's catalogue entered by hand and
+// copied forward, each year's work from March, 2018 and 2019 closed early the next year.
+func seedYears(ctx context.Context, db *models.DB, bulk *models.BulkLoad, blobs *models.BlobStore, users map[string]*models.User, c *clock) error {
+	for _, year := range Years {
+		c.set(time.Date(year, 3, 1, 8, 0, 0, 0, wib))
+		if _, err := db.CreatePeriod(ctx, models.PeriodInput{Year: year, Name: fmt.Sprintf("Monitoring Center for Prevention (MCP) %d", year)}, true); err != nil {
+			return err
+		}
+		var err error
+		if year == Years[0] {
+			err = seedCatalogue(ctx, db, year)
+		} else {
+			_, err = db.CopyCatalogue(ctx, year, models.CopyInput{From: year - 1})
+		}
+		if err != nil {
+			return fmt.Errorf("%d catalogue: %w", year, err)
+		}
+		c.set(time.Date(year, 3, 15, 8, 0, 0, 0, wib))
+		skip := map[models.ItemRef]bool{}
+		for _, o := range outside[year] {
+			if err := outsideAuthority(ctx, db, users, o.ref, o.reason, o.confirm); err != nil {
+				return fmt.Errorf("%d %s %s not applicable: %w", year, o.ref.RegionCode, o.ref.IndicatorCode, err)
+			}
+			skip[o.ref] = true
+		}
+		if err := history(ctx, db, bulk, blobs, users, year, skip); err != nil {
+			return err
+		}
+		if year == Years[len(Years)-1] {
+			c.set(time.Date(year, 10, 20, 10, 0, 0, 0, wib))
+			return openWork(ctx, db, users, year)
+		}
+		deadline := fmt.Sprintf("%d-11-30", year)
+		if _, err := db.UpdatePeriod(ctx, year, models.PeriodPatch{Deadline: &deadline}); err != nil {
+			return err
+		}
+		c.set(time.Date(year+1, 2, 20, 9, 0, 0, 0, wib))
+		if _, err := db.ClosePeriod(ctx, users["admin"], year); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// seedProgress walks every item through the real workflow: evidence, claim, review.
-func seedProgress(ctx context.Context, db *models.DB, blobs *models.BlobStore, users map[string]*models.User) error {
-	for ri, r := range Regions {
-		st := standings[r.Code]
-		claimant := users["coordinator"]
-		if r.Code == "62.08" {
-			claimant = users["operator"]
-		}
-		for i, ind := range indicators {
-			value := models.FixedFromInt(st.target + offsets[ri%2][i])
-			if st.target == 100 {
-				value = models.Hundred
-			}
-			ref := models.ItemRef{Year: Year, RegionCode: r.Code, IndicatorCode: ind.code}
-			if err := verify(ctx, db, blobs, claimant, users["reviewer"], ref, r.Name, ind.title, value); err != nil {
-				return fmt.Errorf("%s %s: %w", r.Code, ind.code, err)
-			}
-		}
-		total, delegated := st.total, st.delegated
-		if _, err := db.SetDelegation(ctx, claimant, Year, r.Code, models.DelegationInput{Total: &total, Delegated: &delegated, LegalBasis: st.legalBasis}); err != nil {
-			return err
-		}
-	}
-	return openWork(ctx, db, users)
+// exemption is an item a Pemda marks as outside its authority.
+type exemption struct {
+	ref     models.ItemRef
+	reason  string
+	confirm bool
 }
 
-func verify(ctx context.Context, db *models.DB, blobs *models.BlobStore, claimant, reviewer *models.User, ref models.ItemRef, region, title string, value models.Fixed) error {
-	doc, err := evidencePDF(region, ref.IndicatorCode, title)
-	if err != nil {
-		return err
-	}
-	blob, err := blobs.Put(bytes.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	name := fmt.Sprintf("bukti-%s-%s.pdf", ref.RegionCode, ref.IndicatorCode)
-	ev, err := db.AddEvidence(ctx, claimant, ref, models.EvidenceUpload{Blob: blob, Filename: name})
-	if err != nil {
-		return err
-	}
-	if _, err := db.ClaimItem(ctx, claimant, ref, models.Claim{Progress: &value}); err != nil {
-		return err
-	}
-	_, err = db.ReviewItem(ctx, reviewer, ref, models.ReviewInput{Decision: models.DecisionApprove, Comment: "Sesuai bukti dukung.",
-		AcceptEvidence: []int64{ev.ID}})
-	return err
+// outside are the demo's items outside a Pemda's authority, by year: one confirmed each year
+// in Barito Utara (its figures do not move: the item's sibling carries the same value), and one
+// waiting for a reviewer in Bulungan in 2020.
+var outside = map[int][]exemption{
+	2019: {{models.ItemRef{Year: 2019, RegionCode: "62.05", IndicatorCode: "ASET.2.1"}, landReason, true}},
+	2020: {
+		{models.ItemRef{Year: 2020, RegionCode: "62.05", IndicatorCode: "ASET.2.1"}, landReason, true},
+		{models.ItemRef{Year: 2020, RegionCode: "65.02", IndicatorCode: "PAD.1.2"},
+			"Perekaman transaksi pajak parkir dikelola oleh BUMD berdasarkan perjanjian kerja sama (demo).", false},
+	},
 }
 
-// openWork leaves the demo with what a real period has: new claims waiting for verification
-// (so claimed and verified differ) and a rejection with its reason.
-func openWork(ctx context.Context, db *models.DB, users map[string]*models.User) error {
-	ninety, eighty := models.FixedFromInt(90), models.FixedFromInt(85)
-	waiting := []struct {
-		region, indicator string
-		value             models.Fixed
-		note              string
-	}{
-		{"62.01", "PTSP.4", ninety, "Integrasi OSS untuk izin usaha mikro sudah berjalan sejak Oktober."},
-		{"62.12", "PTSP.5", eighty, "Aplikasi pelacakan permohonan sudah daring."},
-		{"62.06", "PTSP.7", eighty, "SK tim pengaduan terbit."},
-	}
-	for _, w := range waiting {
-		note := w.note
-		ref := models.ItemRef{Year: Year, RegionCode: w.region, IndicatorCode: w.indicator}
-		if _, err := db.ClaimItem(ctx, users["coordinator"], ref, models.Claim{Progress: &w.value, Note: &note}); err != nil {
-			return err
-		}
-	}
-	ref := models.ItemRef{Year: Year, RegionCode: "62.06", IndicatorCode: "PTSP.7"}
-	_, err := db.ReviewItem(ctx, users["reviewer"], ref, models.ReviewInput{Decision: models.DecisionReject,
-		Comment: "SK tim pengaduan belum ditandatangani; unggah salinan yang telah ditandatangani dan diberi nomor."})
-	return err
-}
-
-// evidencePDF makes a one-page sample document standing in for a scanned piece of evidence.
-func evidencePDF(region, code, title string) ([]byte, error) {
-	pdf := gofpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(time.Date(Year, 10, 1, 9, 0, 0, 0, time.UTC))
-	pdf.SetCatalogSort(true)
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 14)
-	pdf.MultiCell(0, 8, "DOKUMEN CONTOH (DEMO) - bukan dokumen resmi", "", "L", false)
-	pdf.SetFont("Helvetica", "", 11)
-	pdf.MultiCell(0, 6, fmt.Sprintf("Pemda: %s\nIndikator: %s\n%s\nTahun: %d", region, code, title, Year), "", "L", false)
-	var buf bytes.Buffer
-	err := pdf.Output(&buf)
-	return buf.Bytes(), err
-}
+const landReason = "Penerbitan sertifikat tanah merupakan kewenangan Kantor Pertanahan (BPN); Pemda hanya mengajukan permohonan (demo)."

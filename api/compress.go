@@ -44,10 +44,10 @@ func compressJSON(c *gin.Context) {
 type gzipState int
 
 const (
-	gzipUnstarted gzipState = iota // nothing written yet
-	gzipHolding                    // JSON for a gzip client: held until gzipMinSize bytes
-	gzipPlain                      // passing through as is
-	gzipCompressing                // writing through zw
+	gzipUnstarted   gzipState = iota // nothing written yet
+	gzipHolding                      // JSON for a gzip client: held until gzipMinSize bytes
+	gzipPlain                        // passing through as is
+	gzipCompressing                  // writing through zw
 )
 
 // gzipJSONWriter decides at the first write, when the handler has set its headers, whether

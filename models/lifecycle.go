@@ -197,8 +197,10 @@ func (db *DB) setPeriodStatus(ctx context.Context, year int, to PeriodStatus, ac
 		if err != nil {
 			return err
 		}
-		if p.Status == to {
-			return ErrConflict
+		if p.Status == to && to == PeriodClosed {
+			return ErrPeriodClosed
+		} else if p.Status == to {
+			return ErrConflict // reopening an open year
 		}
 		var closedAt *time.Time
 		if to == PeriodClosed {

@@ -235,6 +235,13 @@ func (d *progressDoc) titleBlock() {
 		period += " — " + name
 	}
 	d.lines(marginX, contentW, period, "C")
+	if p := d.data.Period; p.Status == models.PeriodClosed && p.ClosedAt != nil {
+		closed := p.ClosedAt.In(d.at.Location())
+		d.font("B", 10)
+		d.ink(downColour)
+		d.lines(marginX, contentW, fmt.Sprintf("FINAL — periode ditutup pada %s pukul %s", DateID(closed), TimeID(closed)), "C")
+		d.ink(black)
+	}
 	d.font("I", 9)
 	d.lines(marginX, contentW, fmt.Sprintf("Keadaan per %s pukul %s", DateID(d.at), TimeID(d.at)), "C")
 	d.setY(d.y() + 4)
@@ -248,6 +255,9 @@ func (d *progressDoc) runningHeader() {
 	d.font("", 7.5)
 	d.ink(grey)
 	title := fmt.Sprintf("%s — %s %d", ReportTitle, d.scope, d.data.Period.Year)
+	if d.data.Period.Status == models.PeriodClosed {
+		title += " (FINAL)"
+	}
 	if d.pdf.GetStringWidth(title) > contentW {
 		title = d.fitRunes(title, contentW-3) + "…"
 	}

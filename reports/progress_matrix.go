@@ -19,7 +19,7 @@ func (d *progressDoc) heatMap() {
 	if len(legend) == 0 {
 		legend = []string{"Periode ini belum memiliki area intervensi."}
 	}
-	d.paragraph(marginX, contentW, strings.Join(legend, "; ")+".")
+	d.paragraph(marginX, contentW, strings.Join(legend, "; ")+". T/B = tidak berlaku bagi Pemda itu.")
 	d.setY(d.y() + 1)
 	d.legend(models.MetricActionPlan)
 	const nameW, totalW = 50.0, 16.0
@@ -43,10 +43,18 @@ func (d *progressDoc) heatMap() {
 	for _, r := range d.ranking {
 		cells := []cell{{text: r.Name}}
 		sec := bySection[r.Code]
+		applies := map[string]bool{}
+		for _, ra := range r.Areas {
+			applies[ra.Code] = ra.Applicable
+		}
 		for _, a := range areas {
 			var v *models.Fixed
 			if sec != nil {
 				v = sec.AreaScores[a.Code]
+			}
+			if v == nil && !applies[a.Code] {
+				cells = append(cells, cell{text: "T/B", colour: &grey})
+				continue
 			}
 			cells = append(cells, valueCell(v, scheme.Zone(v)))
 		}

@@ -103,15 +103,19 @@ func (d *progressDoc) items(sec *models.ReportSection) {
 			}
 		}
 		status := cell{text: statusLabel(it.Status)}
+		claimed, verified := PercentID(&it.Progress), PercentID(&it.VerifiedProgress)
 		switch it.Status {
 		case models.StatusRejected:
 			status.colour, status.style = &downColour, "B"
 		case models.StatusApproved:
 			status.colour = &upColour
+		case models.StatusNotApplicable:
+			status.colour = &grey
+			claimed, verified = "–", "–" // out of numerator and denominator
 		}
 		t.row([]cell{
 			{text: it.Indicator.Code}, {text: it.Indicator.Title}, {text: it.Indicator.Weight.Indonesian()},
-			{text: PercentID(&it.Progress)}, {text: PercentID(&it.VerifiedProgress), style: "B"}, status,
+			{text: claimed}, {text: verified, style: "B"}, status,
 			{text: IntID(int64(it.EvidenceCount))}, {text: note},
 		})
 	}

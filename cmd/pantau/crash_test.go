@@ -177,7 +177,20 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 					}
 				}(w)
 			}
-			time.Sleep(1500 * time.Millisecond)
+			// Kill once enough writes were acknowledged to prove something, with more in flight;
+			// how long that takes depends on the machine's load, so it is awaited, not timed.
+			acked := func() int {
+				mu.Lock()
+				defer mu.Unlock()
+				n := len(uploads)
+				for _, c := range claims {
+					n += c
+				}
+				return n
+			}
+			for wait := time.Now().Add(60 * time.Second); acked() < 30 && time.Now().Before(wait); {
+				time.Sleep(20 * time.Millisecond)
+			}
 			if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}

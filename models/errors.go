@@ -29,6 +29,14 @@ func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
 // Forbidden returns a ForbiddenError with the given reason.
 func Forbidden(reason string) error { return &ForbiddenError{Reason: reason} }
 
+// ConflictError is ErrConflict with its reason, a message key ("already_signed").
+type ConflictError struct{ Reason string }
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Reason }
+
+// Is makes errors.Is(err, ErrConflict) hold for every ConflictError.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
 // ValidationError says which fields of an input are invalid. Each value is a message key
 // (e.g. "required", "out_of_range") that the api package turns into words.
 type ValidationError struct {

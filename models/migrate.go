@@ -28,7 +28,8 @@ type Migration struct {
 // dataSteps are Go steps that some migrations need after their SQL, in the same transaction:
 // figures that SQL alone cannot compute the way the application does (exact rounding).
 var dataSteps = map[int]func(db *DB, tx *gorm.DB) error{
-	9: func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
+	9:  func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
+	10: commitmentsStep,
 }
 
 // Migrations returns the embedded migrations in version order.
@@ -65,7 +66,10 @@ func (d Dialect) expand(sql string) string {
 // Migrate applies every pending migration, each in its own transaction, and records it in
 // schema_migrations. It returns the versions it applied. Concurrent callers on PostgreSQL are
 // serialised by an advisory lock.
-func (db *DB) Migrate(ctx context.Context) ([]int, error) {
+func (db *DB) Migrate(ctx context.Context) ([]int, error) { return db.migrateUpTo(ctx, 0) }
+
+// migrateUpTo applies the pending migrations up to version last (0: all of them).
+func (db *DB) migrateUpTo(ctx context.Context, last int) ([]int, error) {
 	all, err := Migrations()
 	if err != nil {
 		return nil, err
@@ -77,6 +81,9 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	}
 	var applied []int
 	for _, m := range all {
+		if last > 0 && m.Version > last {
+			break
+		}
 		done, err := db.applyMigration(ctx, m)
 		if err != nil {
 			return applied, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)

@@ -82,7 +82,14 @@ var DefaultSigningPolicy = SigningPolicy{Window: 15 * time.Minute, MaxFailures: 
 type CA struct {
 	Cert *x509.Certificate
 	key  crypto.Signer
+	// OCSPURL and CRLURL are where the CA answers OCSP requests and publishes its CRL; the
+	// certificates it issues name them (empty: not named).
+	OCSPURL, CRLURL string
 }
+
+// Key is the CA's private key, for signing its OCSP responses, its CRL and its own TSA's
+// certificate; it never leaves the process.
+func (ca *CA) Key() crypto.Signer { return ca.key }
 
 // CA file names inside its directory.
 const (
@@ -192,19 +199,30 @@ func (ca *CA) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw})
 }
 
-// Issue certifies a signer's public key for five years (within the CA's own validity).
-func (ca *CA) Issue(pub crypto.PublicKey, name, email string, now time.Time) (*x509.Certificate, error) {
+// Issue certifies a signer's public key for five years (within the CA's own validity), in
+// their name and, when not empty, their title as printed on the documents they sign.
+func (ca *CA) Issue(pub crypto.PublicKey, name, title, email string, now time.Time) (*x509.Certificate, error) {
 	notAfter := now.AddDate(5, 0, 0)
 	if notAfter.After(ca.Cert.NotAfter) {
 		notAfter = ca.Cert.NotAfter
 	}
+	subject := pkix.Name{CommonName: name, Organization: []string{"Pantau"}, Country: []string{"ID"}}
+	if title != "" {
+		subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: oidTitle, Value: title}}
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber:   randomSerial(),
-		Subject:        pkix.Name{CommonName: name, Organization: []string{"Pantau"}, Country: []string{"ID"}},
+		Subject:        subject,
 		EmailAddresses: []string{email},
 		NotBefore:      now.Add(-time.Hour), NotAfter: notAfter,
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	if ca.OCSPURL != "" {
+		tmpl.OCSPServer = []string{ca.OCSPURL}
+	}
+	if ca.CRLURL != "" {
+		tmpl.CRLDistributionPoints = []string{ca.CRLURL}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, pub, ca.key)
 	if err != nil {
@@ -391,17 +409,18 @@ func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyI
 	}
 	now := db.Now()
 	var key crypto.Signer
+	var issued *x509.Certificate
 	k := existing
 	if existing == nil {
 		ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return nil, err
 		}
-		cert, err := ca.Issue(ec.Public(), u.Name, u.Email, now)
+		cert, err := ca.Issue(ec.Public(), u.Name, "", u.Email, now)
 		if err != nil {
 			return nil, err
 		}
-		key = ec
+		key, issued = ec, cert
 		k = &SigningKey{UserID: u.ID, Source: KeySourceInstallation, CertificatePEM: chainPEM([]*x509.Certificate{cert, ca.Cert}),
 			Fingerprint: fingerprint(cert), CreatedAt: now}
 	} else {
@@ -422,6 +441,11 @@ func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyI
 			action = "key_created"
 		}
 		audit(tx, "signing_key", u.Email, action, nil, map[string]string{"source": k.Source, "fingerprint": k.Fingerprint})
+		if issued != nil {
+			if err := recordIssued(tx, issued, &u.ID, PurposeSigner, now); err != nil {
+				return err
+			}
+		}
 		return tx.Save(k).Error
 	})
 	if err != nil {

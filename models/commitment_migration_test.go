@@ -5,7 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-		"encoding/pem"
+	"encoding/pem"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -17,7 +17,7 @@ import (
 	"github.com/pantau-id/pantau/models/modelstest"
 )
 
-// TestCeremonyMigration writes commitments the way the schema before migration 10 held them —
+// TestCeremonyMigration writes commitments the way the schema before migration 11 held them —
 // a deputy's paraf in a slot's only row, a signature, a failed attempt, a signer's key — and
 // migrates: every row is kept, slots are open, initialled or signed, the commitments are
 // numbered, the installation's certificates are recorded for OCSP, and afterwards a void
@@ -35,7 +35,7 @@ func TestCeremonyMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { db.Close() })
-			if _, err := models.MigrateTo(ctx, db, 9); err != nil {
+			if _, err := models.MigrateTo(ctx, db, 10); err != nil {
 				t.Fatal(err)
 			}
 			for _, r := range []models.RegionInput{{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},
@@ -76,14 +76,14 @@ func TestCeremonyMigration(t *testing.T) {
 			}
 			exec("INSERT INTO commitment_slots (commitment_id, slot, position, kind, status, user_id, name, title, default_title) "+
 				"SELECT id, 'regent', 1, 'signer', 'initialled', ?, 'Wakil', 'Wakil Bupati', 'Bupati' FROM commitments WHERE document_id = (SELECT id FROM documents WHERE sha256 = 'sha-62.02')", signer.ID)
-			exec("INSERT INTO commitment_slots (commitment_id, slot, position, kind, status, name, title, default_title) "+
+			exec("INSERT INTO commitment_slots (commitment_id, slot, position, kind, status, name, title, default_title) " +
 				"SELECT id, 'dprd_chair', 2, 'signer', 'pending', 'Ketua', '', 'Ketua DPRD' FROM commitments WHERE document_id = (SELECT id FROM documents WHERE sha256 = 'sha-62.02')")
-			exec("INSERT INTO commitment_slots (commitment_id, slot, position, kind, status, name, title, default_title) "+
+			exec("INSERT INTO commitment_slots (commitment_id, slot, position, kind, status, name, title, default_title) " +
 				"SELECT id, 'governor', 3, 'signer', 'signed', 'Gubernur', '', 'Gubernur' FROM commitments WHERE document_id = (SELECT id FROM documents WHERE sha256 = 'sha-62.08')")
 			exec("INSERT INTO document_signatures (document_id, slot, name, title, mode, sha256_after, signed_at) SELECT id, 'regent', 'Wakil', 'a.n. Bupati, Wakil Bupati', 'initial', 'after-1', ? FROM documents WHERE sha256 = 'sha-62.02'", now)
 			exec("INSERT INTO signing_failures (user_id, commitment_id, slot, reason, created_at) SELECT ?, id, 'regent', 'wrong_passphrase', ? FROM commitments", signer.ID, now)
 
-			if applied, err := db.Migrate(ctx); err != nil || len(applied) == 0 || applied[0] != 10 {
+			if applied, err := db.Migrate(ctx); err != nil || len(applied) == 0 || applied[0] != 11 {
 				t.Fatalf("migrate: %v %v", applied, err)
 			}
 			var kept struct{ Slots, Failures, Acts, Issued int64 }

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// commitmentsStep is migration 10's Go step. A void commitment keeps its row, and its region
+// commitmentsStep is migration 11's Go step. A void commitment keeps its row, and its region
 // and year may be used again by its replacement: the status may be 'void', and the unique key
 // on (region_id, year) becomes a unique index over the commitments that are not void.
 // PostgreSQL changes the constraints in place. SQLite cannot drop a table constraint, so the

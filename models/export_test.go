@@ -38,4 +38,6 @@ func InsertAuditEvents(db *DB, n int) error {
 
 // MigrateTo applies the pending migrations up to version last, for tests of a migration on
 // data written under the schema before it.
-func MigrateTo(ctx context.Context, db *DB, last int) ([]int, error) { return db.migrateUpTo(ctx, last) }
+func MigrateTo(ctx context.Context, db *DB, last int) ([]int, error) {
+	return db.migrateUpTo(ctx, last)
+}

@@ -29,7 +29,7 @@ type Migration struct {
 // figures that SQL alone cannot compute the way the application does (exact rounding).
 var dataSteps = map[int]func(db *DB, tx *gorm.DB) error{
 	9:  func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
-	10: commitmentsStep,
+	11: commitmentsStep,
 }
 
 // Migrations returns the embedded migrations in version order.

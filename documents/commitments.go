@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/pantau-id/pantau/models"
@@ -88,4 +89,52 @@ func (s *Service) CommitmentPDF(c *models.Commitment) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return sg.Documents.Open(c.SHA256)
+}
+
+// DelegationUpload is a delegation to record for a slot, with the scan of its document.
+type DelegationUpload struct {
+	Kind      models.DelegationKind
+	Reference string
+	Filename  string
+	// File is the document (PDF, PNG or JPEG); nil when none was sent.
+	File io.Reader
+}
+
+// delegationTypes are the files a delegation's document may be.
+var delegationTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
+
+// SetDelegation records the delegation (a.n. or surat kuasa) under which the deputy assigned
+// to a slot may sign for its office holder, and keeps its document with the commitment's.
+func (s *Service) SetDelegation(ctx context.Context, id int64, slot string, up DelegationUpload) (*models.Commitment, error) {
+	sg, err := s.signing()
+	if err != nil {
+		return nil, err
+	}
+	in := models.SigningDelegationInput{Kind: up.Kind, Reference: up.Reference, Filename: up.Filename}
+	if up.File != nil {
+		blob, err := sg.Documents.Put(up.File)
+		if err != nil {
+			return nil, err
+		}
+		if !delegationTypes[blob.ContentType] {
+			return nil, fmt.Errorf("%w: %s", models.ErrUnsupportedType, blob.ContentType)
+		}
+		in.SHA256 = blob.SHA256
+	}
+	return s.DB.SetSigningDelegation(ctx, id, slot, in)
+}
+
+// DelegationDocument opens the document of the delegation recorded for a slot; ErrNotFound
+// when there is none.
+func (s *Service) DelegationDocument(c *models.Commitment, slot string) (io.ReadCloser, *models.SigningDelegation, error) {
+	sg, err := s.signing()
+	if err != nil {
+		return nil, nil, err
+	}
+	sl := c.Slot(slot)
+	if sl == nil || sl.Delegation == nil {
+		return nil, nil, models.ErrNotFound
+	}
+	f, err := sg.Documents.Open(sl.Delegation.SHA256)
+	return f, sl.Delegation, err
 }

@@ -224,24 +224,25 @@ func TestDelegatedSignature(t *testing.T) {
 	forEachDesk(t, func(t *testing.T, d *desk) {
 		c := d.prepare()
 		wakil := d.signer("wakil", "Iswanto")
-		letter := strings.NewReader("%PDF-1.4\n% surat perintah\n")
+		letter, err := d.docs.StoreDelegationDocument(strings.NewReader("%PDF-1.4\n% surat perintah\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var verr *models.ValidationError
-		if _, err := d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019", Filename: "sp.pdf", File: letter}); !errors.As(err, &verr) {
+		if _, err := d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019", Filename: "sp.pdf", SHA256: letter}); !errors.As(err, &verr) {
 			t.Fatalf("a delegation for an unassigned slot: %v", err)
 		}
-		c, err := d.docs.AssignSlot(d.ctx, c.ID, "regent", models.AssignInput{UserEmail: wakil.Email, Name: wakil.Name, Title: "Wakil Bupati Seruyan"})
+		c, err = d.docs.AssignSlot(d.ctx, c.ID, "regent", models.AssignInput{UserEmail: wakil.Email, Name: wakil.Name, Title: "Wakil Bupati Seruyan"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019"}); !errors.As(err, &verr) || verr.Fields["file"] == "" {
 			t.Fatalf("a delegation without its document: %v", err)
 		}
-		if _, err := d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019", Filename: "sp.txt",
-			File: strings.NewReader("just words")}); !errors.Is(err, models.ErrUnsupportedType) {
+		if _, err := d.docs.StoreDelegationDocument(strings.NewReader("just words")); !errors.Is(err, models.ErrUnsupportedType) {
 			t.Fatalf("a delegation document that is not a PDF or an image: %v", err)
 		}
-		c, err = d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019", Filename: "sp.pdf",
-			File: strings.NewReader("%PDF-1.4\n% surat perintah\n")})
+		c, err = d.docs.SetDelegation(d.ctx, c.ID, "regent", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "800/12/2019", Filename: "sp.pdf", SHA256: letter})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +277,7 @@ func TestDelegatedSignature(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c, err = d.docs.SetDelegation(d.ctx, c.ID, "dprd_chair", documents.DelegationUpload{Kind: models.DelegationSuratKuasa, Reference: "SK 1/2019", Filename: "sk.pdf",
-			File: strings.NewReader("%PDF-1.4\n% kuasa\n")}); err != nil {
+			SHA256: letter}); err != nil {
 			t.Fatal(err)
 		}
 		c = d.assign(c, "dprd_chair", other)
@@ -284,7 +285,7 @@ func TestDelegatedSignature(t *testing.T) {
 			t.Fatalf("after reassignment in the office's own title: %+v", s)
 		}
 		if _, err := d.docs.SetDelegation(d.ctx, c.ID, "dprd_chair", documents.DelegationUpload{Kind: models.DelegationAN, Reference: "X", Filename: "x.pdf",
-			File: strings.NewReader("%PDF-1.4\n")}); !errors.As(err, &verr) || verr.Fields["slot"] != "delegation_principal" {
+			SHA256: letter}); !errors.As(err, &verr) || verr.Fields["slot"] != "delegation_principal" {
 			t.Fatalf("a delegation for the office holder: %v", err)
 		}
 	})

@@ -91,42 +91,47 @@ func (s *Service) CommitmentPDF(c *models.Commitment) (io.ReadCloser, error) {
 	return sg.Documents.Open(c.SHA256)
 }
 
-// DelegationUpload is a delegation to record for a slot, with the scan of its document.
+// DelegationUpload is a delegation to record for a slot: its kind, reference, and the
+// document's file name and SHA-256 as StoreDelegationDocument kept it ("" when none was sent).
 type DelegationUpload struct {
 	Kind      models.DelegationKind
 	Reference string
 	Filename  string
-	// File is the document (PDF, PNG or JPEG); nil when none was sent.
-	File io.Reader
+	SHA256    string
 }
 
 // delegationTypes are the files a delegation's document may be.
 var delegationTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
 
-// SetDelegation records the delegation (a.n. or surat kuasa) under which the deputy assigned
-// to a slot may sign for its office holder, and keeps its document with the commitment's.
-func (s *Service) SetDelegation(ctx context.Context, id int64, slot string, up DelegationUpload) (*models.Commitment, error) {
+// StoreDelegationDocument keeps the scan of a delegation (a PDF, PNG or JPEG) with the
+// commitments' documents and returns its SHA-256; other files are models.ErrUnsupportedType.
+func (s *Service) StoreDelegationDocument(r io.Reader) (string, error) {
 	sg, err := s.signing()
 	if err != nil {
+		return "", err
+	}
+	blob, err := sg.Documents.Put(r)
+	if err != nil {
+		return "", err
+	}
+	if !delegationTypes[blob.ContentType] {
+		return "", fmt.Errorf("%w: %s", models.ErrUnsupportedType, blob.ContentType)
+	}
+	return blob.SHA256, nil
+}
+
+// SetDelegation records the delegation (a.n. or surat kuasa) under which the deputy assigned
+// to a slot may sign for its office holder, with its stored document.
+func (s *Service) SetDelegation(ctx context.Context, id int64, slot string, up DelegationUpload) (*models.Commitment, error) {
+	if _, err := s.signing(); err != nil {
 		return nil, err
 	}
-	in := models.SigningDelegationInput{Kind: up.Kind, Reference: up.Reference, Filename: up.Filename}
-	if up.File != nil {
-		blob, err := sg.Documents.Put(up.File)
-		if err != nil {
-			return nil, err
-		}
-		if !delegationTypes[blob.ContentType] {
-			return nil, fmt.Errorf("%w: %s", models.ErrUnsupportedType, blob.ContentType)
-		}
-		in.SHA256 = blob.SHA256
-	}
-	return s.DB.SetSigningDelegation(ctx, id, slot, in)
+	return s.DB.SetSigningDelegation(ctx, id, slot, models.SigningDelegationInput{Kind: up.Kind, Reference: up.Reference, Filename: up.Filename, SHA256: up.SHA256})
 }
 
 // DelegationDocument opens the document of the delegation recorded for a slot; ErrNotFound
 // when there is none.
-func (s *Service) DelegationDocument(c *models.Commitment, slot string) (io.ReadCloser, *models.SigningDelegation, error) {
+func (s *Service) DelegationDocument(c *models.Commitment, slot string) (io.ReadSeekCloser, *models.SigningDelegation, error) {
 	sg, err := s.signing()
 	if err != nil {
 		return nil, nil, err

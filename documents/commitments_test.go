@@ -131,7 +131,7 @@ func TestConcurrentAssignments(t *testing.T) {
 }
 
 // drawing is a small drawn signature, ink on paper, as a data URL.
-func drawing(t *testing.T) string {
+func drawing(t testing.TB) string {
 	img := image.NewGray(image.Rect(0, 0, 120, 40))
 	for i := range img.Pix {
 		img.Pix[i] = 255 // paper

@@ -128,6 +128,7 @@ func TestJointCommitmentBatch(t *testing.T) {
 			t.Fatalf("the joint commitment after the governor: %+v %v", joint, err)
 		}
 		pdf := d.commitmentPDF(joint)
+		t.Logf("the joint commitment (%d pages, 62 fields) with the governor's B-LT signature: %d bytes", joint.Pages, len(pdf))
 		nss := pdfsigntest.NSSDB(t, d.docs.Signing.CA.Cert, tsa.Root.Cert)
 		out, sigs := pdfsigntest.Pdfsig(t, pdf, nss)
 		if len(sigs) != 1 || sigs[0].Validation != "Signature is Valid." || sigs[0].Certificate != "Certificate is Trusted." ||

@@ -104,6 +104,7 @@ func TestCeremony(t *testing.T) {
 		}
 
 		pdf := d.commitmentPDF(c)
+		t.Logf("a paraf and five signatures at B-LT on %d pages: %d bytes", c.Pages, len(pdf))
 		pdfsigntest.QPDFCheck(t, pdf)
 		nss := pdfsigntest.NSSDB(t, d.docs.Signing.CA.Cert, tsa.Root.Cert)
 		out, sigs := pdfsigntest.Pdfsig(t, pdf, nss)

@@ -38,10 +38,11 @@ func (s *Server) commitmentParam(c *gin.Context) (*models.Commitment, bool) {
 	return cm, true
 }
 
-// listCommitments lists the commitments the caller may see; ?year= narrows to one year.
+// listCommitments lists the commitments the caller may see; ?year= narrows to one year, and
+// ?waiting=true to those where a slot of the caller's still waits for their signature.
 func (s *Server) listCommitments(c *gin.Context) {
 	year, _ := strconv.Atoi(c.Query("year"))
-	out, err := s.db.Commitments(c.Request.Context(), currentUser(c), year)
+	out, err := s.db.Commitments(c.Request.Context(), currentUser(c), models.CommitmentFilter{Year: year, Waiting: c.Query("waiting") == "true"})
 	if err != nil {
 		fail(c, err)
 		return
@@ -49,7 +50,8 @@ func (s *Server) listCommitments(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// createCommitment (coordinator, admin) prepares a region's commitment for a year.
+// createCommitment (coordinator, admin) prepares a regency's or city's commitment for a year,
+// or with kind joint the province's joint commitment.
 func (s *Server) createCommitment(c *gin.Context) {
 	if _, ok := s.signingService(c); !ok {
 		return
@@ -73,7 +75,8 @@ func (s *Server) getCommitment(c *gin.Context) {
 	}
 }
 
-// assignSlot (coordinator, admin) assigns a signatory user to a slot.
+// assignSlot (coordinator, admin) assigns a signatory user to a slot that is not signed yet (an
+// initialled slot too: its paraf stays).
 func (s *Server) assignSlot(c *gin.Context) {
 	cm, ok := s.signingCommitment(c)
 	if !ok {
@@ -109,7 +112,7 @@ func (s *Server) commitmentDocument(c *gin.Context) {
 	c.DataFromReader(http.StatusOK, cm.Size, "application/pdf", f, nil)
 }
 
-// signSlot appends the caller's signature or initial for their slot to the document as a PDF
+// signSlot appends the caller's signature or paraf for their slot to the document as a PDF
 // signature (see documents.Service.Sign). Whose slot it is, and whether it is still open, is
 // answered before the body is read.
 func (s *Server) signSlot(c *gin.Context) {
@@ -134,9 +137,10 @@ func (s *Server) signSlot(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// getCommitmentTemplate shows the text new commitments start from.
+// getCommitmentTemplate shows the text new commitments of a kind start from (?kind=regional,
+// the default, or joint).
 func (s *Server) getCommitmentTemplate(c *gin.Context) {
-	t, err := s.db.CommitmentTemplate(c.Request.Context())
+	t, err := s.db.CommitmentTemplate(c.Request.Context(), models.CommitmentKind(c.Query("kind")))
 	if err != nil {
 		fail(c, err)
 		return

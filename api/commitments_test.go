@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"image"
@@ -11,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +23,7 @@ import (
 
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/reports/pdfsign"
 	"github.com/pantau-id/pantau/reports/pdfsign/pdfsigntest"
 )
 
@@ -35,7 +36,7 @@ func cmSigning(t testing.TB, e *env) *models.Signing {
 		t.Fatal(err)
 	}
 	sg := &models.Signing{CA: ca, Documents: &models.BlobStore{Dir: t.TempDir(), MaxSize: 16 << 20}}
-	_, h, err := New(e.db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	_, h, err := New(e.db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 4 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		models.DefaultLoginPolicy, Options{Signing: sg})
 	if err != nil {
 		t.Fatal(err)
@@ -101,24 +102,32 @@ type cmFileCheck struct {
 	Valid                bool    `json:"valid"`
 	VerificationCode     *string `json:"verification_code"`
 	ModifiedAfterSigning bool    `json:"modified_after_signing"`
+	Status               string  `json:"status"`
+	VoidReason           string  `json:"void_reason"`
 	Signatures           []struct {
-		Name, Slot, Capacity, Reason string
-		Valid                        bool
-		Changes                      string `json:"changes_after"`
+		Name, Slot, Mode, Capacity, Reason, Level, Trust string
+		Valid                                            bool
+		Changes                                          string `json:"changes_after"`
 	} `json:"signatures"`
 }
 
-// TestCommitmentCeremony walks the whole ceremony on different (simulated) days: prepare,
-// assign, a deputy's paraf and three signatures, the refusals, and verification by code, by
-// upload and with pdfsig, qpdf and an NSS database that trusts the installation's CA.
+// TestCommitmentCeremony walks the whole ceremony on different (simulated) days, with every
+// act timestamped by an independent TSA (OpenSSL's): prepare, assign, the vice regent's paraf
+// for the regent (a deputy may not sign), the DPRD chair, the governor and a witness, then the
+// regent, to whom the coordinator gives the initialled slot, signs; the refusals; and
+// verification by code, by upload (levels and trust) and with pdfsig, qpdf and an NSS
+// database that trusts the installation's CA.
 func TestCommitmentCeremony(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
-		start := time.Now().UTC().Truncate(time.Second)
+		// The simulated days lie in the past, so that the TSA's real clock follows them.
+		start := time.Now().UTC().Truncate(time.Second).Add(-12 * 24 * time.Hour)
 		clock := start
 		e.db.Now = func() time.Time { return clock }
 		sg := cmSigning(t, e)
+		tsa := pdfsigntest.NewOpenSSLTSA(t)
+		sg.Timestamper, sg.TimestampRoots = pdfsign.TSAClient{URL: tsa.URL}, []*x509.Certificate{tsa.Root.Cert}
 		nss := pdfsigntest.NSSDB(t, sg.CA.Cert)
-		for token, name := range map[models.Role]string{"wabup": "Irawan", "dprd": "Zulkifli Eka Putra", "gub": "H. Sutan Sabara",
+		for token, name := range map[models.Role]string{"wabup": "Irawan", "bupati": "H. Supian Hadi", "dprd": "Zulkifli Eka Putra", "gub": "H. Sutan Sabara",
 			"wagub": "H. Hasan Iskandar", "dprdprov": "Wirawan"} {
 			cmSignatory(t, e, token, name)
 		}
@@ -128,7 +137,7 @@ func TestCommitmentCeremony(t *testing.T) {
 		e.expect(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62", "year": 2019}), 422, "validation_failed")
 		var cm cmJSON
 		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2019, "date": "2019-03-04"})).decode(t, &cm)
-		if cm.Status != "draft" || len(cm.Signatories) != 5 || cm.slot("regent") != "unassigned" || cm.VerificationCode == "" {
+		if cm.Status != "draft" || len(cm.Signatories) != 5 || cm.slot("regent") != "open" || cm.VerificationCode == "" {
 			t.Fatalf("created: %+v", cm)
 		}
 		e.expect(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2019}), 409, "conflict")
@@ -145,7 +154,7 @@ func TestCommitmentCeremony(t *testing.T) {
 			"witness_vice_governor": {"wagub", ""}, "witness_dprd_province": {"dprdprov", ""}} {
 			e.mustOK(e.call("PUT", base+"/signatories/"+slot, models.RoleCoordinator, map[string]string{"user_email": string(a.who) + "@sign.pantau.id", "name": e.users[a.who].Name, "title": a.title})).decode(t, &cm)
 		}
-		if cm.SHA256 == draft || cm.slot("regent") != "pending" {
+		if cm.SHA256 == draft || cm.slot("regent") != "open" {
 			t.Fatalf("assigning did not re-render the draft: %+v", cm)
 		}
 		// A signatory sees only the commitments they sign.
@@ -155,7 +164,7 @@ func TestCommitmentCeremony(t *testing.T) {
 
 		// Keys.
 		pass := map[models.Role]string{}
-		for _, who := range []models.Role{"wabup", "dprd", "gub", "wagub", "dprdprov"} {
+		for _, who := range []models.Role{"wabup", "bupati", "dprd", "gub", "wagub", "dprdprov"} {
 			pass[who] = "frasa-" + string(who) + "-rahasia"
 			var k struct {
 				CertificatePEM string `json:"certificate_pem"`
@@ -190,15 +199,16 @@ func TestCommitmentCeremony(t *testing.T) {
 			return r.Body
 		}
 
-		// Day 1: the vice regent initials for the regent.
+		// Day 1: the vice regent initials for the regent; a deputy may not sign.
 		clock = start.Add(24 * time.Hour)
 		cmRelogin(e, "wabup", "dprd", models.RoleCoordinator)
+		e.expect(sign("wabup", "regent", "sign"), 403, "forbidden")
 		e.mustOK(sign("wabup", "regent", "initial")).decode(t, &cm)
 		if cm.slot("regent") != "initialled" || cm.Status != "partially_signed" {
 			t.Fatalf("after the paraf: %+v", cm)
 		}
 		check(1)
-		e.expect(sign("wabup", "regent", "sign"), 409, "conflict")
+		e.expect(sign("wabup", "regent", "initial"), 409, "conflict")
 		e.expect(sign("dprd", "governor", "sign"), 403, "forbidden")
 		e.expect(e.call("POST", base+"/signatories/dprd_chair/sign", "dprd", map[string]string{"mode": "scribble", "passphrase": "x"}), 422, "validation_failed")
 
@@ -228,26 +238,47 @@ func TestCommitmentCeremony(t *testing.T) {
 			check(i + 2)
 		}
 		if cm.Status != "partially_signed" || cm.slot("governor") != "signed" {
-			t.Fatalf("an initial is not a signature: the regent's slot keeps the commitment partially signed: %+v", cm)
+			t.Fatalf("a paraf is not a signature: the regent's slot keeps the commitment partially signed: %+v", cm)
 		}
-		final := states[len(states)-1]
 
-		// Verify by code.
+		// Day 9: the coordinator gives the initialled slot to the regent, who signs it.
+		clock = start.Add(9 * 24 * time.Hour)
+		cmRelogin(e, "bupati", "wabup", models.RoleCoordinator)
+		e.mustOK(e.call("PUT", base+"/signatories/regent", models.RoleCoordinator, map[string]string{"user_email": "bupati@sign.pantau.id", "name": e.users["bupati"].Name}))
+		e.expect(sign("wabup", "regent", "initial"), 404, "not_found") // no longer theirs to see
+		e.mustOK(sign("bupati", "regent", "sign")).decode(t, &cm)
+		if cm.Status != "signed" || cm.slot("regent") != "signed" {
+			t.Fatalf("after the regent's signature: %+v", cm)
+		}
+		e.expect(e.call("PUT", base+"/signatories/regent", models.RoleCoordinator, map[string]string{"user_email": "wabup@sign.pantau.id", "name": "Irawan"}), 409, "conflict")
+		final := check(5)
+		t.Logf("the commitment with a paraf and four signatures, each B-LT: %d bytes", len(final))
+
+		// Verify by code: both acts on the regent's slot, in order.
 		var v struct {
 			Kind, Status string
-			Signatures   []struct{ Slot, Name, Title, Mode string }
+			Signatures   []struct{ Slot, Name, Title, Mode, Capacity string }
 		}
 		e.mustOK(e.call("GET", "/api/v1/verify/"+cm.VerificationCode, asAnonymous, nil)).decode(t, &v)
-		if v.Kind != "commitment" || v.Status != "partially_signed" || len(v.Signatures) != 4 || v.Signatures[0].Mode != "initial" ||
-			v.Signatures[0].Title != "a.n. Bupati Seruyan, Wakil Bupati Seruyan" || v.Signatures[2].Slot != "governor" {
+		if v.Kind != "commitment" || v.Status != "signed" || len(v.Signatures) != 5 || v.Signatures[0].Mode != "initial" ||
+			v.Signatures[0].Title != "Wakil Bupati Seruyan" || v.Signatures[0].Capacity != "deputy" || v.Signatures[2].Slot != "governor" ||
+			v.Signatures[4].Slot != "regent" || v.Signatures[4].Mode != "sign" || v.Signatures[4].Title != "Bupati Seruyan" {
 			t.Fatalf("verify by code: %+v", v)
 		}
 
-		// Verify by upload: every signed state is recognised; tampering and appending are not.
+		// Verify by upload, today (after the TSA's stamps): every signed state is recognised,
+		// each act at PAdES B-LT; tampering and appending are not.
+		clock = time.Now()
 		var fc cmFileCheck
 		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", final)).decode(t, &fc)
-		if !fc.Valid || fc.VerificationCode == nil || len(fc.Signatures) != 4 || fc.Signatures[0].Reason != "Paraf" || fc.Signatures[0].Changes != "signatures_only" {
+		if !fc.Valid || fc.VerificationCode == nil || len(fc.Signatures) != 5 || fc.Signatures[0].Reason != "Paraf" || fc.Signatures[0].Mode != "initial" ||
+			fc.Signatures[0].Slot != "regent" || fc.Signatures[0].Changes != "signatures_only" || fc.Signatures[4].Changes != "signatures_only" {
 			t.Fatalf("final file: %+v", fc)
+		}
+		for i, s := range fc.Signatures {
+			if s.Level != "B-LT" || s.Trust != "trusted" || !s.Valid {
+				t.Fatalf("signature %d: %+v", i+1, s)
+			}
 		}
 		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", states[1])).decode(t, &fc)
 		if !fc.Valid || len(fc.Signatures) != 2 || fc.Signatures[1].Slot != "dprd_chair" {
@@ -257,7 +288,7 @@ func TestCommitmentCeremony(t *testing.T) {
 		at := bytes.Index(tampered, []byte("/MediaBox"))
 		tampered[at+11] ^= 0x01
 		e.mustOK(e.upload("/api/v1/verify", asAnonymous, "komitmen.pdf", tampered)).decode(t, &fc)
-		if fc.Valid || len(fc.Signatures) != 4 || fc.Signatures[0].Valid {
+		if fc.Valid || len(fc.Signatures) != 5 || fc.Signatures[0].Valid || fc.Signatures[0].Trust != "broken" {
 			t.Fatalf("tampered file: %+v", fc)
 		}
 		if text, sigs := pdfsigntest.Pdfsig(t, tampered, nss); len(sigs) == 0 || sigs[0].Validation == "Signature is Valid." {
@@ -314,7 +345,7 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 		key, chain := national.Issue(t, "AGUS SANTOSO", true)
 		p12 := pdfsigntest.PKCS12(t, key, chain, "sandi-p12")
 		imp := func(password, passphrase string) *response {
-			return cmUpload(e, fmt.Sprintf("/api/v1/users/%d/signing-key", e.users["gub"].ID), models.RoleAdmin, p12, map[string]string{"password": password, "passphrase": passphrase})
+			return e.uploadWith(fmt.Sprintf("/api/v1/users/%d/signing-key", e.users["gub"].ID), models.RoleAdmin, map[string]string{"password": password, "passphrase": passphrase}, "kunci.p12", p12)
 		}
 		e.expect(imp("salah", "frasa-gub"), 422, "validation_failed")
 		var k struct{ Source, Issuer string }
@@ -366,23 +397,6 @@ func TestCommitmentSignedAndImportedKey(t *testing.T) {
 		e.expect(e.call("GET", base+"/document.pdf", asOperator2, nil), 200, "")
 		e.expect(e.call("GET", base+"/document.pdf", models.RoleOperator, nil), 404, "not_found")
 	})
-}
-
-// cmUpload posts a multipart form with a file and text fields.
-func cmUpload(e *env, path string, role models.Role, content []byte, fields map[string]string) *response {
-	e.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", "kunci.p12")
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
-	return e.do(req)
 }
 
 // TestCommitmentTemplate: an admin edits the template; new commitments take it, prepared ones keep theirs.

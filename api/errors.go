@@ -58,12 +58,14 @@ func classify(err error) *Error {
 	var forbidden *models.ForbiddenError
 	var conflict *models.ConflictError
 	switch {
-	case errors.As(err, &conflict):
-		return &Error{Status: http.StatusConflict, Code: conflict.Code}
 	case errors.As(err, &apiErr):
 		return apiErr
 	case errors.As(err, &forbidden):
 		return errForbidden(forbidden.Reason)
+	case errors.As(err, &conflict) && conflict.Code != "":
+		return &Error{Status: http.StatusConflict, Code: conflict.Code}
+	case errors.As(err, &conflict):
+		return &Error{Status: http.StatusConflict, Code: "conflict", Key: conflict.Reason}
 	case errors.As(err, &verr):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Fields: verr.Fields}
 	case errors.Is(err, models.ErrNotFound):

@@ -12,17 +12,27 @@ import (
 // uploadWith posts a file with extra form fields sent before it.
 func (e *env) uploadWith(path string, role models.Role, fields map[string]string, filename string, content []byte) *response {
 	e.t.Helper()
+	return e.form("POST", path, role, fields, filename, content)
+}
+
+// form sends a multipart form as a role: its text fields, then the file when content is not nil.
+func (e *env) form(method, path string, role models.Role, fields map[string]string, filename string, content []byte) *response {
+	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write(content)
+	if content != nil {
+		fw, _ := mw.CreateFormFile("file", filename)
+		fw.Write(content)
+	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
+	req, _ := http.NewRequest(method, e.srv.URL+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	if role != asAnonymous {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	}
 	return e.do(req)
 }
 

@@ -86,7 +86,7 @@ var hostileBases = map[string]struct {
 	"PUT /api/v1/letterhead":                                               {models.RoleAdmin, map[string]any{"government": "Pemerintah Provinsi Kalimantan Tengah", "institution": "DPMPTSP", "address": "Jl. Tjilik Riwut"}},
 	"POST /api/v1/commitments":                                             {models.RoleCoordinator, map[string]any{"region_code": "62.71", "year": 2019}},
 	"PUT /api/v1/commitments/{id}/signatories/{slot}":                      {models.RoleCoordinator, map[string]any{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}},
-	"POST /api/v1/commitments/{id}/signatories/{slot}/sign":                {models.RoleSignatory, map[string]any{"mode": "sign", "passphrase": hostilePassphrase}},
+	"POST /api/v1/commitments/{id}/signatories/{slot}/sign":                {models.RoleSignatory, map[string]any{"mode": "initial", "passphrase": hostilePassphrase}},
 	"PUT /api/v1/commitment-template": {models.RoleAdmin, map[string]any{"title": "Komitmen {region}", "preamble": "Kami berkomitmen:", "commitments": "Satu.\nDua.",
 		"closing": "Demikian.", "place": "Palangka Raya"}},
 	"PUT /api/v1/me/signing-key":                                                {models.RoleSignatory, map[string]any{"passphrase": "frasa-sandi-baru", "old_passphrase": hostilePassphrase}},
@@ -94,6 +94,10 @@ var hostileBases = map[string]struct {
 	"POST /api/v1/periods/{year}/reopen":                                        {models.RoleAdmin, map[string]any{"reason": "Koreksi data Kota Palangka Raya"}},
 	"PUT /api/v1/periods/{year}/regions/{code}/extension":                       {models.RoleCoordinator, map[string]any{"until": "2020-01-31", "reason": "Banjir"}},
 	"PUT /api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability": {models.RoleCoordinator, map[string]any{"applicable": false, "reason": "Kewenangan provinsi"}},
+	"POST /api/v1/commitments/{id}/void": {models.RoleCoordinator, map[string]any{"reason": "Nomor dokumen salah"}},
+	"POST /api/v1/me/sign-batch": {models.RoleSignatory, map[string]any{"items": []any{map[string]any{"commitment_id": 2, "slot": "governor"}}, "mode": "sign",
+		"passphrase": hostilePassphrase}},
+	"POST /api/v1/users/{id}/signing-key/revoke": {models.RoleAdmin, map[string]any{"reason": "superseded"}},
 }
 
 // hostilePaths are the paths of base requests that would not succeed where fillSpec points:
@@ -123,18 +127,29 @@ var hostileForms = map[string]hostileForm{
 			return pdfsigntest.PKCS12(t, key, chain, "sandi-berkas")
 		}},
 	"POST /api/v1/verify": {asAnonymous, nil, "dokumen.pdf", func(t *testing.T, e *env) []byte { return samplePDF(t, "periksa") }},
+	"PUT /api/v1/commitments/{id}/signatories/{slot}/delegation": {models.RoleCoordinator, map[string]string{"kind": "an", "reference": "800/12/2019"}, "sp.pdf",
+		func(t *testing.T, e *env) []byte { return samplePDF(t, "surat perintah") }},
 }
 
 // hostileEnv is newEnv with a signing service, a signatory with a signing key, a commitment
-// for 62.08 (id 1) whose regent slot is theirs, a document on item I1 (evidence 1, uploaded by
-// the coordinator) and the operator's claim on it.
+// for 62.08 (id 1) whose regent slot is theirs and whose DPRD chair slot they hold as a deputy,
+// Palangka Raya's 2020 commitment (id 2, theirs to sign as governor, in a batch), Seruyan's
+// 2020 commitment (id 3, to void), a second signatory with a key (to revoke), a document on
+// item I1 (evidence 1, uploaded by the coordinator) and the operator's claim on it.
 func hostileEnv(t *testing.T, db *models.DB) *env {
 	e := newEnv(t, db)
 	cmSigning(t, e)
 	e.mustOK(e.call("PUT", "/api/v1/me/signing-key", models.RoleSignatory, map[string]string{"passphrase": hostilePassphrase}))
-	e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, map[string]any{"region_code": "62.08", "year": 2019}))
-	e.mustOK(e.call("PUT", "/api/v1/commitments/1/signatories/regent", models.RoleCoordinator,
-		map[string]string{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}))
+	cmSignatory(t, e, "revoked", "Penanda Tangan Lain")
+	e.mustOK(e.call("PUT", "/api/v1/me/signing-key", "revoked", map[string]string{"passphrase": hostilePassphrase}))
+	for _, c := range []map[string]any{{"region_code": "62.08", "year": 2019}, {"region_code": "62.71", "year": 2020}, {"region_code": "62.08", "year": 2020}} {
+		e.mustOK(e.call("POST", "/api/v1/commitments", models.RoleCoordinator, c))
+	}
+	for _, a := range []struct{ path, title string }{{"/1/signatories/regent", "Bupati Seruyan"}, {"/1/signatories/dprd_chair", "Wakil Ketua DPRD Kabupaten Seruyan"},
+		{"/2/signatories/governor", ""}} {
+		e.mustOK(e.call("PUT", "/api/v1/commitments"+a.path, models.RoleCoordinator,
+			map[string]string{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": a.title}))
+	}
 	e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I1/evidence", models.RoleCoordinator, "sk.pdf", samplePDF(t, "bukti")))
 	e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator, map[string]any{"progress": 50}))
 	// An empty year to copy a catalogue into, and a closed one to reopen.
@@ -146,6 +161,8 @@ func hostileEnv(t *testing.T, db *models.DB) *env {
 
 // fillSpec puts the hostile environment's values into an API document path.
 func fillSpec(e *env, path string) string {
+	path = strings.NewReplacer("/users/{id}/signing-key/revoke", fmt.Sprintf("/users/%d/signing-key/revoke", e.users["revoked"].ID),
+		"/signatories/{slot}/delegation", "/signatories/dprd_chair/delegation", "/commitments/{id}/void", "/commitments/3/void").Replace(path)
 	path = strings.ReplaceAll(path, "/users/{id}/signing-key", fmt.Sprintf("/users/%d/signing-key", e.users[models.RoleSignatory].ID))
 	return strings.NewReplacer("{year}", "2019", "{code}", "62.08", "{indicator}", "I1", "{area}", "PTSP", "{metric}", "action_plan",
 		"{id}", "1", "{slot}", "regent").Replace(path)
@@ -317,7 +334,7 @@ func sendBase(t *testing.T, e *env, rt specRoute, texts ...fieldText) *response 
 		for _, ft := range texts {
 			fields[ft.field.display] = ft.text
 		}
-		return e.uploadWith(path, form.role, fields, form.filename, form.file(t, e))
+		return e.form(rt.method, path, form.role, fields, form.filename, form.file(t, e))
 	}
 	base := hostileBases[rt.key]
 	body, literals := base.body, []string{}

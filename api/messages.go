@@ -44,7 +44,12 @@ var messages = map[string]msg{
 	"signing_unavailable": {"Layanan tanda tangan elektronik belum dikonfigurasi.", "Electronic signing is not configured."},
 	"not_your_slot":       {"Slot tanda tangan ini tidak ditugaskan kepada Anda.", "This signature slot is not assigned to you."},
 	"signing_locked":      {"Terlalu banyak frasa sandi tanda tangan yang salah; coba lagi nanti.", "Too many wrong signing passphrases; try again later."},
-	"already_signed":      {"Slot ini sudah ditandatangani atau diparaf.", "This slot has already been signed or initialled."},
+	"already_signed":      {"Slot ini sudah ditandatangani.", "This slot has already been signed."},
+	"already_initialled":  {"Slot ini sudah diparaf; paraf hanya sekali, tanda tangan menyusul.", "This slot has already been initialled; a paraf is made once, the signature follows."},
+	"deputy_initial_only": {"Anda mewakili pejabat slot ini tanpa pelimpahan yang tercatat: Anda hanya dapat memaraf.", "You act for this slot's office holder without a recorded delegation: you may only initial."},
+	"commitment_void":     {"Komitmen ini telah dibatalkan; tidak ada lagi yang dapat diubah.", "This commitment has been voided; nothing more can be done to it."},
+	"reissue_needed":      {"Dokumen ini disahkan sebelum slot memiliki kolom paraf; batalkan dan buat komitmen pengganti.", "This document was certified before slots had a paraf field; void it and make a replacement."},
+	"ocsp_request":        {"Permintaan OCSP tidak dapat dibaca.", "The OCSP request could not be read."},
 }
 
 // fieldMessages explain why a field is invalid.
@@ -102,7 +107,7 @@ var fieldMessages = map[string]msg{
 	"logo_type":                {"Logo harus berupa berkas PNG atau JPEG.", "The logo must be a PNG or JPEG file."},
 
 	// Commitments and signing.
-	"commitment_region":      {"Komitmen dibuat untuk kabupaten atau kota, bukan provinsi.", "Commitments are made for a regency or city, not a province."},
+	"commitment_region":      {"Komitmen dibuat untuk kabupaten atau kota; untuk provinsi buat komitmen bersama (kind joint).", "Commitments are made for a regency or city; for a province make a joint commitment (kind joint)."},
 	"unknown_user":           {"Tidak ada pengguna dengan e-mail ini.", "No user has this e-mail address."},
 	"not_signatory":          {"Pengguna ini tidak berperan sebagai penanda tangan (signatory).", "This user does not have the signatory role."},
 	"sign_mode":              {"Mode harus sign (tanda tangan) atau initial (paraf).", "The mode must be sign or initial."},
@@ -114,6 +119,24 @@ var fieldMessages = map[string]msg{
 	"pkcs12_invalid":         {"Berkas bukan PKCS#12 yang berisi satu kunci dan sertifikatnya.", "The file is not a PKCS#12 file holding one key and its certificate."},
 	"pkcs12_password":        {"Kata sandi berkas PKCS#12 salah.", "Wrong password for the PKCS#12 file."},
 	"certificate_expired":    {"Sertifikat sudah kedaluwarsa.", "The certificate has expired."},
+	"commitment_kind":        {"Jenis komitmen harus regional atau joint.", "The kind of commitment must be regional or joint."},
+	"joint_region":           {"Komitmen bersama dibuat untuk provinsi.", "A joint commitment is made for a province."},
+	"joint_no_members":       {"Provinsi ini belum memiliki kabupaten atau kota.", "This province has no regencies or cities yet."},
+	"delegation_kind":        {"Jenis pelimpahan harus an (atas nama) atau surat_kuasa.", "The kind of delegation must be an (on behalf) or surat_kuasa (power of attorney)."},
+	"delegation_principal":   {"Pejabat yang bersangkutan menandatangani sendiri; pelimpahan hanya untuk yang mewakilinya.", "The office holder signs in person; a delegation is only for someone acting for them."},
+	"slot_unassigned":        {"Tetapkan penanda tangan slot ini terlebih dahulu.", "Assign this slot's signer first."},
+	"replacement":            {"Pengganti harus komitmen lain yang tidak dibatalkan.", "The replacement must be another commitment that is not void."},
+	"revocation_reason":      {"Alasan harus unspecified, key_compromise, affiliation_changed, superseded atau cessation_of_operation.", "The reason must be unspecified, key_compromise, affiliation_changed, superseded or cessation_of_operation."},
+	"batch_size":             {"Pilih 1 sampai 50 dokumen.", "Choose 1 to 50 documents."},
+	"batch_duplicate":        {"Dokumen dan slot ini dipilih dua kali.", "This document and slot were chosen twice."},
+	"batch_not_found":        {"Komitmen atau slot ini tidak ada, atau tidak dapat Anda lihat.", "This commitment or slot does not exist, or you may not see it."},
+	"not_your_slot":          {"Slot tanda tangan ini tidak ditugaskan kepada Anda.", "This signature slot is not assigned to you."},
+	"already_signed":         {"Slot ini sudah ditandatangani.", "This slot has already been signed."},
+	"already_initialled":     {"Slot ini sudah diparaf.", "This slot has already been initialled."},
+	"deputy_initial_only":    {"Anda mewakili pejabat slot ini tanpa pelimpahan yang tercatat: hanya paraf.", "You act for the office holder without a recorded delegation: initials only."},
+	"commitment_void":        {"Komitmen ini telah dibatalkan.", "This commitment has been voided."},
+	"reissue_needed":         {"Dokumen ini perlu diterbitkan ulang sebelum diparaf.", "This document must be reissued before it can be initialled."},
+	"conflict":               {"Komitmen ini berubah sementara itu; muat ulang lalu coba lagi.", "This commitment changed meanwhile; reload and try again."},
 }
 
 func message(lang, code, key string) string {

@@ -79,23 +79,31 @@ var roleMatrix = map[string]access{
 	"PUT /api/v1/evidence/:id/review":                                        {roles: []models.Role{models.RoleAdmin, models.RoleReviewer}},
 	"GET /api/v1/evidence/:id":                                               {roles: everyone},
 
-	"GET /api/v1/signing/ca.pem":                          {public: true},
-	"GET /api/v1/commitments":                             {roles: everyone},
-	"POST /api/v1/commitments":                            {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
-	"GET /api/v1/commitments/:id":                         {roles: everyone},
-	"GET /api/v1/commitments/:id/document.pdf":            {roles: everyone},
-	"PUT /api/v1/commitments/:id/signatories/:slot":       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
-	"POST /api/v1/commitments/:id/signatories/:slot/sign": {roles: []models.Role{models.RoleSignatory}},
-	"GET /api/v1/commitment-template":                     {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
-	"PUT /api/v1/commitment-template":                     {roles: []models.Role{models.RoleAdmin}},
-	"GET /api/v1/me/signing-key":                          {roles: []models.Role{models.RoleSignatory}},
-	"PUT /api/v1/me/signing-key":                          {roles: []models.Role{models.RoleSignatory}},
-	"POST /api/v1/users/:id/signing-key":                  {roles: []models.Role{models.RoleAdmin}},
+	"GET /api/v1/signing/ca.pem":                               {public: true},
+	"GET /api/v1/signing/crl":                                  {public: true},
+	"POST /api/v1/signing/ocsp":                                {public: true},
+	"GET /api/v1/signing/ocsp/*request":                        {public: true},
+	"GET /api/v1/commitments":                                  {roles: everyone},
+	"POST /api/v1/commitments":                                 {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/commitments/:id":                              {roles: everyone},
+	"GET /api/v1/commitments/:id/document.pdf":                 {roles: everyone},
+	"PUT /api/v1/commitments/:id/signatories/:slot":            {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/commitments/:id/signatories/:slot/sign":      {roles: []models.Role{models.RoleSignatory}},
+	"PUT /api/v1/commitments/:id/signatories/:slot/delegation": {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"GET /api/v1/commitments/:id/signatories/:slot/delegation": {roles: everyone},
+	"POST /api/v1/commitments/:id/void":                        {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/me/sign-batch":                               {roles: []models.Role{models.RoleSignatory}},
+	"GET /api/v1/commitment-template":                          {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"PUT /api/v1/commitment-template":                          {roles: []models.Role{models.RoleAdmin}},
+	"GET /api/v1/me/signing-key":                               {roles: []models.Role{models.RoleSignatory}},
+	"PUT /api/v1/me/signing-key":                               {roles: []models.Role{models.RoleSignatory}},
+	"POST /api/v1/users/:id/signing-key":                       {roles: []models.Role{models.RoleAdmin}},
+	"POST /api/v1/users/:id/signing-key/revoke":                {roles: []models.Role{models.RoleAdmin}},
 }
 
 // fill puts concrete values into a route pattern.
 func fill(pattern, region string) string {
-	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":area", "PTSP", ":metric", "action_plan", ":id", "1", ":slot", "regent").Replace(pattern)
+	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":area", "PTSP", ":metric", "action_plan", ":id", "1", ":slot", "regent", "*request", "MAA=").Replace(pattern)
 }
 
 // TestRoleMatrix calls every registered route as every role (and anonymously) and checks that

@@ -48,6 +48,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	v1.GET("/verify/:code", s.verifyCode)
 	v1.POST("/verify", s.verifyFile)
 	v1.GET("/signing/ca.pem", s.signingCA)
+	v1.GET("/signing/crl", s.signingCRL)
+	v1.POST("/signing/ocsp", s.ocspPost)
+	v1.GET("/signing/ocsp/*request", s.ocspGet)
 	v1.GET("/labels", s.labels)
 
 	in := v1.Group("", s.authenticate)
@@ -108,11 +111,16 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/commitments/:id/document.pdf", s.commitmentDocument)
 	in.PUT("/commitments/:id/signatories/:slot", s.allow(managers), s.assignSlot)
 	in.POST("/commitments/:id/signatories/:slot/sign", s.allow(signatories), s.signSlot)
+	in.PUT("/commitments/:id/signatories/:slot/delegation", s.allow(managers), s.setSlotDelegation)
+	in.GET("/commitments/:id/signatories/:slot/delegation", s.slotDelegationDocument)
+	in.POST("/commitments/:id/void", s.allow(managers), s.voidCommitment)
+	in.POST("/me/sign-batch", s.allow(signatories), s.signBatch)
 	in.GET("/commitment-template", s.allow(managers), s.getCommitmentTemplate)
 	in.PUT("/commitment-template", s.allow(administrator), s.setCommitmentTemplate)
 	in.GET("/me/signing-key", s.allow(signatories), s.mySigningKey)
 	in.PUT("/me/signing-key", s.allow(signatories), s.setMySigningKey)
 	in.POST("/users/:id/signing-key", s.allow(administrator), s.importSigningKey)
+	in.POST("/users/:id/signing-key/revoke", s.allow(administrator), s.revokeSigningKey)
 	return r, nil
 }
 

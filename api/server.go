@@ -64,7 +64,7 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	}
 	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db),
 		sessions: newSessionCache(opts.SessionCacheTTL),
-		docs:     &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL}}
+		docs:     &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL, Log: log}}
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err

@@ -34,10 +34,6 @@ func documentError(err error) error {
 		return errSigningUnavailable
 	case errors.Is(err, documents.ErrSigningLocked):
 		return errSigningLocked
-	case errors.Is(err, documents.ErrNotYourSlot):
-		return errForbidden("not_your_slot")
-	case errors.Is(err, documents.ErrAlreadySigned):
-		return &Error{Status: http.StatusConflict, Code: "conflict", Key: "already_signed"}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/pantau-id/pantau/models"
@@ -88,4 +89,57 @@ func (s *Service) CommitmentPDF(c *models.Commitment) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return sg.Documents.Open(c.SHA256)
+}
+
+// DelegationUpload is a delegation to record for a slot: its kind, reference, and the
+// document's file name and SHA-256 as StoreDelegationDocument kept it ("" when none was sent).
+type DelegationUpload struct {
+	Kind      models.DelegationKind
+	Reference string
+	Filename  string
+	SHA256    string
+}
+
+// delegationTypes are the files a delegation's document may be.
+var delegationTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
+
+// StoreDelegationDocument keeps the scan of a delegation (a PDF, PNG or JPEG) with the
+// commitments' documents and returns its SHA-256; other files are models.ErrUnsupportedType.
+func (s *Service) StoreDelegationDocument(r io.Reader) (string, error) {
+	sg, err := s.signing()
+	if err != nil {
+		return "", err
+	}
+	blob, err := sg.Documents.Put(r)
+	if err != nil {
+		return "", err
+	}
+	if !delegationTypes[blob.ContentType] {
+		return "", fmt.Errorf("%w: %s", models.ErrUnsupportedType, blob.ContentType)
+	}
+	return blob.SHA256, nil
+}
+
+// SetDelegation records the delegation (a.n. or surat kuasa) under which the deputy assigned
+// to a slot may sign for its office holder, with its stored document.
+func (s *Service) SetDelegation(ctx context.Context, id int64, slot string, up DelegationUpload) (*models.Commitment, error) {
+	if _, err := s.signing(); err != nil {
+		return nil, err
+	}
+	return s.DB.SetSigningDelegation(ctx, id, slot, models.SigningDelegationInput{Kind: up.Kind, Reference: up.Reference, Filename: up.Filename, SHA256: up.SHA256})
+}
+
+// DelegationDocument opens the document of the delegation recorded for a slot; ErrNotFound
+// when there is none.
+func (s *Service) DelegationDocument(c *models.Commitment, slot string) (io.ReadSeekCloser, *models.SigningDelegation, error) {
+	sg, err := s.signing()
+	if err != nil {
+		return nil, nil, err
+	}
+	sl := c.Slot(slot)
+	if sl == nil || sl.Delegation == nil {
+		return nil, nil, models.ErrNotFound
+	}
+	f, err := sg.Documents.Open(sl.Delegation.SHA256)
+	return f, sl.Delegation, err
 }

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -76,7 +77,7 @@ func TestCommitmentDraft(t *testing.T) {
 
 		regent := d.signer("bupati", "Yulhaidir")
 		c = d.assign(c, "regent", regent)
-		if s := c.Slot("regent"); s.Status != models.SlotPending || s.Name != "Yulhaidir" || c.Version != 2 {
+		if s := c.Slot("regent"); s.Status != models.SlotOpen || s.Name != "Yulhaidir" || c.Version != 2 {
 			t.Fatalf("assigned: %+v", c)
 		}
 		if !strings.Contains(pdfText(t, d.commitmentPDF(c)), "Yulhaidir") {
@@ -122,18 +123,21 @@ func TestConcurrentAssignments(t *testing.T) {
 		}
 		text := pdfText(t, d.commitmentPDF(c))
 		for slot, u := range signers {
-			if c.Slot(slot).Status != models.SlotPending || !strings.Contains(text, u.Name) {
+			if c.Slot(slot).Status != models.SlotOpen || !strings.Contains(text, u.Name) {
 				t.Errorf("slot %s: %+v; the draft shows its name: %v", slot, c.Slot(slot), strings.Contains(text, u.Name))
 			}
 		}
 	})
 }
 
-// drawing is a small drawn signature as a data URL.
-func drawing(t *testing.T) string {
+// drawing is a small drawn signature, ink on paper, as a data URL.
+func drawing(t testing.TB) string {
 	img := image.NewGray(image.Rect(0, 0, 120, 40))
+	for i := range img.Pix {
+		img.Pix[i] = 255 // paper
+	}
 	for x := 10; x < 110; x++ {
-		img.Pix[20*120+x] = 255
+		img.Pix[(20+x%7-3)*120+x] = 0 // a stroke of ink
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
@@ -154,11 +158,11 @@ func TestSignCommitment(t *testing.T) {
 		sign := func(c *models.Commitment, slot string, u *models.User, in documents.SignInput) (*models.Commitment, error) {
 			return d.docs.Sign(d.ctx, documents.SignRequest{Commitment: c, Slot: slot, User: u, Input: in, ClientIP: "192.0.2.1"})
 		}
-		good := func(login, mode string) documents.SignInput {
+		good := func(login string, mode models.SignMode) documents.SignInput {
 			return documents.SignInput{Mode: mode, Passphrase: "frasa-" + login, SignaturePNG: drawing(t)}
 		}
 
-		if _, err := sign(c, "dprd_chair", regent, good("bupati", models.ModeSign)); !errors.Is(err, documents.ErrNotYourSlot) {
+		if _, err := sign(c, "dprd_chair", regent, good("bupati", models.ModeSign)); !errors.Is(err, models.ErrNotYourSlot) {
 			t.Fatalf("another's slot: %v", err)
 		}
 		if _, err := sign(c, "nope", regent, good("bupati", models.ModeSign)); !errors.Is(err, models.ErrNotFound) {
@@ -188,7 +192,7 @@ func TestSignCommitment(t *testing.T) {
 			slot  string
 			u     *models.User
 			login string
-			mode  string
+			mode  models.SignMode
 		}{{"regent", wakil, "wakil", models.ModeInitial}, {"dprd_chair", dprd, "dprd", models.ModeSign}} {
 			g.Go(func() error {
 				_, err := sign(c, st.slot, st.u, good(st.login, st.mode))
@@ -203,7 +207,7 @@ func TestSignCommitment(t *testing.T) {
 			c.Slot("dprd_chair").Status != models.SlotSigned || c.FrozenAt == nil {
 			t.Fatalf("after both: %+v %v", c, err)
 		}
-		if _, err := sign(c, "dprd_chair", dprd, good("dprd", models.ModeSign)); !errors.Is(err, documents.ErrAlreadySigned) {
+		if _, err := sign(c, "dprd_chair", dprd, good("dprd", models.ModeSign)); !errors.Is(err, models.ErrSlotSigned) {
 			t.Fatalf("signing twice: %v", err)
 		}
 
@@ -214,7 +218,7 @@ func TestSignCommitment(t *testing.T) {
 			t.Fatalf("verify the signed file: %+v %v", fc, err)
 		}
 		byCode, err := d.docs.VerifyCode(d.ctx, c.VerificationCode)
-		if err != nil || byCode.Status != models.CommitmentPartiallySigned || len(byCode.Signatures) != 2 || byCode.CreatedBy != d.coordinator.Name {
+		if err != nil || byCode.Status != string(models.CommitmentPartiallySigned) || len(byCode.Signatures) != 2 || byCode.CreatedBy != d.coordinator.Name {
 			t.Fatalf("verify by code: %+v %v", byCode, err)
 		}
 		appended := append(append([]byte(nil), pdf...), "\n% ditambahkan\n"...)
@@ -225,7 +229,7 @@ func TestSignCommitment(t *testing.T) {
 		if err != nil || len(roots.Names()) != 1 {
 			t.Fatalf("trust roots: %v %v", roots.Names(), err)
 		}
-		if rep := documents.VerifySignatures(pdf, &documents.Roots{}); rep.Valid() || len(rep.Signatures) != 2 || rep.Signatures[0].Trusted {
+		if rep := documents.VerifySignatures(pdf, &documents.Roots{}, time.Now()); rep.Valid() || len(rep.Signatures) != 2 || rep.Signatures[0].Trusted {
 			t.Fatal("signatures are trusted without a root")
 		}
 	})

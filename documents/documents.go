@@ -10,6 +10,7 @@ package documents
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/pantau-id/pantau/models"
@@ -29,18 +30,20 @@ type Service struct {
 	// PublicURL is the address people reach Pantau at; printed documents' QR codes point under
 	// it (…/verify/CODE). Empty means DefaultPublicURL.
 	PublicURL string
+	// Log receives what the workflows carry on without (e.g. a signature kept without its
+	// validation data); nil discards it.
+	Log *slog.Logger
 }
 
 // Errors the workflows report beyond the models' own.
 var (
 	// ErrSigningUnavailable: the server has no signing service.
 	ErrSigningUnavailable = errors.New("no signing service")
-	// ErrNotYourSlot: the slot is assigned to someone else.
-	ErrNotYourSlot = fmt.Errorf("the slot is not the signer's: %w", models.ErrForbidden)
-	// ErrAlreadySigned: the slot has been signed or initialled.
-	ErrAlreadySigned = fmt.Errorf("the slot is already signed: %w", models.ErrConflict)
 	// ErrSigningLocked: the signer gave too many wrong passphrases lately.
 	ErrSigningLocked = fmt.Errorf("signing is locked for now: %w", models.ErrRateLimited)
+	// ErrReissueNeeded: the document was certified before slots had the field this act needs
+	// (a paraf field); void it and make a new one.
+	ErrReissueNeeded = &models.ConflictError{Reason: "reissue_needed"}
 )
 
 // attempts bounds how often a workflow reads and renders again after a concurrent change.

@@ -19,14 +19,14 @@ const testPassword = "kata-sandi-masuk-uji"
 // desk is a documents service on a fresh database: a province with a regency and a city, a
 // coordinator, and a signing service with its own CA and document store.
 type desk struct {
-	t           *testing.T
+	t           testing.TB
 	ctx         context.Context
 	db          *models.DB
 	docs        *documents.Service
 	coordinator *models.User
 }
 
-func newDesk(t *testing.T, db *models.DB) *desk {
+func newDesk(t testing.TB, db *models.DB) *desk {
 	t.Helper()
 	ctx := context.Background()
 	ca, err := models.OpenCA(filepath.Join(t.TempDir(), "ca"), "Uji", db.Now())

@@ -25,8 +25,8 @@ const (
 
 // SignInput is what a signer sends to sign or initial their slot.
 type SignInput struct {
-	Mode       string `json:"mode"`
-	Passphrase string `json:"passphrase"`
+	Mode       models.SignMode `json:"mode"`
+	Passphrase string          `json:"passphrase"`
 	// SignaturePNG is the drawn signature, a PNG in base64, optionally as a data: URL.
 	SignaturePNG string `json:"signature_png"`
 }
@@ -62,7 +62,7 @@ func (in *SignInput) image() ([]byte, error) {
 	return img, nil
 }
 
-// SignRequest is one signature or initial: who signs which slot of which commitment.
+// SignRequest is one signature or paraf: who signs which slot of which commitment.
 type SignRequest struct {
 	// Commitment is the commitment as the caller read it; a newer state is read when needed.
 	Commitment *models.Commitment
@@ -73,26 +73,36 @@ type SignRequest struct {
 	ClientIP string
 }
 
-// SignableSlot returns the slot u may sign now: ErrNotFound when c has no such slot,
-// ErrNotYourSlot when it is assigned to someone else, ErrAlreadySigned when it is done.
+// SignableSlot returns the slot u may still act on (sign, or initial first): ErrNotFound when
+// c has no such slot, models.ErrCommitmentVoid, models.ErrNotYourSlot or models.ErrSlotSigned.
+// Whether the mode asked for is allowed (a paraf only once; a deputy only initials) is checked
+// when signing.
 func SignableSlot(c *models.Commitment, slot string, u *models.User) (*models.CommitmentSlot, error) {
 	s := c.Slot(slot)
 	switch {
 	case s == nil:
 		return nil, models.ErrNotFound
+	case c.Status == models.CommitmentVoid:
+		return nil, models.ErrCommitmentVoid
 	case s.UserID == nil || *s.UserID != u.ID:
-		return nil, ErrNotYourSlot
-	case s.Done():
-		return nil, ErrAlreadySigned
+		return nil, models.ErrNotYourSlot
+	case s.Status == models.SlotSigned:
+		return nil, models.ErrSlotSigned
 	}
 	return s, nil
 }
 
-// Sign appends the signer's signature or initial for their slot to the document as a PDF
-// signature. The key is unlocked with the signer's passphrase; wrong passphrases are recorded
-// (and audited) and, past the policy's limit, refused with ErrSigningLocked without trying.
-// The signed bytes are made outside any transaction and recorded only if no other signature
-// was recorded meanwhile; otherwise the newer bytes are signed again.
+// unlockedKey is a signer's key, unlocked with their passphrase for the signatures of one request.
+type unlockedKey struct {
+	signer crypto.Signer
+	chain  []*x509.Certificate
+}
+
+// Sign appends the signer's signature or paraf for their slot to the document as a PDF
+// signature (PAdES: timestamped when a time-stamping authority is configured, with the
+// validation data added after it). The key is unlocked with the signer's passphrase; wrong
+// passphrases are recorded (and audited) and, past the policy's limit, refused with
+// ErrSigningLocked without trying.
 func (s *Service) Sign(ctx context.Context, r SignRequest) (*models.Commitment, error) {
 	sg, err := s.signing()
 	if err != nil {
@@ -105,72 +115,144 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (*models.Commitment, 
 	if err != nil {
 		return nil, err
 	}
-	key, chain, err := s.unlock(ctx, sg, r)
+	if err := r.Commitment.Slot(r.Slot).CanAct(r.User, r.Input.Mode); err != nil {
+		return nil, err
+	}
+	key, err := s.unlock(ctx, sg, r.User, r.Input.Passphrase, &r.Commitment.ID, r.Slot, r.ClientIP)
 	if err != nil {
 		return nil, err
 	}
-	var imageSHA string
-	if len(img) > 0 {
-		blob, err := sg.Documents.Put(bytes.NewReader(img))
-		if err != nil {
-			return nil, err
-		}
-		imageSHA = blob.SHA256
+	imageSHA, err := storeImage(sg, img)
+	if err != nil {
+		return nil, err
 	}
-	cm := r.Commitment
+	return s.act(ctx, sg, act{commitment: r.Commitment, slot: r.Slot, user: r.User, mode: r.Input.Mode, key: key, image: img, imageSHA: imageSHA})
+}
+
+// storeImage keeps the drawn image with the documents; "" when none was drawn.
+func storeImage(sg *models.Signing, img []byte) (string, error) {
+	if len(img) == 0 {
+		return "", nil
+	}
+	blob, err := sg.Documents.Put(bytes.NewReader(img))
+	return blob.SHA256, err
+}
+
+// act is one paraf or signature to append.
+type act struct {
+	commitment *models.Commitment
+	slot       string
+	user       *models.User
+	mode       models.SignMode
+	key        *unlockedKey
+	image      []byte
+	imageSHA   string
+}
+
+// act signs the commitment's current bytes and records the result. The signed bytes are made
+// outside any transaction and recorded only if no other act was recorded meanwhile; otherwise
+// the newer bytes are signed again. A draft stored before slots had paraf fields is rendered
+// again first.
+func (s *Service) act(ctx context.Context, sg *models.Signing, a act) (*models.Commitment, error) {
+	cm := a.commitment
+	var err error
 	for attempt := 1; ; attempt++ {
+		if attempt > attempts {
+			return nil, models.ErrStaleCommitment
+		}
 		if attempt > 1 {
 			if cm, err = s.DB.Commitment(ctx, cm.ID); err != nil {
 				return nil, err
 			}
 		}
-		slot, err := SignableSlot(cm, r.Slot, r.User)
+		slot, err := SignableSlot(cm, a.slot, a.user)
 		if err != nil {
 			return nil, err
 		}
+		if err := slot.CanAct(a.user, a.mode); err != nil {
+			return nil, err
+		}
+		if cm.FrozenAt == nil && !cm.HasFields() {
+			if _, err := s.refreshDraft(ctx, sg, cm); err != nil && !errors.Is(err, models.ErrStaleCommitment) {
+				return nil, err
+			}
+			continue
+		}
+		chain, err := s.DB.SignerChain(ctx, sg.CA, a.user, a.key.signer.Public(), a.key.chain, slot.Name, slot.Title)
+		if err != nil {
+			return nil, err
+		}
+		a.key.chain = chain
 		current, err := readAll(sg.Documents, cm.SHA256)
 		if err != nil {
 			return nil, err
 		}
 		now := s.DB.Now()
-		req := signatureRequest(cm, slot, r.Input.Mode, now, img)
-		req.Signer, req.Chain = key, chain
-		signed, err := pdfsign.Sign(current, req)
-		if errors.Is(err, pdfsign.ErrFieldSigned) {
-			return nil, ErrAlreadySigned
+		req := signatureRequest(cm, slot, a.mode, now, a.image)
+		req.Signer, req.Chain = a.key.signer, chain
+		level := pdfsign.LevelBB
+		if sg.Timestamper != nil {
+			req.Timestamper, level = sg.Timestamper, pdfsign.LevelBT
 		}
-		if err != nil {
+		signed, err := pdfsign.SignContext(ctx, current, req)
+		switch {
+		case errors.Is(err, pdfsign.ErrFieldSigned):
+			return nil, models.ErrSlotSigned
+		case errors.Is(err, pdfsign.ErrNoField):
+			return nil, ErrReissueNeeded
+		case err != nil:
 			return nil, err
+		}
+		if withData, err := pdfsign.AddValidationData(ctx, signed, s.revocationSources(sg)); err == nil {
+			signed = withData
+			if level == pdfsign.LevelBT {
+				level = pdfsign.LevelBLT // without a timestamp the data does not outlive the certificate: still B-B
+			}
+		} else if s.Log != nil {
+			s.Log.WarnContext(ctx, "signature kept without validation data (PAdES B-LT)", "commitment", cm.ID, "slot", a.slot, "err", err)
 		}
 		blob, err := sg.Documents.Put(bytes.NewReader(signed))
 		if err != nil {
 			return nil, err
 		}
-		out, err := s.DB.RecordSignature(ctx, models.SignatureRecord{CommitmentID: cm.ID, Version: cm.Version, Slot: r.Slot, User: r.User,
-			Mode: r.Input.Mode, SHA256: blob.SHA256, Size: blob.Size, ImageSHA: imageSHA, SignedAt: now, Certified: req.Certify})
-		if errors.Is(err, models.ErrConflict) && attempt < attempts {
-			continue // another signature came first: sign its result
+		out, err := s.DB.RecordSignature(ctx, models.SignatureRecord{CommitmentID: cm.ID, Version: cm.Version, Slot: a.slot, User: a.user,
+			Mode: a.mode, SHA256: blob.SHA256, Size: blob.Size, ImageSHA: a.imageSHA, SignedAt: now, Certified: req.Certify, Level: level})
+		if errors.Is(err, models.ErrStaleCommitment) && attempt < attempts {
+			continue // another act came first: sign its result
 		}
 		return out, err
 	}
 }
 
-// unlock checks the signer's recent wrong passphrases and unlocks their key; a wrong
-// passphrase is recorded and answered as invalid.
-func (s *Service) unlock(ctx context.Context, sg *models.Signing, r SignRequest) (crypto.Signer, []*x509.Certificate, error) {
-	if err := s.SigningAllowed(ctx, r.User); err != nil {
-		return nil, nil, err
+// refreshDraft renders a commitment's draft again and saves it.
+func (s *Service) refreshDraft(ctx context.Context, sg *models.Signing, c *models.Commitment) (*models.Commitment, error) {
+	d, err := s.renderDraft(ctx, sg, c)
+	if err != nil {
+		return nil, err
 	}
-	key, chain, err := sg.KeyStore(s.DB).Unlock(ctx, r.User, r.Input.Passphrase)
+	return s.DB.RefreshDraft(ctx, c, d)
+}
+
+// unlock checks the signer's recent wrong passphrases and unlocks their key; a wrong
+// passphrase is recorded (with the commitment and slot it was for, when one) and answered as
+// invalid.
+func (s *Service) unlock(ctx context.Context, sg *models.Signing, u *models.User, passphrase string, commitmentID *int64, slot, ip string) (*unlockedKey, error) {
+	if err := s.SigningAllowed(ctx, u); err != nil {
+		return nil, err
+	}
+	key, chain, err := sg.KeyStore(s.DB).Unlock(ctx, u, passphrase)
 	switch {
 	case errors.Is(err, models.ErrWrongPassphrase):
-		if err = s.DB.RecordSigningFailure(ctx, r.User, &r.Commitment.ID, r.Slot, "wrong_passphrase", r.ClientIP); err == nil {
+		if err = s.DB.RecordSigningFailure(ctx, u, commitmentID, slot, "wrong_passphrase", ip); err == nil {
 			err = models.Invalid("passphrase", "wrong_passphrase")
 		}
 	case errors.Is(err, models.ErrNoSigningKey):
 		err = models.Invalid("passphrase", "no_signing_key")
 	}
-	return key, chain, err
+	if err != nil {
+		return nil, err
+	}
+	return &unlockedKey{signer: key, chain: chain}, nil
 }
 
 // SigningAllowed returns ErrSigningLocked when u gave too many wrong passphrases lately.
@@ -186,27 +268,61 @@ func (s *Service) SigningAllowed(ctx context.Context, u *models.User) error {
 	return err
 }
 
-// signatureRequest describes a slot's signature: the first one certifies the document and
-// creates every slot's empty field; each shows the drawn image, the name, capacity and time.
-func signatureRequest(cm *models.Commitment, slot *models.CommitmentSlot, mode string, now time.Time, img []byte) pdfsign.Request {
-	reason, verb := "Tanda tangan", "Ditandatangani secara elektronik oleh"
-	if mode == models.ModeInitial {
-		reason, verb = "Paraf", "Diparaf secara elektronik oleh"
-	}
+// signatureRequest describes a slot's signature or paraf: the first act certifies the
+// document and creates every slot's two empty fields; each shows the drawn image, the name,
+// the capacity and the date and time ("pukul"), a paraf in the slot's small paraf box.
+func signatureRequest(cm *models.Commitment, slot *models.CommitmentSlot, mode models.SignMode, now time.Time, img []byte) pdfsign.Request {
+	capacity := slot.SigningCapacity()
+	title := slot.ActTitle(capacity)
 	local := now.In(models.WIB)
-	req := pdfsign.Request{Field: slot.Slot, FieldLabel: slot.Capacity(), Name: slot.Name, Reason: reason, Location: cm.Place, Time: now,
-		Appearance: pdfsign.Appearance{PNG: img, Lines: []string{verb, slot.Name, slot.Capacity(),
-			reports.DateID(local) + " " + reports.TimeID(local)}}}
+	req := pdfsign.Request{Field: slot.Slot, FieldLabel: title, Name: slot.Name, Reason: "Tanda tangan", Location: cm.Place, Time: now}
+	lines := []string{"Ditandatangani secara elektronik oleh", slot.Name, title, reports.DateID(local) + " pukul " + reports.TimeID(local)}
+	if capacity == models.CapacityDelegated {
+		lines = append(lines, slot.DelegationKind.Label(models.Indonesian)+": "+slot.DelegationReference)
+	}
+	if mode == models.ModeInitial {
+		req.Field, req.FieldLabel, req.Reason = models.ParafField(slot.Slot), "Paraf — "+title, "Paraf"
+		lines = append([]string{"Paraf"}, wrapWords(slot.Name, 22)...)
+		lines = append(lines, wrapWords(title, 22)...)
+		lines = append(lines, local.Format("02-01-2006"), "pukul "+reports.TimeID(local))
+	}
+	req.Appearance = pdfsign.Appearance{PNG: img, Lines: lines}
 	if cm.FrozenAt == nil {
 		req.Certify = true
 		for _, sl := range cm.Signatories {
 			if f, ok := sl.Field(); ok {
-				req.NewFields = append(req.NewFields, pdfsign.Field{Name: sl.Slot, Page: f.Page,
-					Rect: pdfsign.Rect{X1: f.Rect[0], Y1: f.Rect[1], X2: f.Rect[2], Y2: f.Rect[3]}})
+				req.NewFields = append(req.NewFields, pdfField(sl.Slot, f))
+			}
+			if f, ok := sl.ParafFieldBox(); ok {
+				req.NewFields = append(req.NewFields, pdfField(models.ParafField(sl.Slot), f))
 			}
 		}
 	}
 	return req
+}
+
+func pdfField(name string, f models.SlotField) pdfsign.Field {
+	return pdfsign.Field{Name: name, Page: f.Page, Rect: pdfsign.Rect{X1: f.Rect[0], Y1: f.Rect[1], X2: f.Rect[2], Y2: f.Rect[3]}}
+}
+
+// wrapWords breaks s into lines of at most n characters at spaces (a longer word stays whole).
+func wrapWords(s string, n int) []string {
+	var out []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && len([]rune(line))+1+len([]rune(w)) > n {
+			out = append(out, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }
 
 // readAll reads a stored document.

@@ -9,37 +9,16 @@ import (
 	"gorm.io/gorm"
 )
 
-// Commitment states.
-const (
-	CommitmentDraft           = "draft"
-	CommitmentPartiallySigned = "partially_signed"
-	CommitmentSigned          = "signed"
-)
-
-// Slot states: nobody assigned, assigned and waiting, signed, initialled (paraf).
-const (
-	SlotUnassigned = "unassigned"
-	SlotPending    = "pending"
-	SlotSigned     = "signed"
-	SlotInitialled = "initialled"
-)
-
-// Signing modes.
-const (
-	ModeSign    = "sign"
-	ModeInitial = "initial"
-)
-
 // Slot kinds: a signer's signature is needed for the commitment to be signed; a witness's is not.
 const (
 	SlotSigner  = "signer"
 	SlotWitness = "witness"
 )
 
-// SlotDef is one signatory slot of every commitment.
+// SlotDef is one signatory slot of a commitment.
 type SlotDef struct{ Slot, Kind string }
 
-// CommitmentSlots are the slots of a PTSP Prima commitment, in the order they are printed.
+// CommitmentSlots are the slots of a regency's or city's commitment, in the order they are printed.
 var CommitmentSlots = []SlotDef{
 	{"regent", SlotSigner},
 	{"dprd_chair", SlotSigner},
@@ -48,8 +27,21 @@ var CommitmentSlots = []SlotDef{
 	{"witness_dprd_province", SlotWitness},
 }
 
-// Commitment is a region's PTSP Prima commitment for a year: a document whose text is frozen
-// at the first signature and that collects each slot's signature as a PDF signature.
+// ParafField is the name of a slot's paraf field in the PDF (a slot has a signature field
+// named after it and a paraf field beside it, both created by the first signature).
+func ParafField(slot string) string { return slot + "_paraf" }
+
+// jointSlot names a joint commitment's slot for a region: "regent_62_01", "dprd_chair_62_71"
+// (no dot: PDF field names use it to separate levels).
+func jointSlot(prefix, regionCode string) string {
+	return prefix + "_" + strings.ReplaceAll(regionCode, ".", "_")
+}
+
+// Commitment is a PTSP Prima commitment: a regency's or city's for a year, or the province's
+// joint one, as a numbered document whose text is frozen at the first signature and that
+// collects each slot's paraf and signature as PDF signatures. A void commitment keeps its
+// document; its replacement (another commitment, usually for the same region and year) is
+// named when it exists.
 type Commitment struct {
 	ID               int64            `json:"id"`
 	RegionID         int64            `json:"-"`
@@ -58,8 +50,10 @@ type Commitment struct {
 	RegionKind       RegionKind       `json:"-" gorm:"->;-:migration"`
 	ProvinceName     string           `json:"-" gorm:"->;-:migration"`
 	Year             int              `json:"year"`
+	Kind             CommitmentKind   `json:"kind"`
+	Number           string           `json:"number"`
 	DocumentID       int64            `json:"-"`
-	Status           string           `json:"status"`
+	Status           CommitmentStatus `json:"status"`
 	VerificationCode string           `json:"verification_code" gorm:"->;-:migration"`
 	SHA256           string           `json:"sha256" gorm:"->;-:migration;column:sha256"`
 	Size             int64            `json:"size" gorm:"->;-:migration"`
@@ -75,45 +69,137 @@ type Commitment struct {
 	CreatedBy        *int64           `json:"-"`
 	CreatedAt        time.Time        `json:"created_at"`
 	UpdatedAt        time.Time        `json:"updated_at"`
+	VoidReason       string           `json:"void_reason"`
+	VoidedAt         *time.Time       `json:"voided_at"`
+	VoidedBy         *int64           `json:"-"`
+	ReplacementID    *int64           `json:"replacement_id"`
+	ReplacementCode  *string          `json:"replacement_code" gorm:"->;-:migration"`
 	Signatories      []CommitmentSlot `json:"signatories" gorm:"-"`
 }
 
-// CommitmentSlot is one signatory slot: who is assigned, in what capacity, and whether they signed.
+// CommitmentSlot is one signatory slot: who is assigned, in what capacity, the delegation
+// they sign under, and the paraf and signature made on it (Acts).
 type CommitmentSlot struct {
-	ID                 int64      `json:"-"`
-	CommitmentID       int64      `json:"-"`
-	Slot               string     `json:"slot"`
-	Position           int        `json:"-"`
-	Kind               string     `json:"kind"`
-	Status             string     `json:"status"`
-	UserID             *int64     `json:"-"`
-	UserEmail          *string    `json:"user_email" gorm:"->;-:migration"`
-	Name               string     `json:"name"`
-	Title              string     `json:"title"`
-	DefaultTitle       string     `json:"default_title"`
-	FieldPage          int        `json:"-"`
-	FieldRect          string     `json:"-"`
-	SignaturePNGSHA256 string     `json:"-" gorm:"column:signature_png_sha256"`
-	SignedAt           *time.Time `json:"signed_at"`
+	ID           int64      `json:"-"`
+	CommitmentID int64      `json:"-"`
+	Slot         string     `json:"slot"`
+	Position     int        `json:"-"`
+	Kind         string     `json:"kind"`
+	Status       SlotStatus `json:"status"`
+	// RegionCode is the region whose office the slot stands for (a joint commitment's regent
+	// and DPRD chair slots); empty otherwise.
+	RegionCode   string  `json:"region_code,omitempty"`
+	UserID       *int64  `json:"-"`
+	UserEmail    *string `json:"user_email" gorm:"->;-:migration"`
+	Name         string  `json:"name"`
+	Title        string  `json:"title"`
+	DefaultTitle string  `json:"default_title"`
+	// Capacity is how the assigned person may act (see SigningCapacity), nil while unassigned.
+	Capacity            *SigningCapacity   `json:"capacity" gorm:"-"`
+	FieldPage           int                `json:"-"`
+	FieldRect           string             `json:"-"`
+	ParafPage           int                `json:"-"`
+	ParafRect           string             `json:"-"`
+	DelegationKind      DelegationKind     `json:"-"`
+	DelegationReference string             `json:"-"`
+	DelegationFilename  string             `json:"-"`
+	DelegationSHA256    string             `json:"-" gorm:"column:delegation_sha256"`
+	Delegation          *SigningDelegation `json:"delegation" gorm:"-"`
+	SignaturePNGSHA256  string             `json:"-" gorm:"column:signature_png_sha256"`
+	SignedAt            *time.Time         `json:"signed_at"`
+	Acts                []SlotAct          `json:"acts" gorm:"-"`
 }
 
-// Acting reports whether the assigned person signs in someone else's name (a deputy): their
-// title differs from the slot's own.
+// SlotAct is one act on a slot, a paraf or a signature: who made it, in what capacity, when.
+type SlotAct struct {
+	Mode SignMode `json:"mode"`
+	Name string   `json:"name"`
+	// Title is the capacity as stamped: "Bupati Seruyan", "Wakil Bupati Seruyan" (a deputy's
+	// paraf), "a.n. Bupati Seruyan, Wakil Bupati Seruyan" (a delegated signature).
+	Title    string          `json:"title"`
+	Capacity SigningCapacity `json:"capacity"`
+	SignedAt time.Time       `json:"signed_at"`
+}
+
+// SigningDelegation is the instrument under which someone signs for the slot's office holder: a.n.
+// or a power of attorney, its reference (number and date) and the scanned document.
+type SigningDelegation struct {
+	Kind      DelegationKind `json:"kind"`
+	Reference string         `json:"reference"`
+	Filename  string         `json:"filename"`
+	SHA256    string         `json:"sha256"`
+}
+
+// Acting reports whether the assigned person acts for someone else (a deputy): their title
+// differs from the slot's own.
 func (s *CommitmentSlot) Acting() bool {
 	return s.Title != "" && !strings.EqualFold(strings.TrimSpace(s.Title), strings.TrimSpace(s.DefaultTitle))
 }
 
-// Capacity is how the slot's signatory is shown: "Bupati Seruyan", or "a.n. Bupati Seruyan,
-// Wakil Bupati Seruyan" when a deputy acts.
-func (s *CommitmentSlot) Capacity() string {
-	if s.Acting() {
+// SigningCapacity is how the assigned person acts: the office holder; a deputy, who may only
+// initial; or someone under a recorded delegation.
+func (s *CommitmentSlot) SigningCapacity() SigningCapacity {
+	switch {
+	case !s.Acting():
+		return CapacityPrincipal
+	case s.DelegationKind != "":
+		return CapacityDelegated
+	}
+	return CapacityDeputy
+}
+
+// ActTitle is the capacity stamped on an act made in capacity c: the office ("Bupati
+// Seruyan"), a deputy's own title, or "a.n. Bupati Seruyan, Wakil Bupati Seruyan".
+func (s *CommitmentSlot) ActTitle(c SigningCapacity) string {
+	switch c {
+	case CapacityDeputy:
+		return s.Title
+	case CapacityDelegated:
 		return "a.n. " + s.DefaultTitle + ", " + s.Title
 	}
 	return s.DefaultTitle
 }
 
-// Done reports whether the slot has been signed or initialled.
-func (s *CommitmentSlot) Done() bool { return s.Status == SlotSigned || s.Status == SlotInitialled }
+// Initialled reports whether the slot carries a paraf.
+func (s *CommitmentSlot) Initialled() bool {
+	for _, a := range s.Acts {
+		if a.Mode == ModeInitial {
+			return true
+		}
+	}
+	return false
+}
+
+// Errors of acting on a slot.
+var (
+	// ErrNotYourSlot: the slot is assigned to someone else.
+	ErrNotYourSlot = &ForbiddenError{Reason: "not_your_slot"}
+	// ErrDeputyInitialOnly: someone acting for the office holder without a recorded delegation
+	// may initial, not sign.
+	ErrDeputyInitialOnly = &ForbiddenError{Reason: "deputy_initial_only"}
+	// ErrSlotSigned: the slot has its signature.
+	ErrSlotSigned = &ConflictError{Reason: "already_signed"}
+	// ErrSlotInitialled: the slot already carries a paraf.
+	ErrSlotInitialled = &ConflictError{Reason: "already_initialled"}
+	// ErrCommitmentVoid: the commitment was voided; nothing more may be done to it.
+	ErrCommitmentVoid = &ConflictError{Reason: "commitment_void"}
+)
+
+// CanAct answers whether u may act on the slot in mode now: ErrNotYourSlot,
+// ErrDeputyInitialOnly, ErrSlotSigned or ErrSlotInitialled when not.
+func (s *CommitmentSlot) CanAct(u *User, mode SignMode) error {
+	switch {
+	case s.UserID == nil || *s.UserID != u.ID:
+		return ErrNotYourSlot
+	case s.Status == SlotSigned:
+		return ErrSlotSigned
+	case mode == ModeInitial && s.Initialled():
+		return ErrSlotInitialled
+	case mode == ModeSign && s.SigningCapacity() == CapacityDeputy:
+		return ErrDeputyInitialOnly
+	}
+	return nil
+}
 
 // Slot returns the named slot, or nil.
 func (c *Commitment) Slot(name string) *CommitmentSlot {
@@ -138,16 +224,19 @@ func (c *Commitment) Items() []string {
 
 // DocumentTitle is the title recorded with the document.
 func (c *Commitment) DocumentTitle() string {
+	if c.Kind == KindJoint {
+		return fmt.Sprintf("Komitmen Bersama PTSP Prima — %s %d", c.RegionName, c.Year)
+	}
 	return fmt.Sprintf("Komitmen PTSP Prima — %s %d", c.RegionName, c.Year)
 }
 
 // statusAfter is the commitment's status given its slots: signed once every signer slot is
-// signed (an initial is not a signature, witnesses do not block), partially signed once anyone
+// signed (a paraf is not a signature, witnesses do not block), partially signed once anyone
 // has signed or initialled.
-func statusAfter(slots []CommitmentSlot) string {
+func statusAfter(slots []CommitmentSlot) CommitmentStatus {
 	started, all := false, true
 	for _, s := range slots {
-		started = started || s.Done()
+		started = started || s.Status != SlotOpen
 		if s.Kind == SlotSigner && s.Status != SlotSigned {
 			all = false
 		}
@@ -161,26 +250,64 @@ func statusAfter(slots []CommitmentSlot) string {
 	return CommitmentDraft
 }
 
+// commitmentNumber is a commitment's document number: "007/PTSP-PRIMA/62.08/2019".
+func commitmentNumber(seq int, regionCode string, year int) string {
+	return fmt.Sprintf("%03d/PTSP-PRIMA/%s/%d", seq, regionCode, year)
+}
+
 // ---- Reading ----
 
 func commitmentQuery(tx *gorm.DB) *gorm.DB {
 	return tx.Table("commitments").
 		Select("commitments.*, regions.code AS region_code, regions.name AS region_name, regions.kind AS region_kind, " +
-			"COALESCE(prov.name, '') AS province_name, documents.verification_code, documents.sha256, documents.size").
+			"COALESCE(prov.name, '') AS province_name, documents.verification_code, documents.sha256, documents.size, " +
+			"repl_doc.verification_code AS replacement_code").
 		Joins("JOIN regions ON regions.id = commitments.region_id").
 		Joins("LEFT JOIN regions prov ON prov.kind = 'province' AND prov.code = " + provinceCodeSQL).
-		Joins("JOIN documents ON documents.id = commitments.document_id")
+		Joins("JOIN documents ON documents.id = commitments.document_id").
+		Joins("LEFT JOIN commitments repl ON repl.id = commitments.replacement_id").
+		Joins("LEFT JOIN documents repl_doc ON repl_doc.id = repl.document_id")
 }
 
 // provinceCodeSQL is the province's code of the region's code ("62.08" → "62"), in SQL both
 // databases speak.
 const provinceCodeSQL = "SUBSTR(regions.code, 1, 2)"
 
+// loadSlots reads a commitment's slots with their acts on its current document.
 func loadSlots(tx *gorm.DB, c *Commitment) error {
 	c.Signatories = []CommitmentSlot{}
-	return tx.Table("commitment_slots").Select("commitment_slots.*, users.email AS user_email").
+	if err := tx.Table("commitment_slots").Select("commitment_slots.*, users.email AS user_email").
 		Joins("LEFT JOIN users ON users.id = commitment_slots.user_id").
-		Where("commitment_id = ?", c.ID).Order("position").Find(&c.Signatories).Error
+		Where("commitment_id = ?", c.ID).Order("position").Find(&c.Signatories).Error; err != nil {
+		return err
+	}
+	var acts []DocumentSignature
+	if err := tx.Where("document_id = ?", c.DocumentID).Order("signed_at, id").Find(&acts).Error; err != nil {
+		return err
+	}
+	for i := range c.Signatories {
+		s := &c.Signatories[i]
+		s.Acts = []SlotAct{}
+		for _, a := range acts {
+			if a.Slot == s.Slot {
+				s.Acts = append(s.Acts, SlotAct{Mode: a.Mode, Name: a.Name, Title: a.Title, Capacity: a.Capacity, SignedAt: a.SignedAt})
+			}
+		}
+		s.describe()
+	}
+	return nil
+}
+
+// describe fills the slot's derived fields: its capacity and delegation.
+func (s *CommitmentSlot) describe() {
+	s.Capacity, s.Delegation = nil, nil
+	if s.UserID != nil {
+		c := s.SigningCapacity()
+		s.Capacity = &c
+	}
+	if s.DelegationKind != "" {
+		s.Delegation = &SigningDelegation{Kind: s.DelegationKind, Reference: s.DelegationReference, Filename: s.DelegationFilename, SHA256: s.DelegationSHA256}
+	}
 }
 
 func commitmentByID(tx *gorm.DB, id int64) (*Commitment, error) {
@@ -199,11 +326,32 @@ func (db *DB) Commitment(ctx context.Context, id int64) (*Commitment, error) {
 	return commitmentByID(db.read(ctx), id)
 }
 
+// CommitmentByDocument returns the commitment whose document this is, or ErrNotFound.
+func (db *DB) CommitmentByDocument(ctx context.Context, documentID int64) (*Commitment, error) {
+	var ids []int64
+	if err := db.read(ctx).Table("commitments").Where("document_id = ?", documentID).Pluck("id", &ids).Error; err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, ErrNotFound
+	}
+	return db.Commitment(ctx, ids[0])
+}
+
+// CommitmentFilter narrows the list of commitments.
+type CommitmentFilter struct {
+	// Year, when not 0, keeps one year.
+	Year int
+	// Waiting keeps the commitments, not void, where a slot assigned to the caller still
+	// waits for their signature.
+	Waiting bool
+}
+
 // Commitments lists the commitments u may see (CanSeeCommitment), newest year first.
-func (db *DB) Commitments(ctx context.Context, u *User, year int) ([]Commitment, error) {
+func (db *DB) Commitments(ctx context.Context, u *User, f CommitmentFilter) ([]Commitment, error) {
 	q := commitmentQuery(db.read(ctx))
-	if year != 0 {
-		q = q.Where("commitments.year = ?", year)
+	if f.Year != 0 {
+		q = q.Where("commitments.year = ?", f.Year)
 	}
 	switch u.Role {
 	case RoleSignatory:
@@ -211,8 +359,12 @@ func (db *DB) Commitments(ctx context.Context, u *User, year int) ([]Commitment,
 	case RoleOperator:
 		q = q.Where("regions.code = ?", derefString(u.RegionCode))
 	}
+	if f.Waiting {
+		q = q.Where("commitments.status <> ? AND commitments.id IN (?)", CommitmentVoid,
+			db.read(ctx).Table("commitment_slots").Select("commitment_id").Where("user_id = ? AND status <> ?", u.ID, SlotSigned))
+	}
 	out := []Commitment{}
-	if err := q.Order("commitments.year DESC, regions.code").Find(&out).Error; err != nil {
+	if err := q.Order("commitments.year DESC, regions.code, commitments.id").Find(&out).Error; err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -248,12 +400,10 @@ func (u *User) CanSeeCommitment(c *Commitment) bool {
 	return false
 }
 
-// CanPrepareCommitments: coordinators and admins create commitments and assign slots.
+// CanPrepareCommitments: coordinators and admins create commitments, assign slots and void them.
 func (u *User) CanPrepareCommitments() bool { return u.Role == RoleAdmin || u.Role == RoleCoordinator }
 
-// ---- Preparing ----
-
-// SlotField is where a slot's signature field sits in the PDF: its page and box in points.
+// SlotField is where a slot's signature or paraf field sits in the PDF: its page and box in points.
 type SlotField struct {
 	Page int
 	Rect [4]float64
@@ -263,501 +413,29 @@ func (f SlotField) String() string {
 	return fmt.Sprintf("%.2f %.2f %.2f %.2f", f.Rect[0], f.Rect[1], f.Rect[2], f.Rect[3])
 }
 
-// Field is where the slot's signature field sits; false before a draft has been rendered.
-func (s *CommitmentSlot) Field() (SlotField, bool) {
-	f := SlotField{Page: s.FieldPage}
-	n, _ := fmt.Sscanf(s.FieldRect, "%f %f %f %f", &f.Rect[0], &f.Rect[1], &f.Rect[2], &f.Rect[3])
+func parseField(page int, rect string) (SlotField, bool) {
+	f := SlotField{Page: page}
+	n, _ := fmt.Sscanf(rect, "%f %f %f %f", &f.Rect[0], &f.Rect[1], &f.Rect[2], &f.Rect[3])
 	return f, n == 4 && f.Page > 0
 }
 
-// Draft is a rendered, stored, not yet signed commitment document.
-type Draft struct {
-	SHA256 string
-	Size   int64
-	Pages  int
-	Fields map[string]SlotField
+// Field is where the slot's signature field sits; false before a draft has been rendered.
+func (s *CommitmentSlot) Field() (SlotField, bool) { return parseField(s.FieldPage, s.FieldRect) }
+
+// ParafFieldBox is where the slot's paraf field sits; false before a draft has been rendered
+// (or for a document rendered before slots had one).
+func (s *CommitmentSlot) ParafFieldBox() (SlotField, bool) {
+	return parseField(s.ParafPage, s.ParafRect)
 }
 
-// ErrStaleCommitment: the commitment, or what its draft is made from, changed between reading
-// it and saving; read (and render) again. It is a conflict.
-var ErrStaleCommitment = fmt.Errorf("the commitment changed meanwhile: %w", ErrConflict)
-
-// A commitment's draft is rendered outside any transaction: Prepare… reads and checks
-// everything the document shows, the caller renders and stores the draft, and the matching
-// save writes the result in one short transaction that first checks that nothing it rests on
-// changed meanwhile (ErrStaleCommitment otherwise).
-
-// CommitmentInput is a new commitment.
-type CommitmentInput struct {
-	RegionCode string `json:"region_code"`
-	Year       int    `json:"year"`
-	// Date is the date printed above the signatures (YYYY-MM-DD); today when empty.
-	Date string `json:"date"`
-}
-
-// commitmentSource is what a new commitment is made from: its region, the region's province
-// and the template in use.
-type commitmentSource struct {
-	region   *Region
-	province string
-	template *CommitmentTemplate
-}
-
-func readCommitmentSource(q *gorm.DB, regionCode string) (*commitmentSource, error) {
-	r, err := regionByCode(q, regionCode)
-	if err == ErrNotFound {
-		return nil, Invalid("region_code", "unknown_region")
-	} else if err != nil {
-		return nil, err
-	}
-	if r.Kind == KindProvince {
-		return nil, Invalid("region_code", "commitment_region")
-	}
-	var names []string
-	if err := q.Table("regions").Where("code = ? AND kind = ?", strings.SplitN(r.Code, ".", 2)[0], KindProvince).Pluck("name", &names).Error; err != nil {
-		return nil, err
-	}
-	src := &commitmentSource{region: r}
-	if len(names) > 0 {
-		src.province = names[0]
-	}
-	if src.template, err = latestCommitmentTemplate(q); err != nil {
-		return nil, err
-	}
-	return src, nil
-}
-
-// same reports whether two reads of a source make the same commitment.
-func (s *commitmentSource) same(o *commitmentSource) bool {
-	return s.region.ID == o.region.ID && s.region.Name == o.region.Name && s.region.Kind == o.region.Kind &&
-		s.province == o.province && s.template.ID == o.template.ID
-}
-
-// PreparedCommitment is a new commitment read and checked but not saved yet.
-type PreparedCommitment struct {
-	// Commitment is what will be saved, with its verification code chosen (the draft prints it)
-	// and its slots unassigned.
-	Commitment *Commitment
-	source     *commitmentSource
-}
-
-// PrepareCommitment makes, without writing anything, a region's commitment for a year from the
-// current template, with the default slots unassigned; render its draft, then CreateCommitment.
-// A commitment already made for the region and year is ErrConflict.
-func (db *DB) PrepareCommitment(ctx context.Context, in CommitmentInput, by *User) (*PreparedCommitment, error) {
-	errs := fieldErrors{}
-	in.RegionCode = strings.TrimSpace(in.RegionCode)
-	errs.requiredText("region_code", in.RegionCode, MaxCodeLen)
-	if in.Year < 2000 || in.Year > 2100 {
-		errs.add("year", "year_range")
-	}
-	if in.Date == "" {
-		in.Date = db.Now().In(WIB).Format("2006-01-02")
-	} else if _, err := time.Parse("2006-01-02", in.Date); err != nil {
-		errs.add("date", "date_format")
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	q := db.read(ctx)
-	src, err := readCommitmentSource(q, in.RegionCode)
-	if err != nil {
-		return nil, err
-	}
-	var existing int64
-	if err := q.Table("commitments").Where("region_id = ? AND year = ?", src.region.ID, in.Year).Count(&existing).Error; err != nil {
-		return nil, err
-	}
-	if existing > 0 {
-		return nil, ErrConflict // checked again by the unique key when saved
-	}
-	r, tmpl, now := src.region, src.template, db.Now()
-	c := &Commitment{RegionID: r.ID, RegionCode: r.Code, RegionName: r.Name, RegionKind: r.Kind, ProvinceName: src.province,
-		Year: in.Year, Status: CommitmentDraft, VerificationCode: NewVerificationCode(), Place: tmpl.Place, Dated: in.Date, Version: 1,
-		CreatedBy: &by.ID, CreatedAt: now, UpdatedAt: now, Signatories: []CommitmentSlot{}}
-	vars := c.templateVars()
-	c.Title, c.Preamble, c.Commitments, c.Closing = vars.Replace(tmpl.Title), vars.Replace(tmpl.Preamble), vars.Replace(tmpl.Commitments), vars.Replace(tmpl.Closing)
-	for i, d := range CommitmentSlots {
-		c.Signatories = append(c.Signatories, CommitmentSlot{Slot: d.Slot, Position: i + 1, Kind: d.Kind, Status: SlotUnassigned, DefaultTitle: c.defaultTitle(d.Slot)})
-	}
-	return &PreparedCommitment{Commitment: c, source: src}, nil
-}
-
-// CreateCommitment saves a prepared commitment with its rendered draft. A commitment already
-// made for the region and year is ErrConflict; a region, province or template that changed
-// since it was prepared is ErrStaleCommitment.
-func (db *DB) CreateCommitment(ctx context.Context, p *PreparedCommitment, d *Draft) (*Commitment, error) {
-	c := *p.Commitment
-	c.Signatories = append([]CommitmentSlot(nil), c.Signatories...)
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		now, err := readCommitmentSource(tx, c.RegionCode)
-		if err != nil {
-			return err
-		}
-		if !now.same(p.source) {
-			return ErrStaleCommitment
-		}
-		doc := &Document{Kind: DocumentCommitment, VerificationCode: c.VerificationCode, Title: c.DocumentTitle(), Status: CommitmentDraft,
-			SHA256: d.SHA256, Size: d.Size, CreatedBy: c.CreatedBy}
-		if err := db.createDocument(tx, doc); err != nil {
-			return err
-		}
-		c.DocumentID, c.SHA256, c.Size, c.Pages = doc.ID, d.SHA256, d.Size, d.Pages
-		if err := tx.Create(&c).Error; err != nil {
-			return translate(err)
-		}
-		for i := range c.Signatories {
-			s := &c.Signatories[i]
-			s.CommitmentID = c.ID
-			s.FieldPage, s.FieldRect = d.Fields[s.Slot].Page, d.Fields[s.Slot].String()
-			if err := tx.Omit("UserEmail").Create(s).Error; err != nil {
-				return err
-			}
-		}
-		audit(tx, "commitment", c.auditKey(), "create", nil, map[string]any{"region_code": c.RegionCode, "year": c.Year, "document": c.VerificationCode, "sha256": c.SHA256})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-func (c *Commitment) auditKey() string { return fmt.Sprintf("%d/%s", c.Year, c.RegionCode) }
-
-// AssignInput assigns a signatory user to a slot, with the name and title printed for them.
-type AssignInput struct {
-	UserEmail string `json:"user_email"`
-	Name      string `json:"name"`
-	Title     string `json:"title"`
-}
-
-// PreparedAssignment is a slot assignment read and checked but not saved yet.
-type PreparedAssignment struct {
-	// Commitment is the commitment as read, with the slot already assigned. While its draft is
-	// not frozen (FrozenAt nil) it is rendered again and saved with the assignment.
-	Commitment *Commitment
-	slot       *CommitmentSlot
-	user       *User
-	before     map[string]any
-}
-
-// PrepareAssignment assigns (or reassigns), without writing anything, a slot that is not yet
-// signed to a signatory user; then AssignSlot saves it. Before the first signature the draft is
-// rendered again with the new name; after it the text is frozen and the name and title appear in
-// the signature's own appearance.
-func (db *DB) PrepareAssignment(ctx context.Context, id int64, slot string, in AssignInput) (*PreparedAssignment, error) {
-	in.Name, in.Title = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title)
-	errs := fieldErrors{}
-	errs.requiredText("user_email", strings.TrimSpace(in.UserEmail), MaxEmailLen)
-	errs.requiredText("name", in.Name, MaxNameLen)
-	errs.text("title", in.Title, MaxNameLen)
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	q := db.read(ctx)
-	c, err := commitmentByID(q, id)
-	if err != nil {
-		return nil, err
-	}
-	s := c.Slot(slot)
-	if s == nil {
-		return nil, ErrNotFound
-	}
-	if s.Done() {
-		return nil, ErrConflict
-	}
-	var u User
-	if err := q.Where("email = ?", strings.ToLower(strings.TrimSpace(in.UserEmail))).Take(&u).Error; err != nil {
-		if translate(err) == ErrNotFound {
-			return nil, Invalid("user_email", "unknown_user")
-		}
-		return nil, err
-	}
-	if u.Role != RoleSignatory {
-		return nil, Invalid("user_email", "not_signatory")
-	}
-	a := &PreparedAssignment{Commitment: c, slot: s, user: &u, before: map[string]any{"user_email": s.UserEmail, "name": s.Name, "title": s.Title}}
-	if in.Title == "" {
-		in.Title = s.DefaultTitle
-	}
-	s.UserID, s.UserEmail, s.Name, s.Title, s.Status = &u.ID, &u.Email, in.Name, in.Title, SlotPending
-	return a, nil
-}
-
-// AssignSlot saves a prepared assignment, with the draft rendered from it (nil once the text is
-// frozen). When the commitment changed since it was read, or the user is no longer a
-// signatory, it is ErrStaleCommitment.
-func (db *DB) AssignSlot(ctx context.Context, a *PreparedAssignment, d *Draft) (*Commitment, error) {
-	c, s := a.Commitment, a.slot
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		now := db.Now()
-		res := tx.Exec("UPDATE commitments SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", now, c.ID, c.Version)
-		if res.Error != nil {
-			return res.Error
-		}
-		var roles []Role
-		if err := tx.Table("users").Where("id = ?", a.user.ID).Pluck("role", &roles).Error; err != nil {
-			return err
-		}
-		if res.RowsAffected != 1 || len(roles) != 1 || roles[0] != RoleSignatory {
-			return ErrStaleCommitment
-		}
-		if err := tx.Exec("UPDATE commitment_slots SET user_id = ?, name = ?, title = ?, status = ? WHERE id = ?", a.user.ID, s.Name, s.Title, s.Status, s.ID).Error; err != nil {
-			return err
-		}
-		if c.FrozenAt == nil {
-			if err := db.storeDraft(tx, c, d); err != nil {
-				return err
-			}
-		}
-		c.Version++
-		c.UpdatedAt = now
-		audit(tx, "commitment", c.auditKey(), "assign", a.before, map[string]any{"slot": s.Slot, "user_email": a.user.Email, "name": s.Name, "title": s.Title})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// storeDraft records a re-rendered draft's bytes, size and field positions.
-func (db *DB) storeDraft(tx *gorm.DB, c *Commitment, d *Draft) error {
-	c.SHA256, c.Size, c.Pages = d.SHA256, d.Size, d.Pages
-	if err := tx.Exec("UPDATE documents SET sha256 = ?, size = ?, updated_at = ? WHERE id = ?", d.SHA256, d.Size, db.Now(), c.DocumentID).Error; err != nil {
-		return err
-	}
-	if err := tx.Exec("UPDATE commitments SET pages = ? WHERE id = ?", d.Pages, c.ID).Error; err != nil {
-		return err
-	}
+// HasFields reports whether every slot has both its fields placed in the stored draft.
+func (c *Commitment) HasFields() bool {
 	for i := range c.Signatories {
-		s := &c.Signatories[i]
-		f := d.Fields[s.Slot]
-		s.FieldPage, s.FieldRect = f.Page, f.String()
-		if err := tx.Exec("UPDATE commitment_slots SET field_page = ?, field_rect = ? WHERE id = ?", s.FieldPage, s.FieldRect, s.ID).Error; err != nil {
-			return err
+		_, a := c.Signatories[i].Field()
+		_, b := c.Signatories[i].ParafFieldBox()
+		if !a || !b {
+			return false
 		}
 	}
-	return nil
-}
-
-// SignatureRecord is a signature appended to a commitment's document.
-type SignatureRecord struct {
-	CommitmentID int64
-	// Version is the commitment's version the signature was made on; a newer one is
-	// ErrStaleCommitment (another signature came first: sign the new bytes again).
-	Version   int64
-	Slot      string
-	User      *User
-	Mode      string
-	SHA256    string // the document's bytes after this signature
-	Size      int64
-	ImageSHA  string // the drawn image, in the blob store
-	SignedAt  time.Time
-	Certified bool
-}
-
-// RecordSignature records a slot's signature or initial, the document's new bytes and the
-// commitment's new status.
-func (db *DB) RecordSignature(ctx context.Context, r SignatureRecord) (*Commitment, error) {
-	var out *Commitment
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		c, err := commitmentByID(tx, r.CommitmentID)
-		if err != nil {
-			return err
-		}
-		s := c.Slot(r.Slot)
-		if s == nil {
-			return ErrNotFound
-		}
-		if s.UserID == nil || *s.UserID != r.User.ID {
-			return ErrForbidden
-		}
-		if s.Done() {
-			return ErrConflict
-		}
-		res := tx.Exec("UPDATE commitments SET version = version + 1 WHERE id = ? AND version = ?", c.ID, r.Version)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return ErrStaleCommitment
-		}
-		s.Status = SlotSigned
-		if r.Mode == ModeInitial {
-			s.Status = SlotInitialled
-		}
-		at := r.SignedAt
-		s.SignedAt, s.SignaturePNGSHA256 = &at, r.ImageSHA
-		if err := tx.Exec("UPDATE commitment_slots SET status = ?, signed_at = ?, signature_png_sha256 = ? WHERE id = ?", s.Status, at, r.ImageSHA, s.ID).Error; err != nil {
-			return err
-		}
-		sig := DocumentSignature{DocumentID: c.DocumentID, Slot: s.Slot, Name: s.Name, Title: s.Capacity(), Mode: r.Mode, SHA256After: r.SHA256, SignedAt: at}
-		if err := tx.Create(&sig).Error; err != nil {
-			return translate(err)
-		}
-		c.Status = statusAfter(c.Signatories)
-		if c.FrozenAt == nil {
-			c.FrozenAt = &at
-		}
-		c.Version, c.UpdatedAt, c.SHA256, c.Size = r.Version+1, at, r.SHA256, r.Size
-		if err := tx.Exec("UPDATE commitments SET status = ?, frozen_at = ?, updated_at = ? WHERE id = ?", c.Status, c.FrozenAt, at, c.ID).Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("UPDATE documents SET sha256 = ?, size = ?, status = ?, updated_at = ? WHERE id = ?", r.SHA256, r.Size, c.Status, at, c.DocumentID).Error; err != nil {
-			return err
-		}
-		if err := clearSigningFailures(tx, r.User.ID); err != nil {
-			return err
-		}
-		audit(tx, "commitment", c.auditKey(), r.Mode, map[string]any{"slot": s.Slot}, map[string]any{"slot": s.Slot, "user": r.User.Email, "name": s.Name,
-			"capacity": s.Capacity(), "sha256_after": r.SHA256, "status": c.Status, "certified": r.Certified})
-		out = c
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// ---- Names ----
-
-// shortName strips "Kabupaten ", "Kota " or "Provinsi " from a region's name.
-func shortName(name string) string {
-	for _, p := range []string{"Kabupaten ", "Kota ", "Provinsi "} {
-		if strings.HasPrefix(name, p) {
-			return strings.TrimPrefix(name, p)
-		}
-	}
-	return name
-}
-
-// HeadTitle is the region head's title: "Bupati Seruyan", "Wali Kota Palangka Raya".
-func (c *Commitment) HeadTitle() string {
-	if c.RegionKind == KindCity {
-		return "Wali Kota " + shortName(c.RegionName)
-	}
-	return "Bupati " + shortName(c.RegionName)
-}
-
-func (c *Commitment) provinceShort() string {
-	if c.ProvinceName == "" {
-		return ""
-	}
-	return " " + shortName(c.ProvinceName)
-}
-
-func (c *Commitment) defaultTitle(slot string) string {
-	switch slot {
-	case "regent":
-		return c.HeadTitle()
-	case "dprd_chair":
-		return "Ketua DPRD " + c.RegionName
-	case "governor":
-		return "Gubernur" + c.provinceShort()
-	case "witness_vice_governor":
-		return "Wakil Gubernur" + c.provinceShort()
-	case "witness_dprd_province":
-		return "Ketua DPRD Provinsi" + c.provinceShort()
-	}
-	return slot
-}
-
-func (c *Commitment) templateVars() *strings.Replacer {
-	regulation := "Peraturan Bupati"
-	if c.RegionKind == KindCity {
-		regulation = "Peraturan Wali Kota"
-	}
-	province := c.ProvinceName
-	if province == "" {
-		province = "Provinsi"
-	}
-	return strings.NewReplacer("{region}", c.RegionName, "{province}", province, "{year}", fmt.Sprint(c.Year),
-		"{head}", c.HeadTitle(), "{regulation}", regulation)
-}
-
-// ---- The template ----
-
-// CommitmentTemplate is the text every new commitment starts from. Its parts may use
-// {region}, {province}, {year}, {head} (e.g. "Bupati Seruyan") and {regulation} (e.g.
-// "Peraturan Bupati"); Commitments has one numbered commitment per line.
-type CommitmentTemplate struct {
-	ID          int64     `json:"-"`
-	Title       string    `json:"title"`
-	Preamble    string    `json:"preamble"`
-	Commitments string    `json:"commitments"`
-	Closing     string    `json:"closing"`
-	Place       string    `json:"place"`
-	UpdatedBy   *int64    `json:"-"`
-	CreatedAt   time.Time `json:"updated_at"`
-}
-
-// DefaultCommitmentTemplate is the text used until an admin changes it.
-var DefaultCommitmentTemplate = CommitmentTemplate{
-	Title: "Komitmen Bersama Penyelenggaraan Pelayanan Terpadu Satu Pintu Prima (PTSP Prima) {region} Tahun {year}",
-	Preamble: "Kami yang bertanda tangan di bawah ini, {head}, Ketua Dewan Perwakilan Rakyat Daerah {region} dan " +
-		"Gubernur, disaksikan oleh Wakil Gubernur dan Ketua Dewan Perwakilan Rakyat Daerah {province}, dengan ini " +
-		"menyatakan komitmen bersama untuk:",
-	Commitments: strings.Join([]string{
-		"Menyelenggarakan pelayanan perizinan dan nonperizinan yang prima: cepat, mudah, transparan, pasti dan terjangkau, sesuai standar pelayanan yang diumumkan kepada masyarakat.",
-		"Mendelegasikan seluruh kewenangan perizinan dan nonperizinan yang menjadi kewenangan daerah kepada Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu dengan {regulation}.",
-		"Menerapkan perizinan berusaha terintegrasi secara elektronik (OSS) beserta sistem penelusuran permohonan yang dapat diakses pemohon.",
-		"Menyediakan sarana pengaduan dan menindaklanjuti setiap pengaduan masyarakat secara terbuka dan tepat waktu.",
-		"Menolak segala bentuk gratifikasi, suap dan pungutan liar dalam pelayanan perizinan.",
-		"Menyediakan anggaran, sarana prasarana dan sumber daya manusia yang memadai bagi penyelenggaraan PTSP.",
-		"Melaporkan kemajuan pelaksanaan komitmen ini secara berkala kepada Pemerintah {province}.",
-	}, "\n"),
-	Closing: "Demikian komitmen bersama ini dibuat dengan penuh kesadaran dan tanggung jawab untuk dilaksanakan dengan sebaik-baiknya.",
-	Place:   "Palangka Raya",
-}
-
-// CommitmentTemplate returns the template in use: the newest an admin saved, or the default.
-func (db *DB) CommitmentTemplate(ctx context.Context) (*CommitmentTemplate, error) {
-	return latestCommitmentTemplate(db.read(ctx))
-}
-
-// latestCommitmentTemplate reads the template in use (ID 0: the default).
-func latestCommitmentTemplate(q *gorm.DB) (*CommitmentTemplate, error) {
-	var rows []CommitmentTemplate
-	if err := q.Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		t := DefaultCommitmentTemplate
-		return &t, nil
-	}
-	return &rows[0], nil
-}
-
-// SetCommitmentTemplate saves a new template (every version is kept); commitments already
-// prepared keep their text.
-func (db *DB) SetCommitmentTemplate(ctx context.Context, in CommitmentTemplate, by *User) (*CommitmentTemplate, error) {
-	errs := fieldErrors{}
-	for _, f := range []struct {
-		name string
-		v    *string
-		max  int
-	}{{"title", &in.Title, MaxTitleLen}, {"preamble", &in.Preamble, MaxDocumentTextLen}, {"commitments", &in.Commitments, MaxDocumentTextLen},
-		{"closing", &in.Closing, MaxDocumentTextLen}, {"place", &in.Place, MaxNameLen}} {
-		if *f.v = strings.TrimSpace(*f.v); f.name == "closing" {
-			errs.text(f.name, *f.v, f.max)
-		} else {
-			errs.requiredText(f.name, *f.v, f.max)
-		}
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	t := &CommitmentTemplate{Title: in.Title, Preamble: in.Preamble, Commitments: in.Commitments, Closing: in.Closing, Place: in.Place, UpdatedBy: &by.ID, CreatedAt: db.Now()}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		before, _ := db.CommitmentTemplate(ctx)
-		audit(tx, "commitment_template", "ptsp_prima", "set", before, t)
-		return tx.Create(t).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	return true
 }

@@ -31,16 +31,20 @@ type Document struct {
 	UpdatedAt        time.Time `json:"-"`
 }
 
-// DocumentSignature is one signature or initial recorded on a document.
+// DocumentSignature is one signature or initial recorded on a document: the slot, who made
+// it (name, the capacity as stamped in Title, and in what capacity they acted), and the
+// document's SHA-256 after it.
 type DocumentSignature struct {
-	ID          int64     `json:"-"`
-	DocumentID  int64     `json:"-"`
-	Slot        string    `json:"slot"`
-	Name        string    `json:"name"`
-	Title       string    `json:"title"`
-	Mode        string    `json:"mode"`
-	SHA256After string    `json:"-" gorm:"column:sha256_after"`
-	SignedAt    time.Time `json:"signed_at"`
+	ID          int64           `json:"-"`
+	DocumentID  int64           `json:"-"`
+	Slot        string          `json:"slot"`
+	Name        string          `json:"name"`
+	Title       string          `json:"title"`
+	Mode        SignMode        `json:"mode"`
+	Capacity    SigningCapacity `json:"capacity"`
+	UserID      *int64          `json:"-"`
+	SHA256After string          `json:"-" gorm:"column:sha256_after"`
+	SignedAt    time.Time       `json:"signed_at"`
 }
 
 // verificationAlphabet leaves out letters and digits that are easily confused when typed

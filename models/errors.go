@@ -29,6 +29,15 @@ func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
 // Forbidden returns a ForbiddenError with the given reason.
 func Forbidden(reason string) error { return &ForbiddenError{Reason: reason} }
 
+// ConflictError is ErrConflict with what refused the change: a state the API names in its
+// error code ("period_closed"), or a reason that only picks the message ("already_signed").
+type ConflictError struct{ Code, Reason string }
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Code + e.Reason }
+
+// Is makes errors.Is(err, ErrConflict) hold for every ConflictError.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
 // ValidationError says which fields of an input are invalid. Each value is a message key
 // (e.g. "required", "out_of_range") that the api package turns into words.
 type ValidationError struct {

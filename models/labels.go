@@ -59,21 +59,34 @@ var labels = map[string]map[string]label{
 		string(KindRegency):  {"Kabupaten", "Regency"},
 		string(KindCity):     {"Kota", "City"},
 	},
+	"commitment_kind": {
+		string(KindRegional): {"Komitmen kabupaten/kota", "Regency or city commitment"},
+		string(KindJoint):    {"Komitmen bersama provinsi", "Joint provincial commitment"},
+	},
 	"commitment_status": {
-		"draft":            {"Draf", "Draft"},
-		"partially_signed": {"Sebagian ditandatangani", "Partly signed"},
-		"signed":           {"Ditandatangani lengkap", "Fully signed"},
-		"issued":           {"Diterbitkan", "Issued"},
-		"void":             {"Dibatalkan", "Void"},
+		string(CommitmentDraft):           {"Draf", "Draft"},
+		string(CommitmentPartiallySigned): {"Sebagian ditandatangani", "Partly signed"},
+		string(CommitmentSigned):          {"Ditandatangani lengkap", "Fully signed"},
+		"issued":                          {"Diterbitkan", "Issued"},
+		string(CommitmentVoid):            {"Dibatalkan", "Void"},
 	},
 	"slot_status": {
-		"open":       {"Belum ditandatangani", "Not signed yet"},
-		"initialled": {"Diparaf", "Initialled"},
-		"signed":     {"Ditandatangani", "Signed"},
+		string(SlotOpen):       {"Belum ditandatangani", "Not signed yet"},
+		string(SlotInitialled): {"Diparaf", "Initialled"},
+		string(SlotSigned):     {"Ditandatangani", "Signed"},
 	},
 	"sign_mode": {
-		"sign":    {"Tanda tangan", "Signature"},
-		"initial": {"Paraf", "Initials"},
+		string(ModeSign):    {"Tanda tangan", "Signature"},
+		string(ModeInitial): {"Paraf", "Initials"},
+	},
+	"signing_capacity": {
+		string(CapacityPrincipal): {"Pejabat yang bersangkutan", "The office holder"},
+		string(CapacityDeputy):    {"Mewakili (hanya paraf)", "Acting for the office holder (initials only)"},
+		string(CapacityDelegated): {"Atas nama, dengan pelimpahan", "On behalf, under a recorded delegation"},
+	},
+	"delegation_kind": {
+		string(DelegationAN):         {"Atas nama (a.n.)", "On behalf (a.n.)"},
+		string(DelegationSuratKuasa): {"Surat kuasa", "Power of attorney"},
 	},
 }
 

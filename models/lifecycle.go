@@ -23,15 +23,6 @@ const (
 	PeriodClosed PeriodStatus = "closed"
 )
 
-// ConflictError is ErrConflict with the state that refused the change ("period_closed",
-// "deadline_passed"), which the API gives as the error code.
-type ConflictError struct{ Code string }
-
-func (e *ConflictError) Error() string { return "conflict: " + e.Code }
-
-// Is makes errors.Is(err, ErrConflict) hold for every ConflictError.
-func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
-
 var (
 	// ErrPeriodClosed: the period is closed and nothing in it changes.
 	ErrPeriodClosed = &ConflictError{Code: "period_closed"}

@@ -30,6 +30,7 @@ type Migration struct {
 var dataSteps = map[int]func(db *DB, tx *gorm.DB) error{
 	9:  func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
 	10: func(db *DB, tx *gorm.DB) error { return db.restateAll(tx) },
+	11: commitmentsStep,
 }
 
 // Migrations returns the embedded migrations in version order.

@@ -40,6 +40,18 @@ type Signing struct {
 	Documents *BlobStore
 	// Policy bounds wrong passphrases.
 	Policy SigningPolicy
+	// Timestamper obtains an RFC 3161 timestamp for every signature (PAdES B-T): an external
+	// time-stamping authority or the installation's own; nil signs without one (B-B).
+	Timestamper Timestamper
+	// TimestampRoots are the roots trusted for time-stamping authorities when signatures are
+	// verified (the installation's CA is trusted for its own TSA besides).
+	TimestampRoots []*x509.Certificate
+}
+
+// Timestamper obtains RFC 3161 timestamp tokens over a SHA-256 digest (reports/pdfsign's
+// TSAClient and LocalTSA are two).
+type Timestamper interface {
+	Timestamp(ctx context.Context, digest []byte) ([]byte, error)
 }
 
 // KeyStore hands out a signer's private key as a crypto.Signer, with the signer's certificate
@@ -82,7 +94,14 @@ var DefaultSigningPolicy = SigningPolicy{Window: 15 * time.Minute, MaxFailures: 
 type CA struct {
 	Cert *x509.Certificate
 	key  crypto.Signer
+	// OCSPURL and CRLURL are where the CA answers OCSP requests and publishes its CRL; the
+	// certificates it issues name them (empty: not named).
+	OCSPURL, CRLURL string
 }
+
+// Key is the CA's private key, for signing its OCSP responses, its CRL and its own TSA's
+// certificate; it never leaves the process.
+func (ca *CA) Key() crypto.Signer { return ca.key }
 
 // CA file names inside its directory.
 const (
@@ -97,36 +116,49 @@ func OpenCA(dir, name string, now time.Time) (*CA, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("CA directory: %w", err)
 	}
-	keyPath, certPath := filepath.Join(dir, caKeyFile), filepath.Join(dir, caCertFile)
-	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
-		if err := createCA(keyPath, certPath, name, now); err != nil && !errors.Is(err, os.ErrExist) {
-			return nil, err
+	key, cert, err := OpenKeyPair(filepath.Join(dir, caKeyFile), filepath.Join(dir, caCertFile), "CA", func() (crypto.Signer, []byte, error) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, nil, err
 		}
+		tmpl := &x509.Certificate{
+			SerialNumber: randomSerial(),
+			Subject:      pkix.Name{CommonName: "Pantau CA — " + name, Organization: []string{"Pantau"}, Country: []string{"ID"}},
+			NotBefore:    now.Add(-time.Hour), NotAfter: now.AddDate(20, 0, 0),
+			IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
+			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+		return key, der, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return loadCA(keyPath, certPath)
+	return &CA{Cert: cert, key: key}, nil
 }
 
-func createCA(keyPath, certPath, name string, now time.Time) error {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
+// OpenKeyPair loads a private key and its certificate kept as two PEM files (the key
+// readable by its owner only), making them with create (a new key and its certificate, DER)
+// when the key file does not exist yet. what names the pair in errors ("CA").
+func OpenKeyPair(keyPath, certPath, what string, create func() (crypto.Signer, []byte, error)) (crypto.Signer, *x509.Certificate, error) {
+	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
+		key, der, err := create()
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := writeKeyPair(keyPath, certPath, key, der); err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, nil, err
+		}
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: randomSerial(),
-		Subject:      pkix.Name{CommonName: "Pantau CA — " + name, Organization: []string{"Pantau"}, Country: []string{"ID"}},
-		NotBefore:    now.Add(-time.Hour), NotAfter: now.AddDate(20, 0, 0),
-		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		return err
-	}
+	return loadKeyPair(keyPath, certPath, what)
+}
+
+func writeKeyPair(keyPath, certPath string, key crypto.Signer, der []byte) error {
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return err
 	}
-	// The key file is created exclusively, so two instances starting at once keep one CA.
+	// The key file is created exclusively, so two instances starting at once keep one pair.
 	f, err := os.OpenFile(keyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -145,13 +177,13 @@ func createCA(keyPath, certPath, name string, now time.Time) error {
 	return os.Rename(tmp, certPath)
 }
 
-func loadCA(keyPath, certPath string) (*CA, error) {
+func loadKeyPair(keyPath, certPath, what string) (crypto.Signer, *x509.Certificate, error) {
 	st, err := os.Stat(keyPath)
 	if err != nil {
-		return nil, fmt.Errorf("CA key: %w", err)
+		return nil, nil, fmt.Errorf("%s key: %w", what, err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("CA key %s may be read by others (mode %v): chmod 600 it", keyPath, st.Mode().Perm())
+		return nil, nil, fmt.Errorf("%s key %s may be read by others (mode %v): chmod 600 it", what, keyPath, st.Mode().Perm())
 	}
 	var certPEM []byte
 	for i := 0; i < 50; i++ { // another instance may be writing the certificate right now
@@ -161,30 +193,30 @@ func loadCA(keyPath, certPath string) (*CA, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
+		return nil, nil, fmt.Errorf("%s certificate: %w", what, err)
 	}
 	keyPEM, err := os.ReadFile(keyPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cb, _ := pem.Decode(certPEM)
 	kb, _ := pem.Decode(keyPEM)
 	if cb == nil || kb == nil {
-		return nil, errors.New("CA files are not PEM")
+		return nil, nil, fmt.Errorf("the %s files are not PEM", what)
 	}
 	cert, err := x509.ParseCertificate(cb.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
+		return nil, nil, fmt.Errorf("%s certificate: %w", what, err)
 	}
 	key, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("CA key: %w", err)
+		return nil, nil, fmt.Errorf("%s key: %w", what, err)
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok || !publicKeysEqual(signer.Public(), cert.PublicKey) {
-		return nil, errors.New("the CA key does not belong to the CA certificate")
+		return nil, nil, fmt.Errorf("the %s key does not belong to its certificate", what)
 	}
-	return &CA{Cert: cert, key: signer}, nil
+	return signer, cert, nil
 }
 
 // CertPEM is the CA certificate in PEM, for readers to trust.
@@ -192,19 +224,30 @@ func (ca *CA) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw})
 }
 
-// Issue certifies a signer's public key for five years (within the CA's own validity).
-func (ca *CA) Issue(pub crypto.PublicKey, name, email string, now time.Time) (*x509.Certificate, error) {
+// Issue certifies a signer's public key for five years (within the CA's own validity), in
+// their name and, when not empty, their title as printed on the documents they sign.
+func (ca *CA) Issue(pub crypto.PublicKey, name, title, email string, now time.Time) (*x509.Certificate, error) {
 	notAfter := now.AddDate(5, 0, 0)
 	if notAfter.After(ca.Cert.NotAfter) {
 		notAfter = ca.Cert.NotAfter
 	}
+	subject := pkix.Name{CommonName: name, Organization: []string{"Pantau"}, Country: []string{"ID"}}
+	if title != "" {
+		subject.ExtraNames = []pkix.AttributeTypeAndValue{{Type: oidTitle, Value: title}}
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber:   randomSerial(),
-		Subject:        pkix.Name{CommonName: name, Organization: []string{"Pantau"}, Country: []string{"ID"}},
+		Subject:        subject,
 		EmailAddresses: []string{email},
 		NotBefore:      now.Add(-time.Hour), NotAfter: notAfter,
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	if ca.OCSPURL != "" {
+		tmpl.OCSPServer = []string{ca.OCSPURL}
+	}
+	if ca.CRLURL != "" {
+		tmpl.CRLDistributionPoints = []string{ca.CRLURL}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, pub, ca.key)
 	if err != nil {
@@ -391,17 +434,18 @@ func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyI
 	}
 	now := db.Now()
 	var key crypto.Signer
+	var issued *x509.Certificate
 	k := existing
 	if existing == nil {
 		ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return nil, err
 		}
-		cert, err := ca.Issue(ec.Public(), u.Name, u.Email, now)
+		cert, err := ca.Issue(ec.Public(), u.Name, "", u.Email, now)
 		if err != nil {
 			return nil, err
 		}
-		key = ec
+		key, issued = ec, cert
 		k = &SigningKey{UserID: u.ID, Source: KeySourceInstallation, CertificatePEM: chainPEM([]*x509.Certificate{cert, ca.Cert}),
 			Fingerprint: fingerprint(cert), CreatedAt: now}
 	} else {
@@ -422,6 +466,11 @@ func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyI
 			action = "key_created"
 		}
 		audit(tx, "signing_key", u.Email, action, nil, map[string]string{"source": k.Source, "fingerprint": k.Fingerprint})
+		if issued != nil {
+			if err := recordIssued(tx, issued, &u.ID, PurposeSigner, now); err != nil {
+				return err
+			}
+		}
 		return tx.Save(k).Error
 	})
 	if err != nil {

@@ -170,3 +170,85 @@ func (s *KindSet) Scan(src any) error {
 	}
 	return nil
 }
+// CommitmentKind says whether a commitment is one region's or the whole province's.
+type CommitmentKind string
+
+// Commitment kinds: a regency's or city's own commitment with the governor, or the joint
+// provincial commitment of the governor with every regent or mayor and every regency or city
+// DPRD chair of the province.
+const (
+	KindRegional CommitmentKind = "regional"
+	KindJoint    CommitmentKind = "joint"
+)
+
+// Label names the kind in lang.
+func (k CommitmentKind) Label(lang Lang) string { return Label(lang, "commitment_kind", string(k)) }
+
+// CommitmentStatus is where a commitment stands.
+type CommitmentStatus string
+
+// Commitment statuses: signed once every signer slot has a signature (a paraf is not a
+// signature; witnesses do not block); void once a coordinator cancels it.
+const (
+	CommitmentDraft           CommitmentStatus = "draft"
+	CommitmentPartiallySigned CommitmentStatus = "partially_signed"
+	CommitmentSigned          CommitmentStatus = "signed"
+	CommitmentVoid            CommitmentStatus = "void"
+)
+
+// Label names the status in lang.
+func (s CommitmentStatus) Label(lang Lang) string { return Label(lang, "commitment_status", string(s)) }
+
+// SlotStatus is where one signatory slot stands: open until signed; an initialled slot (a
+// paraf) stays open for the signature.
+type SlotStatus string
+
+// Slot statuses.
+const (
+	SlotOpen       SlotStatus = "open"
+	SlotInitialled SlotStatus = "initialled"
+	SlotSigned     SlotStatus = "signed"
+)
+
+// Label names the status in lang.
+func (s SlotStatus) Label(lang Lang) string { return Label(lang, "slot_status", string(s)) }
+
+// SignMode is what a signer does to a slot: sign it or initial it (paraf).
+type SignMode string
+
+// Sign modes.
+const (
+	ModeSign    SignMode = "sign"
+	ModeInitial SignMode = "initial"
+)
+
+// Label names the mode in lang.
+func (m SignMode) Label(lang Lang) string { return Label(lang, "sign_mode", string(m)) }
+
+// SigningCapacity is in what capacity someone acted on a slot.
+type SigningCapacity string
+
+// Signing capacities: the slot's own office holder; someone acting for them (a deputy), who
+// may only initial; someone acting for them under a delegation the coordinator recorded (a.n.
+// or surat kuasa), who may sign.
+const (
+	CapacityPrincipal SigningCapacity = "principal"
+	CapacityDeputy    SigningCapacity = "deputy"
+	CapacityDelegated SigningCapacity = "delegated"
+)
+
+// Label names the capacity in lang.
+func (c SigningCapacity) Label(lang Lang) string { return Label(lang, "signing_capacity", string(c)) }
+
+// DelegationKind is the instrument by which someone signs for the slot's office holder.
+type DelegationKind string
+
+// Delegation kinds: atas nama (a.n., on the office holder's written instruction) and a power
+// of attorney (surat kuasa).
+const (
+	DelegationAN         DelegationKind = "an"
+	DelegationSuratKuasa DelegationKind = "surat_kuasa"
+)
+
+// Label names the kind in lang.
+func (k DelegationKind) Label(lang Lang) string { return Label(lang, "delegation_kind", string(k)) }

@@ -33,6 +33,11 @@ type config struct {
 	SessionTTL     time.Duration
 	Migrate        bool
 	PublicURL      string
+	// TSAURL is the RFC 3161 time-stamping authority signatures are stamped by: an http(s)
+	// URL, "local" for the installation's own, or empty for none (B-B signatures).
+	TSAURL string
+	// TSACAFile holds the root certificate(s), PEM, trusted for the TSA's tokens.
+	TSACAFile string
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -77,7 +82,14 @@ func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level
 	ttl = fs.String("session-ttl", env(getenv, "PANTAU_SESSION_TTL", "12h"), "how long a sign-in lasts (env PANTAU_SESSION_TTL)")
 	fs.BoolVar(&c.Migrate, "migrate", env(getenv, "PANTAU_MIGRATE", "true") == "true", "apply pending migrations at start; with false, refuse to start on a stale schema (env PANTAU_MIGRATE)")
 	c.publicURLFlag(fs, getenv)
+	fs.StringVar(&c.TSAURL, "tsa-url", env(getenv, "PANTAU_TSA_URL", ""), "RFC 3161 time-stamping authority for signatures (PAdES B-T): an http(s) URL, or \"local\" for the installation's own; empty signs without timestamps (env PANTAU_TSA_URL)")
+	c.tsaCAFlag(fs, getenv)
 	return level, proxies, ttl
+}
+
+// tsaCAFlag registers the file of roots trusted for timestamps.
+func (c *config) tsaCAFlag(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.TSACAFile, "tsa-ca", env(getenv, "PANTAU_TSA_CA_FILE", ""), "PEM file of the time-stamping authority's root certificate(s), trusted when verifying (env PANTAU_TSA_CA_FILE)")
 }
 
 // finish parses the string-typed server settings.
@@ -106,6 +118,11 @@ func (c *config) finish(level, proxies, ttl string) error {
 	}
 	if err := c.checkPublicURL(); err != nil {
 		return err
+	}
+	if c.TSAURL != "" && c.TSAURL != "local" {
+		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("PANTAU_TSA_URL / --tsa-url: %q is not an http:// or https:// address, nor \"local\"", c.TSAURL)
+		}
 	}
 	return c.validate()
 }

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -64,6 +68,7 @@ func TestConfigErrorsAreClear(t *testing.T) {
 		"PANTAU_MAX_UPLOAD_MB":                        {"PANTAU_MAX_UPLOAD_MB": "lots", "PANTAU_DATA_DIR": dir},
 		"PANTAU_LOG_LEVEL":                            {"PANTAU_LOG_LEVEL": "loud", "PANTAU_DATA_DIR": dir},
 		"PANTAU_SESSION_TTL":                          {"PANTAU_SESSION_TTL": "forever", "PANTAU_DATA_DIR": dir},
+		"PANTAU_TSA_URL / --tsa-url":                  {"PANTAU_TSA_URL": "ftp://tsa.example", "PANTAU_DATA_DIR": dir},
 		"must be set together":                        {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_DATA_DIR": dir},
 		"PANTAU_ADMIN_PASSWORD must have at least 10": {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_ADMIN_PASSWORD": "short", "PANTAU_DATA_DIR": dir},
 	}
@@ -109,6 +114,7 @@ func TestServeDemoWalkthrough(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env["PANTAU_ADDR"] = "127.0.0.1:0"
 			env["PANTAU_DEMO_PASSWORD"] = "kata-sandi-demo"
+			env["PANTAU_TSA_URL"] = "local"
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			out, logs := &syncBuffer{}, &syncBuffer{}
@@ -177,6 +183,33 @@ func TestServeDemoWalkthrough(t *testing.T) {
 			if sum.Average != 69 || len(sum.Areas) != 8 || sum.Areas[2].Code != "PTSP" ||
 				sum.Areas[2].Counts["complete"] != 1 || sum.Areas[2].Counts["green"] != 10 || sum.Areas[2].Counts["yellow"] != 4 {
 				t.Fatalf("2019 summary: %+v", sum)
+			}
+			// The installation's CA publishes its CRL; its own TSA was made beside it.
+			crlRes, err := http.Get(base + "/api/v1/signing/crl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			crlDER, _ := io.ReadAll(crlRes.Body)
+			crlRes.Body.Close()
+			caRes, err := http.Get(base + "/api/v1/signing/ca.pem")
+			if err != nil {
+				t.Fatal(err)
+			}
+			caPEM, _ := io.ReadAll(caRes.Body)
+			caRes.Body.Close()
+			blk, _ := pem.Decode(caPEM)
+			if blk == nil {
+				t.Fatalf("ca.pem: %s", caPEM)
+			}
+			caCert, err := x509.ParseCertificate(blk.Bytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if crl, err := x509.ParseRevocationList(crlDER); err != nil || crl.CheckSignatureFrom(caCert) != nil {
+				t.Fatalf("the CRL: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(env["PANTAU_DATA_DIR"], "ca", "tsa.pem")); err != nil {
+				t.Fatalf("the local TSA: %v", err)
 			}
 			cancel()
 			select {

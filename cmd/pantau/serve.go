@@ -42,7 +42,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	policy := models.DefaultLoginPolicy
 	policy.SessionTTL = cfg.SessionTTL
-	signing, err := cfg.signing(db)
+	signing, err := cfg.signing(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,21 @@
 package pdfsigntest
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -23,11 +25,15 @@ import (
 
 // OpenSSLTSA is an independent RFC 3161 time-stamping authority for tests: OpenSSL's
 // `openssl ts -reply` behind an HTTP server, with its own root CA and a TSA certificate
-// (extended key usage timeStamping, critical), all made at test time.
+// (extended key usage timeStamping, critical) that OpenSSL issues, all made at test time. The
+// certificate names a CRL distribution point on the same server (CRLURL), where the root's
+// current CRL is published, as a public TSA does.
 type OpenSSLTSA struct {
-	URL  string
-	Root *CA               // the TSA's root, to trust and to sign its CRLs
-	Cert *x509.Certificate // the TSA's certificate
+	URL string
+	// CRLURL is where the root's CRL is served (named in the TSA certificate).
+	CRLURL string
+	Root   *CA               // the TSA's root, to trust and to sign its CRLs
+	Cert   *x509.Certificate // the TSA's certificate
 	// Requests counts the time stamps issued.
 	Requests int
 	mu       sync.Mutex
@@ -38,20 +44,7 @@ func NewOpenSSLTSA(tb testing.TB) *OpenSSLTSA {
 	tb.Helper()
 	openssl := Tool(tb, "openssl")
 	root := NewCA(tb)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, err := pdfsign.IssueTSACertificate(root.Cert, root.Key, key.Public(), pkix.Name{CommonName: "OpenSSL Test TSA", Organization: []string{"Uji"}},
-		time.Now().Add(-time.Hour), time.Now().AddDate(10, 0, 0))
-	if err != nil {
-		tb.Fatal(err)
-	}
 	dir := tb.TempDir()
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -59,8 +52,41 @@ func NewOpenSSLTSA(tb testing.TB) *OpenSSLTSA {
 		}
 		return p
 	}
-	write("tsa.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
-	write("tsa.pem", PEM(cert))
+	run := func(args ...string) {
+		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
+			tb.Fatalf("openssl %s: %v\n%s", args[0], err, out)
+		}
+	}
+	t := &OpenSSLTSA{Root: root}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	tb.Cleanup(srv.Close)
+	t.URL, t.CRLURL = srv.URL, srv.URL+"/root.crl"
+
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	write("tsa.key", pemKey(tb, key))
+	write("root.key", pemKey(tb, root.Key))
+	write("root.pem", PEM(root.Cert))
+	run("req", "-new", "-key", filepath.Join(dir, "tsa.key"), "-subj", "/O=Uji/CN=OpenSSL Test TSA", "-out", filepath.Join(dir, "tsa.csr"))
+	write("tsa.ext", []byte("extendedKeyUsage = critical, timeStamping\nkeyUsage = critical, digitalSignature, nonRepudiation\n"+
+		"crlDistributionPoints = URI:"+t.CRLURL+"\n"))
+	run("x509", "-req", "-in", filepath.Join(dir, "tsa.csr"), "-CA", filepath.Join(dir, "root.pem"), "-CAkey", filepath.Join(dir, "root.key"),
+		"-set_serial", "0x"+strconv.FormatInt(time.Now().UnixNano(), 16), "-days", "3650", "-sha256", "-extfile", filepath.Join(dir, "tsa.ext"),
+		"-out", filepath.Join(dir, "tsa.pem"))
+	certPEM, err := os.ReadFile(filepath.Join(dir, "tsa.pem"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	blk, _ := pem.Decode(certPEM)
+	if blk == nil {
+		tb.Fatal("openssl x509 wrote no certificate")
+	}
+	if t.Cert, err = x509.ParseCertificate(blk.Bytes); err != nil {
+		tb.Fatal(err)
+	}
 	write("chain.pem", PEM(root.Cert))
 	write("serial", []byte("01\n"))
 	cfg := write("tsa.cnf", []byte(fmt.Sprintf(`[ tsa ]
@@ -81,8 +107,7 @@ tsa_name = yes
 ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 `, dir)))
-	t := &OpenSSLTSA{Root: root, Cert: cert}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		query, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
@@ -104,10 +129,28 @@ ess_cert_id_alg = sha256
 		t.Requests++
 		w.Header().Set("Content-Type", "application/timestamp-reply")
 		w.Write(reply)
-	}))
-	tb.Cleanup(srv.Close)
-	t.URL = srv.URL
+	})
+	mux.HandleFunc("GET /root.crl", func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		crl, err := pdfsign.CRL(root.Cert, root.Key, nil, big.NewInt(now.UnixNano()), now.Add(-time.Minute), now.AddDate(0, 0, 7))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pkix-crl")
+		w.Write(crl)
+	})
 	return t
+}
+
+// pemKey encodes a private key as PKCS#8 PEM.
+func pemKey(tb testing.TB, key crypto.Signer) []byte {
+	tb.Helper()
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})
 }
 
 // PEM encodes certificates.

@@ -154,6 +154,10 @@ const maxOCSPRequest = 8 << 10
 // ocspPost answers an OCSP request (RFC 6960, POST of application/ocsp-request) about a
 // certificate of the installation's CA.
 func (s *Server) ocspPost(c *gin.Context) {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/ocsp-request" {
+		fail(c, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"})
+		return
+	}
 	req, err := io.ReadAll(io.LimitReader(c.Request.Body, maxOCSPRequest+1))
 	if err != nil || len(req) > maxOCSPRequest {
 		fail(c, errBadRequest("ocsp_request"))

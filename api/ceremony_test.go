@@ -266,6 +266,11 @@ func TestOCSPAndCRL(t *testing.T) {
 			t.Fatalf("before the revocation: %d %d", a, b)
 		}
 		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/signing/ocsp", strings.NewReader("bukan permintaan"))
+		if r := e.do(req); r.Status != http.StatusUnsupportedMediaType {
+			t.Fatalf("an OCSP request without its content type: %d %s", r.Status, r.Body)
+		}
+		req, _ = http.NewRequest("POST", e.srv.URL+"/api/v1/signing/ocsp", strings.NewReader("bukan permintaan"))
+		req.Header.Set("Content-Type", "application/ocsp-request")
 		if r := e.do(req); r.Status != 200 || !bytes.Equal(r.Body, ocsp.MalformedRequestErrorResponse) {
 			t.Fatalf("a malformed OCSP request: %d %x", r.Status, r.Body)
 		}

@@ -492,8 +492,8 @@ func TestHostileTextIsRefused(t *testing.T) {
 
 		// The untouched requests succeed, with every bounded free-text field at its limit.
 		for _, rt := range routes {
-			if rt.contentType == "" {
-				continue
+			if rt.contentType != "application/json" && rt.contentType != "multipart/form-data" {
+				continue // no body, or a binary one (an OCSP request) with no text in it
 			}
 			var atLimit []fieldText
 			for _, f := range rt.fields {

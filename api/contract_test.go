@@ -22,6 +22,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 			t.Fatalf("healthz: %d %s", r.Status, r.Body)
 		}
 		e.mustOK(e.call("GET", "/readyz", asAnonymous, nil))
+		e.reopen(Options{MetricsAddresses: []string{"127.0.0.1"}})
 		e.call("GET", "/api/v1/regions", roleAdmin, nil)
 		m := e.call("GET", "/metrics", asAnonymous, nil)
 		if !strings.Contains(string(m.Body), `pantau_http_requests_total{method="GET",route="/api/v1/regions",status="200"}`) {
@@ -90,6 +91,7 @@ func TestLoginSessionsAndCSRF(t *testing.T) {
 		req, _ = http.NewRequest("POST", e.srv.URL+"/api/v1/regions", strings.NewReader(body))
 		req.AddCookie(cookie)
 		req.Header.Set(CSRFHeader, login.CSRFToken)
+		req.Header.Set("Content-Type", "application/json")
 		if r := e.do(req); r.Status != 201 {
 			t.Fatalf("cookie + CSRF: %d %s", r.Status, r.Body)
 		}

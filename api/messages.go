@@ -24,24 +24,29 @@ var messages = map[string]msg{
 	"unavailable":            {"Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi.", "The database cannot be reached; try again shortly."},
 	"internal":               {"Terjadi kesalahan pada server.", "Something went wrong on the server."},
 
-	"account_disabled": {"Akun ini telah dinonaktifkan; hubungi admin.", "This account has been deactivated; contact an admin."},
-	"bad_credentials":  {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
-	"malformed_json":   {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
-	"invalid_text":     {"Permintaan memuat teks yang tidak valid (bukan UTF-8 atau berisi karakter NUL).", "The request holds text that is not valid (not UTF-8, or with a NUL character)."},
-	"bad_year":         {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
-	"bad_id":           {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
-	"not_multipart":    {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
-	"csrf":             {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
-	"role":             {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
-	"region_scope":     {"Anda hanya dapat mengisi data Pemda Anda sendiri.", "You may only enter data for your own Pemda."},
-	"own_evidence":     {"Anda tidak dapat memverifikasi dokumen yang Anda unggah sendiri.", "You cannot review a document you uploaded yourself."},
-	"own_claim":        {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
+	"bad_credentials": {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
+	"malformed_json":  {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
+	"invalid_text":    {"Permintaan memuat teks yang tidak valid (bukan UTF-8 atau berisi karakter NUL).", "The request holds text that is not valid (not UTF-8, or with a NUL character)."},
+	"bad_year":        {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
+	"bad_id":          {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
+	"not_multipart":   {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
+	"csrf":            {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
+	"role":            {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
+	"region_scope":    {"Anda hanya dapat mengisi data Pemda Anda sendiri.", "You may only enter data for your own Pemda."},
+	"own_evidence":    {"Anda tidak dapat memverifikasi dokumen yang Anda unggah sendiri.", "You cannot review a document you uploaded yourself."},
+	"own_claim":       {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
 
 	// Commitments and signing.
 	"signing_unavailable": {"Layanan tanda tangan elektronik belum dikonfigurasi.", "Electronic signing is not configured."},
 	"not_your_slot":       {"Slot tanda tangan ini tidak ditugaskan kepada Anda.", "This signature slot is not assigned to you."},
 	"signing_locked":      {"Terlalu banyak frasa sandi tanda tangan yang salah; coba lagi nanti.", "Too many wrong signing passphrases; try again later."},
 	"already_signed":      {"Slot ini sudah ditandatangani atau diparaf.", "This slot has already been signed or initialled."},
+
+	// Limits on work and on where requests come from.
+	"busy":         {"Server sedang sibuk; coba lagi sebentar lagi.", "The server is busy; try again shortly."},
+	"cross_origin": {"Permintaan dari situs lain ditolak.", "Requests from another site are refused."},
+	"metrics":      {"Metrik hanya untuk alamat yang dikonfigurasi atau dengan token metrik.", "Metrics are served only to configured addresses or with the metrics token."},
+	"json_only":    {"Isi permintaan harus berupa application/json.", "The request body must be application/json."},
 }
 
 // fieldMessages explain why a field is invalid.

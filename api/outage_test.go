@@ -123,6 +123,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 				}
 				req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+e.tokens["coordinator"])
+				req.Header.Set("Content-Type", "application/json")
 				res, err := client.Do(req)
 				if err != nil {
 					t.Errorf("%s %s: %v (a hang or a dropped connection)", method, path, err)

@@ -40,7 +40,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	r.GET("/metrics", s.serveMetrics)
 	r.GET("/api/openapi.json", s.openapi)
 
 	v1 := r.Group("/api/v1")

@@ -155,35 +155,21 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (*models.Commitment, 
 	}
 }
 
-// unlock checks the signer's recent wrong passphrases and unlocks their key; a wrong
-// passphrase is recorded and answered as invalid.
+// unlock unlocks the signer's key within the bound on wrong passphrases (see
+// models.Signing.Unlock): a wrong passphrase is recorded and answered as invalid; past the
+// limit ErrSigningLocked, without trying.
 func (s *Service) unlock(ctx context.Context, sg *models.Signing, r SignRequest) (crypto.Signer, []*x509.Certificate, error) {
-	if err := s.SigningAllowed(ctx, r.User); err != nil {
-		return nil, nil, err
-	}
-	key, chain, err := sg.KeyStore(s.DB).Unlock(ctx, r.User, r.Input.Passphrase)
+	key, chain, err := sg.Unlock(ctx, s.DB, r.User, r.Input.Passphrase,
+		models.SigningTry{CommitmentID: &r.Commitment.ID, Slot: r.Slot, IP: r.ClientIP})
 	switch {
+	case errors.Is(err, models.ErrRateLimited):
+		err = ErrSigningLocked
 	case errors.Is(err, models.ErrWrongPassphrase):
-		if err = s.DB.RecordSigningFailure(ctx, r.User, &r.Commitment.ID, r.Slot, "wrong_passphrase", r.ClientIP); err == nil {
-			err = models.Invalid("passphrase", "wrong_passphrase")
-		}
+		err = models.Invalid("passphrase", "wrong_passphrase")
 	case errors.Is(err, models.ErrNoSigningKey):
 		err = models.Invalid("passphrase", "no_signing_key")
 	}
 	return key, chain, err
-}
-
-// SigningAllowed returns ErrSigningLocked when u gave too many wrong passphrases lately.
-func (s *Service) SigningAllowed(ctx context.Context, u *models.User) error {
-	policy := models.DefaultSigningPolicy
-	if s.Signing != nil && s.Signing.Policy.MaxFailures > 0 {
-		policy = s.Signing.Policy
-	}
-	err := s.DB.SigningAllowed(ctx, u.ID, policy)
-	if errors.Is(err, models.ErrRateLimited) {
-		return ErrSigningLocked
-	}
-	return err
 }
 
 // signatureRequest describes a slot's signature: the first one certifies the document and

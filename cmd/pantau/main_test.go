@@ -139,6 +139,7 @@ func TestServeDemoWalkthrough(t *testing.T) {
 			item := base + "/api/v1/periods/2019/regions/62.08/items/PTSP.1"
 			req, _ := http.NewRequest("PATCH", item, strings.NewReader(`{"progress": 100, "note": "Perbup 16/2017"}`))
 			req.Header.Set("Authorization", "Bearer "+op)
+			req.Header.Set("Content-Type", "application/json")
 			if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 				t.Fatalf("claim: %v %v", err, res)
 			}

@@ -623,7 +623,8 @@ func TestUserManagement(t *testing.T) {
 		e.expect(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", "operator", map[string]any{"progress": 5}), 403, "forbidden")
 		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.71/items/I1", "operator", map[string]any{"progress": 5}))
 
-		// A deactivated account cannot sign in and its sessions end at once.
+		// A deactivated account cannot sign in (told like a wrong password, so that the answer
+		// confirms nothing) and its sessions end at once.
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": false})).decode(t, &u)
 		if u.Active {
 			t.Fatalf("still active: %+v", u)
@@ -631,7 +632,7 @@ func TestUserManagement(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/me", "operator", nil), 401, "unauthenticated")
 		r := e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator@test.pantau.id", "password": testPassword})
 		e.expect(r, 401, "unauthenticated")
-		if !strings.Contains(string(r.Body), "dinonaktifkan") {
+		if !strings.Contains(string(r.Body), "kata sandi salah") {
 			t.Fatalf("login of a deactivated account: %s", r.Body)
 		}
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": true}))

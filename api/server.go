@@ -31,6 +31,7 @@ type Server struct {
 	summary  *summaryCache
 	sessions *sessionCache
 	docs     *documents.Service
+	pools    *pools
 }
 
 // Options configure the HTTP layer.
@@ -50,6 +51,8 @@ type Options struct {
 	// Signing is the commitment signing service: the installation's CA, where signers' keys
 	// come from and where signed documents are kept. Nil answers 503 on the signing routes.
 	Signing *models.Signing
+	// Limits bound expensive work and request bodies (see limits.go).
+	Limits Limits
 	// MetricsToken lets a scraper read /metrics with "Authorization: Bearer <token>".
 	MetricsToken string
 	// MetricsAddresses are the client addresses (IPs or CIDR prefixes) that read /metrics
@@ -73,8 +76,8 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 		return nil, nil, err
 	}
 	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: m, summary: newSummaryCache(db),
-		sessions: newSessionCache(opts.SessionCacheTTL),
-		docs:     &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL}}
+		sessions: newSessionCache(opts.SessionCacheTTL), pools: newPools(opts.Limits),
+		docs: &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL}}
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/smallstep/pkcs7"
@@ -220,7 +219,7 @@ func (v *verifier) read() error {
 func parseBlanked(pdf []byte) (*model.Context, []byte, error) {
 	candidates := scanByteRanges(pdf)
 	blanked := blankSignatureValues(pdf, candidates)
-	ctx, err := readContext(blanked)
+	ctx, err := readBounded(blanked)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -232,7 +231,7 @@ func parseBlanked(pdf []byte) (*model.Context, []byte, error) {
 	}
 	if !sameRanges(candidates, real) {
 		blanked = blankSignatureValues(pdf, real)
-		if ctx, err = readContext(blanked); err != nil {
+		if ctx, err = readBounded(blanked); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -266,10 +265,6 @@ func sameRanges(a, b [][4]int64) bool {
 		}
 	}
 	return true
-}
-
-func readContext(pdf []byte) (*model.Context, error) {
-	return api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
 }
 
 // verifier holds what checking one file needs.

@@ -60,6 +60,15 @@ func burst(t *testing.T, n int, base func(i int) string, mk func(i int) (method,
 	return statuses
 }
 
+// slowArgon2 lets every reserved attempt wait for its turn at argon2id for the test's duration:
+// on a busy machine (or under -race) twenty derivations in a row take longer than the default
+// wait, and the 503s would make the counts inexact. The default wait is measured by
+// TestAttackOnPublicEndpoints in cmd/pantau.
+func slowArgon2(t *testing.T) {
+	models.LimitKeyDerivation(0, time.Minute)
+	t.Cleanup(func() { models.LimitKeyDerivation(0, 0) })
+}
+
 // auditCount counts audit events of an action, optionally for one entity key, through a
 // connection of its own (raw).
 func auditCount(t *testing.T, raw *gorm.DB, entity, key, action string) int64 {
@@ -85,6 +94,7 @@ func loginBody(email, password string) string {
 // (each checked attempt is audited as login_failed), the rest are refused with 429, and each
 // lock-out is one audit event.
 func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
+	slowArgon2(t)
 	forEachEnv(t, func(t *testing.T, e *env) {
 		raw := modelstest.Raw(t, e.db)
 		p := models.DefaultLoginPolicy
@@ -124,6 +134,7 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 // burst of wrong passwords for one account to both: the limit is the database's, not a
 // process's.
 func TestLoginLimitAcrossTwoInstances(t *testing.T) {
+	slowArgon2(t)
 	dsn := modelstest.PostgresURL(t)
 	var dbs [2]*models.DB
 	for i := range dbs {
@@ -164,10 +175,7 @@ func TestLoginLimitAcrossTwoInstances(t *testing.T) {
 // signature route and to the passphrase change: at most the policy's limit is tried (each try
 // costs an argon2id derivation and is audited), the rest are refused with 429.
 func TestSigningLimitHoldsUnderConcurrency(t *testing.T) {
-	// Let every reserved try wait for its turn at argon2id (on a busy machine five 32 MiB
-	// derivations in a row can take longer than the default wait): the count must be exact.
-	models.LimitKeyDerivation(0, time.Minute)
-	defer models.LimitKeyDerivation(0, 0)
+	slowArgon2(t)
 	forEachEnv(t, func(t *testing.T, e *env) {
 		raw := modelstest.Raw(t, e.db)
 		cmSigning(t, e)

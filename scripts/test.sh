@@ -13,6 +13,11 @@ scripts/frontend-build.sh          # npm ci + vite build, so the binary embeds t
 go build ./...
 go vet ./...
 go test -count=1 -timeout 20m ./...
+# Shared state under the race detector — the session and summary caches, the work pools, the
+# argon2id pool, the attempt limits, the audit sealer and the orphan sweep — with the tests that
+# drive them concurrently (selected: the pure-Go SQLite is slow under -race).
+go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections' ./api
+go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads' ./models
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
 # already ran above as ordinary tests).
 for target in FuzzJSONBodies FuzzUpload; do

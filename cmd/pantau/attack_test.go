@@ -127,6 +127,49 @@ func TestAttackOnPublicEndpoints(t *testing.T) {
 				}
 			}
 
+			// A hundred sign-ins at once for one account, then for a hundred unknown e-mails from
+			// one address: at most the limits (5 per account, 20 per address) are checked.
+			failedSignIns := func() int {
+				var page struct{ Events []struct{ Action string } }
+				s.mustJSON(t, "GET", "/api/v1/audit?entity=session&limit=1000", login.Token, nil, &page)
+				n := 0
+				for _, e := range page.Events {
+					if e.Action == "login_failed" {
+						n++
+					}
+				}
+				return n
+			}
+			for _, b := range []struct {
+				name  string
+				email func(i int) string
+				limit int
+			}{
+				{"one account", func(int) string { return "admin@uji.pantau.id" }, 5},
+				{"unknown e-mails from one address", func(i int) string { return fmt.Sprintf("tidak-ada-%d@uji.pantau.id", i) }, 20 - 5},
+			} {
+				p.resetPeak(t)
+				before, cpu0 := failedSignIns(), p.cpu(t)
+				statuses := make(chan int, 100)
+				for i := 0; i < 100; i++ {
+					go func(i int) {
+						body := fmt.Sprintf(`{"email":%q,"password":"tebakan-salah"}`, b.email(i))
+						code, _ := s.api("POST", "/api/v1/auth/login", "", "application/json", []byte(body))
+						statuses <- code
+					}(i)
+				}
+				answers := map[int]int{}
+				for i := 0; i < 100; i++ {
+					answers[<-statuses]++
+				}
+				checked := failedSignIns() - before
+				t.Logf("100 sign-ins at once, %s: %d passwords checked, answers %v; server CPU %v, peak RSS %s",
+					b.name, checked, answers, p.cpu(t)-cpu0, mib(p.status("VmHWM")))
+				if checked > b.limit || answers[401] != checked || answers[401]+answers[429]+answers[503] != 100 {
+					t.Fatalf("%s: %d checked (limit %d), answers %v", b.name, checked, b.limit, answers)
+				}
+			}
+
 			bomb, ctype := multipartFile(pdfsigntest.ManyObjects(190000, 18<<20))
 			verify := func() int {
 				code, _ := s.api("POST", "/api/v1/verify", "", ctype, bomb)

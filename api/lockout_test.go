@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -136,20 +135,8 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 func TestLoginLimitAcrossTwoInstances(t *testing.T) {
 	slowArgon2(t)
 	dsn := modelstest.PostgresURL(t)
-	var dbs [2]*models.DB
-	for i := range dbs {
-		db, err := models.Open(models.Options{DatabaseURL: dsn})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		dbs[i] = db
-	}
-	e := newEnv(t, dbs[0])
-	_, h, err := New(dbs[1], &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{})
+	e := newEnv(t, openPostgres(t, dsn))
+	_, h, err := New(openPostgres(t, dsn), &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,19 +9,27 @@ import (
 	"github.com/pantau-id/pantau/models/modelstest"
 )
 
+// openPostgres opens and migrates the PostgreSQL database at dsn (one more handle on it, as
+// another server instance would have), closed when the test ends.
+func openPostgres(t *testing.T, dsn string) *models.DB {
+	t.Helper()
+	db, err := models.Open(models.Options{DatabaseURL: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // TestLostConnectionsAreUnavailable ends the database connections of requests in flight the
 // way PostgreSQL's fast shutdown does (pg_terminate_backend: SQLSTATE 57P01), and then closes
 // the server's pool: every such request is 503 unavailable in the contract's shape, never 500.
 func TestLostConnectionsAreUnavailable(t *testing.T) {
 	dsn := modelstest.PostgresURL(t)
-	db, err := models.Open(models.Options{DatabaseURL: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := openPostgres(t, dsn)
 	e := newEnv(t, db)
 	locker := modelstest.RawOpen(t, models.Options{DatabaseURL: dsn})
 

@@ -15,26 +15,35 @@ import (
 
 // Bounds on what the verifier parses, so that one hostile upload to the public file check costs
 // little (the goal: under a second of CPU and 64 MiB): a file with 190,000 objects in 18 MiB,
-// or an object stream that inflates to hundreds of MiB, costs pdfcpu seconds and gigabytes.
+// an object stream that inflates to hundreds of MiB, deeply nested arrays, or a large file with
+// a dozen signed revisions that are each read again cost pdfcpu seconds and gigabytes.
 // Pantau's own documents stay far inside them: a signed commitment has a few hundred objects
-// and at most one signature per slot.
+// and at most one signature per slot, and is checked in a few milliseconds.
 const (
 	maxObjects    = 10000           // indirect objects, cross-reference entries, objects per object stream
 	maxSignatures = 16              // /ByteRange entries: each one hashes up to the whole file
 	maxDecoded    = 4 << 20         // bytes one stream (an object or cross-reference stream) may inflate to
-	parseBudget   = 1 * time.Second // time pdfcpu may take to read the file
+	maxNesting    = 64              // arrays and dictionaries within each other
 	objStmFirst   = 1 << 20         // bytes of an object stream's table of contents
+	verifyBudget  = 1 * time.Second // time one Verify may spend reading the file and its earlier states
 )
 
 // errBeyondBounds says which bound a file broke.
 var errBeyondBounds = errors.New("the file is beyond the verifier's bounds")
 
+// errOverBudget: Verify's time ran out.
+var errOverBudget = fmt.Errorf("%w: checking it takes more than %v", errBeyondBounds, verifyBudget)
+
 // readBounded parses pdf with pdfcpu within the bounds: a cheap look at the raw bytes first
 // (counting objects, cross-reference entries and signatures), then pdfcpu with tightened
-// resource limits and a time budget.
-func readBounded(pdf []byte) (*model.Context, error) {
+// resource limits, giving up once ctx ends (Verify's time budget, shared by every read of one
+// file and its earlier states).
+func readBounded(ctx context.Context, pdf []byte) (*model.Context, error) {
 	if err := precheck(pdf); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, errOverBudget
 	}
 	conf := model.NewDefaultConfiguration()
 	conf.Limits.MaxStreamBytes = int64(len(pdf))
@@ -43,11 +52,10 @@ func readBounded(pdf []byte) (*model.Context, error) {
 	conf.Limits.MaxXRefEntries = maxObjects
 	conf.Limits.MaxObjectStreamCount = maxObjects
 	conf.Limits.MaxObjectStreamFirst = objStmFirst
-	ctx, cancel := context.WithTimeout(context.Background(), parseBudget)
-	defer cancel()
+	conf.Limits.MaxRecursionDepth = maxNesting
 	pc, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(pdf), conf)
 	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: reading it takes more than %v", errBeyondBounds, parseBudget)
+		return nil, errOverBudget
 	}
 	return pc, err
 }

@@ -119,3 +119,54 @@ func ObjectStreamBomb(inflated int) []byte {
 	fmt.Fprintf(&w.buf, "startxref\n%d\n%%%%EOF\n", xrefAt)
 	return w.buf.Bytes()
 }
+
+// SignedRevisions is a PDF of about size bytes with n small objects, followed by revisions
+// incremental updates that each add a signature field whose value's /ByteRange ends where its
+// update ends: a verifier that judges what changed after each signature reads the file as it
+// was at each of those ends, so every revision costs it a parse of the n objects again. The
+// signature values are not real CMS.
+func SignedRevisions(n, size, revisions int) []byte {
+	w := newPDFWriter("1.7")
+	root := w.add("<< /Type /Catalog /Pages 2 0 R >>")
+	w.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	w.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	pad := max((size-20*n)/max(n, 1)-62, 0)
+	filler := "(" + strings.Repeat("x", pad) + ")"
+	for i := 0; i < n; i++ {
+		w.add("<< /Type /Filler /Items [1 2 3] /Pad " + filler + " >>")
+	}
+	prev := w.buf.Len()
+	w.finish(root)
+	const placeholder = 40 // bytes kept for the /ByteRange numbers
+	var fields []string
+	for r := 0; r < revisions; r++ {
+		field, value := len(w.offsets)+1, len(w.offsets)+2
+		fields = append(fields, fmt.Sprintf("%d 0 R", field))
+		w.add(fmt.Sprintf("<< /FT /Sig /T (ttd%d) /V %d 0 R >>", r, value))
+		w.offsets = append(w.offsets, w.buf.Len())
+		fmt.Fprintf(&w.buf, "%d 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 ", value)
+		rangeAt := w.buf.Len()
+		w.buf.WriteString(strings.Repeat(" ", placeholder) + "] /Contents ")
+		contentsAt := w.buf.Len()
+		w.buf.WriteString("<" + strings.Repeat("0", 64) + ">")
+		contentsEnd := w.buf.Len()
+		w.buf.WriteString(" >>\nendobj\n")
+		catalogAt := w.buf.Len()
+		fmt.Fprintf(&w.buf, "%d 0 obj\n<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] /SigFlags 3 >> >>\nendobj\n", root, strings.Join(fields, " "))
+		xref := w.buf.Len()
+		fmt.Fprintf(&w.buf, "xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n%d 2\n%010d 00000 n \n%010d 00000 n \n",
+			root, catalogAt, field, w.offsets[field-1], w.offsets[value-1])
+		fmt.Fprintf(&w.buf, "trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", len(w.offsets)+1, root, prev, xref)
+		prev = xref
+		numbers := fmt.Sprintf("%d %d %d", contentsAt, contentsEnd, w.buf.Len()-contentsEnd)
+		copy(w.buf.Bytes()[rangeAt:], numbers)
+	}
+	return w.buf.Bytes()
+}
+
+// DeepNesting is a signed PDF whose signature value holds arrays nested depth deep: a parser
+// that descends without a bound exhausts its stack.
+func DeepNesting(depth int) []byte {
+	w := newPDFWriter("1.7")
+	return w.finish(w.signedForm(1, "/Prop_Build "+strings.Repeat("[", depth)+strings.Repeat("]", depth)))
+}

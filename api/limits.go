@@ -21,6 +21,10 @@ type Limits struct {
 	// Verify is how many uploaded files POST /api/v1/verify reads and checks at once (the body
 	// is read only once a slot is free, so bodies waiting never pin memory). Default GOMAXPROCS.
 	Verify int
+	// VerifyMemory bounds the bytes of the files being checked at once, whatever the number of
+	// cores: each check weighs its declared length (the upload limit when it declares none), and
+	// checking a file costs a few times its size. Default 64 MiB.
+	VerifyMemory int64
 	// Reports is how many progress reports are generated at once. Default GOMAXPROCS.
 	Reports int
 	// Uploads is how many evidence uploads stream to disk at once. Default 16.
@@ -55,6 +59,10 @@ type pools struct {
 type workPool struct {
 	sem  *semaphore.Weighted
 	wait time.Duration
+	// bodies, when set, also bounds the request bodies the pool's work holds in memory: each
+	// request weighs its declared length, at most the whole budget.
+	bodies *semaphore.Weighted
+	budget int64
 }
 
 func newPools(l Limits) *pools {
@@ -74,7 +82,13 @@ func newPools(l Limits) *pools {
 		budget = 32 << 20
 	}
 	pool := func(n int64) *workPool { return &workPool{sem: semaphore.NewWeighted(n), wait: wait} }
-	return &pools{verify: pool(orDefault(l.Verify, procs)), reports: pool(orDefault(l.Reports, procs)), uploads: pool(orDefault(l.Uploads, 16)),
+	verify := pool(orDefault(l.Verify, procs))
+	verify.budget = l.VerifyMemory
+	if verify.budget <= 0 {
+		verify.budget = 64 << 20
+	}
+	verify.bodies = semaphore.NewWeighted(verify.budget)
+	return &pools{verify: verify, reports: pool(orDefault(l.Reports, procs)), uploads: pool(orDefault(l.Uploads, 16)),
 		jsonBodies: semaphore.NewWeighted(budget), jsonBudget: budget, wait: wait}
 }
 
@@ -85,18 +99,37 @@ func acquire(ctx context.Context, sem *semaphore.Weighted, n int64, wait time.Du
 	return sem.Acquire(ctx, n) == nil
 }
 
-// costly runs the rest of the chain in a slot of the pool, or answers 503 busy.
+// costly runs the rest of the chain in a slot of the pool (and, for a pool that bounds memory,
+// with the request body's weight in its budget), or answers 503 busy.
 func (s *Server) costly(p *workPool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !acquire(c.Request.Context(), p.sem, 1, p.wait) {
+		ctx := c.Request.Context()
+		if !acquire(ctx, p.sem, 1, p.wait) {
 			fail(c, errBusy)
 			c.Abort()
 			return
 		}
 		defer p.sem.Release(1)
+		if p.bodies != nil {
+			weight := s.uploadLimit()
+			if n := c.Request.ContentLength; n > 0 && n < weight {
+				weight = n
+			}
+			weight = min(weight, p.budget)
+			if !acquire(ctx, p.bodies, weight, p.wait) {
+				fail(c, errBusy)
+				c.Abort()
+				return
+			}
+			defer p.bodies.Release(weight)
+		}
 		c.Next()
 	}
 }
+
+// uploadLimit is the most a multipart request body may hold: the largest file and 1 MiB for
+// the rest of the form.
+func (s *Server) uploadLimit() int64 { return s.blobs.MaxSize + 1<<20 }
 
 // bodyLimits gives every request body a deadline (multipart uploads the upload times, all
 // others the JSON times) and counts JSON bodies against the JSON body budget while the

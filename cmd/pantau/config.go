@@ -35,6 +35,7 @@ type config struct {
 	PublicURL      string
 	// Bounds on concurrent work (0: the default) and the orphan sweep (0: off).
 	Argon2Slots, VerifySlots, ReportSlots, UploadSlots int
+	VerifyMemoryMB                                     int
 	SweepInterval                                      time.Duration
 	// Who may read /metrics.
 	MetricsToken     string
@@ -109,6 +110,8 @@ func (c *config) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
 		"public file checks (POST /api/v1/verify) read and parsed at once; 0 means GOMAXPROCS (env PANTAU_VERIFY_SLOTS)")
 	fs.IntVar(&c.ReportSlots, "report-slots", envInt(getenv, "PANTAU_REPORT_SLOTS", 0),
 		"progress reports generated at once; 0 means GOMAXPROCS (env PANTAU_REPORT_SLOTS)")
+	fs.IntVar(&c.VerifyMemoryMB, "verify-memory-mb", envInt(getenv, "PANTAU_VERIFY_MEMORY_MB", 0),
+		"MiB of uploaded files the public file checks hold at once, however many slots; 0 means 64 (env PANTAU_VERIFY_MEMORY_MB)")
 	fs.IntVar(&c.UploadSlots, "upload-slots", envInt(getenv, "PANTAU_UPLOAD_SLOTS", 0),
 		"evidence uploads received at once; 0 means 16 (env PANTAU_UPLOAD_SLOTS)")
 	every, err := time.ParseDuration(env(getenv, "PANTAU_SWEEP_INTERVAL", "1h"))
@@ -137,7 +140,8 @@ func (c *config) validateLimits() error {
 		name string
 		n    int
 	}{{"PANTAU_ARGON2_SLOTS / --argon2-slots", c.Argon2Slots}, {"PANTAU_VERIFY_SLOTS / --verify-slots", c.VerifySlots},
-		{"PANTAU_REPORT_SLOTS / --report-slots", c.ReportSlots}, {"PANTAU_UPLOAD_SLOTS / --upload-slots", c.UploadSlots}} {
+		{"PANTAU_REPORT_SLOTS / --report-slots", c.ReportSlots}, {"PANTAU_UPLOAD_SLOTS / --upload-slots", c.UploadSlots},
+		{"PANTAU_VERIFY_MEMORY_MB / --verify-memory-mb", c.VerifyMemoryMB}} {
 		if s.n < 0 || s.n > 1024 {
 			return fmt.Errorf("%s must be a whole number from 0 (the default) to 1024", s.name)
 		}

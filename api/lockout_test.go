@@ -129,9 +129,9 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 	})
 }
 
-// TestLoginLimitAcrossTwoInstances runs two servers on one PostgreSQL database and sends a
-// burst of wrong passwords for one account to both: the limit is the database's, not a
-// process's.
+// TestLoginLimitAcrossTwoInstances runs two servers on one PostgreSQL database and sends them
+// bursts of wrong passwords, for one account and then for unknown e-mails from one address:
+// both limits are the database's, not a process's.
 func TestLoginLimitAcrossTwoInstances(t *testing.T) {
 	slowArgon2(t)
 	dsn := modelstest.PostgresURL(t)
@@ -142,19 +142,33 @@ func TestLoginLimitAcrossTwoInstances(t *testing.T) {
 	}
 	second := httptest.NewServer(h)
 	defer second.Close()
-	const account = "coordinator@test.pantau.id"
-	st := burst(t, 40, func(i int) string {
+	raw := modelstest.RawOpen(t, models.Options{DatabaseURL: dsn})
+	both := func(i int) string {
 		if i%2 == 0 {
 			return e.srv.URL
 		}
 		return second.URL
-	}, func(int) (string, string, string, http.Header) {
+	}
+	p := models.DefaultLoginPolicy
+	const account = "coordinator@test.pantau.id"
+	st := burst(t, 40, both, func(int) (string, string, string, http.Header) {
 		return "POST", "/api/v1/auth/login", loginBody(account, "tebakan-salah"), nil
 	})
-	checked := auditCount(t, modelstest.RawOpen(t, models.Options{DatabaseURL: dsn}), "session", account, "login_failed")
-	t.Logf("40 wrong passwords over two instances: %d checked, answers %v", checked, st)
-	if limit := models.DefaultLoginPolicy.PerAccount; checked > int64(limit) || st[401] > limit || st[429] == 0 {
-		t.Fatalf("two instances checked %d passwords (limit %d): %v", checked, limit, st)
+	checked := auditCount(t, raw, "session", account, "login_failed")
+	t.Logf("40 wrong passwords for one account over two instances: %d checked, answers %v", checked, st)
+	if checked > int64(p.PerAccount) || st[401] > p.PerAccount || st[429] == 0 {
+		t.Fatalf("two instances checked %d passwords (limit %d): %v", checked, p.PerAccount, st)
+	}
+
+	before := auditCount(t, raw, "session", "", "login_failed")
+	st = burst(t, 50, both, func(i int) (string, string, string, http.Header) {
+		return "POST", "/api/v1/auth/login", loginBody(fmt.Sprintf("tidak-ada-%d@test.pantau.id", i), "tebakan-salah"), nil
+	})
+	checked = auditCount(t, raw, "session", "", "login_failed") - before
+	t.Logf("50 unknown e-mails from one address over two instances: %d checked, answers %v", checked, st)
+	// The address had already used its attempts on the account above.
+	if left := int64(p.PerAddress) - before; checked > left || st[401] > int(left) || st[429] == 0 {
+		t.Fatalf("two instances checked %d unknown e-mails (%d left of %d): %v", checked, left, p.PerAddress, st)
 	}
 }
 

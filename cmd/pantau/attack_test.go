@@ -280,7 +280,9 @@ func TestAttackOnPublicEndpoints(t *testing.T) {
 			close(stop)
 			user.Wait()
 			sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-			pct := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))].Round(time.Millisecond) }
+			pct := func(q float64) time.Duration {
+				return latencies[int(q*float64(len(latencies)-1))].Round(time.Millisecond)
+			}
 			t.Logf("attack: 6 hostile file checks %v; 300 slow bodies all ended after %v, 20 stalled uploads after %v; "+
 				"server CPU %v, peak RSS %s (VmHWM %s); the user's %d requests %v: p50 %v, p99 %v, max %v",
 				answers, slowDone.Round(time.Second), stalledDone.Round(time.Second), p.cpu(t)-cpu0, mib(peakRSS.Load()), mib(p.status("VmHWM")),

@@ -17,9 +17,11 @@ import (
 // little (the goal: under a second of CPU and 64 MiB): a file with 190,000 objects in 18 MiB,
 // an object stream that inflates to hundreds of MiB, deeply nested arrays, or a large file with
 // a dozen signed revisions that are each read again cost pdfcpu seconds and gigabytes.
-// Pantau's own documents stay far inside them: a signed commitment has a few hundred objects
-// and at most one signature per slot, and is checked in a few milliseconds.
+// Pantau's own documents stay far inside them: a signed commitment has a few hundred objects,
+// at most one signature per slot and well under a MiB, and is checked in a few milliseconds.
+// (A document Pantau issued is recognised by its SHA-256 before any of this, whatever its size.)
 const (
+	maxParsed     = 8 << 20         // bytes of a file Verify parses (Pantau's signed documents are far smaller)
 	maxObjects    = 10000           // indirect objects, cross-reference entries, objects per object stream
 	maxSignatures = 16              // /ByteRange entries: each one hashes up to the whole file
 	maxDecoded    = 4 << 20         // bytes one stream (an object or cross-reference stream) may inflate to
@@ -33,6 +35,15 @@ var errBeyondBounds = errors.New("the file is beyond the verifier's bounds")
 
 // errOverBudget: Verify's time ran out.
 var errOverBudget = fmt.Errorf("%w: checking it takes more than %v", errBeyondBounds, verifyBudget)
+
+// checkSize refuses, before anything is copied or parsed, a file larger than Verify parses:
+// parsing costs a few times a file's size in memory.
+func checkSize(pdf []byte) error {
+	if len(pdf) > maxParsed {
+		return fmt.Errorf("%w: %.1f MiB (at most %d MiB)", errBeyondBounds, float64(len(pdf))/(1<<20), maxParsed>>20)
+	}
+	return nil
+}
 
 // readBounded parses pdf with pdfcpu within the bounds: a cheap look at the raw bytes first
 // (counting objects, cross-reference entries and signatures), then pdfcpu with tightened

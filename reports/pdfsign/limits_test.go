@@ -54,15 +54,16 @@ type hostileFile struct {
 
 var hostileFiles = []hostileFile{
 	{"190000 objects in 18 MiB", func() []byte { return pdfsigntest.ManyObjects(190000, 18<<20) }, true},
+	{"50000 objects in 7 MiB", func() []byte { return pdfsigntest.ManyObjects(50000, 7<<20) }, true},
 	{"2000 signature fields", func() []byte { return pdfsigntest.ManySignatureFields(2000) }, true},
 	{"object stream inflating to 400 MiB", func() []byte { return pdfsigntest.ObjectStreamBomb(400 << 20) }, false},
 	{"arrays nested 100000 deep", func() []byte { return pdfsigntest.DeepNesting(100000) }, false},
 }
 
-// TestVerifyRefusesHostileFiles: the 190,000-object upload of the attack review, thousands of
-// signature fields, an object stream that inflates to 400 MiB and arrays nested 100,000 deep
-// stay within the verifier's bounds: the first two are refused before parsing, with a problem
-// that says so; the stream is inflated only up to the bound (the bytes allocated show it;
+// TestVerifyRefusesHostileFiles: the 190,000-object upload of the attack review (18 MiB), 50,000
+// objects in a file of a size the verifier parses, thousands of signature fields, an object
+// stream that inflates to 400 MiB and arrays nested 100,000 deep stay within the verifier's
+// bounds: the first three are refused before parsing, with a problem that says so; the stream is inflated only up to the bound (the bytes allocated show it;
 // unbounded, it costs over a GiB); the nesting is cut off. The cost of each is logged
 // (BenchmarkVerifyHostile measures it).
 func TestVerifyRefusesHostileFiles(t *testing.T) {
@@ -91,12 +92,12 @@ func TestVerifyBoundsLeaveRealDocuments(t *testing.T) {
 	}
 }
 
-// TestVerifyBudgetCoversEveryRead: a file within the bounds on objects and signatures (9,000
-// objects in 18 MiB) with fifteen signed revisions makes the verifier read the file again as it
+// TestVerifyBudgetCoversEveryRead: a file within the bounds on size, objects and signatures
+// (9,000 objects in 7 MiB) with fifteen signed revisions makes the verifier read the file again as it
 // was at each signature's end — unbounded, about sixteen parses, seconds of CPU and gigabytes
 // of allocations. One time budget covers all the reads of one Verify: it stops, and says so.
 func TestVerifyBudgetCoversEveryRead(t *testing.T) {
-	pdf := pdfsigntest.SignedRevisions(9000, 18<<20, 15)
+	pdf := pdfsigntest.SignedRevisions(9000, 7<<20, 15)
 	var rep *pdfsign.Report
 	cpu, allocated, peak := cost(func() { rep = pdfsign.Verify(pdf, nil) })
 	problems := []string{rep.Problem}
@@ -115,7 +116,7 @@ func TestVerifyBudgetCoversEveryRead(t *testing.T) {
 // (cpu-ns/op) and the highest live heap seen above the file itself (peak-heap-MiB).
 func BenchmarkVerifyHostile(b *testing.B) {
 	files := append(hostileFiles[:len(hostileFiles):len(hostileFiles)],
-		hostileFile{"15 signed revisions of 9000 objects in 18 MiB", func() []byte { return pdfsigntest.SignedRevisions(9000, 18<<20, 15) }, false})
+		hostileFile{"15 signed revisions of 9000 objects in 7 MiB", func() []byte { return pdfsigntest.SignedRevisions(9000, 7<<20, 15) }, false})
 	for _, f := range files {
 		b.Run(strings.ReplaceAll(f.name, " ", "_"), func(b *testing.B) {
 			pdf := f.pdf()

@@ -178,6 +178,10 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 			rep = &Report{Signatures: []Signature{}, At: o.at, Problem: fmt.Sprintf("not a readable PDF: %v", r)}
 		}
 	}()
+	if err := checkSize(pdf); err != nil {
+		rep.Problem = "not a readable PDF: " + err.Error()
+		return rep
+	}
 	budget, cancel := context.WithTimeout(context.Background(), verifyBudget)
 	defer cancel()
 	v := &verifier{pdf: pdf, roots: roots, opts: o, budget: budget}

@@ -29,7 +29,8 @@ func currentSession(c *gin.Context) *models.Session {
 }
 
 // authenticate resolves the bearer token or session cookie to a user. Cookie-authenticated
-// requests that change state must also carry the session's CSRF token in X-CSRF-Token.
+// requests that change state must also carry the session's CSRF token in X-CSRF-Token and come
+// from this site's own pages (sameOrigin).
 func (s *Server) authenticate(c *gin.Context) {
 	token, viaCookie := bearerToken(c.Request), false
 	if token == "" {
@@ -56,11 +57,19 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 		s.sessions.put(token, sess, user)
 	}
-	if viaCookie && changesState(c.Request.Method) &&
-		subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(sess.CSRFToken)) != 1 {
-		fail(c, errForbidden("csrf"))
-		c.Abort()
-		return
+	if viaCookie && changesState(c.Request.Method) {
+		var err error
+		switch {
+		case subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(sess.CSRFToken)) != 1:
+			err = errForbidden("csrf")
+		case !s.sameOrigin(c.Request):
+			err = errCrossOrigin
+		}
+		if err != nil {
+			fail(c, err)
+			c.Abort()
+			return
+		}
 	}
 	c.Set(string(userKey), user)
 	c.Set(string(sessionKey), sess)
@@ -96,7 +105,14 @@ type loginResponse struct {
 	User      *models.User `json:"user"`
 }
 
+// login signs in with an e-mail and a password. Since it sets the session cookie, it is
+// refused from another site's pages (sameOrigin), so that no page can sign a visitor's browser
+// into another account.
 func (s *Server) login(c *gin.Context) {
+	if !s.sameOrigin(c.Request) {
+		fail(c, errCrossOrigin)
+		return
+	}
 	var in loginRequest
 	if !s.bindJSON(c, &in) {
 		return

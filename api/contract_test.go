@@ -22,6 +22,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 			t.Fatalf("healthz: %d %s", r.Status, r.Body)
 		}
 		e.mustOK(e.call("GET", "/readyz", asAnonymous, nil))
+		e.reopen(Options{MetricsAddresses: []string{"127.0.0.1"}})
 		e.call("GET", "/api/v1/regions", roleAdmin, nil)
 		m := e.call("GET", "/metrics", asAnonymous, nil)
 		if !strings.Contains(string(m.Body), `pantau_http_requests_total{method="GET",route="/api/v1/regions",status="200"}`) {
@@ -90,6 +91,7 @@ func TestLoginSessionsAndCSRF(t *testing.T) {
 		req, _ = http.NewRequest("POST", e.srv.URL+"/api/v1/regions", strings.NewReader(body))
 		req.AddCookie(cookie)
 		req.Header.Set(CSRFHeader, login.CSRFToken)
+		req.Header.Set("Content-Type", "application/json")
 		if r := e.do(req); r.Status != 201 {
 			t.Fatalf("cookie + CSRF: %d %s", r.Status, r.Body)
 		}
@@ -639,7 +641,8 @@ func TestUserManagement(t *testing.T) {
 		e.expect(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", "operator", map[string]any{"progress": 5}), 403, "forbidden")
 		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.71/items/I1", "operator", map[string]any{"progress": 5}))
 
-		// A deactivated account cannot sign in and its sessions end at once.
+		// A deactivated account cannot sign in (told like a wrong password, so that the answer
+		// confirms nothing) and its sessions end at once.
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": false})).decode(t, &u)
 		if u.Active {
 			t.Fatalf("still active: %+v", u)
@@ -647,7 +650,7 @@ func TestUserManagement(t *testing.T) {
 		e.expect(e.call("GET", "/api/v1/me", "operator", nil), 401, "unauthenticated")
 		r := e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator@test.pantau.id", "password": testPassword})
 		e.expect(r, 401, "unauthenticated")
-		if !strings.Contains(string(r.Body), "dinonaktifkan") {
+		if !strings.Contains(string(r.Body), "kata sandi salah") {
 			t.Fatalf("login of a deactivated account: %s", r.Body)
 		}
 		e.mustOK(e.call("PATCH", path, "admin", map[string]any{"active": true}))

@@ -1,17 +1,12 @@
 package api
 
 import (
-	"context"
-	"database/sql/driver"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"syscall"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/text/language"
 
 	"github.com/pantau-id/pantau/models"
@@ -25,6 +20,8 @@ type Error struct {
 	// Key selects the message; empty means the code's general message.
 	Key    string
 	Fields map[string]string
+	// RetryAfter, in seconds, is sent as the Retry-After header when set.
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return e.Code }
@@ -39,6 +36,11 @@ func errForbidden(key string) *Error {
 var (
 	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated"}
 	errNotFound        = &Error{Status: http.StatusNotFound, Code: "not_found"}
+	// errUnavailable: the database cannot be reached right now.
+	errUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: 5}
+	// errBusy: the work the request needs (key derivation, verification, reports, uploads) is
+	// at its concurrency limit.
+	errBusy = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Key: "busy", RetryAfter: 2}
 )
 
 type errorBody struct {
@@ -76,30 +78,20 @@ func classify(err error) *Error {
 		return errForbidden("")
 	case errors.Is(err, models.ErrBadCredentials):
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "bad_credentials"}
-	case errors.Is(err, models.ErrAccountDisabled):
-		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "account_disabled"}
 	case errors.Is(err, models.ErrRateLimited):
-		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited"}
+		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: 900}
 	case errors.Is(err, models.ErrTooLarge):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large"}
 	case errors.Is(err, models.ErrUnsupportedType):
 		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type"}
 	case errors.Is(err, models.ErrEmptyFile):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Fields: map[string]string{"file": "empty_file"}}
-	case isUnavailable(err):
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable"}
+	case errors.Is(err, models.ErrUnavailable):
+		return errUnavailable
+	case errors.Is(err, models.ErrBusy):
+		return errBusy
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal"}
-}
-
-// isUnavailable reports errors that mean the database cannot be reached right now.
-func isUnavailable(err error) bool {
-	var netErr *net.OpError
-	var connErr *pgconn.ConnectError
-	return errors.As(err, &netErr) || errors.As(err, &connErr) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
 }
 
 // errorWriter writes the last error a handler reported, in the caller's language. Internal
@@ -115,14 +107,14 @@ func errorWriter(log *slog.Logger) gin.HandlerFunc {
 		if e.Status >= 500 {
 			log.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "code", e.Code, "err", err)
 		}
-		if e.Status == http.StatusTooManyRequests {
-			c.Header("Retry-After", "900")
-		}
 		writeError(c, e)
 	}
 }
 
 func writeError(c *gin.Context, e *Error) {
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	lang := requestLanguage(c.Request)
 	body := errorBody{Error: errorDetail{Code: e.Code, Message: message(lang, e.Code, e.Key)}}
 	if len(e.Fields) > 0 {

@@ -30,7 +30,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.blobs.MaxSize+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit())
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		fail(c, errBadRequest("not_multipart"))

@@ -18,7 +18,7 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "database not ready", "err", err)
-		writeError(c, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable"})
+		writeError(c, errUnavailable)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "database": string(s.db.Dialect)})

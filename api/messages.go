@@ -26,19 +26,18 @@ var messages = map[string]msg{
 	"deadline_passed":        {"Batas waktu periode ini sudah lewat untuk Pemda ini; minta perpanjangan kepada koordinator.", "This period's deadline has passed for this Pemda; ask the coordinator for an extension."},
 	"internal":               {"Terjadi kesalahan pada server.", "Something went wrong on the server."},
 
-	"account_disabled": {"Akun ini telah dinonaktifkan; hubungi admin.", "This account has been deactivated; contact an admin."},
-	"bad_credentials":  {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
-	"malformed_json":   {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
-	"invalid_text":     {"Permintaan memuat teks yang tidak valid (bukan UTF-8 atau berisi karakter NUL).", "The request holds text that is not valid (not UTF-8, or with a NUL character)."},
-	"bad_year":         {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
-	"bad_id":           {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
-	"not_multipart":    {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
-	"csrf":             {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
-	"national_scope":   {"Hanya admin atau koordinator nasional yang dapat mengubah periode, katalog dan zona.", "Only an admin or a national coordinator can change periods, the catalogue and zones."},
-	"role":             {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
-	"region_scope":     {"Pemda ini berada di luar wilayah tugas Anda.", "This Pemda is outside the area you work on."},
-	"own_evidence":     {"Anda tidak dapat memverifikasi dokumen yang Anda unggah sendiri.", "You cannot review a document you uploaded yourself."},
-	"own_claim":        {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
+	"bad_credentials": {"E-mail atau kata sandi salah.", "Wrong e-mail or password."},
+	"malformed_json":  {"Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."},
+	"invalid_text":    {"Permintaan memuat teks yang tidak valid (bukan UTF-8 atau berisi karakter NUL).", "The request holds text that is not valid (not UTF-8, or with a NUL character)."},
+	"bad_year":        {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
+	"bad_id":          {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
+	"not_multipart":   {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
+	"csrf":            {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
+	"national_scope":  {"Hanya admin atau koordinator nasional yang dapat mengubah periode, katalog dan zona.", "Only an admin or a national coordinator can change periods, the catalogue and zones."},
+	"role":            {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},
+	"region_scope":    {"Pemda ini berada di luar wilayah tugas Anda.", "This Pemda is outside the area you work on."},
+	"own_evidence":    {"Anda tidak dapat memverifikasi dokumen yang Anda unggah sendiri.", "You cannot review a document you uploaded yourself."},
+	"own_claim":       {"Anda tidak dapat memverifikasi klaim yang Anda ajukan sendiri.", "You cannot review a claim you made yourself."},
 
 	// Commitments and signing.
 	"signing_unavailable": {"Layanan tanda tangan elektronik belum dikonfigurasi.", "Electronic signing is not configured."},
@@ -50,6 +49,12 @@ var messages = map[string]msg{
 	"commitment_void":     {"Komitmen ini telah dibatalkan; tidak ada lagi yang dapat diubah.", "This commitment has been voided; nothing more can be done to it."},
 	"reissue_needed":      {"Dokumen ini disahkan sebelum slot memiliki kolom paraf; batalkan dan buat komitmen pengganti.", "This document was certified before slots had a paraf field; void it and make a replacement."},
 	"ocsp_request":        {"Permintaan OCSP tidak dapat dibaca.", "The OCSP request could not be read."},
+
+	// Limits on work and on where requests come from.
+	"busy":         {"Server sedang sibuk; coba lagi sebentar lagi.", "The server is busy; try again shortly."},
+	"cross_origin": {"Permintaan dari situs lain ditolak.", "Requests from another site are refused."},
+	"metrics":      {"Metrik hanya untuk alamat yang dikonfigurasi atau dengan token metrik.", "Metrics are served only to configured addresses or with the metrics token."},
+	"json_only":    {"Isi permintaan harus berupa application/json.", "The request body must be application/json."},
 }
 
 // fieldMessages explain why a field is invalid.

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"crypto/subtle"
+	"fmt"
 	"log/slog"
-	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -14,15 +16,20 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// metrics are the server's Prometheus collectors, on a registry of its own.
+// metrics are the server's Prometheus collectors, on a registry of its own, and who may read them.
 type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// token, when set, lets a scraper in with "Authorization: Bearer <token>".
+	token string
+	// scrapers are the client addresses let in without the token.
+	scrapers []netip.Prefix
 }
 
-func newMetrics() *metrics {
-	m := &metrics{
+// newMetrics registers the collectors; addresses are single IP addresses or CIDR prefixes.
+func newMetrics(token string, addresses []string) (*metrics, error) {
+	m := &metrics{token: token,
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pantau_http_requests_total", Help: "HTTP requests by route and status.",
@@ -34,11 +41,47 @@ func newMetrics() *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
+	for _, a := range addresses {
+		p, err := netip.ParsePrefix(a)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(a)
+			if aerr != nil {
+				return nil, fmt.Errorf("metrics address %q is neither an IP address nor a CIDR prefix", a)
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		m.scrapers = append(m.scrapers, p.Masked())
+	}
+	return m, nil
 }
 
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+// serveMetrics answers Prometheus, but only to a configured scraper address or with the
+// metrics token: the figures (routes, error rates, memory) are not for the public, and the
+// loopback address is not trusted by default, since a reverse proxy on the same machine would
+// lend it to every visitor.
+func (s *Server) serveMetrics(c *gin.Context) {
+	if !s.metrics.allowed(c) {
+		fail(c, errForbidden("metrics"))
+		return
+	}
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Writer, c.Request)
+}
+
+func (m *metrics) allowed(c *gin.Context) bool {
+	if m.token != "" && subtle.ConstantTimeCompare([]byte(bearerToken(c.Request)), []byte(m.token)) == 1 {
+		return true
+	}
+	addr, err := netip.ParseAddr(c.ClientIP())
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range m.scrapers {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // observe counts and times each request by its route pattern (never the raw path, so the

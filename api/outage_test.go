@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
 )
 
@@ -89,15 +87,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	u, _ := url.Parse(dsn)
 	proxy := newProxy(t, u.Host)
 	u.Host = proxy.addr
-	db, err := models.Open(models.Options{DatabaseURL: u.String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, db)
+	e := newEnv(t, openPostgres(t, u.String()))
 	e.mustOK(e.call("GET", "/readyz", asAnonymous, nil))
 
 	// Load before, during and after the cut: every answer is a success or a 503 in the
@@ -123,6 +113,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 				}
 				req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+e.tokens["coordinator"])
+				req.Header.Set("Content-Type", "application/json")
 				res, err := client.Do(req)
 				if err != nil {
 					t.Errorf("%s %s: %v (a hang or a dropped connection)", method, path, err)

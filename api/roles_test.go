@@ -14,6 +14,8 @@ type access struct {
 	public       bool
 	roles        []models.Role
 	regionScoped bool
+	// scraper: only a configured address or the metrics token, never a user.
+	scraper bool
 }
 
 var everyone = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, models.RoleReviewer, models.RoleSignatory}
@@ -22,7 +24,7 @@ var everyone = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.Ro
 var roleMatrix = map[string]access{
 	"GET /healthz":             {public: true},
 	"GET /readyz":              {public: true},
-	"GET /metrics":             {public: true},
+	"GET /metrics":             {scraper: true},
 	"GET /api/openapi.json":    {public: true},
 	"POST /api/v1/auth/login":  {public: true},
 	"GET /api/v1/verify/:code": {public: true},
@@ -121,6 +123,14 @@ func TestRoleMatrix(t *testing.T) {
 				continue
 			}
 			anon := e.call(rt.Method, fill(rt.Path, "62.08"), asAnonymous, "{}")
+			if acc.scraper {
+				for _, role := range append([]models.Role{asAnonymous}, testRoles...) {
+					if r := e.call(rt.Method, rt.Path, role, nil); r.Status != http.StatusForbidden {
+						t.Errorf("%s as %q: %d, want 403", key, role, r.Status)
+					}
+				}
+				continue
+			}
 			if acc.public {
 				if anon.Status == http.StatusUnauthorized || anon.Status == http.StatusForbidden {
 					t.Errorf("%s is public but answered %d anonymously", key, anon.Status)

@@ -28,7 +28,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		return nil, err
 	}
 	r.Use(s.recoverer(), s.securityHeaders(), s.observe(), compressJSON, errorWriter(s.log))
-	r.Use(requireValidText)
+	r.Use(requireValidText, s.bodyLimits())
 	r.NoRoute(func(c *gin.Context) {
 		if s.opts.UI != nil && isUIRequest(c.Request) {
 			c.Status(http.StatusOK) // gin presets 404 for NoRoute; the UI sets its own status
@@ -40,13 +40,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	r.GET("/metrics", s.serveMetrics)
 	r.GET("/api/openapi.json", s.openapi)
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.GET("/verify/:code", s.verifyCode)
-	v1.POST("/verify", s.verifyFile)
+	v1.POST("/verify", s.costly(s.pools.verify), s.verifyFile)
 	v1.GET("/signing/ca.pem", s.signingCA)
 	v1.GET("/signing/crl", s.signingCRL)
 	v1.POST("/signing/ocsp", s.ocspPost)
@@ -87,12 +87,12 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/periods/:year/zones", s.listZones)
 	in.PUT("/periods/:year/zones/:metric", s.allow(administrator), s.setZones)
 	in.GET("/periods/:year/summary", s.getSummary)
-	in.GET("/periods/:year/reports/progress.pdf", s.provincialReport)
-	in.GET("/periods/:year/regions/:code/reports/progress.pdf", s.regionReport)
+	in.GET("/periods/:year/reports/progress.pdf", s.costly(s.pools.reports), s.provincialReport)
+	in.GET("/periods/:year/regions/:code/reports/progress.pdf", s.costly(s.pools.reports), s.regionReport)
 
 	in.GET("/periods/:year/regions/:code/items", s.listItems)
 	in.PATCH("/periods/:year/regions/:code/items/:indicator", s.allow(claimants), s.claimItem)
-	in.POST("/periods/:year/regions/:code/items/:indicator/evidence", s.allow(claimants), s.uploadEvidence)
+	in.POST("/periods/:year/regions/:code/items/:indicator/evidence", s.allow(claimants), s.costly(s.pools.uploads), s.uploadEvidence)
 	in.POST("/periods/:year/regions/:code/items/:indicator/reviews", s.allow(reviewers), s.reviewItem)
 	in.PUT("/periods/:year/regions/:code/items/:indicator/applicability", s.allow(claimants), s.setApplicability)
 	in.GET("/periods/:year/regions/:code/delegation", s.getDelegation)

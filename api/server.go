@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type Server struct {
 	summary  *summaryCache
 	sessions *sessionCache
 	docs     *documents.Service
+	pools    *pools
 }
 
 // Options configure the HTTP layer.
@@ -49,6 +51,13 @@ type Options struct {
 	// Signing is the commitment signing service: the installation's CA, where signers' keys
 	// come from and where signed documents are kept. Nil answers 503 on the signing routes.
 	Signing *models.Signing
+	// Limits bound expensive work and request bodies (see limits.go).
+	Limits Limits
+	// MetricsToken lets a scraper read /metrics with "Authorization: Bearer <token>".
+	MetricsToken string
+	// MetricsAddresses are the client addresses (IPs or CIDR prefixes) that read /metrics
+	// without the token. With neither set, /metrics answers nobody.
+	MetricsAddresses []string
 	// UI serves the web app on every GET or HEAD path outside the API and the health and
 	// metrics endpoints (see routes.go's NoRoute); nil serves nothing there.
 	UI http.Handler
@@ -62,9 +71,13 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	if opts.SessionCacheTTL == 0 {
 		opts.SessionCacheTTL = 2 * time.Second
 	}
-	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: newMetrics(), summary: newSummaryCache(db),
-		sessions: newSessionCache(opts.SessionCacheTTL),
-		docs:     &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL, Log: log}}
+	m, err := newMetrics(opts.MetricsToken, opts.MetricsAddresses)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: m, summary: newSummaryCache(db),
+		sessions: newSessionCache(opts.SessionCacheTTL), pools: newPools(opts.Limits),
+		docs: &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL, Log: log}}
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err
@@ -72,9 +85,15 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	return s, r, nil
 }
 
-// bindJSON decodes a JSON body into v, reporting a malformed body as 400, and a number its field
-// cannot hold and strings that no database stores (see jsonTextError) as 422.
+// bindJSON decodes a JSON body into v, reporting a body that is not application/json as 415
+// (a cross-site form can send text/plain or form bodies without a preflight), a malformed one
+// as 400, and a number its field cannot hold and strings that no database stores (see
+// jsonTextError) as 422.
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
+	if !isJSON(c.GetHeader("Content-Type")) {
+		c.Error(&Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Key: "json_only"})
+		return false
+	}
 	var raw bytes.Buffer
 	body := io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxJSONBody), &raw)
 	dec := json.NewDecoder(body)
@@ -105,6 +124,12 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 		return false
 	}
 	return true
+}
+
+// isJSON accepts application/json, with parameters (charset) or without.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 // year parses the :year path parameter.

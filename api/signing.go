@@ -25,7 +25,7 @@ func (s *Server) signingService(c *gin.Context) (*models.Signing, bool) {
 }
 
 // errSigningLocked answers a signer who gave too many wrong passphrases.
-var errSigningLocked = &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Key: "signing_locked"}
+var errSigningLocked = &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Key: "signing_locked", RetryAfter: 900}
 
 // documentError gives the document workflows' own errors their codes and messages.
 func documentError(err error) error {
@@ -88,20 +88,12 @@ func (s *Server) setMySigningKey(c *gin.Context) {
 	if !s.bindJSON(c, &in) {
 		return
 	}
-	ctx, u := c.Request.Context(), currentUser(c)
-	if in.OldPassphrase != "" {
-		if err := s.docs.SigningAllowed(ctx, u); err != nil {
-			fail(c, documentError(err))
-			return
-		}
-	}
-	k, err := s.db.SetSigningKey(ctx, sg.CA, u, in)
-	if errors.Is(err, models.ErrWrongPassphrase) {
-		if rerr := s.db.RecordSigningFailure(ctx, u, nil, "", "wrong_old_passphrase", c.ClientIP()); rerr != nil {
-			err = rerr
-		} else {
-			err = models.Invalid("old_passphrase", "wrong_passphrase")
-		}
+	k, err := s.db.SetSigningKey(c.Request.Context(), sg, currentUser(c), in)
+	switch {
+	case errors.Is(err, models.ErrWrongPassphrase):
+		err = models.Invalid("old_passphrase", "wrong_passphrase")
+	case errors.Is(err, models.ErrRateLimited):
+		err = errSigningLocked
 	}
 	if err != nil {
 		fail(c, err)

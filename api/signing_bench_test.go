@@ -61,6 +61,7 @@ func BenchmarkSignOverHTTP(b *testing.B) {
 				}
 				req, _ := http.NewRequest("POST", e.srv.URL+jobs[i].path, strings.NewReader(`{"mode":"sign","passphrase":"frasa-`+jobs[i].who+`"}`))
 				req.Header.Set("Authorization", "Bearer "+e.tokens[models.Role(jobs[i].who)])
+				req.Header.Set("Content-Type", "application/json")
 				res, err := http.DefaultClient.Do(req)
 				if err != nil || res.StatusCode != http.StatusOK {
 					b.Errorf("sign %d: %v %v", i, err, res)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 
@@ -34,9 +35,10 @@ func (s *Server) verifyFile(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// readUpload reads the multipart field "file" into memory, up to the upload limit.
+// readUpload reads the multipart field "file" into memory, up to the upload limit, in a buffer
+// sized once from the declared length (growing it by doubling would hold up to twice the file).
 func (s *Server) readUpload(c *gin.Context) ([]byte, bool) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.blobs.MaxSize+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit())
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		fail(c, errBadRequest("not_multipart"))
@@ -55,7 +57,12 @@ func (s *Server) readUpload(c *gin.Context) ([]byte, bool) {
 		if part.FormName() != "file" {
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(part, s.blobs.MaxSize+1))
+		var buf bytes.Buffer
+		if n := c.Request.ContentLength; n > 0 {
+			buf.Grow(int(min(n, s.blobs.MaxSize+1)) + bytes.MinRead) // ReadFrom wants MinRead free to see the end
+		}
+		_, err = buf.ReadFrom(io.LimitReader(part, s.blobs.MaxSize+1))
+		data := buf.Bytes()
 		if err != nil {
 			fail(c, uploadError(err))
 			return nil, false

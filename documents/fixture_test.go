@@ -67,7 +67,7 @@ func (d *desk) user(login, name string, role models.Role) *models.User {
 func (d *desk) signer(login, name string) *models.User {
 	d.t.Helper()
 	u := d.user(login, name, models.RoleSignatory)
-	if _, err := d.db.SetSigningKey(d.ctx, d.docs.Signing.CA, u, models.SigningKeyInput{Passphrase: "frasa-" + login}); err != nil {
+	if _, err := d.db.SetSigningKey(d.ctx, d.docs.Signing, u, models.SigningKeyInput{Passphrase: "frasa-" + login}); err != nil {
 		d.t.Fatal(err)
 	}
 	return u

@@ -233,19 +233,16 @@ func (s *Service) refreshDraft(ctx context.Context, sg *models.Signing, c *model
 	return s.DB.RefreshDraft(ctx, c, d)
 }
 
-// unlock checks the signer's recent wrong passphrases and unlocks their key; a wrong
-// passphrase is recorded (with the commitment and slot it was for, when one) and answered as
-// invalid.
+// unlock unlocks the signer's key within the bound on wrong passphrases (see
+// models.Signing.Unlock): a wrong passphrase is recorded (with the commitment and slot it was
+// for, when one) and answered as invalid; past the limit ErrSigningLocked, without trying.
 func (s *Service) unlock(ctx context.Context, sg *models.Signing, u *models.User, passphrase string, commitmentID *int64, slot, ip string) (*unlockedKey, error) {
-	if err := s.SigningAllowed(ctx, u); err != nil {
-		return nil, err
-	}
-	key, chain, err := sg.KeyStore(s.DB).Unlock(ctx, u, passphrase)
+	key, chain, err := sg.Unlock(ctx, s.DB, u, passphrase, models.SigningTry{CommitmentID: commitmentID, Slot: slot, IP: ip})
 	switch {
+	case errors.Is(err, models.ErrRateLimited):
+		err = ErrSigningLocked
 	case errors.Is(err, models.ErrWrongPassphrase):
-		if err = s.DB.RecordSigningFailure(ctx, u, commitmentID, slot, "wrong_passphrase", ip); err == nil {
-			err = models.Invalid("passphrase", "wrong_passphrase")
-		}
+		err = models.Invalid("passphrase", "wrong_passphrase")
 	case errors.Is(err, models.ErrNoSigningKey):
 		err = models.Invalid("passphrase", "no_signing_key")
 	}
@@ -253,19 +250,6 @@ func (s *Service) unlock(ctx context.Context, sg *models.Signing, u *models.User
 		return nil, err
 	}
 	return &unlockedKey{signer: key, chain: chain}, nil
-}
-
-// SigningAllowed returns ErrSigningLocked when u gave too many wrong passphrases lately.
-func (s *Service) SigningAllowed(ctx context.Context, u *models.User) error {
-	policy := models.DefaultSigningPolicy
-	if s.Signing != nil && s.Signing.Policy.MaxFailures > 0 {
-		policy = s.Signing.Policy
-	}
-	err := s.DB.SigningAllowed(ctx, u.ID, policy)
-	if errors.Is(err, models.ErrRateLimited) {
-		return ErrSigningLocked
-	}
-	return err
 }
 
 // signatureRequest describes a slot's signature or paraf: the first act certifies the

@@ -1,15 +1,18 @@
 package models
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -124,4 +127,155 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// ---- Sweeping orphaned files ----
+
+// SweepResult says what a sweep removed.
+type SweepResult struct {
+	Files int
+	Bytes int64
+}
+
+// DefaultSweepGrace is how old an unreferenced file must be before a sweep removes it. It must
+// be longer than any upload takes from storing its file to committing the row that refers to it.
+const DefaultSweepGrace = time.Hour
+
+// Sweep removes the files nothing refers to: stored blobs that no committed row references
+// (refused uploads, lost conflicts, crashes between storing and committing) and temporary files,
+// once older than grace. It never removes a file a committed row references: a blob is judged
+// by its age and the database's references, then moved aside (one atomic rename) and looked at
+// again — if an upload stored the same content meanwhile, the file moved aside is that upload's
+// fresh one and is put back. Every column whose name contains "sha256" counts as a reference,
+// so that a new table that keeps blobs is covered without a change here. Several instances may
+// sweep the same directory at once.
+func (s *BlobStore) Sweep(ctx context.Context, db *DB, grace time.Duration) (SweepResult, error) {
+	var res SweepResult
+	cutoff := time.Now().Add(-grace)
+	var candidates []string
+	var leftovers []string // moved aside by a sweep that did not finish
+	err := filepath.WalkDir(s.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return ctx.Err()
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			return nil // gone meanwhile, or too young
+		}
+		name := d.Name()
+		switch {
+		case filepath.Base(filepath.Dir(path)) == "tmp" && strings.HasPrefix(name, "sweep-"):
+			leftovers = append(leftovers, path)
+		case filepath.Base(filepath.Dir(path)) == "tmp":
+			if os.Remove(path) == nil {
+				res.Files, res.Bytes = res.Files+1, res.Bytes+info.Size()
+			}
+		case shaPattern.MatchString(name) && path == s.path(name):
+			candidates = append(candidates, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	shas := append([]string(nil), candidates...)
+	for _, p := range leftovers {
+		shas = append(shas, leftoverSHA(p))
+	}
+	referenced, err := db.referencedBlobs(ctx, shas)
+	if err != nil {
+		return res, err
+	}
+	if err := os.MkdirAll(filepath.Join(s.Dir, "tmp"), 0o750); err != nil {
+		return res, err
+	}
+	for _, p := range leftovers {
+		s.settleAside(p, referenced[leftoverSHA(p)], cutoff, &res)
+	}
+	for _, sha := range candidates {
+		if referenced[sha] {
+			continue
+		}
+		aside, err := os.CreateTemp(filepath.Join(s.Dir, "tmp"), "sweep-"+sha+"-")
+		if err != nil {
+			return res, err
+		}
+		aside.Close()
+		if err := os.Rename(s.path(sha), aside.Name()); err != nil {
+			os.Remove(aside.Name()) // another sweep took it first
+			continue
+		}
+		s.settleAside(aside.Name(), false, cutoff, &res)
+	}
+	return res, nil
+}
+
+// settleAside decides on a file a sweep moved aside: back into place when it is referenced or
+// younger than the cutoff (an upload renamed it into place after the sweep looked), removed
+// otherwise.
+func (s *BlobStore) settleAside(path string, referenced bool, cutoff time.Time, res *SweepResult) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	if referenced || !info.ModTime().Before(cutoff) {
+		// Link, not rename: if an upload has stored the same content again meanwhile, keep its
+		// file (the content is the same).
+		if err := os.Link(path, s.path(leftoverSHA(path))); err != nil && !errors.Is(err, fs.ErrExist) {
+			return // keep it aside; the next sweep tries again
+		}
+	} else {
+		res.Files, res.Bytes = res.Files+1, res.Bytes+info.Size()
+	}
+	os.Remove(path)
+}
+
+// leftoverSHA is the SHA-256 in the name of a file a sweep moved aside (tmp/sweep-SHA-random).
+func leftoverSHA(path string) string {
+	name := strings.TrimPrefix(filepath.Base(path), "sweep-")
+	if len(name) < 64 {
+		return ""
+	}
+	return name[:64]
+}
+
+// referencedBlobs says which of shas a committed row refers to, in any column whose name
+// contains "sha256".
+func (db *DB) referencedBlobs(ctx context.Context, shas []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(shas) == 0 {
+		return out, nil
+	}
+	query := "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name LIKE '%sha256%'"
+	if db.Dialect == SQLite {
+		query = "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m JOIN pragma_table_info(m.name) p " +
+			"WHERE m.type = 'table' AND p.name LIKE '%sha256%'"
+	}
+	var columns []struct{ TableName, ColumnName string }
+	if err := db.read(ctx).Raw(query).Scan(&columns).Error; err != nil {
+		return nil, err
+	}
+	if len(columns) == 0 {
+		return nil, errors.New("no column refers to stored files: refusing to sweep")
+	}
+	for start := 0; start < len(shas); start += 500 {
+		batch := shas[start:min(start+500, len(shas))]
+		for _, c := range columns {
+			var found []string
+			q := fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE %s IN ?", c.ColumnName, c.TableName, c.ColumnName)
+			if err := db.read(ctx).Raw(q, batch).Scan(&found).Error; err != nil {
+				return nil, err
+			}
+			for _, sha := range found {
+				out[sha] = true
+			}
+		}
+	}
+	return out, nil
 }

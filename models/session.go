@@ -26,14 +26,13 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// ErrBadCredentials: the e-mail or the password is wrong.
+// ErrBadCredentials: the e-mail or the password is wrong, or the account is deactivated (a
+// deactivated account's right password gets the same answer, so that it confirms nothing).
 var ErrBadCredentials = errors.New("wrong e-mail or password")
 
-// ErrAccountDisabled: the credentials are right but an admin has deactivated the account.
-var ErrAccountDisabled = errors.New("account deactivated")
-
-// ErrRateLimited: too many recent failed sign-ins for the account or the address.
-var ErrRateLimited = errors.New("too many failed sign-ins")
+// ErrRateLimited: too many recent failed attempts (sign-ins for the account or the address,
+// or signing passphrases for the signer).
+var ErrRateLimited = errors.New("too many failed attempts")
 
 // LoginPolicy bounds failed sign-ins within Window, per account and per client address.
 type LoginPolicy struct {
@@ -60,45 +59,56 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// loginAttempt is a reserved or failed sign-in (table login_failures; see attempts.go).
+type loginAttempt struct {
+	ID        int64
+	Email     string
+	IP        string
+	Pending   bool
+	CreatedAt time.Time
+}
+
+func (loginAttempt) TableName() string { return "login_failures" }
+
+func loginSubjects(email, ip string) []string {
+	return []string{"login:email:" + email, "login:ip:" + ip}
+}
+
 // Login checks the credentials and opens a session, returning the user, the session and its
-// bearer token. Failures are counted; past the policy's limits it answers ErrRateLimited
-// without checking the password.
+// bearer token. The attempt is reserved first (see attempts.go): past the policy's limits for
+// the account or the address it answers ErrRateLimited without checking the password. A wrong
+// password, an unknown e-mail and a deactivated account all answer ErrBadCredentials, count as
+// failures and are audited; the failure that reaches a limit is audited as a lock-out.
 func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, userAgent string) (*User, *Session, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	since := db.Now().Add(-p.Window)
-	var byAccount, byAddress int64
-	q := db.read(ctx).Table("login_failures").Where("created_at > ?", since)
-	if err := q.Session(&gorm.Session{}).Where("email = ?", email).Count(&byAccount).Error; err != nil {
+	attempt, err := db.reserveLogin(ctx, p, email, ip)
+	if err != nil {
 		return nil, nil, "", err
-	}
-	if err := q.Session(&gorm.Session{}).Where("ip = ?", ip).Count(&byAddress).Error; err != nil {
-		return nil, nil, "", err
-	}
-	if byAccount >= int64(p.PerAccount) || byAddress >= int64(p.PerAddress) {
-		return nil, nil, "", ErrRateLimited
 	}
 	u, err := db.UserByEmail(ctx, email)
-	if err != nil && err != ErrNotFound {
+	var ok bool
+	switch {
+	case err == ErrNotFound:
+		_, err = checkPassword(ctx, dummyHash(), password)
+	case err == nil:
+		ok, err = checkPassword(ctx, u.PasswordHash, password)
+	}
+	if err != nil { // the password was not judged: the attempt does not count
+		db.releaseLogin(ctx, attempt)
 		return nil, nil, "", err
 	}
-	if u == nil {
-		CheckPassword(dummyHash, password)
-	}
-	if u == nil || !CheckPassword(u.PasswordHash, password) {
-		err := db.tx(ctx, func(tx *gorm.DB) error {
-			audit(tx, "session", email, "login_failed", nil, map[string]string{"ip": ip})
-			if byAccount+1 == int64(p.PerAccount) {
-				audit(tx, "user", email, "locked", nil, map[string]string{"until": db.Now().Add(p.Window).Format(time.RFC3339)})
-			}
-			return tx.Exec("INSERT INTO login_failures (email, ip, created_at) VALUES (?, ?, ?)", email, ip, db.Now()).Error
-		})
-		if err != nil {
+	if !ok || !u.Active {
+		reason := "wrong_password"
+		switch {
+		case u == nil:
+			reason = "unknown_email"
+		case ok:
+			reason = "account_disabled"
+		}
+		if err := db.failLogin(ctx, p, attempt, reason); err != nil {
 			return nil, nil, "", err
 		}
 		return nil, nil, "", ErrBadCredentials
-	}
-	if !u.Active {
-		return nil, nil, "", ErrAccountDisabled
 	}
 	token := randomToken()
 	now := db.Now()
@@ -112,9 +122,85 @@ func (db *DB) Login(ctx context.Context, p LoginPolicy, email, password, ip, use
 		return tx.Create(s).Error
 	})
 	if err != nil {
+		db.releaseLogin(ctx, attempt)
 		return nil, nil, "", err
 	}
 	return u, s, token, nil
+}
+
+// reserveLogin counts the account's and the address's attempts within the window (failures
+// and reservations in flight) and reserves one more when both are under their limits.
+func (db *DB) reserveLogin(ctx context.Context, p LoginPolicy, email, ip string) (*loginAttempt, error) {
+	a := &loginAttempt{Email: email, IP: ip, Pending: true, CreatedAt: db.Now()}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockSubjects(tx, loginSubjects(email, ip)...); err != nil {
+			return err
+		}
+		var byAccount, byAddress int64
+		q := tx.Table("login_failures").Where("created_at > ?", a.CreatedAt.Add(-p.Window))
+		if err := q.Session(&gorm.Session{}).Where("email = ?", email).Count(&byAccount).Error; err != nil {
+			return err
+		}
+		if err := q.Session(&gorm.Session{}).Where("ip = ?", ip).Count(&byAddress).Error; err != nil {
+			return err
+		}
+		if byAccount >= int64(p.PerAccount) || byAddress >= int64(p.PerAddress) {
+			return ErrRateLimited
+		}
+		return tx.Create(a).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// releaseLogin removes a reservation whose password was never judged, or that succeeded.
+func (db *DB) releaseLogin(ctx context.Context, a *loginAttempt) {
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
+	db.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Exec("DELETE FROM login_failures WHERE id = ? AND pending = ?", a.ID, true).Error
+	})
+}
+
+// failLogin turns a reservation into a failure and audits it; the failure that brings the
+// account or the address to its limit is audited once more as the lock-out.
+func (db *DB) failLogin(ctx context.Context, p LoginPolicy, a *loginAttempt, reason string) error {
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockSubjects(tx, loginSubjects(a.Email, a.IP)...); err != nil {
+			return err
+		}
+		res := tx.Exec("UPDATE login_failures SET pending = ? WHERE id = ?", false, a.ID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 { // a concurrent success reset the count; this failure still counts
+			if err := tx.Create(&loginAttempt{Email: a.Email, IP: a.IP, CreatedAt: a.CreatedAt}).Error; err != nil {
+				return err
+			}
+		}
+		audit(tx, "session", a.Email, "login_failed", nil, map[string]string{"ip": a.IP, "reason": reason})
+		now := db.Now()
+		until := map[string]string{"until": now.Add(p.Window).Format(time.RFC3339)}
+		failed := tx.Table("login_failures").Where("pending = ? AND created_at > ?", false, now.Add(-p.Window))
+		var byAccount, byAddress int64
+		if err := failed.Session(&gorm.Session{}).Where("email = ?", a.Email).Count(&byAccount).Error; err != nil {
+			return err
+		}
+		if err := failed.Session(&gorm.Session{}).Where("ip = ?", a.IP).Count(&byAddress).Error; err != nil {
+			return err
+		}
+		if byAccount == int64(p.PerAccount) {
+			audit(tx, "user", a.Email, "locked", nil, until)
+		}
+		if byAddress == int64(p.PerAddress) {
+			audit(tx, "address", a.IP, "locked", nil, until)
+		}
+		return nil
+	})
 }
 
 // SessionByToken returns the live session for a token and its user, or ErrNotFound.
@@ -147,7 +233,11 @@ func (db *DB) Logout(ctx context.Context, sessionID int64) error {
 // of the user (the one making the change stays signed in).
 func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, oldPassword, newPassword string) error {
 	errs := fieldErrors{}
-	if !CheckPassword(u.PasswordHash, oldPassword) {
+	ok, err := checkPassword(ctx, u.PasswordHash, oldPassword)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		errs.add("old_password", "wrong_password")
 	}
 	if len([]rune(newPassword)) < MinPasswordLength {
@@ -158,7 +248,7 @@ func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, ol
 	if err := errs.err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(newPassword)
+	hash, err := hashPassword(ctx, newPassword)
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,35 @@ func (s *Signing) KeyStore(db *DB) KeyStore {
 	return LocalKeys{DB: db}
 }
 
+// policy is the configured bound on wrong passphrases, or the default.
+func (s *Signing) policy() SigningPolicy {
+	if s.Policy.MaxFailures > 0 {
+		return s.Policy
+	}
+	return DefaultSigningPolicy
+}
+
+// SigningTry says where a signing passphrase is tried, for the record of a wrong one.
+type SigningTry struct {
+	CommitmentID *int64
+	Slot         string
+	// IP is the client's address; empty means the actor's (see WithActor).
+	IP string
+}
+
+// Unlock unlocks u's key with the passphrase through the key store, within the policy's bound
+// on wrong passphrases: the try is reserved first (see attempts.go), so that past the limit —
+// also with tries arriving at once, on any instance — it answers ErrRateLimited without
+// deriving anything. A wrong passphrase is recorded and audited (ErrWrongPassphrase); the one
+// that reaches the limit is audited as the lock-out.
+func (s *Signing) Unlock(ctx context.Context, db *DB, u *User, passphrase string, at SigningTry) (signer crypto.Signer, chain []*x509.Certificate, err error) {
+	err = db.tryPassphrase(ctx, u, s.policy(), at, "wrong_passphrase", func() error {
+		signer, chain, err = s.KeyStore(db).Unlock(ctx, u, passphrase)
+		return err
+	})
+	return signer, chain, err
+}
+
 // Signing errors.
 var (
 	ErrWrongPassphrase = errors.New("wrong signing passphrase")
@@ -322,7 +351,7 @@ const (
 
 // sealKey encrypts a PKCS#8 private key under the passphrase: AES-256-GCM with a key derived by
 // argon2id from the passphrase and a random salt; the user id is bound in as associated data.
-func sealKey(key crypto.Signer, passphrase string, userID int64) (sealed, kdf string, err error) {
+func sealKey(ctx context.Context, key crypto.Signer, passphrase string, userID int64) (sealed, kdf string, err error) {
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return "", "", err
@@ -332,7 +361,7 @@ func sealKey(key crypto.Signer, passphrase string, userID int64) (sealed, kdf st
 	rand.Read(salt)
 	rand.Read(nonce)
 	kdf = fmt.Sprintf("argon2id:t=%d,m=%d,p=%d", kdfTime, kdfMemory, kdfThreads)
-	gcm, err := keyCipher(passphrase, salt, kdfTime, kdfMemory, kdfThreads)
+	gcm, err := keyCipher(ctx, passphrase, salt, kdfTime, kdfMemory, kdfThreads)
 	if err != nil {
 		return "", "", err
 	}
@@ -341,7 +370,7 @@ func sealKey(key crypto.Signer, passphrase string, userID int64) (sealed, kdf st
 }
 
 // openKey decrypts a sealed key; a wrong passphrase is ErrWrongPassphrase.
-func openKey(sealed, kdf, passphrase string, userID int64) (crypto.Signer, error) {
+func openKey(ctx context.Context, sealed, kdf, passphrase string, userID int64) (crypto.Signer, error) {
 	var t, m, p uint32
 	if _, err := fmt.Sscanf(kdf, "argon2id:t=%d,m=%d,p=%d", &t, &m, &p); err != nil {
 		return nil, fmt.Errorf("unknown key derivation %q", kdf)
@@ -350,7 +379,7 @@ func openKey(sealed, kdf, passphrase string, userID int64) (crypto.Signer, error
 	if err != nil || len(raw) < 28+16 {
 		return nil, errors.New("damaged sealed key")
 	}
-	gcm, err := keyCipher(passphrase, raw[:16], t, m, uint8(p))
+	gcm, err := keyCipher(ctx, passphrase, raw[:16], t, m, uint8(p))
 	if err != nil {
 		return nil, err
 	}
@@ -369,8 +398,13 @@ func openKey(sealed, kdf, passphrase string, userID int64) (crypto.Signer, error
 	return signer, nil
 }
 
-func keyCipher(passphrase string, salt []byte, t, m uint32, p uint8) (cipher.AEAD, error) {
-	block, err := aes.NewCipher(argon2.IDKey([]byte(passphrase), salt, t, m, p, 32))
+// keyCipher derives the AES-256-GCM key from the passphrase, in the bounded argon2id pool.
+func keyCipher(ctx context.Context, passphrase string, salt []byte, t, m uint32, p uint8) (cipher.AEAD, error) {
+	var key []byte
+	if err := deriving(ctx, p, func() { key = argon2.IDKey([]byte(passphrase), salt, t, m, p, 32) }); err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
 	}
@@ -406,23 +440,32 @@ type SigningKeyInput struct {
 	OldPassphrase string `json:"old_passphrase"`
 }
 
-func checkPassphrase(u *User, passphrase string) error {
+func checkPassphrase(ctx context.Context, u *User, passphrase string) error {
 	if len([]rune(passphrase)) < MinPassphraseLength {
 		return Invalid("passphrase", "passphrase_short")
 	}
 	if err := CheckText("passphrase", passphrase, MaxSecretLen); err != nil {
 		return err
 	}
-	if CheckPassword(u.PasswordHash, passphrase) {
+	same, err := checkPassword(ctx, u.PasswordHash, passphrase)
+	if err != nil {
+		return err
+	}
+	if same {
 		return Invalid("passphrase", "passphrase_is_password")
 	}
 	return nil
 }
 
-// SetSigningKey creates the signer's key (ECDSA P-256, certified by ca) on the first call, or
-// changes the passphrase it is stored under. A wrong old passphrase is ErrWrongPassphrase.
-func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyInput) (*SigningKey, error) {
-	if err := checkPassphrase(u, in.Passphrase); err != nil {
+// SetSigningKey creates the signer's key (ECDSA P-256, certified by sg's CA) on the first
+// call, or changes the passphrase it is stored under. The old passphrase is tried within sg's
+// bound on wrong passphrases, like Unlock: a wrong one is ErrWrongPassphrase, recorded and
+// audited; past the limit ErrRateLimited.
+func (db *DB) SetSigningKey(ctx context.Context, sg *Signing, u *User, in SigningKeyInput) (*SigningKey, error) {
+	if len([]rune(in.Passphrase)) < MinPassphraseLength {
+		return nil, Invalid("passphrase", "passphrase_short")
+	}
+	if err := CheckText("passphrase", in.Passphrase, MaxSecretLen); err != nil {
 		return nil, err
 	}
 	if err := CheckText("old_passphrase", in.OldPassphrase, MaxSecretLen); err != nil {
@@ -432,31 +475,41 @@ func (db *DB) SetSigningKey(ctx context.Context, ca *CA, u *User, in SigningKeyI
 	if err != nil && err != ErrNotFound {
 		return nil, err
 	}
-	now := db.Now()
 	var key crypto.Signer
 	var issued *x509.Certificate
+	if existing != nil {
+		// The old passphrase first, within the limit: comparing the new one with the sign-in
+		// password before it would answer a guess at the password without any limit.
+		if in.OldPassphrase == "" {
+			return nil, Invalid("old_passphrase", "required")
+		}
+		err := db.tryPassphrase(ctx, u, sg.policy(), SigningTry{}, "wrong_old_passphrase", func() (err error) {
+			key, err = openKey(ctx, existing.EncryptedKey, existing.KDF, in.OldPassphrase, u.ID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := checkPassphrase(ctx, u, in.Passphrase); err != nil {
+		return nil, err
+	}
+	now := db.Now()
 	k := existing
 	if existing == nil {
 		ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return nil, err
 		}
-		cert, err := ca.Issue(ec.Public(), u.Name, "", u.Email, now)
+		cert, err := sg.CA.Issue(ec.Public(), u.Name, "", u.Email, now)
 		if err != nil {
 			return nil, err
 		}
 		key, issued = ec, cert
-		k = &SigningKey{UserID: u.ID, Source: KeySourceInstallation, CertificatePEM: chainPEM([]*x509.Certificate{cert, ca.Cert}),
+		k = &SigningKey{UserID: u.ID, Source: KeySourceInstallation, CertificatePEM: chainPEM([]*x509.Certificate{cert, sg.CA.Cert}),
 			Fingerprint: fingerprint(cert), CreatedAt: now}
-	} else {
-		if in.OldPassphrase == "" {
-			return nil, Invalid("old_passphrase", "required")
-		}
-		if key, err = openKey(existing.EncryptedKey, existing.KDF, in.OldPassphrase, u.ID); err != nil {
-			return nil, err
-		}
 	}
-	if k.EncryptedKey, k.KDF, err = sealKey(key, in.Passphrase, u.ID); err != nil {
+	if k.EncryptedKey, k.KDF, err = sealKey(ctx, key, in.Passphrase, u.ID); err != nil {
 		return nil, err
 	}
 	k.UpdatedAt = now
@@ -486,7 +539,7 @@ func (db *DB) ImportSigningKey(ctx context.Context, u *User, p12 []byte, passwor
 	if u.Role != RoleSignatory {
 		return nil, Invalid("user", "not_signatory")
 	}
-	if err := checkPassphrase(u, passphrase); err != nil {
+	if err := checkPassphrase(ctx, u, passphrase); err != nil {
 		return nil, err
 	}
 	if err := CheckText("password", password, MaxSecretLen); err != nil {
@@ -509,7 +562,7 @@ func (db *DB) ImportSigningKey(ctx context.Context, u *User, p12 []byte, passwor
 	}
 	chain := append([]*x509.Certificate{cert}, issuers...)
 	k := &SigningKey{UserID: u.ID, Source: KeySourcePKCS12, CertificatePEM: chainPEM(chain), Fingerprint: fingerprint(cert), CreatedAt: now, UpdatedAt: now}
-	if k.EncryptedKey, k.KDF, err = sealKey(key, passphrase, u.ID); err != nil {
+	if k.EncryptedKey, k.KDF, err = sealKey(ctx, key, passphrase, u.ID); err != nil {
 		return nil, err
 	}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
@@ -542,7 +595,7 @@ func (l LocalKeys) Unlock(ctx context.Context, u *User, passphrase string) (cryp
 	if err != nil {
 		return nil, nil, err
 	}
-	key, err := openKey(k.EncryptedKey, k.KDF, passphrase, u.ID)
+	key, err := openKey(ctx, k.EncryptedKey, k.KDF, passphrase, u.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -551,22 +604,8 @@ func (l LocalKeys) Unlock(ctx context.Context, u *User, passphrase string) (cryp
 
 // ---- Failed signing attempts ----
 
-// SigningAllowed answers ErrRateLimited when the user has given too many wrong passphrases
-// within the policy's window (since their last successful signature).
-func (db *DB) SigningAllowed(ctx context.Context, userID int64, p SigningPolicy) error {
-	var n int64
-	err := db.read(ctx).Table("signing_failures").
-		Where("user_id = ? AND cleared = ? AND created_at > ?", userID, false, db.Now().Add(-p.Window)).Count(&n).Error
-	if err != nil {
-		return err
-	}
-	if n >= int64(p.MaxFailures) {
-		return ErrRateLimited
-	}
-	return nil
-}
-
-// SigningFailure is a failed signing attempt, kept (never deleted) for the audit trail.
+// SigningFailure is a wrong signing passphrase, kept (never deleted) for the audit trail; while
+// Pending it is a try in flight, reserved before the passphrase is checked (see attempts.go).
 type SigningFailure struct {
 	ID           int64
 	UserID       int64
@@ -574,25 +613,76 @@ type SigningFailure struct {
 	Slot         string
 	Reason       string
 	IP           string
+	Pending      bool
 	Cleared      bool
 	CreatedAt    time.Time
 }
 
-// RecordSigningFailure keeps a failed attempt (reason e.g. "wrong_passphrase") and writes it to
-// the audit trail.
-func (db *DB) RecordSigningFailure(ctx context.Context, u *User, commitmentID *int64, slot, reason, ip string) error {
-	f := &SigningFailure{UserID: u.ID, CommitmentID: commitmentID, Slot: slot, Reason: reason, IP: ip, CreatedAt: db.Now()}
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(f).Error; err != nil {
+func signingSubject(userID int64) string { return "signing:user:" + strconv.FormatInt(userID, 10) }
+
+// tryPassphrase runs check, a use of u's signing passphrase, within the policy's bound: the try
+// is reserved first, recorded as a failure (reason e.g. "wrong_passphrase") and audited when
+// check says ErrWrongPassphrase, and removed otherwise.
+func (db *DB) tryPassphrase(ctx context.Context, u *User, p SigningPolicy, at SigningTry, reason string, check func() error) error {
+	if at.IP == "" {
+		at.IP = actorFrom(ctx).IP
+	}
+	f := &SigningFailure{UserID: u.ID, CommitmentID: at.CommitmentID, Slot: at.Slot, Reason: reason, IP: at.IP,
+		Pending: true, CreatedAt: db.Now()}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockSubjects(tx, signingSubject(u.ID)); err != nil {
+			return err
+		}
+		var n int64
+		err := tx.Table("signing_failures").Where("user_id = ? AND cleared = ? AND created_at > ?", u.ID, false, f.CreatedAt.Add(-p.Window)).Count(&n).Error
+		if err != nil {
+			return err
+		}
+		if n >= int64(p.MaxFailures) {
+			return ErrRateLimited
+		}
+		return tx.Create(f).Error
+	})
+	if err != nil {
+		return err
+	}
+	err = check()
+	sctx, cancel := settleContext(ctx)
+	defer cancel()
+	if !errors.Is(err, ErrWrongPassphrase) {
+		db.tx(sctx, func(tx *gorm.DB) error {
+			return tx.Exec("DELETE FROM signing_failures WHERE id = ? AND pending = ?", f.ID, true).Error
+		})
+		return err
+	}
+	err = db.tx(sctx, func(tx *gorm.DB) error {
+		if err := db.lockSubjects(tx, signingSubject(u.ID)); err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE signing_failures SET pending = ? WHERE id = ?", false, f.ID).Error; err != nil {
 			return err
 		}
 		key := u.Email
-		if commitmentID != nil {
-			key = fmt.Sprintf("%d/%s", *commitmentID, slot)
+		if at.CommitmentID != nil {
+			key = fmt.Sprintf("%d/%s", *at.CommitmentID, at.Slot)
 		}
-		audit(tx, "signing_attempt", key, "failed", nil, map[string]any{"user": u.Email, "reason": reason, "ip": ip})
+		audit(tx, "signing_attempt", key, "failed", nil, map[string]any{"user": u.Email, "reason": reason, "ip": f.IP})
+		var failed int64
+		now := db.Now()
+		err := tx.Table("signing_failures").Where("user_id = ? AND pending = ? AND cleared = ? AND created_at > ?", u.ID, false, false, now.Add(-p.Window)).
+			Count(&failed).Error
+		if err != nil {
+			return err
+		}
+		if failed == int64(p.MaxFailures) {
+			audit(tx, "signing_key", u.Email, "locked", nil, map[string]string{"until": now.Add(p.Window).Format(time.RFC3339)})
+		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return ErrWrongPassphrase
 }
 
 // clearSigningFailures marks a user's failures as settled after a successful signature.

@@ -47,13 +47,15 @@ func TestSigningKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 		keys := models.LocalKeys{DB: db}
+		policy := models.SigningPolicy{Window: 15 * time.Minute, MaxFailures: 5}
+		sg := &models.Signing{CA: ca, Policy: policy}
 		if _, _, err := keys.Unlock(ctx, u, "apa-saja-boleh"); !errors.Is(err, models.ErrNoSigningKey) {
 			t.Fatalf("no key yet: %v", err)
 		}
-		if _, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "kata-sandi-masuk"}); err == nil {
+		if _, err := db.SetSigningKey(ctx, sg, u, models.SigningKeyInput{Passphrase: "kata-sandi-masuk"}); err == nil {
 			t.Fatal("the sign-in password was accepted as the signing passphrase")
 		}
-		k, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "frasa-pertama"})
+		k, err := db.SetSigningKey(ctx, sg, u, models.SigningKeyInput{Passphrase: "frasa-pertama"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,13 +70,13 @@ func TestSigningKeys(t *testing.T) {
 			t.Fatalf("wrong passphrase: %v", err)
 		}
 		// Changing the passphrase keeps the key.
-		if _, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "frasa-kedua"}); err == nil {
+		if _, err := db.SetSigningKey(ctx, sg, u, models.SigningKeyInput{Passphrase: "frasa-kedua"}); err == nil {
 			t.Fatal("changed the passphrase without the old one")
 		}
-		if _, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "frasa-kedua", OldPassphrase: "salah-sekali"}); !errors.Is(err, models.ErrWrongPassphrase) {
+		if _, err := db.SetSigningKey(ctx, sg, u, models.SigningKeyInput{Passphrase: "frasa-kedua", OldPassphrase: "salah-sekali"}); !errors.Is(err, models.ErrWrongPassphrase) {
 			t.Fatalf("wrong old passphrase: %v", err)
 		}
-		k2, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "frasa-kedua", OldPassphrase: "frasa-pertama"})
+		k2, err := db.SetSigningKey(ctx, sg, u, models.SigningKeyInput{Passphrase: "frasa-kedua", OldPassphrase: "frasa-pertama"})
 		if err != nil || k2.Fingerprint != k.Fingerprint || k2.EncryptedKey == k.EncryptedKey {
 			t.Fatalf("passphrase change: %v", err)
 		}
@@ -82,22 +84,24 @@ func TestSigningKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Wrong passphrases are counted and kept; five lock signing for the window.
-		policy := models.SigningPolicy{Window: 15 * time.Minute, MaxFailures: 5}
-		for i := 0; i < 5; i++ {
-			if err := db.SigningAllowed(ctx, u.ID, policy); err != nil {
+		// Wrong passphrases are counted and kept (the wrong old one above too); five lock
+		// signing for the window, the right passphrase included.
+		for i := 1; i < policy.MaxFailures; i++ {
+			if _, _, err := sg.Unlock(ctx, db, u, "frasa-salah", models.SigningTry{}); !errors.Is(err, models.ErrWrongPassphrase) {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
-			if err := db.RecordSigningFailure(ctx, u, nil, "", "wrong_passphrase", "192.0.2.1"); err != nil {
-				t.Fatal(err)
-			}
 		}
-		if err := db.SigningAllowed(ctx, u.ID, policy); !errors.Is(err, models.ErrRateLimited) {
+		if _, _, err := sg.Unlock(ctx, db, u, "frasa-kedua", models.SigningTry{}); !errors.Is(err, models.ErrRateLimited) {
 			t.Fatalf("after five failures: %v", err)
+		}
+		var kept int64
+		modelstest.Raw(t, db).Table("signing_failures").Where("user_id = ? AND pending = ?", u.ID, false).Count(&kept)
+		if kept != int64(policy.MaxFailures) {
+			t.Fatalf("%d failures kept, want %d (refused tries are not failures)", kept, policy.MaxFailures)
 		}
 		later := time.Now().Add(16 * time.Minute)
 		db.Now = func() time.Time { return later }
-		if err := db.SigningAllowed(ctx, u.ID, policy); err != nil {
+		if _, _, err := sg.Unlock(ctx, db, u, "frasa-kedua", models.SigningTry{}); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
 	})
@@ -110,7 +114,7 @@ func BenchmarkUnlock(b *testing.B) {
 	ctx := context.Background()
 	ca, _ := models.OpenCA(filepath.Join(b.TempDir(), "ca"), "Uji", time.Now())
 	u, _ := db.CreateUser(ctx, models.UserInput{Email: "b@uji.id", Name: "B", Role: models.RoleSignatory, Password: "kata-sandi-masuk"}, false)
-	if _, err := db.SetSigningKey(ctx, ca, u, models.SigningKeyInput{Passphrase: "frasa-rahasia"}); err != nil {
+	if _, err := db.SetSigningKey(ctx, &models.Signing{CA: ca}, u, models.SigningKeyInput{Passphrase: "frasa-rahasia"}); err != nil {
 		b.Fatal(err)
 	}
 	keys := models.LocalKeys{DB: db}

@@ -90,7 +90,7 @@ func (db *DB) CreateUser(ctx context.Context, in UserInput, demo bool) (*User, e
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,13 @@ type config struct {
 	TSAURL string
 	// TSACAFile holds the root certificate(s), PEM, trusted for the TSA's tokens.
 	TSACAFile string
+	// Bounds on concurrent work (0: the default) and the orphan sweep (0: off).
+	Argon2Slots, VerifySlots, ReportSlots, UploadSlots int
+	VerifyMemoryMB                                     int
+	SweepInterval                                      time.Duration
+	// Who may read /metrics.
+	MetricsToken     string
+	MetricsAddresses []string
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -69,6 +76,20 @@ func (c *config) dbFlags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 }
 
+// envInt reads a whole-number setting; a value that is not one becomes -1, which the
+// validation refuses with a clear message.
+func envInt(getenv func(string) string, name string, def int) int {
+	v := getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
 // serveFlags registers the settings only the server uses.
 func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level, proxies, ttl *string) {
 	fs.StringVar(&c.Addr, "addr", env(getenv, "PANTAU_ADDR", ":8080"), "listen address (env PANTAU_ADDR)")
@@ -84,12 +105,63 @@ func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level
 	c.publicURLFlag(fs, getenv)
 	fs.StringVar(&c.TSAURL, "tsa-url", env(getenv, "PANTAU_TSA_URL", ""), "RFC 3161 time-stamping authority for signatures (PAdES B-T): an http(s) URL, or \"local\" for the installation's own; empty signs without timestamps (env PANTAU_TSA_URL)")
 	c.tsaCAFlag(fs, getenv)
+	c.limitFlags(fs, getenv)
 	return level, proxies, ttl
 }
 
 // tsaCAFlag registers the file of roots trusted for timestamps.
 func (c *config) tsaCAFlag(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.TSACAFile, "tsa-ca", env(getenv, "PANTAU_TSA_CA_FILE", ""), "PEM file of the time-stamping authority's root certificate(s), trusted when verifying (env PANTAU_TSA_CA_FILE)")
+}
+
+// limitFlags registers the bounds on concurrent work, the orphan sweep and access to /metrics.
+func (c *config) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.IntVar(&c.Argon2Slots, "argon2-slots", envInt(getenv, "PANTAU_ARGON2_SLOTS", 0),
+		"argon2id threads (password checks, signing key unlocks) running at once; 0 means GOMAXPROCS, at least 2; beyond a 2 s wait → 503 (env PANTAU_ARGON2_SLOTS)")
+	fs.IntVar(&c.VerifySlots, "verify-slots", envInt(getenv, "PANTAU_VERIFY_SLOTS", 0),
+		"public file checks (POST /api/v1/verify) read and parsed at once; 0 means GOMAXPROCS (env PANTAU_VERIFY_SLOTS)")
+	fs.IntVar(&c.ReportSlots, "report-slots", envInt(getenv, "PANTAU_REPORT_SLOTS", 0),
+		"progress reports generated at once; 0 means GOMAXPROCS (env PANTAU_REPORT_SLOTS)")
+	fs.IntVar(&c.VerifyMemoryMB, "verify-memory-mb", envInt(getenv, "PANTAU_VERIFY_MEMORY_MB", 0),
+		"MiB of uploaded files the public file checks hold at once, however many slots; 0 means 64 (env PANTAU_VERIFY_MEMORY_MB)")
+	fs.IntVar(&c.UploadSlots, "upload-slots", envInt(getenv, "PANTAU_UPLOAD_SLOTS", 0),
+		"evidence uploads received at once; 0 means 16 (env PANTAU_UPLOAD_SLOTS)")
+	every, err := time.ParseDuration(env(getenv, "PANTAU_SWEEP_INTERVAL", "1h"))
+	if err != nil {
+		every = -1 // refused by validateLimits
+	}
+	fs.DurationVar(&c.SweepInterval, "sweep-interval", every,
+		"how often unreferenced evidence and document files older than an hour are removed (also at start); 0 turns it off (env PANTAU_SWEEP_INTERVAL)")
+	c.MetricsToken = env(getenv, "PANTAU_METRICS_TOKEN", "")
+	addresses := func(list string) error {
+		c.MetricsAddresses = nil
+		for _, a := range strings.Split(list, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				c.MetricsAddresses = append(c.MetricsAddresses, a)
+			}
+		}
+		return nil
+	}
+	addresses(env(getenv, "PANTAU_METRICS_ADDRESSES", ""))
+	fs.Func("metrics-addresses", "comma-separated client addresses or CIDR prefixes that may read /metrics without the token (env PANTAU_METRICS_ADDRESSES)", addresses)
+}
+
+// validateLimits checks the bounds on work and the sweep interval.
+func (c *config) validateLimits() error {
+	for _, s := range []struct {
+		name string
+		n    int
+	}{{"PANTAU_ARGON2_SLOTS / --argon2-slots", c.Argon2Slots}, {"PANTAU_VERIFY_SLOTS / --verify-slots", c.VerifySlots},
+		{"PANTAU_REPORT_SLOTS / --report-slots", c.ReportSlots}, {"PANTAU_UPLOAD_SLOTS / --upload-slots", c.UploadSlots},
+		{"PANTAU_VERIFY_MEMORY_MB / --verify-memory-mb", c.VerifyMemoryMB}} {
+		if s.n < 0 || s.n > 1024 {
+			return fmt.Errorf("%s must be a whole number from 0 (the default) to 1024", s.name)
+		}
+	}
+	if c.SweepInterval < 0 || (c.SweepInterval > 0 && c.SweepInterval < time.Minute) {
+		return fmt.Errorf("PANTAU_SWEEP_INTERVAL / --sweep-interval must be 0 (off) or a duration of a minute or more (e.g. 1h)")
+	}
+	return nil
 }
 
 // finish parses the string-typed server settings.
@@ -123,6 +195,9 @@ func (c *config) finish(level, proxies, ttl string) error {
 		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("PANTAU_TSA_URL / --tsa-url: %q is not an http:// or https:// address, nor \"local\"", c.TSAURL)
 		}
+	}
+	if err := c.validateLimits(); err != nil {
+		return err
 	}
 	return c.validate()
 }

@@ -71,6 +71,9 @@ func TestConfigErrorsAreClear(t *testing.T) {
 		"PANTAU_TSA_URL / --tsa-url":                  {"PANTAU_TSA_URL": "ftp://tsa.example", "PANTAU_DATA_DIR": dir},
 		"must be set together":                        {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_DATA_DIR": dir},
 		"PANTAU_ADMIN_PASSWORD must have at least 10": {"PANTAU_ADMIN_EMAIL": "a@b.id", "PANTAU_ADMIN_PASSWORD": "short", "PANTAU_DATA_DIR": dir},
+		"PANTAU_ARGON2_SLOTS":                         {"PANTAU_ARGON2_SLOTS": "many", "PANTAU_DATA_DIR": dir},
+		"PANTAU_SWEEP_INTERVAL":                       {"PANTAU_SWEEP_INTERVAL": "10s", "PANTAU_DATA_DIR": dir},
+		"metrics address \"localhost\"":               {"PANTAU_METRICS_ADDRESSES": "10.0.0.0/8, localhost", "PANTAU_DATA_DIR": dir},
 	}
 	for want, env := range cases {
 		code, _, errOut := cli(t, env, "", "serve")

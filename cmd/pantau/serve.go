@@ -18,7 +18,10 @@ import (
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlags("serve", "Run the Pantau web server (API, metrics and health checks).", stderr)
+	fs := newFlags("serve", "Run the Pantau web server (API, metrics and health checks).\n\n"+
+		"/metrics answers only the addresses in --metrics-addresses and scrapers that send\n"+
+		"\"Authorization: Bearer <token>\" with the token in PANTAU_METRICS_TOKEN (a secret: set it in the\n"+
+		"environment or name a file holding it in PANTAU_METRICS_TOKEN_FILE, never on the command line).", stderr)
 	cfg.dbFlags(fs, getenv)
 	level, proxies, ttl := cfg.serveFlags(fs, getenv)
 	withDemo := fs.Bool("demo", false, "load the demo data set when the database is empty, and show the demo logins")
@@ -46,8 +49,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	_, handler, err := api.New(db, cfg.blobs(), log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
-		Signing: signing})
+	models.LimitKeyDerivation(cfg.Argon2Slots, 0)
+	blobs := cfg.blobs()
+	_, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
+		Signing: signing, MetricsToken: cfg.MetricsToken, MetricsAddresses: cfg.MetricsAddresses,
+		Limits: api.Limits{Verify: cfg.VerifySlots, VerifyMemory: int64(cfg.VerifyMemoryMB) << 20, Reports: cfg.ReportSlots, Uploads: cfg.UploadSlots}})
 	if err != nil {
 		return err
 	}
@@ -63,12 +69,35 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	sealerCtx, stopSealer := context.WithCancel(ctx)
 	defer stopSealer()
 	go db.RunSealer(sealerCtx, time.Second, log)
+	if cfg.SweepInterval > 0 {
+		go sweep(sealerCtx, db, cfg.SweepInterval, log, blobs, signing.Documents)
+	}
 	return listen(ctx, ln, handler, log)
+}
+
+// sweep removes orphaned files from the stores at start and then every interval, until ctx ends.
+func sweep(ctx context.Context, db *models.DB, every time.Duration, log *slog.Logger, stores ...*models.BlobStore) {
+	for {
+		for _, s := range stores {
+			res, err := s.Sweep(ctx, db, models.DefaultSweepGrace)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("sweeping orphaned files failed", "dir", s.Dir, "err", err)
+			case res.Files > 0:
+				log.Info("removed orphaned files", "dir", s.Dir, "files", res.Files, "bytes", res.Bytes)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
 }
 
 // listen serves until ctx ends, then gives requests in flight ten seconds to finish.
 func listen(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := api.NewHTTPServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -116,7 +116,7 @@ func (v *verifier) stateAt(end int64) (*model.Context, error) {
 	if end == int64(len(v.pdf)) {
 		return v.final, nil
 	}
-	return readContext(v.blanked[:end])
+	return readBounded(v.parseContext(), v.blanked[:end])
 }
 
 // blankSignatureValues returns a copy of the file in which every signature's /Contents hex

@@ -197,7 +197,7 @@ func openDocument(pdf []byte) (*document, error) {
 	if !bytes.HasPrefix(pdf[prev:], []byte("xref")) {
 		return nil, ErrXRefStream
 	}
-	ctx, _, err := parseBlanked(pdf)
+	ctx, _, err := parseBlanked(context.Background(), pdf)
 	if err != nil {
 		return nil, fmt.Errorf("pdfsign: read PDF: %w", err)
 	}

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
@@ -15,7 +16,6 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/smallstep/pkcs7"
@@ -178,7 +178,13 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 			rep = &Report{Signatures: []Signature{}, At: o.at, Problem: fmt.Sprintf("not a readable PDF: %v", r)}
 		}
 	}()
-	v := &verifier{pdf: pdf, roots: roots, opts: o}
+	if err := checkSize(pdf); err != nil {
+		rep.Problem = "not a readable PDF: " + err.Error()
+		return rep
+	}
+	budget, cancel := context.WithTimeout(context.Background(), verifyBudget)
+	defer cancel()
+	v := &verifier{pdf: pdf, roots: roots, opts: o, budget: budget}
 	if err := v.read(); err != nil {
 		rep.Problem = "not a readable PDF: " + err.Error()
 		return rep
@@ -207,7 +213,7 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 
 // read parses the file (see parseBlanked).
 func (v *verifier) read() error {
-	ctx, blanked, err := parseBlanked(v.pdf)
+	ctx, blanked, err := parseBlanked(v.parseContext(), v.pdf)
 	v.final, v.blanked = ctx, blanked
 	return err
 }
@@ -217,10 +223,13 @@ func (v *verifier) read() error {
 // file is parsed with them blanked (blankSignatureValues): first those that a /ByteRange in
 // the file points to, and again, with exactly the signatures' own, should any of these be no
 // signature's. It returns the blanked copy too.
-func parseBlanked(pdf []byte) (*model.Context, []byte, error) {
+func parseBlanked(c context.Context, pdf []byte) (*model.Context, []byte, error) {
+	if err := precheck(pdf); err != nil { // before the copy: a refused file costs nothing more
+		return nil, nil, err
+	}
 	candidates := scanByteRanges(pdf)
 	blanked := blankSignatureValues(pdf, candidates)
-	ctx, err := readContext(blanked)
+	ctx, err := readBounded(c, blanked)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -232,7 +241,7 @@ func parseBlanked(pdf []byte) (*model.Context, []byte, error) {
 	}
 	if !sameRanges(candidates, real) {
 		blanked = blankSignatureValues(pdf, real)
-		if ctx, err = readContext(blanked); err != nil {
+		if ctx, err = readBounded(c, blanked); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -268,10 +277,6 @@ func sameRanges(a, b [][4]int64) bool {
 	return true
 }
 
-func readContext(pdf []byte) (*model.Context, error) {
-	return api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
-}
-
 // verifier holds what checking one file needs.
 type verifier struct {
 	pdf           []byte
@@ -281,6 +286,16 @@ type verifier struct {
 	opts          options
 	dss           validationData
 	docTimestamps []Timestamp
+	// budget ends when Verify's time is up (nil: no limit, for the signer's own documents).
+	budget context.Context
+}
+
+// parseContext is the context reads of the file run in: the budget, if any.
+func (v *verifier) parseContext() context.Context {
+	if v.budget == nil {
+		return context.Background()
+	}
+	return v.budget
 }
 
 type sigField struct {
@@ -348,6 +363,9 @@ func (v *verifier) signedBytes(sv types.Dict) (br [4]int64, signed, blob []byte,
 	br, err = byteRange(v.final, sv, v.pdf)
 	if err != nil {
 		return br, nil, nil, err
+	}
+	if v.parseContext().Err() != nil { // copying and hashing the file again is over budget
+		return br, nil, nil, errOverBudget
 	}
 	blob, err = contents(v.pdf[br[1]+1 : br[2]-1])
 	if err != nil {

@@ -107,6 +107,7 @@ func TestDelegationAndVoid(t *testing.T) {
 		}
 		req, _ := http.NewRequest("POST", e.srv.URL+base+"/void", strings.NewReader(`{"reason":"lagi"}`))
 		req.Header.Set("Authorization", "Bearer "+e.tokens[models.RoleCoordinator])
+		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept-Language", "en")
 		r = e.do(req)
 		e.expect(r, 409, "conflict")

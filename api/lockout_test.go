@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -140,8 +139,7 @@ func TestLoginLimitAcrossTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := httptest.NewServer(h)
-	defer second.Close()
+	second := newTestServer(t, h)
 	raw := modelstest.RawOpen(t, models.Options{DatabaseURL: dsn})
 	both := func(i int) string {
 		if i%2 == 0 {

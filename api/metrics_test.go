@@ -3,7 +3,6 @@ package api
 import (
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -20,8 +19,7 @@ func (e *env) reopen(opts Options) {
 		e.t.Fatal(err)
 	}
 	e.srv.Close()
-	e.srv, e.engine = httptest.NewServer(h), h.(*gin.Engine)
-	e.t.Cleanup(e.srv.Close)
+	e.srv, e.engine = newTestServer(e.t, h), h.(*gin.Engine)
 }
 
 // TestMetricsOnlyForScrapers: /metrics is served to configured addresses or with the metrics

@@ -144,7 +144,7 @@ func TestSweepRacesUploads(t *testing.T) {
 						return
 					}
 					// One item per uploader: concurrent changes to one item are another test's matter.
-					ref := models.ItemRef{Year: demo.Year, RegionCode: demo.Regions[1+u].Code, IndicatorCode: "PTSP.1"}
+					ref := models.ItemRef{Year: demo.Years[len(demo.Years)-1], RegionCode: demo.Regions[1+u].Code, IndicatorCode: "PTSP.1"}
 					ev, err := db.AddEvidence(ctx, admin, ref, models.EvidenceUpload{Blob: b, Filename: "bukti.pdf"})
 					if err != nil {
 						t.Error(err)

@@ -132,10 +132,17 @@ func TestProgressReportAPI(t *testing.T) {
 		if changed.Header.Get("X-Verification-Code") == code {
 			t.Errorf("a report of changed data kept the old code")
 		}
+		// One province's report is its own document, kept apart from the whole period's.
+		province := e.mustOK(e.call("GET", "/api/v1/periods/2019/reports/progress.pdf?province=62", models.RoleOperator, nil))
+		if c := province.Header.Get("X-Verification-Code"); c == "" || c == changed.Header.Get("X-Verification-Code") ||
+			!strings.Contains(province.Header.Get("Content-Disposition"), "laporan-progres-2019-62.pdf") {
+			t.Errorf("the province's report: %s %s", c, province.Header.Get("Content-Disposition"))
+		}
+		e.expect(e.call("GET", "/api/v1/periods/2019/reports/progress.pdf?province=6x", models.RoleOperator, nil), 422, "validation_failed")
 		var n int64
 		modelstest.Raw(t, e.db).Table("reports").Count(&n)
-		if n != 2 {
-			t.Errorf("%d reports kept, want 2", n)
+		if n != 3 {
+			t.Errorf("%d reports kept, want 3", n)
 		}
 	})
 }

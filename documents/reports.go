@@ -21,8 +21,9 @@ const maxReportSize = 1 << 30
 // ReportRequest asks for a progress report.
 type ReportRequest struct {
 	Year int
-	// Region is one Pemda's code; empty for the whole period.
-	Region string
+	// Region is one Pemda's code, Province one province's; with neither, the whole period
+	// (see models.ReportScope).
+	Region, Province string
 	// User generated it; nil for the command line, which names itself in GeneratedBy.
 	User        *models.User
 	GeneratedBy string
@@ -48,7 +49,7 @@ type IssuedReport struct {
 // state. A report shows the state it was read at, so nothing needs to be checked again when
 // it is recorded.
 func (s *Service) IssueProgressReport(ctx context.Context, req ReportRequest) (*IssuedReport, error) {
-	data, err := s.DB.ProgressReportData(ctx, req.Year, req.Region)
+	data, err := s.DB.ProgressReportData(ctx, req.Year, models.ReportScope{Region: req.Region, Province: req.Province})
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +78,11 @@ func (s *Service) IssueProgressReport(ctx context.Context, req ReportRequest) (*
 	if _, err := reportStore.Put(bytes.NewReader(pdf)); err != nil {
 		return nil, fmt.Errorf("keep the report: %w", err)
 	}
-	rec := &models.Report{Kind: models.ReportProgress, Year: req.Year, RegionCode: req.Region, Revision: data.Period.Revision,
+	scope := req.Region
+	if scope == "" {
+		scope = req.Province
+	}
+	rec := &models.Report{Kind: models.ReportProgress, Year: req.Year, RegionCode: scope, Revision: data.Period.Revision,
 		StateKey: key, Pages: res.Pages, GeneratedByName: req.GeneratedBy}
 	doc := &models.Document{VerificationCode: code, Title: p.Title(), Status: "issued", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf))}
 	if req.User != nil {

@@ -147,7 +147,7 @@ func BenchmarkProgressReportNational(b *testing.B) {
 			docs := &documents.Service{DB: db, Store: &models.BlobStore{Dir: b.TempDir(), MaxSize: 20 << 20}}
 			b.Run("data", func(b *testing.B) {
 				withPeakHeap(b, func() {
-					if _, err := db.ProgressReportData(ctx, 2025, ""); err != nil {
+					if _, err := db.ProgressReportData(ctx, 2025, models.ReportScope{}); err != nil {
 						b.Fatal(err)
 					}
 				})

@@ -141,27 +141,38 @@ type ProgressData struct {
 	Previous *Summary // the year before; nil when there is no such period
 	Areas    []Area
 	Schemes  map[Metric]Scheme
-	// Sections are the regions in code order: all of them, or the one asked for.
+	// Sections are the regions in code order: all of them, a province's, or the one asked
+	// for; none in a national report.
 	Sections []ReportSection
+	// National says the period spans several provinces and the report rolls them up: the
+	// provinces' figures (Summary.Provinces) and rankings instead of a section per Pemda.
+	National bool
 	// State identifies the data state: equal states give equal reports.
 	State string
 }
 
+// ReportScope says what a progress report covers: one Pemda (Region), the Pemda of one
+// province (Province), or with neither the whole period — its Pemda when they form one
+// province, else a national roll-up of the provinces.
+type ReportScope struct {
+	Region, Province string
+}
+
 // ProgressReportData reads a period's progress report data in one consistent read and a fixed
 // number of queries, whatever the number of regions. With a region code only that region's
-// section is read (the summary still ranks every region).
-func (db *DB) ProgressReportData(ctx context.Context, year int, regionCode string) (*ProgressData, error) {
+// section is read (the summary still ranks every region of its scope).
+func (db *DB) ProgressReportData(ctx context.Context, year int, scope ReportScope) (*ProgressData, error) {
 	var d *ProgressData
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
 		var err error
-		d, err = progressReportData(q, year, regionCode)
+		d, err = progressReportData(q, year, scope)
 		return err
 	})
 	return d, err
 }
 
-func progressReportData(q *gorm.DB, year int, regionCode string) (*ProgressData, error) {
-	sum, err := summaryOf(q, year, "")
+func progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData, error) {
+	sum, err := summaryOf(q, year, scope.Province)
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +182,27 @@ func progressReportData(q *gorm.DB, year int, regionCode string) (*ProgressData,
 	}
 	d := &ProgressData{Period: *p, Summary: sum}
 	var regions []Region
-	if regionCode != "" {
-		r, err := regionByCode(q, regionCode)
+	switch {
+	case scope.Region != "":
+		r, err := regionByCode(q, scope.Region)
 		if err != nil {
 			return nil, err
 		}
 		regions = []Region{*r}
-	} else if err := q.Order("code").Find(&regions).Error; err != nil {
-		return nil, err
+	case scope.Province == "" && len(sum.Provinces) > 1:
+		d.National = true
+	default:
+		var all []Region
+		if err := q.Order("code").Find(&all).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range all {
+			if scope.Province == "" || ProvinceOf(r.Code) == scope.Province {
+				regions = append(regions, r)
+			}
+		}
 	}
-	switch d.Previous, err = summaryOf(q, year-1, ""); err {
+	switch d.Previous, err = summaryOf(q, year-1, scope.Province); err {
 	case nil:
 	case ErrNotFound:
 		d.Previous = nil
@@ -193,10 +215,12 @@ func progressReportData(q *gorm.DB, year int, regionCode string) (*ProgressData,
 	if d.Schemes, err = zoneSchemes(q, p.ID); err != nil {
 		return nil, err
 	}
-	if err := loadSections(q, d, regions); err != nil {
-		return nil, err
+	if !d.National {
+		if err := loadSections(q, d, regions); err != nil {
+			return nil, err
+		}
 	}
-	d.State = fmt.Sprintf("year=%d region=%s period=%d summary=%s", year, regionCode, p.Version, sum.State)
+	d.State = fmt.Sprintf("year=%d region=%s province=%s period=%d summary=%s", year, scope.Region, scope.Province, p.Version, sum.State)
 	return d, nil
 }
 

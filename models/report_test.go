@@ -20,11 +20,11 @@ func TestProgressReportData(t *testing.T) {
 		if _, err := demo.Seed(ctx, db, blobs, "kata-sandi-demo"); err != nil {
 			t.Fatal(err)
 		}
-		d, err := db.ProgressReportData(ctx, demo.Year, "")
+		d, err := db.ProgressReportData(ctx, demo.Year, models.ReportScope{Province: "62"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Sections) != len(demo.Regions) || len(d.Summary.Regions) != len(demo.Regions) || d.Previous == nil || d.Previous.Year != demo.Year-1 {
+		if len(d.Sections) != 15 || len(d.Summary.Regions) != 15 || d.National || d.Previous == nil || d.Previous.Year != demo.Year-1 {
 			t.Fatalf("%d sections, %d summary lines, previous year present: %t", len(d.Sections), len(d.Summary.Regions), d.Previous != nil)
 		}
 		reviewed := 0
@@ -71,24 +71,28 @@ func TestProgressReportData(t *testing.T) {
 			t.Fatal("the demo data has no reviews to compare")
 		}
 
-		one, err := db.ProgressReportData(ctx, demo.Year, "62.08")
+		one, err := db.ProgressReportData(ctx, demo.Year, models.ReportScope{Region: "62.08"})
 		if err != nil || len(one.Sections) != 1 || one.Sections[0].Region.Code != "62.08" || len(one.Summary.Regions) != len(demo.Regions) {
 			t.Fatalf("one region: %v %+v", err, one)
 		}
 		if one.State == d.State {
 			t.Fatal("a region's report has the period report's state")
 		}
-		if _, err := db.ProgressReportData(ctx, demo.Year, "99.99"); err != models.ErrNotFound {
+		if _, err := db.ProgressReportData(ctx, demo.Year, models.ReportScope{Region: "99.99"}); err != models.ErrNotFound {
 			t.Fatalf("unknown region: %v", err)
 		}
-		if _, err := db.ProgressReportData(ctx, 2031, ""); err != models.ErrNotFound {
+		national, err := db.ProgressReportData(ctx, demo.Year, models.ReportScope{})
+		if err != nil || !national.National || len(national.Sections) != 0 || len(national.Summary.Provinces) != 2 || national.State == d.State {
+			t.Fatalf("the national report: %v", err)
+		}
+		if _, err := db.ProgressReportData(ctx, 2031, models.ReportScope{}); err != models.ErrNotFound {
 			t.Fatalf("unknown year: %v", err)
 		}
 
 		// Evidence is counted in the report, so new evidence (in the open year; the published
 		// one is closed) moves the state, whether or not it moves the period's revision.
 		open := demo.Years[len(demo.Years)-1]
-		before, err := db.ProgressReportData(ctx, open, "62.08")
+		before, err := db.ProgressReportData(ctx, open, models.ReportScope{Region: "62.08"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +112,7 @@ func TestProgressReportData(t *testing.T) {
 		if _, err := db.AddEvidence(ctx, u, ref, models.EvidenceUpload{Blob: b, Filename: "tambahan.pdf"}); err != nil {
 			t.Fatal(err)
 		}
-		after, err := db.ProgressReportData(ctx, open, "62.08")
+		after, err := db.ProgressReportData(ctx, open, models.ReportScope{Region: "62.08"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -157,15 +157,19 @@ func (d *progressDoc) render() error {
 	d.firstPage()
 	d.letterhead(letterhead(d.p))
 	d.titleBlock()
-	if d.p.Region != "" {
+	switch {
+	case d.p.Region != "":
 		d.regionReport()
-	} else {
+	case d.data.National:
+		d.nationalReport()
+	default:
 		d.provincialReport()
 	}
 	return d.pdf.Error()
 }
 
-func (d *progressDoc) provincialReport() {
+// summaryPage opens a report of several Pemda: the zone counts and the narrative.
+func (d *progressDoc) summaryPage() {
 	d.heading("Ringkasan", true)
 	d.zoneBoxes(models.MetricActionPlan, "Rencana aksi (nilai terverifikasi)")
 	d.zoneBoxes(models.MetricDelegation, "Pendelegasian kewenangan perizinan dan nonperizinan")
@@ -175,6 +179,10 @@ func (d *progressDoc) provincialReport() {
 		d.paragraph(marginX, contentW, n)
 		d.setY(d.y() + 3)
 	}
+}
+
+func (d *progressDoc) provincialReport() {
+	d.summaryPage()
 	d.rankingTable()
 	d.newPage()
 	d.barChart()

@@ -16,33 +16,39 @@ type ranked struct {
 
 // rank orders regions by verified percentage, highest first (no data last); equal values
 // share a rank ("1, 2, 2, 4") and are listed by code.
+// rank orders the regions as the summary ranks them (unranked last, then by code).
 func (d *progressDoc) rank() {
-	regs := append([]models.RegionSummary(nil), d.data.Summary.Regions...)
+	d.ranking = rankedRegions(d.data.Summary.Regions)
+	d.rankOf = map[string]int{}
+	for _, r := range d.ranking {
+		d.rankOf[r.Code] = r.rank
+	}
+}
+
+// rankedRegions orders regions by the summary's rank; a region without one (no figure) comes
+// last, in code order.
+func rankedRegions(regions []models.RegionSummary) []ranked {
+	regs := append([]models.RegionSummary(nil), regions...)
 	sort.SliceStable(regs, func(i, j int) bool {
-		a, b := regs[i].ActionPlan.Percent, regs[j].ActionPlan.Percent
+		a, b := regs[i].Rank, regs[j].Rank
 		switch {
 		case a == nil || b == nil:
 			if (a == nil) != (b == nil) {
 				return b == nil
 			}
 		case *a != *b:
-			return *a > *b
+			return *a < *b
 		}
 		return regs[i].Code < regs[j].Code
 	})
-	d.rankOf = map[string]int{}
+	out := make([]ranked, len(regs))
 	for i, r := range regs {
-		rank := i + 1
-		if i > 0 && samePercent(r.ActionPlan.Percent, regs[i-1].ActionPlan.Percent) {
-			rank = d.ranking[i-1].rank
+		out[i] = ranked{RegionSummary: r}
+		if r.Rank != nil {
+			out[i].rank = *r.Rank
 		}
-		d.ranking = append(d.ranking, ranked{RegionSummary: r, rank: rank})
-		d.rankOf[r.Code] = rank
 	}
-}
-
-func samePercent(a, b *models.Fixed) bool {
-	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+	return out
 }
 
 func (d *progressDoc) previousYear() int { return d.data.Period.Year - 1 }

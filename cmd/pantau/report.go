@@ -14,7 +14,7 @@ import (
 )
 
 const reportUsage = `usage:
-  pantau report progress --year Y [--region CODE] -o FILE   a progress report PDF ("-o -" writes to standard output)
+  pantau report progress --year Y [--region CODE | --province CODE] -o FILE   a progress report PDF ("-o -" writes to standard output)
   pantau report letterhead --institution I [--government G] [--address A] [--logo FILE.png]
                                                            set the letterhead printed on reports`
 
@@ -36,18 +36,19 @@ func report(ctx context.Context, args []string, getenv func(string) string, stdo
 
 func reportProgress(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlags("report progress", "Write a period's progress report PDF (or one Pemda's with --region), recorded with a verification code like the ones the web app makes.", stderr)
+	fs := newFlags("report progress", "Write a period's progress report PDF (one Pemda's with --region, one province's with --province; with neither, the whole period, which is a national roll-up when it spans several provinces), recorded with a verification code like the ones the web app makes.", stderr)
 	cfg.dbFlags(fs, getenv)
 	cfg.publicURLFlag(fs, getenv)
 	year := fs.Int("year", 0, "the period's year, e.g. 2019 (required)")
-	region := fs.String("region", "", "one Pemda's code, e.g. 62.08; empty for the whole period")
+	region := fs.String("region", "", "one Pemda's code, e.g. 62.08")
+	province := fs.String("province", "", "one province's code, e.g. 62: its Pemda")
 	out := fs.String("o", "", `the PDF file to write, or "-" for standard output (required)`)
 	fresh := fs.Bool("fresh", false, "always render a new report, even when an unchanged one is kept")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *year == 0 || *out == "" {
-		fmt.Fprintln(stderr, "pantau report progress: --year and -o are required")
+	if *year == 0 || *out == "" || *region != "" && *province != "" {
+		fmt.Fprintln(stderr, "pantau report progress: --year and -o are required; --region and --province exclude each other")
 		return errUsage
 	}
 	if err := cfg.validate(); err != nil {
@@ -64,7 +65,7 @@ func reportProgress(ctx context.Context, args []string, getenv func(string) stri
 	bar := &progressBar{w: stderr, label: "laporan"}
 	start := time.Now()
 	docs := &documents.Service{DB: db, Store: cfg.blobs(), PublicURL: cfg.PublicURL}
-	rep, err := docs.IssueProgressReport(ctx, documents.ReportRequest{Year: *year, Region: *region,
+	rep, err := docs.IssueProgressReport(ctx, documents.ReportRequest{Year: *year, Region: *region, Province: *province,
 		GeneratedBy: "Pantau (baris perintah)", Fresh: *fresh, OnSection: bar.update})
 	bar.finish()
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -20,6 +21,22 @@ func pdfToText(t *testing.T, path string) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// pdfPages counts a PDF's pages with pdfinfo.
+func pdfPages(t *testing.T, path string) int {
+	t.Helper()
+	out, err := exec.Command("pdfinfo", path).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	var n int
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Pages:"); ok {
+			fmt.Sscan(rest, &n)
+		}
+	}
+	return n
 }
 
 // TestReportCommand writes the demo data's reports from the command line on both databases,
@@ -48,12 +65,12 @@ func TestReportCommand(t *testing.T) {
 			}
 
 			pdf := filepath.Join(t.TempDir(), "laporan.pdf")
-			code, out, errOut = cli(t, env, "", "report", "progress", "--year", "2019", "-o", pdf)
+			code, out, errOut = cli(t, env, "", "report", "progress", "--year", "2019", "--province", "62", "-o", pdf)
 			m := regexp.MustCompile(`wrote \S+: (\d+) pages, \d+ bytes, verification code (\S+) \(generated`).FindStringSubmatch(out)
 			if code != 0 || m == nil {
 				t.Fatalf("report progress: %d %q %q", code, out, errOut)
 			}
-			if !strings.Contains(errOut, "18/18 Pemda") {
+			if !strings.Contains(errOut, "15/15 Pemda") {
 				t.Errorf("no progress bar: %q", errOut)
 			}
 			text := pdfToText(t, pdf)
@@ -63,7 +80,7 @@ func TestReportCommand(t *testing.T) {
 					t.Errorf("report lacks %q", want)
 				}
 			}
-			code, out, _ = cli(t, env, "", "report", "progress", "--year", "2019", "-o", pdf)
+			code, out, _ = cli(t, env, "", "report", "progress", "--year", "2019", "--province", "62", "-o", pdf)
 			if code != 0 || !strings.Contains(out, m[2]) || !strings.Contains(out, "kept copy") {
 				t.Errorf("unchanged report not kept: %q", out)
 			}
@@ -74,6 +91,20 @@ func TestReportCommand(t *testing.T) {
 			}
 			if text := pdfToText(t, one); !strings.Contains(text, "Kabupaten Seruyan, Provinsi Kalimantan Tengah") || strings.Contains(text, "Kabupaten Katingan") {
 				t.Errorf("region report text: %.400s", text)
+			}
+
+			national := filepath.Join(t.TempDir(), "nasional.pdf")
+			if code, out, errOut := cli(t, env, "", "report", "progress", "--year", "2019", "-o", national); code != 0 || !strings.Contains(errOut, "2/2") {
+				t.Fatalf("national report: %d %q %q", code, out, errOut)
+			}
+			text = pdfToText(t, national)
+			for _, want := range []string{"Peringkat provinsi menurut rata-rata nilai terverifikasi", "Provinsi Kalimantan Utara", "Kota Tarakan", "Kabupaten Seruyan", "di dua provinsi"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the national report lacks %q", want)
+				}
+			}
+			if pages := pdfPages(t, national); pages > 6 {
+				t.Errorf("the national report has %d pages; it rolls the provinces up", pages)
 			}
 
 			if code, _, errOut := cli(t, env, "", "report", "progress", "--year", "2019"); code != 2 || !strings.Contains(errOut, "required") {

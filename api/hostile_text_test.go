@@ -94,7 +94,7 @@ var hostileBases = map[string]struct {
 	"POST /api/v1/periods/{year}/reopen":                                        {models.RoleAdmin, map[string]any{"reason": "Koreksi data Kota Palangka Raya"}},
 	"PUT /api/v1/periods/{year}/regions/{code}/extension":                       {models.RoleCoordinator, map[string]any{"until": "2020-01-31", "reason": "Banjir"}},
 	"PUT /api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability": {models.RoleCoordinator, map[string]any{"applicable": false, "reason": "Kewenangan provinsi"}},
-	"POST /api/v1/commitments/{id}/void": {models.RoleCoordinator, map[string]any{"reason": "Nomor dokumen salah"}},
+	"POST /api/v1/commitments/{id}/void":                                        {models.RoleCoordinator, map[string]any{"reason": "Nomor dokumen salah"}},
 	"POST /api/v1/me/sign-batch": {models.RoleSignatory, map[string]any{"items": []any{map[string]any{"commitment_id": 2, "slot": "governor"}}, "mode": "sign",
 		"passphrase": hostilePassphrase}},
 	"POST /api/v1/users/{id}/signing-key/revoke": {models.RoleAdmin, map[string]any{"reason": "superseded"}},

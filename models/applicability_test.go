@@ -16,7 +16,9 @@ func TestOutsideAuthority(t *testing.T) {
 	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
 		f := newCatalogueFixture(t, db)
-		ref := func(code string) models.ItemRef { return models.ItemRef{Year: 2019, RegionCode: "62.08", IndicatorCode: code} }
+		ref := func(code string) models.ItemRef {
+			return models.ItemRef{Year: 2019, RegionCode: "62.08", IndicatorCode: code}
+		}
 		verify := func(code string, v int64) {
 			t.Helper()
 			ev := f.upload(t, f.operator, ref(code), "bukti "+code)

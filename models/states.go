@@ -170,6 +170,7 @@ func (s *KindSet) Scan(src any) error {
 	}
 	return nil
 }
+
 // CommitmentKind says whether a commitment is one region's or the whole province's.
 type CommitmentKind string
 

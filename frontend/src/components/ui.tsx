@@ -33,36 +33,30 @@ export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="empty">{children}</p>;
 }
 
-/** The plain-words message of an error from the API (or the network). */
-export function errorText(e: unknown): string {
+/**
+ * The plain-words message of an error from the API (or the network). A form that lost the server
+ * adds that what was typed is kept; a page that only reads does not.
+ */
+export function errorText(e: unknown, inForm = false): string {
   if (e instanceof ApiError) {
-    if (e.code === 'network') return t('error.network');
+    if (e.code === 'network') return t(inForm ? 'error.networkForm' : 'error.network');
     if (e.code === 'aborted') return t('error.aborted');
     return e.message;
   }
   return t('error.unexpected');
 }
 
-export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** An error where something was to be shown (a page, a list), with a retry; `message` replaces the error's own. */
+export function ErrorNote({ error, onRetry, message }: { error: unknown; onRetry?: () => void; message?: string }) {
   if (!error) return null;
   return (
     <div class="error-note" role="alert">
-      <span>{errorText(error)}</span>
+      <span>{message ?? errorText(error)}</span>
       {onRetry ? (
         <button type="button" class="link" onClick={onRetry}>
           {t('common.retry')}
         </button>
       ) : null}
-    </div>
-  );
-}
-
-/** A page or feature whose API is not there yet. */
-export function Unavailable({ what }: { what: string }) {
-  return (
-    <div class="unavailable" role="note">
-      <strong>{t('unavailable.title')}</strong>
-      <p>{t('unavailable.body', { what })}</p>
     </div>
   );
 }
@@ -152,7 +146,7 @@ export function FormError({ error }: { error: unknown }) {
   if (!error) return null;
   return (
     <p class="form-error" role="alert">
-      {errorText(error)}
+      {errorText(error, true)}
     </p>
   );
 }

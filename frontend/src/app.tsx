@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { chooseLang, lang, roleLabel, t } from './i18n';
+import { labelTables, loadLabels } from './lib/labels';
 import { navFor, store } from './lib/state';
 import type { Me } from './lib/types';
 import { ErrorNote, Loading } from './components/ui';
@@ -62,6 +63,11 @@ store.session.subscribe((s) => {
 });
 
 export function App() {
+  // The names of states come from the server's label table: asked for at once, signed in or
+  // not (it needs no session), so that it is there before any page shows a zone or a status.
+  useEffect(() => {
+    loadLabels(store.api).catch(() => undefined);
+  }, []);
   return (
     <LocationProvider>
       <Shell />
@@ -95,8 +101,22 @@ function Shell() {
     main.current?.focus();
   };
 
+  const [labelsFailed, setLabelsFailed] = useState<unknown>(null);
+  const labelsReady = labelTables.value !== null;
+  const retryLabels = () => {
+    setLabelsFailed(null);
+    loadLabels(store.api).catch(setLabelsFailed);
+  };
+  useEffect(() => {
+    if (!labelsReady) loadLabels(store.api).catch(setLabelsFailed);
+  }, [labelsReady]);
+
   let body;
-  if (open) {
+  if (labelsFailed && !labelsReady && session !== null) {
+    body = <ErrorNote error={labelsFailed} onRetry={retryLabels} />;
+  } else if (!labelsReady && session !== null) {
+    body = <Loading />;
+  } else if (open) {
     body = (
       <Router onRouteChange={onRouteChange}>
         <Route path="/verify" component={Verify} />

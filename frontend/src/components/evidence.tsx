@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { lang, t } from '../i18n';
+import { label, lang, t } from '../i18n';
 import { download, multipart, ok, uploader, type UploadProgress } from '../lib/api';
 import { docBadge, firstToReview, orderEvidence, previewable, type DocBadge } from '../lib/evidence';
 import { fmtBytes, fmtDate, fmtDateTime } from '../lib/format';
@@ -28,13 +28,12 @@ export function uploadEvidence(ref: ItemRef, file: File, fields: { effective_dat
   );
 }
 
-const BADGE_TEXT: Record<Exclude<DocBadge, null>, 'evidence.status.accepted' | 'evidence.status.rejected' | 'evidence.status.new' | 'evidence.status.waiting' | 'evidence.status.notSubmitted'> = {
-  accepted: 'evidence.status.accepted',
-  rejected: 'evidence.status.rejected',
-  new: 'evidence.status.new',
-  waiting: 'evidence.status.waiting',
-  notSubmitted: 'evidence.status.notSubmitted',
-};
+/** A badge's words: the server's names for the states, "Baru" the web app's own. */
+function badgeText(b: Exclude<DocBadge, null>): string {
+  if (b === 'new') return t('evidence.status.new');
+  if (b === 'notSubmitted') return label('item_status', 'draft');
+  return label('evidence_status', b === 'waiting' ? 'waiting' : b);
+}
 
 /**
  * An item's documents, current ones newest first, each downloadable and, for PDFs and images,
@@ -90,7 +89,7 @@ export function EvidenceList({
                 {badge ? (
                   <span class={`badge doc-${badge}`}>
                     <span class="visually-hidden">{t('evidence.statusOf')} </span>
-                    {t(BADGE_TEXT[badge])}
+                    {badgeText(badge)}
                   </span>
                 ) : null}
                 {e.replaces_id ? <span class="badge">{t('evidence.revision')}</span> : null}

@@ -5,6 +5,7 @@
 import { effect, signal } from '@preact/signals';
 import { id, type MessageKey } from './id';
 import type { Lang } from '../lib/format';
+import { labelIn, labelTables, type LabelGroup } from '../lib/labels';
 
 export type { MessageKey };
 type Catalogue = Record<MessageKey, string>;
@@ -58,6 +59,8 @@ export function tOr(key: string, fallback: string): string {
   return s === undefined ? fallback : s;
 }
 
-export const zoneLabel = (k: string) => tOr(`zone.${k}`, k);
-export const statusLabel = (k: string) => tOr(`status.${k}`, k);
-export const roleLabel = (k: string) => tOr(`role.${k}`, k);
+/** A state's or kind's name from the server's label table, in the interface's language. */
+export const label = (group: LabelGroup, key: string) => labelIn(labelTables.value, lang.value, group, key);
+export const zoneLabel = (k: string) => label('zone', k);
+export const statusLabel = (k: string) => label('item_status', k);
+export const roleLabel = (k: string) => label('role', k);

@@ -823,6 +823,26 @@ export interface paths {
         patch: operations["updateIndicator"];
         trace?: never;
     };
+    "/api/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names of states and kinds
+         * @description The one table of names that the narrative, the PDF documents and the web app use for zones, statuses, roles, region kinds and signing modes, in Indonesian and English. No sign-in needed.
+         */
+        get: operations["getLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1553,6 +1573,36 @@ export interface components {
             average: components["schemas"]["NullablePercent"];
             counts: components["schemas"]["ZoneCounts"];
             rank: number | null;
+        };
+        /** @description Names of states and kinds in one language, by group and key. */
+        LabelTable: {
+            zone: {
+                [key: string]: string;
+            };
+            item_status: {
+                [key: string]: string;
+            };
+            evidence_status: {
+                [key: string]: string;
+            };
+            decision: {
+                [key: string]: string;
+            };
+            role: {
+                [key: string]: string;
+            };
+            region_kind: {
+                [key: string]: string;
+            };
+            commitment_status: {
+                [key: string]: string;
+            };
+            slot_status: {
+                [key: string]: string;
+            };
+            sign_mode: {
+                [key: string]: string;
+            };
         };
     };
     responses: {
@@ -3394,6 +3444,30 @@ export interface operations {
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table by language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: components["schemas"]["LabelTable"];
+                        en: components["schemas"]["LabelTable"];
+                    };
+                };
+            };
+            500: components["responses"]["Internal"];
         };
     };
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { lang, t, tOr } from '../i18n';
+import { label, lang, t, tOr } from '../i18n';
 import { ApiError, download, ok } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { can, store } from '../lib/state';
@@ -14,8 +14,18 @@ export default function Commitments() {
   return params.id ? <Detail id={Number(params.id)} /> : <ListPage />;
 }
 
+/**
+ * A slot's state. The server's label table names "open", "initialled" and "signed", while slots
+ * are "unassigned" or "pending" until signed: those two keep the web app's words until the
+ * table has them.
+ */
+function slotStatus(s: Signatory['status']) {
+  const named = label('slot_status', s);
+  return named !== s ? named : tOr(`slotstatus.${s}`, s);
+}
+
 function statusText(s: string) {
-  return tOr(`docstatus.${s}`, s);
+  return label('commitment_status', s);
 }
 
 function ListPage() {
@@ -131,7 +141,7 @@ function Detail({ id }: { id: number }) {
                   {s.user_email ? <small class="hint"> · {s.user_email}</small> : null}
                 </td>
                 <td>
-                  <span class={`badge slot-${s.status}`}>{tOr(`slotstatus.${s.status}`, s.status)}</span>
+                  <span class={`badge slot-${s.status}`}>{slotStatus(s.status)}</span>
                 </td>
                 <td>{fmtDateTime(s.signed_at ?? null, l)}</td>
               </tr>
@@ -209,10 +219,10 @@ function SignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone: (
       <fieldset>
         <legend>{t('sign.mode')}</legend>
         <label>
-          <input type="radio" name={`${idp}-mode`} checked={mode === 'sign'} onChange={() => setMode('sign')} /> {t('signmode.sign')}
+          <input type="radio" name={`${idp}-mode`} checked={mode === 'sign'} onChange={() => setMode('sign')} /> {label('sign_mode', 'sign')}
         </label>
         <label>
-          <input type="radio" name={`${idp}-mode`} checked={mode === 'initial'} onChange={() => setMode('initial')} /> {t('signmode.initial')}
+          <input type="radio" name={`${idp}-mode`} checked={mode === 'initial'} onChange={() => setMode('initial')} /> {label('sign_mode', 'initial')}
         </label>
         <small class="hint">{t('sign.modeHelp')}</small>
       </fieldset>

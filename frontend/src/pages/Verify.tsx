@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { lang, t, tOr } from '../i18n';
+import { label, lang, t, tOr } from '../i18n';
 import { ApiError, multipart, ok, uploader } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { store } from '../lib/state';
@@ -67,7 +67,7 @@ function CodeResult({ code }: { code: string }) {
         <dt>{t('verify.docTitle')}</dt>
         <dd>{v.title}</dd>
         <dt>{t('verify.status')}</dt>
-        <dd>{tOr(`docstatus.${v.status}`, v.status)}</dd>
+        <dd>{label('commitment_status', v.status)}</dd>
         <dt>{t('verify.issued')}</dt>
         <dd>{fmtDateTime(v.created_at, l)}</dd>
         <dt>SHA-256</dt>
@@ -79,7 +79,7 @@ function CodeResult({ code }: { code: string }) {
           <ul>
             {v.signatures.map((s) => (
               <li key={s.slot + s.signed_at}>
-                {s.name} ({s.title}) — {tOr(`signmode.${s.mode}`, s.mode)}, {fmtDateTime(s.signed_at, l)}
+                {s.name} ({s.title}) — {label('sign_mode', s.mode)}, {fmtDateTime(s.signed_at, l)}
               </li>
             ))}
           </ul>

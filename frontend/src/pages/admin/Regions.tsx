@@ -1,5 +1,5 @@
 // Settings › Pemda: the regions and their kinds.
-import { t, type MessageKey } from '../../i18n';
+import { label, t } from '../../i18n';
 import { ok } from '../../lib/api';
 import { store } from '../../lib/state';
 import type { Region, RegionKind } from '../../lib/types';
@@ -7,7 +7,7 @@ import { useLoad } from '../../components/ui';
 import { CreateForm, List } from './shared';
 
 const KINDS: RegionKind[] = ['regency', 'city', 'province'];
-const kindLabel = (k: RegionKind) => t(`kind.${k}` as MessageKey);
+const kindLabel = (k: RegionKind) => label('region_kind', k);
 
 export default function Regions() {
   const regions = useLoad(() => ok(store.api.GET('/api/v1/regions')), []);

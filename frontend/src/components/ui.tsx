@@ -6,12 +6,12 @@ import { fmtPercent } from '../lib/format';
 import { store } from '../lib/state';
 import { isZoneKey } from '../lib/zones';
 
-/** A zone's colour, always with its label (and the figure when given). */
+/** A zone's colour, always with its label, and the figure when given (the complete zone's label already says 100%). */
 export function ZoneChip({ zone, percent }: { zone: string; percent?: number | null }) {
   const cls = isZoneKey(zone) ? zone : 'no_data';
   return (
     <span class={`chip zone-${cls}`}>
-      {percent !== undefined && percent !== null ? <span class="chip-value">{fmtPercent(percent, lang.value)}</span> : null}
+      {percent !== undefined && percent !== null && zone !== 'complete' ? <span class="chip-value">{fmtPercent(percent, lang.value)}</span> : null}
       <span class="chip-label">{zoneLabel(zone)}</span>
     </span>
   );

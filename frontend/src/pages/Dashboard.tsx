@@ -98,7 +98,12 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
                 <tr key={r.code} data-region={r.code}>
                   <td class="num rank">{r.rank ?? '—'}</td>
                   <th scope="row" class="name">
-                    <a href={`/pemda/${encodeURIComponent(r.code)}`}>{r.name}</a>
+                    <a href={`/pemda/${encodeURIComponent(r.code)}`}>
+                      <span class="short" aria-hidden="true">
+                        {shortName(r.name)}
+                      </span>
+                      <span class="long">{r.name}</span>
+                    </a>
                   </th>
                   <td class="verified" data-label={t('dash.col.verified')}>
                     <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
@@ -106,13 +111,13 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
                       <span class={`zone-${r.action_plan.zone}`} style={{ width: `${r.action_plan.percent ?? 0}%` }} />
                     </span>
                   </td>
-                  <td class="num" data-label={t('dash.col.claimed')}>
+                  <td class="num claimed" data-label={t('dash.col.claimed')}>
                     {fmtPercent(r.action_plan.claimed_percent, l)}
                   </td>
-                  <td data-label={t('dash.col.delegation')}>
+                  <td class="delegation" data-label={t('dash.col.delegation')}>
                     <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
                   </td>
-                  <td class="num" data-label={t('dash.col.changeShort')}>
+                  <td class="num change" data-label={t('dash.col.changeShort')}>
                     {fmtDelta(r.change, l)}
                   </td>
                 </tr>
@@ -214,8 +219,9 @@ function HeatMap({ summary, ranked, bands }: { summary: Summary; ranked: RegionS
               return (
                 <tr key={r.code} data-region={r.code}>
                   <th scope="row" class="sticky">
-                    <a href={`/pemda/${encodeURIComponent(r.code)}`} title={r.name} aria-label={r.name}>
-                      {shortName(r.name)}
+                    <a href={`/pemda/${encodeURIComponent(r.code)}`} title={r.name}>
+                      <span aria-hidden="true">{shortName(r.name)}</span>
+                      <span class="visually-hidden">{r.name}</span>
                     </a>
                   </th>
                   {areas.map((a) => {

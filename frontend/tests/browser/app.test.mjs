@@ -98,7 +98,8 @@ test('the operator uploads evidence by drag and drop and by picking, previews it
   await item.locator('[data-testid=preview] iframe').waitFor();
 
   // an invalid claim is refused next to the field and nothing typed is lost
-  await page.waitForLoadState('networkidle'); // the reloads after the uploads have landed
+  // the reloads after the uploads have landed: the list shows both files (the claim carries the item's version)
+  await item.locator('.evidence-list li', { hasText: 'sop-pelayanan-2019.pdf' }).waitFor();
   const progress = item.getByLabel('Capaian (%)');
   await progress.fill('120');
   await item.getByLabel('Catatan untuk verifikator').fill('SOP sudah ditetapkan, publikasi menyusul.');
@@ -109,7 +110,7 @@ test('the operator uploads evidence by drag and drop and by picking, previews it
   assert.equal(await item.getByLabel('Catatan untuk verifikator').inputValue(), 'SOP sudah ditetapkan, publikasi menyusul.');
   await progress.fill('60');
   await item.getByRole('button', { name: 'Ajukan untuk diverifikasi' }).click();
-  await item.locator('.badge', { hasText: 'Menunggu verifikasi' }).waitFor();
+  await item.locator('.item-figures .badge', { hasText: 'Menunggu verifikasi' }).waitFor();
   await shot(page, 'pemda');
   await noSeriousViolations(page, 'Pemda page');
   assert.deepEqual(page.jsErrors, []);
@@ -139,12 +140,12 @@ test('the reviewer rejects with a reason, the operator repairs, the reviewer app
   await page.goto(BASE + '/pemda/62.08');
   const item = await openItem(page, 'PTSP.2');
   await item.getByText('SOP belum ditandatangani kepala DPMPTSP').waitFor();
-  await item.locator('.badge', { hasText: 'Ditolak' }).first().waitFor();
+  await item.locator('.item-figures .badge', { hasText: 'Ditolak' }).waitFor();
   await item.locator('input[type=file]').setInputFiles({ name: 'sop-bertanda-tangan.pdf', mimeType: 'application/pdf', buffer: tinyPDF('SOP bertanda tangan') });
   await item.getByText('sop-bertanda-tangan.pdf terunggah.').waitFor();
   await item.getByLabel('Capaian (%)').fill('60');
   await item.getByRole('button', { name: 'Ajukan untuk diverifikasi' }).click();
-  await item.locator('.badge', { hasText: 'Menunggu verifikasi' }).waitFor();
+  await item.locator('.item-figures .badge', { hasText: 'Menunggu verifikasi' }).waitFor();
   await item.locator('.history summary').click();
   await item.locator('.timeline li', { hasText: 'Ditolak: SOP belum ditandatangani' }).waitFor();
   await page.context().close();
@@ -532,7 +533,7 @@ test("the operator sees each document's status and replaces a rejected one with 
   await item.getByText('perbup-pendelegasian.pdf terunggah.').waitFor();
   let row = item.locator('.evidence-list li', { hasText: 'perbup-pendelegasian.pdf' });
   await row.getByText('berlaku 1 Juli 2024').waitFor();
-  await row.locator('.badge', { hasText: 'Belum diajukan' }).waitFor(); // nothing waits for a reviewer before the claim is sent
+  await row.locator('.badge', { hasText: 'Menunggu' }).waitFor(); // the upload sent the approved item back to the reviewers
   const oldId = await row.getAttribute('data-evidence');
   await page.context().close();
 
@@ -569,7 +570,7 @@ test("the operator sees each document's status and replaces a rejected one with 
     await item.getByTestId('replaced').getByText(`${name} diunggah sebagai revisi.`).waitFor();
     const fresh = item.locator('.evidence-list li', { hasText: name });
     await fresh.locator('.badge', { hasText: 'Revisi' }).waitFor();
-    await fresh.locator('.badge', { hasText: 'Belum diajukan' }).waitFor();
+    await fresh.locator('.badge', { hasText: 'Menunggu' }).waitFor();
     await fresh.getByText('berlaku 1 Agustus 2024').waitFor();
     await item.locator('.evidence-list li', { hasText: replaced }).filter({ hasNotText: name }).waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'replaced'); // focus on the news

@@ -53,15 +53,6 @@ const NotFound = lazyPage(() => import('./pages/NotFound'));
 
 const isPublic = (path: string) => path === '/verify' || path.startsWith('/verify/');
 
-// Whether this browser was signed in when last seen: the header keeps room for the navigation
-// while the session is restored, so the page does not jump when it arrives.
-const SIGNED_IN = 'pantau.signedIn';
-const storage = typeof localStorage === 'undefined' ? null : localStorage;
-store.session.subscribe((s) => {
-  if (s) storage?.setItem(SIGNED_IN, '1');
-  else if (s === null) storage?.removeItem(SIGNED_IN);
-});
-
 export function App() {
   // The names of states come from the server's label table: asked for at once, signed in or
   // not (it needs no session), so that it is there before any page shows a zone or a status.
@@ -145,7 +136,8 @@ function Shell() {
       </Router>
     );
   }
-  const reserve = session === undefined && !open && storage?.getItem(SIGNED_IN) === '1';
+  // While a session is restored the navigation's row is kept; a public page never restores one.
+  const reserve = session === undefined && !open;
   return (
     <>
       <a class="skip-link" href="#content">
@@ -243,7 +235,24 @@ function Header({ user, reserve }: { user: Me | null; reserve: boolean }) {
         </nav>
       ) : reserve ? (
         <div class="nav-placeholder" aria-hidden="true" />
-      ) : null}
+      ) : (
+        // Signed out, the second row holds what anyone may do: the header keeps one height on
+        // every page, so nothing below it moves when a session comes or goes.
+        <nav id="site-nav" class="public-nav" aria-label={t('nav.label')}>
+          <ul>
+            <li>
+              <a href="/" aria-current={loc.path === '/' ? 'page' : undefined}>
+                {t('login.submit')}
+              </a>
+            </li>
+            <li>
+              <a href="/verify" aria-current={loc.path.startsWith('/verify') ? 'page' : undefined}>
+                {t('nav.verify')}
+              </a>
+            </li>
+          </ul>
+        </nav>
+      )}
     </header>
   );
 }

@@ -80,6 +80,10 @@ export const en: Record<MessageKey, string> = {
   'dash.average': 'Pemda average: {p}',
   'dash.areaAverage': 'Average',
   'dash.col.changeShort': 'Change',
+  'dash.col.claimedShort': 'Claimed',
+  'dash.col.delegationShort': 'Delegation',
+  'dash.narrativeMore': 'Read all',
+  'dash.narrativeLess': 'Show less',
   'dash.legend': 'Zone legend',
 
   'region.notFound': 'No Pemda has this code.',

@@ -78,6 +78,10 @@ export const id = {
   'dash.average': 'Rata-rata Pemda: {p}',
   'dash.areaAverage': 'Rata-rata',
   'dash.col.changeShort': 'Perubahan',
+  'dash.col.claimedShort': 'Klaim',
+  'dash.col.delegationShort': 'Delegasi',
+  'dash.narrativeMore': 'Baca selengkapnya',
+  'dash.narrativeLess': 'Ringkas',
   'dash.legend': 'Keterangan zona',
 
   'region.notFound': 'Pemda dengan kode ini tidak ada.',

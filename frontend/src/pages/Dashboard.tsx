@@ -66,11 +66,7 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
         <ZoneCards metric="delegation" counts={summary.counts.delegation} />
       </section>
 
-      <section class="card narrative" aria-labelledby="narrative-h">
-        <h2 id="narrative-h">{t('dash.narrative')}</h2>
-        <p lang="id">{summary.narrative}</p>
-        {l !== 'id' ? <p class="hint">{t('dash.narrativeLang')}</p> : null}
-      </section>
+      <Narrative text={summary.narrative} />
 
       <section aria-labelledby="ranking-h">
         <div class="section-head">
@@ -111,13 +107,13 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
                       <span class={`zone-${r.action_plan.zone}`} style={{ width: `${r.action_plan.percent ?? 0}%` }} />
                     </span>
                   </td>
-                  <td class="num claimed" data-label={t('dash.col.claimed')}>
+                  <td class="num claimed" data-label={t('dash.col.claimedShort')}>
                     {fmtPercent(r.action_plan.claimed_percent, l)}
                   </td>
-                  <td class="delegation" data-label={t('dash.col.delegation')}>
+                  <td class="delegation" data-label={t('dash.col.delegationShort')}>
                     <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
                   </td>
-                  <td class="num change" data-label={t('dash.col.changeShort')}>
+                  <td class={`num change${r.change === null ? ' none' : ''}`} data-label={t('dash.col.changeShort')}>
                     {fmtDelta(r.change, l)}
                   </td>
                 </tr>
@@ -131,6 +127,23 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
       <BarChart summary={summary} />
       <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
     </>
+  );
+}
+
+/** The press-release paragraph; on a phone its first lines, with a button for the rest. */
+function Narrative({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  return (
+    <section class={`card narrative${all ? ' all' : ''}`} aria-labelledby="narrative-h">
+      <h2 id="narrative-h">{t('dash.narrative')}</h2>
+      <p lang="id" id="narrative-text">
+        {text}
+      </p>
+      <button type="button" class="link more" aria-expanded={all} aria-controls="narrative-text" onClick={() => setAll(!all)}>
+        {t(all ? 'dash.narrativeLess' : 'dash.narrativeMore')}
+      </button>
+      {lang.value !== 'id' ? <p class="hint">{t('dash.narrativeLang')}</p> : null}
+    </section>
   );
 }
 

@@ -1,6 +1,7 @@
 import { lang, t } from '../i18n';
 import { ok } from '../lib/api';
 import { fmtDate, fmtNumber } from '../lib/format';
+import { shortName } from '../lib/names';
 import { deadlineMessage, isoDate } from '../lib/periods';
 import { can, store } from '../lib/state';
 import type { Radar as RadarT } from '../lib/types';
@@ -49,7 +50,9 @@ export default function Radar() {
           <table class="radar">
             <thead>
               <tr>
-                <th scope="col">{t('dash.col.region')}</th>
+                <th scope="col" class="sticky">
+                  {t('dash.col.region')}
+                </th>
                 {areas.map((a) => (
                   <th scope="col" key={a.code}>
                     {a.name}
@@ -61,8 +64,11 @@ export default function Radar() {
             <tbody>
               {rows.map((g) => (
                 <tr key={g.code}>
-                  <th scope="row">
-                    <a href={`/pemda/${encodeURIComponent(g.code)}`}>{g.name}</a>
+                  <th scope="row" class="sticky">
+                    <a href={`/pemda/${encodeURIComponent(g.code)}`} title={g.name}>
+                      <span aria-hidden="true">{shortName(g.name)}</span>
+                      <span class="visually-hidden">{g.name}</span>
+                    </a>
                     {g.oldest_waiting_days !== null ? <small class="hint"> · {t('review.age', { days: g.oldest_waiting_days })}</small> : null}
                   </th>
                   {[...areas.map((a) => g.areas.find((x) => x.code === a.code) ?? ZERO), g].map((c, i) => (

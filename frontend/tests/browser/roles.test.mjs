@@ -122,7 +122,6 @@ test("the operator's item forgets what no longer holds: an old upload error, a r
   await card.getByText('sk-tim.pdf terunggah.').waitFor();
   await refused.waitFor({ state: 'detached' });
   await card.getByLabel('Capaian (%)').fill('70');
-  await card.getByText('Mengajukan klaim mengirim capaian dan bukti di atas ke verifikator.').waitFor();
   await card.getByRole('button', { name: 'Ajukan untuk diverifikasi' }).click();
   await card.locator('.badge', { hasText: 'Menunggu verifikasi' }).first().waitFor();
   await card.locator('.evidence-list li', { hasText: 'sk-tim.pdf' }).locator('.badge', { hasText: 'Menunggu verifikasi' }).waitFor();
@@ -182,7 +181,7 @@ test('the dashboard on a phone: few requests, cards for the ranking in rank orde
   // the ranking is cards: every figure in view without scrolling sideways
   const card = await page.locator('[data-testid=ranking] tr[data-region]').first().boundingBox();
   assert.ok(card.width <= 360, `a ranking card is ${card.width}px wide`);
-  assert.ok(await page.locator('[data-testid=ranking] tr[data-region]').first().locator('td[data-label="Pendelegasian"] .chip').isVisible());
+  assert.ok(await page.locator('[data-testid=ranking] tr[data-region]').first().locator('td[data-label="Delegasi"] .chip').isVisible());
   // the names stay in place while the areas scroll
   assert.equal(await page.locator('[data-testid=heatmap] tbody th').first().evaluate((th) => getComputedStyle(th).position), 'sticky');
   await page.getByTestId('legend').getByText('75% ≤ p < 100%').waitFor();

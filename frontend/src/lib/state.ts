@@ -68,13 +68,22 @@ export function createStore(opts: StoreOptions): Store {
     summary: (y: number) => ok(api.GET('/api/v1/periods/{year}/summary', { params: { path: { year: y } } })),
     zones: (y: number) => ok(api.GET('/api/v1/periods/{year}/zones', { params: { path: { year: y } } })),
   };
+  const startYear = (y: number) => {
+    start(`summary:${y}`, () => reads.summary(y));
+    start(`zones:${y}`, () => reads.zones(y));
+  };
   function prefetch() {
-    start('periods', reads.periods);
-    const y = year.value;
-    if (y) {
-      start(`summary:${y}`, () => reads.summary(y));
-      start(`zones:${y}`, () => reads.zones(y));
-    }
+    const known = year.value;
+    // Without a remembered year, the year's reads start the moment the periods arrive, before
+    // any page has rendered them.
+    start('periods', () =>
+      reads.periods().then((ps) => {
+        const y = pickYear(ps, known);
+        if (!known && y) startYear(y);
+        return ps;
+      }),
+    );
+    if (known) startYear(known);
   }
 
   return {
@@ -115,10 +124,16 @@ export function createStore(opts: StoreOptions): Store {
     async loadPeriods() {
       const ps = (await once('periods', reads.periods)).slice().sort((a, b) => b.year - a.year);
       periods.value = ps;
-      if (ps.length && (year.value === null || !ps.some((p) => p.year === year.value))) year.value = ps[0].year;
+      year.value = pickYear(ps, year.value);
       return ps;
     },
   };
+}
+
+/** The year to show: the remembered one while it is a period, else the latest period's (null when there is none). */
+export function pickYear(periods: Period[], remembered: number | null): number | null {
+  if (remembered !== null && periods.some((p) => p.year === remembered)) return remembered;
+  return periods.reduce<number | null>((y, p) => (y === null || p.year > y ? p.year : y), null);
 }
 
 // What each role may do (the API decides; the app only hides what would be refused).

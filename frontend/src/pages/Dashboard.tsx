@@ -188,7 +188,7 @@ function BarChart({ summary }: { summary: Summary }) {
           <li key={r.code}>
             <span class="bar-name">{r.name}</span>
             <span class="bar-track" aria-hidden="true">
-              <span class={`bar zone-${r.zone}`} style={{ width: `${Math.max(0, Math.min(100, r.percent ?? 0))}%` }} />
+              <span class={`bar-fill zone-${r.zone}`} style={{ width: `${Math.max(0, Math.min(100, r.percent ?? 0))}%` }} />
             </span>
             <span class="bar-value">
               {fmtPercent(r.percent, l)} <span class="bar-zone">{zoneLabel(r.zone)}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { can, createStore, navFor } from '../../src/lib/state';
+import { can, createStore, navFor, pickYear } from '../../src/lib/state';
 import type { User } from '../../src/lib/types';
 
 const BASE = 'http://pantau.test';
@@ -90,6 +90,25 @@ describe('session state', () => {
     expect(srv.asked.length).toBe(3); // the early answers were used
     await s.summary(2019);
     expect(srv.asked.length).toBe(4); // and only once: a later visit asks again
+  });
+});
+
+describe('first screen without a remembered year', () => {
+  it("asks for the latest year's summary as soon as the periods arrive", async () => {
+    const srv = server({
+      'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }, { year: 2020, name: 'b', deadline: null, version: 1 }]),
+      'GET /api/v1/periods/2020/summary': () => json(200, { year: 2020, regions: [] }),
+      'GET /api/v1/periods/2020/zones': () => json(200, { action_plan: [], delegation: [] }),
+    });
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage: memoryStorage() });
+    s.prefetch();
+    await s.loadPeriods();
+    expect(s.year.value).toBe(2020);
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2020/summary', 'GET /api/v1/periods/2020/zones']);
+    await s.summary(2020);
+    expect(srv.asked.length).toBe(3);
+    expect(pickYear([], null)).toBeNull();
+    expect(pickYear([{ year: 2019, name: '', deadline: null, version: 1 }], 2018)).toBe(2019);
   });
 });
 

@@ -103,9 +103,6 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
                   </th>
                   <td class="verified" data-label={t('dash.col.verified')}>
                     <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
-                    <span class="mini-bar" aria-hidden="true">
-                      <span class={`zone-${r.action_plan.zone}`} style={{ width: `${r.action_plan.percent ?? 0}%` }} />
-                    </span>
                   </td>
                   <td class="num claimed" data-label={t('dash.col.claimedShort')}>
                     {fmtPercent(r.action_plan.claimed_percent, l)}
@@ -164,7 +161,7 @@ function ZoneCards({ metric, counts }: { metric: Metric; counts: Record<string, 
   );
 }
 
-/** Bars of each Pemda's figure, for either metric (on a phone the ranking's own bars stand in). */
+/** Bars of each Pemda's figure, for either metric (on a phone the ranking's cards stand in for them). */
 function BarChart({ summary }: { summary: Summary }) {
   const [metric, setMetric] = useState<Metric>('action_plan');
   const l = lang.value;

@@ -209,7 +209,6 @@ export const en: Record<MessageKey, string> = {
 
   'reports.title': 'Reports',
   'reports.lead': 'Download the progress reports as PDF, each with its verification code.',
-  'reports.what': 'PDF reports',
   'reports.provincial': 'Provincial report',
   'reports.perRegion': 'Report per Pemda',
   'reports.region': 'Pemda',
@@ -219,7 +218,6 @@ export const en: Record<MessageKey, string> = {
 
   'commit.title': 'PTSP Prima commitments',
   'commit.lead': 'A commitment document per Pemda and year, with slots for signatures and initials.',
-  'commit.what': 'Commitments and electronic signatures',
   'commit.new': 'Create a commitment document',
   'commit.create': 'Create',
   'commit.none': 'No commitment document for this year yet.',
@@ -278,7 +276,6 @@ export const en: Record<MessageKey, string> = {
   'admin.lh.logoUnknown': 'The stored logo is neither PNG nor JPEG; choose another file.',
   'admin.tab.signatories': 'Signatories',
   'admin.sig.lead': 'Import a signatory’s own certificate and key (a PKCS#12 file, .p12 or .pfx). Without one, the signatory uses a key issued by Pantau.',
-  'admin.sig.what': 'Importing a signatory’s key',
   'admin.sig.none': 'No user has the signatory role yet.',
   'admin.sig.import': 'Import a key for {name}',
   'admin.sig.file': 'PKCS#12 file (.p12 or .pfx)',

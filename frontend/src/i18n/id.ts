@@ -207,7 +207,6 @@ export const id = {
 
   'reports.title': 'Laporan',
   'reports.lead': 'Unduh laporan kemajuan dalam PDF, lengkap dengan kode verifikasi.',
-  'reports.what': 'Laporan PDF',
   'reports.provincial': 'Laporan provinsi',
   'reports.perRegion': 'Laporan per Pemda',
   'reports.region': 'Pemda',
@@ -217,7 +216,6 @@ export const id = {
 
   'commit.title': 'Komitmen PTSP Prima',
   'commit.lead': 'Dokumen komitmen per Pemda dan tahun, dengan slot tanda tangan dan paraf.',
-  'commit.what': 'Komitmen dan tanda tangan elektronik',
   'commit.new': 'Buat dokumen komitmen',
   'commit.create': 'Buat',
   'commit.none': 'Belum ada dokumen komitmen untuk tahun ini.',
@@ -276,7 +274,6 @@ export const id = {
   'admin.lh.logoUnknown': 'Logo tersimpan bukan PNG atau JPEG; pilih berkas lain.',
   'admin.tab.signatories': 'Penanda tangan',
   'admin.sig.lead': 'Impor sertifikat dan kunci milik penanda tangan sendiri (berkas PKCS#12, .p12 atau .pfx). Tanpa impor, penanda tangan memakai kunci yang diterbitkan Pantau.',
-  'admin.sig.what': 'Impor kunci penanda tangan',
   'admin.sig.none': 'Belum ada pengguna dengan peran penanda tangan.',
   'admin.sig.import': 'Impor kunci untuk {name}',
   'admin.sig.file': 'Berkas PKCS#12 (.p12 atau .pfx)',

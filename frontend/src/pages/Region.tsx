@@ -4,7 +4,7 @@ import { lang, statusLabel, t } from '../i18n';
 import { ApiError, ok } from '../lib/api';
 import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
 import { can, store } from '../lib/state';
-import type { Area, Delegation, HistoryEntry, Item, Region as RegionT, Summary } from '../lib/types';
+import type { Area, Delegation, HistoryEntry, Item, Region as RegionT, RegionSummary, Summary } from '../lib/types';
 import {
   Empty,
   ErrorNote,
@@ -111,9 +111,12 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
 
       {groups.map((g) => (
         <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
-          <h2 id={`area-${g.area.code}`}>
-            {g.area.name} <small>({g.area.code})</small>
-          </h2>
+          <div class="section-head">
+            <h2 id={`area-${g.area.code}`}>
+              {g.area.name} <small>({g.area.code})</small>
+            </h2>
+            <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
+          </div>
           {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
           {g.items.map((item) => (
             <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
@@ -122,6 +125,19 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
       ))}
       <DelegationCard year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />
     </>
+  );
+}
+
+/** A region's verified figure in one area, as the summary gives it (with the claimed one beside it). */
+function AreaStanding({ figure }: { figure: RegionSummary['areas'][number] | undefined }) {
+  if (!figure) return null;
+  return (
+    <p class="area-standing" data-testid="area-standing">
+      <ZoneChip zone={figure.zone} percent={figure.percent} />{' '}
+      <span class="hint">
+        {t('item.claimed')}: {fmtPercent(figure.claimed_percent, lang.value)}
+      </span>
+    </p>
   );
 }
 

@@ -9,7 +9,7 @@ import { invalid, isStale, namesAny } from '../components/form';
 import { EvidenceList } from '../components/evidence';
 
 /** How long a decision waits before it is sent, so that "Batalkan" can take it back. */
-export const UNDO_MS = 6000;
+export const UNDO_MS = 8000;
 
 type Decision = 'approve' | 'reject';
 interface Pending {

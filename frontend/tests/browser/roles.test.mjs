@@ -81,13 +81,12 @@ test('the reviewer sees the newest waiting document first, takes a decision back
   const flash = page.getByTestId('review-flash');
   await flash.getByText('PTSP.4 — Kabupaten Kotawaringin Barat ditolak.').waitFor();
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'review-flash');
-  await shot(page, 'review-undo');
-  await clean(page, 'review with its undo');
   await flash.getByRole('button', { name: 'Batalkan' }).click();
   await flash.waitFor({ state: 'detached' });
   await page.getByTestId('queue-entry').filter({ hasText: 'Kotawaringin Barat' }).waitFor();
-  await page.waitForTimeout(7000); // longer than the undo seconds: nothing was sent
+  await page.waitForTimeout(9000); // longer than the undo seconds: nothing was sent
   assert.equal((await item(page, '62.01', 'PTSP.4')).status, 'submitted');
+  await clean(page, 'review after an undo');
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 

@@ -79,8 +79,9 @@ function Shell() {
     if (open || session !== undefined || restoring.current) return;
     restoring.current = true;
     // On a slow connection every round trip counts: the periods and the last-viewed year's
-    // summary are asked for together with the session, not after it.
-    if (loc.path === '/') store.prefetch();
+    // summary are asked for together with the session, not after it (when this browser was
+    // signed in last time; a signed-out visitor would only be refused).
+    if (loc.path === '/' && store.wasSignedIn) store.prefetch();
     store.restore();
   }, [open, session]);
   const onRouteChange = () => {

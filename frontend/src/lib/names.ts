@@ -5,3 +5,8 @@
 export function shortName(name: string): string {
   return name.replace(/^Kabupaten\s+/i, '').replace(/^Provinsi\s+/i, 'Prov. ');
 }
+
+const collator = new Intl.Collator('id');
+
+/** Compares names the Indonesian way, with one collator (localeCompare with a locale builds one per call). */
+export const byName = (a: string, b: string) => collator.compare(a, b);

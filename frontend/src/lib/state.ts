@@ -23,6 +23,8 @@ export interface Store {
   zones(year: number): Promise<ZoneSchemes>;
   /** Starts the first screen's reads (periods, and the last-viewed year's summary and zones) at once. */
   prefetch(): void;
+  /** Whether this browser was signed in when last seen: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
+  wasSignedIn: boolean;
 }
 
 export interface StoreOptions extends Omit<ApiOptions, 'csrf' | 'onUnauthenticated'> {
@@ -47,6 +49,10 @@ export function createStore(opts: StoreOptions): Store {
   });
   year.subscribe((y) => {
     if (y) opts.storage?.setItem('pantau.year', String(y));
+  });
+  const wasSignedIn = opts.storage?.getItem('pantau.signedIn') === '1';
+  session.subscribe((s) => {
+    if (s !== undefined) opts.storage?.setItem('pantau.signedIn', s ? '1' : '0');
   });
 
   // Reads started before a page asked for them; each is used once. One made before sign-in may
@@ -93,6 +99,7 @@ export function createStore(opts: StoreOptions): Store {
     year,
     periods,
     prefetch,
+    wasSignedIn,
     async restore() {
       try {
         session.value = await ok(api.GET('/api/v1/me'));

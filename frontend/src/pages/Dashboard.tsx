@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { lang, t, zoneLabel } from '../i18n';
 import { fmtDelta, fmtPercent } from '../lib/format';
-import { shortName } from '../lib/names';
+import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
 import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
@@ -20,7 +20,7 @@ async function loadDashboard(year: number): Promise<DashboardData> {
 }
 
 /** Regions in rank order (the server's rank; equal ranks by name; unranked last). */
-const byRank = (a: RegionSummary, b: RegionSummary) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name, 'id');
+const byRank = (a: RegionSummary, b: RegionSummary) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || byName(a.name, b.name);
 
 export function Dashboard() {
   const { year, ready, error } = useYear();
@@ -167,7 +167,7 @@ function BarChart({ summary }: { summary: Summary }) {
   const l = lang.value;
   const rows = summary.regions
     .map((r) => ({ code: r.code, name: r.name, percent: r[metric].percent, zone: r[metric].zone }))
-    .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || a.name.localeCompare(b.name, 'id'));
+    .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || byName(a.name, b.name));
   return (
     <section class="card bar-chart" aria-labelledby="chart-h">
       <div class="section-head">

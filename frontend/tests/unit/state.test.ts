@@ -93,6 +93,23 @@ describe('session state', () => {
   });
 });
 
+describe('remembering a sign-in', () => {
+  it('knows whether this browser was signed in when last seen', async () => {
+    const storage = memoryStorage();
+    const srv = server({
+      'POST /api/v1/auth/login': () => json(200, { token: 't', csrf_token: 'c', expires_at: '', user: user('reviewer') }),
+      'GET /api/v1/periods': () => json(200, []),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+    });
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage });
+    await s.signIn('reviewer@demo.pantau.id', 'pw');
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(true);
+    await s.signOut();
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
+  });
+});
+
 describe('first screen without a remembered year', () => {
   it("asks for the latest year's summary as soon as the periods arrive", async () => {
     const srv = server({

@@ -1335,7 +1335,9 @@ export interface components {
             after: unknown;
         };
         PasswordChange: {
+            /** Format: password */
             old_password: string;
+            /** Format: password */
             new_password: string;
         };
         EvidenceReview: {
@@ -1459,7 +1461,10 @@ export interface components {
             date?: string;
         };
         AssignInput: {
-            /** @description A user with the signatory role. */
+            /**
+             * Format: email
+             * @description A user with the signatory role.
+             */
             user_email: string;
             name: string;
             /** @description Defaults to the slot's own title; a deputy's title (e.g. Wakil Bupati Seruyan) makes them act for it. */
@@ -1468,7 +1473,10 @@ export interface components {
         SignRequest: {
             /** @enum {string} */
             mode: "sign" | "initial";
-            /** @description The signer's signing passphrase (not the sign-in password). */
+            /**
+             * Format: password
+             * @description The signer's signing passphrase (not the sign-in password).
+             */
             passphrase: string;
             /**
              * Format: byte
@@ -1477,8 +1485,12 @@ export interface components {
             signature_png?: string;
         };
         SigningKeyInput: {
+            /** Format: password */
             passphrase: string;
-            /** @description Needed once a key exists. */
+            /**
+             * Format: password
+             * @description Needed once a key exists.
+             */
             old_passphrase?: string;
         };
         SigningKey: {
@@ -1633,7 +1645,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No such resource (not_found). */
+        /** @description No such resource, or a path parameter that cannot name one: not UTF-8, with a NUL, or longer than 200 characters (not_found). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1669,7 +1681,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Well-formed but invalid; fields names each problem (validation_failed). */
+        /** @description Well-formed but invalid; fields names each problem (validation_failed), e.g. text that is not UTF-8 or holds a NUL, text longer than the field's maxLength (counted in characters), or a number the field cannot hold. */
         ValidationFailed: {
             headers: {
                 [name: string]: unknown;
@@ -3266,9 +3278,15 @@ export interface operations {
                 "multipart/form-data": {
                     /** Format: binary */
                     file: Blob;
-                    /** @description The PKCS#12 file's password. */
+                    /**
+                     * Format: password
+                     * @description The PKCS#12 file's password.
+                     */
                     password?: string;
-                    /** @description The signing passphrase the key is stored under. */
+                    /**
+                     * Format: password
+                     * @description The signing passphrase the key is stored under.
+                     */
                     passphrase: string;
                 };
             };

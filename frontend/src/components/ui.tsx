@@ -250,6 +250,23 @@ export function saveBlob(blob: Blob, filename: string) {
 }
 
 /** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
+/**
+ * Renders its children only after the page has painted once: what lies below the first screen
+ * then costs the first screen nothing (on a slow phone the ranking shows a few hundred ms sooner).
+ */
+export function AfterPaint({ children }: { children: ComponentChildren }) {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted ? <>{children}</> : null;
+}
+
 export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
   return (
     <button type="submit" class="primary" disabled={busy}>

@@ -5,7 +5,7 @@ import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
 import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
-import { Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
+import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
 
 interface DashboardData {
   summary: Summary;
@@ -121,8 +121,10 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
         {!anyChange ? <p class="hint">{t('dash.noPrevious', { year: year - 1 })}</p> : null}
       </section>
 
-      <BarChart summary={summary} />
-      <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
+      <AfterPaint>
+        <BarChart summary={summary} />
+        <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
+      </AfterPaint>
     </>
   );
 }

@@ -250,6 +250,9 @@ export function saveBlob(blob: Blob, filename: string) {
 }
 
 /** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
+/** How long a claim has waited, in whole days ("came in today" for none). */
+export const waitedText = (days: number) => t(days === 0 ? 'review.ageToday' : days === 1 ? 'review.ageOne' : 'review.age', { days });
+
 /**
  * Renders its children only after the page has painted once: what lies below the first screen
  * then costs the first screen nothing (on a slow phone the ranking shows a few hundred ms sooner).

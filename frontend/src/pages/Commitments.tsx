@@ -55,7 +55,7 @@ function ListPage() {
           <h2>{t('commit.new')}</h2>
           <div class="field">
             <label for="commit-region">{t('reports.region')}</label>
-            <select id="commit-region" value={region} onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}>
+            <select id="commit-region" value={region || regions.data?.[0]?.code || ''} onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}>
               {(regions.data ?? []).map((r) => (
                 <option key={r.code} value={r.code}>
                   {r.name}
@@ -108,18 +108,20 @@ function Detail({ id }: { id: number }) {
           {c.region_name} · {c.year}
         </p>
       ) : null}
-      <p>
+      <p class="commit-status">
         <span class={`badge doc-${c.status}`}>{statusText(c.status)}</span> · {t('reports.code')}{' '}
         <a href={`/verify/${encodeURIComponent(c.verification_code)}`}>{c.verification_code}</a>
       </p>
-      <button type="button" disabled={pdf.busy} onClick={() => pdf.run()}>
-        {t('commit.download')}
-      </button>
-      {pdf.error ? (
-        <p class="field-error" role="alert">
-          {errorText(pdf.error)}
-        </p>
-      ) : null}
+      <p class="actions">
+        <button type="button" disabled={pdf.busy} onClick={() => pdf.run()}>
+          {t('commit.download')}
+        </button>
+        {pdf.error ? (
+          <span class="field-error" role="alert">
+            {errorText(pdf.error)}
+          </span>
+        ) : null}
+      </p>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('commit.slots')}>
         <table>
           <caption>{t('commit.slots')}</caption>

@@ -1,11 +1,11 @@
 import { lang, t } from '../i18n';
 import { ok } from '../lib/api';
 import { fmtDate, fmtNumber } from '../lib/format';
-import { shortName } from '../lib/names';
+import { byName, shortName } from '../lib/names';
 import { deadlineMessage, isoDate } from '../lib/periods';
 import { can, store } from '../lib/state';
 import type { Radar as RadarT } from '../lib/types';
-import { Empty, ErrorNote, Loading, PageHeader, YearSelect, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Loading, PageHeader, YearSelect, useLoad, useYear, waitedText } from '../components/ui';
 
 type Tally = Pick<RadarT['regions'][number], 'not_started' | 'waiting' | 'accepted' | 'rejected'>;
 const ZERO: Tally = { not_started: 0, waiting: 0, accepted: 0, rejected: 0 };
@@ -25,7 +25,8 @@ export default function Radar() {
   const r = d.data;
   const deadline = deadlineMessage(r?.days_left);
   const areas = r?.regions[0]?.areas.map((a) => ({ code: a.code, name: a.name })) ?? [];
-  const rows = r?.regions.slice().sort((a, b) => b.rejected + b.not_started - (a.rejected + a.not_started) || a.code.localeCompare(b.code));
+  // Most to chase first: rejected and missing items, then claims waiting for a reviewer.
+  const rows = r?.regions.slice().sort((a, b) => b.rejected + b.not_started - (a.rejected + a.not_started) || b.waiting - a.waiting || byName(a.name, b.name));
   return (
     <>
       <PageHeader title={t('radar.title')}>
@@ -69,7 +70,7 @@ export default function Radar() {
                       <span aria-hidden="true">{shortName(g.name)}</span>
                       <span class="visually-hidden">{g.name}</span>
                     </a>
-                    {g.oldest_waiting_days !== null ? <small class="hint"> · {t('review.age', { days: g.oldest_waiting_days })}</small> : null}
+                    {g.oldest_waiting_days !== null ? <small class="hint">{waitedText(g.oldest_waiting_days)}</small> : null}
                   </th>
                   {[...areas.map((a) => g.areas.find((x) => x.code === a.code) ?? ZERO), g].map((c, i) => (
                     <td key={i}>
@@ -86,19 +87,24 @@ export default function Radar() {
   );
 }
 
+/** What is left to chase in one cell, naming only what is not zero. */
 function Counts({ tally }: { tally: Tally }) {
   const l = lang.value;
+  const open = (
+    [
+      ['missing', 'radar.missing', tally.not_started],
+      ['waiting', 'radar.waiting', tally.waiting],
+      ['rejected', 'radar.rejected', tally.rejected],
+    ] as const
+  ).filter(([, , n]) => n > 0);
+  if (open.length === 0) return <span class={`radar-clear${tally.accepted ? ' done' : ''}`}>{t(tally.accepted ? 'radar.allApproved' : 'radar.noItems')}</span>;
   return (
     <ul class="radar-counts">
-      <li class={tally.not_started ? 'missing' : 'zero'}>
-        {t('radar.missing')}: {fmtNumber(tally.not_started, l, 0)}
-      </li>
-      <li class={tally.waiting ? 'waiting' : 'zero'}>
-        {t('radar.waiting')}: {fmtNumber(tally.waiting, l, 0)}
-      </li>
-      <li class={tally.rejected ? 'rejected' : 'zero'}>
-        {t('radar.rejected')}: {fmtNumber(tally.rejected, l, 0)}
-      </li>
+      {open.map(([cls, key, n]) => (
+        <li key={cls} class={cls}>
+          {t(key)}: {fmtNumber(n, l, 0)}
+        </li>
+      ))}
     </ul>
   );
 }

@@ -95,7 +95,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
               <ZoneChip zone={delegation.zone} percent={delegation.percent} />
             </dd>
           </div>
-          <div>
+          <div class="wide">
             <dt>{t('region.progress')}</dt>
             <dd data-testid="claim-progress">
               {t('region.progressText', { approved: counts.approved, total: items.length })}

@@ -4,7 +4,7 @@ import { ok, type Schemas } from '../lib/api';
 import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
 import { can, store } from '../lib/state';
 import type { Evidence, Item, QueueEntry } from '../lib/types';
-import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, TextArea, YearSelect, errorText, fieldError, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, TextArea, YearSelect, errorText, fieldError, useLoad, useYear, waitedText } from '../components/ui';
 import { invalid, isStale, namesAny } from '../components/form';
 import { EvidenceList } from '../components/evidence';
 
@@ -163,7 +163,7 @@ export default function Review() {
     <>
       <PageHeader title={t('review.title')}>
         <YearSelect />
-        <button type="button" class="small" aria-expanded={help} onClick={() => setHelp(!help)}>
+        <button type="button" class="small keys-only" aria-expanded={help} onClick={() => setHelp(!help)}>
           {t('review.shortcuts')}
         </button>
       </PageHeader>
@@ -210,7 +210,7 @@ export default function Review() {
                       {e.indicator_code} · {fmtPercent(e.progress, lang.value)}
                       {e.evidence_waiting ? ` · ${t('review.newDocs', { n: e.evidence_waiting })}` : ''}
                     </span>
-                    <span class={`q-age${e.age_days >= 14 ? ' old' : ''}`}>{t('review.age', { days: e.age_days })}</span>
+                    <span class={`q-age${e.age_days >= 14 ? ' old' : ''}`}>{waitedText(e.age_days)}</span>
                   </button>
                 </li>
               ))}

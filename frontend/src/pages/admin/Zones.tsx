@@ -61,16 +61,16 @@ function BandEditor({ year, metric, bands, onSaved }: { year: number; metric: Me
             {rows.map((r, i) => (
               <tr key={r.key}>
                 <th scope="row">{zoneLabel(r.key)}</th>
-                <td>
+                <td data-label={t('admin.min')}>
                   <input aria-label={`${zoneLabel(r.key)} ${t('admin.min')}`} inputMode="decimal" value={r.minText} onInput={(e) => update(i, { minText: (e.currentTarget as HTMLInputElement).value })} />
                 </td>
-                <td>
+                <td data-label={t('admin.inclusive')}>
                   <input type="checkbox" aria-label={`${zoneLabel(r.key)} ${t('admin.min')} ${t('admin.inclusive')}`} checked={r.min_inclusive} onChange={(e) => update(i, { min_inclusive: (e.currentTarget as HTMLInputElement).checked })} />
                 </td>
-                <td>
+                <td data-label={t('admin.max')}>
                   <input aria-label={`${zoneLabel(r.key)} ${t('admin.max')}`} inputMode="decimal" value={r.maxText} onInput={(e) => update(i, { maxText: (e.currentTarget as HTMLInputElement).value })} />
                 </td>
-                <td>
+                <td data-label={t('admin.inclusive')}>
                   <input type="checkbox" aria-label={`${zoneLabel(r.key)} ${t('admin.max')} ${t('admin.inclusive')}`} checked={r.max_inclusive} onChange={(e) => update(i, { max_inclusive: (e.currentTarget as HTMLInputElement).checked })} />
                 </td>
               </tr>

@@ -201,6 +201,25 @@ test('the coordinator sees the radar; the admin manages users with errors next t
   let page = await as('coordinator');
   await page.getByRole('link', { name: 'Radar koordinator' }).click();
   await page.locator('table.radar tbody tr').first().waitFor();
+  // each cell names only what is left to chase, in the server's counts
+  const radar = await page.evaluate(() => fetch('/api/v1/periods/2019/progress').then((r) => r.json()));
+  const rows = page.locator('table.radar tbody tr');
+  assert.equal(await rows.count(), radar.regions.length);
+  for (const g of radar.regions) {
+    const total = page.locator('table.radar tbody tr', { has: page.locator(`a[href="/pemda/${g.code}"]`) }).locator('td').last();
+    const want = [['Belum diisi', g.not_started], ['Menunggu', g.waiting], ['Ditolak', g.rejected]].filter(([, n]) => n > 0).map(([w, n]) => `${w}: ${n}`);
+    assert.equal((await total.innerText()).trim(), want.length ? want.join('\n') : 'Semua disetujui', g.name);
+  }
+  // what is rejected or missing comes first, then what waits
+  const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('a').getAttribute('href').split('/').pop()));
+  const rank = (code) => {
+    const g = radar.regions.find((x) => x.code === code);
+    return [g.rejected + g.not_started, g.waiting];
+  };
+  for (let i = 1; i < order.length; i++) {
+    const [a, b] = [rank(order[i - 1]), rank(order[i])];
+    assert.ok(a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]), `${order[i - 1]} before ${order[i]}`);
+  }
   await shot(page, 'radar');
   await noSeriousViolations(page, 'radar');
   await page.context().close();

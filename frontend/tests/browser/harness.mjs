@@ -41,9 +41,9 @@ export async function launch() {
   return browser;
 }
 
-/** A fresh context (cookies, storage) at a width; Indonesian unless told otherwise. */
-export async function newPage(browser, { width = 1280, height = 900, lang = 'id-ID' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
+/** A fresh context (cookies, storage) at a width; Indonesian unless told otherwise; `touch` makes it a touch screen without a mouse. */
+export async function newPage(browser, { width = 1280, height = 900, lang = 'id-ID', touch = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true, hasTouch: touch, isMobile: touch });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];

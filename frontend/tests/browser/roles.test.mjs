@@ -102,6 +102,17 @@ test('the reviewer sees the newest waiting document first, takes a decision back
   await shot(phone, 'review-phone');
   await clean(phone, 'review at 360');
   await phone.context().close();
+
+  // a touch screen shows no keyboard hints; the queue says how long a claim has waited in words
+  const touch = await newPage(browser, { ...PHONE, touch: true });
+  await signIn(touch, 'reviewer');
+  await touch.goto(BASE + '/review');
+  const entry = touch.getByTestId('queue-entry').filter({ hasText: 'Kotawaringin Barat' });
+  await entry.getByText(/^(masuk hari ini|menunggu \d+ hari)$/).waitFor();
+  await touch.getByTestId('review-panel').getByRole('button', { name: 'Tolak', exact: true }).waitFor();
+  assert.equal(await touch.getByTestId('review-panel').locator('.actions kbd').filter({ visible: true }).count(), 0, 'no key hints on a touch screen');
+  assert.ok(!(await touch.getByRole('button', { name: 'Pintasan papan ketik' }).isVisible()));
+  await touch.context().close();
 });
 
 test("the operator's item forgets what no longer holds: an old upload error, a rejection's reason, a waiting badge on a rejected claim", async () => {
@@ -183,6 +194,9 @@ test('the dashboard on a phone: few requests, cards for the ranking in rank orde
   assert.ok(await page.locator('[data-testid=ranking] tr[data-region]').first().locator('td[data-label="Delegasi"] .chip').isVisible());
   // the names stay in place while the areas scroll
   assert.equal(await page.locator('[data-testid=heatmap] tbody th').first().evaluate((th) => getComputedStyle(th).position), 'sticky');
+  // and every name is there whole (on a few lines), so that Kotawaringin Barat and Timur stay apart
+  const cut = await page.locator('[data-testid=heatmap] tbody th a').evaluateAll((as) => as.filter((a) => a.scrollHeight > a.clientHeight + 1 || a.scrollWidth > a.clientWidth + 1).map((a) => a.textContent));
+  assert.deepEqual(cut, [], 'heat-map names cut short');
   await page.getByTestId('legend').getByText('75% ≤ p < 100%').waitFor();
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   assert.ok(height < 3200, `the dashboard is ${height}px tall at 360 px`);

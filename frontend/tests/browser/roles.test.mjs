@@ -275,3 +275,20 @@ test('small things: robots.txt, the public page asks for no session, lazy pages 
   await page.context().setOffline(false);
   await page.context().close();
 });
+
+test('settings on a phone: every field and button of the zones and periods is in view without scrolling sideways', async () => {
+  const page = await as('admin', PHONE);
+  for (const [path, ready] of [
+    ['/admin/zones', 'table.bands tbody tr'],
+    ['/admin/periods', 'tr[data-year]'],
+  ]) {
+    await page.goto(BASE + path);
+    await page.locator(ready).first().waitFor();
+    const out = await page.locator('main table :is(input, button)').evaluateAll((els) =>
+      els.filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth).map((e) => e.getAttribute('aria-label') ?? e.textContent),
+    );
+    assert.deepEqual(out, [], `${path}: out of view at 360 px`);
+    await clean(page, `${path} at 360`);
+  }
+  await page.context().close();
+});

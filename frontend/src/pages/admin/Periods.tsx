@@ -36,7 +36,7 @@ export default function Periods() {
       />
       <List loaded={periods} empty={t('dash.noPeriods')}>
         {(rows: Period[]) => (
-          <table>
+          <table class="stack-table">
             <caption>{t('admin.tab.periods')}</caption>
             <thead>
               <tr>
@@ -49,10 +49,10 @@ export default function Periods() {
             <tbody>
               {rows.map((p) => (
                 <tr key={p.year} data-year={p.year}>
-                  <td>{p.year}</td>
-                  <td>{p.name}</td>
-                  <td data-testid="period-deadline">{p.deadline ? fmtDate(isoDate(p.deadline), l, 'UTC') : <span class="hint">{t('admin.noDeadline')}</span>}</td>
-                  <td>
+                  <td data-label={t('common.year')}>{p.year}</td>
+                  <td data-label={t('admin.name')}>{p.name}</td>
+                  <td data-label={t('admin.deadline')} data-testid="period-deadline">{p.deadline ? fmtDate(isoDate(p.deadline), l, 'UTC') : <span class="hint">{t('admin.noDeadline')}</span>}</td>
+                  <td data-label={t('common.actions')}>
                     <button
                       type="button"
                       class="small"

@@ -227,6 +227,7 @@ export const en: Record<MessageKey, string> = {
   'commit.none': 'No commitment document for this year yet.',
   'commit.slotsSigned': 'slots signed',
   'commit.download': 'Download the signed PDF',
+  'commit.downloadDraft': 'Download the PDF to read',
   'commit.slots': 'Signature slots',
   'commit.slot': 'Slot',
   'commit.signer': 'Signatory',
@@ -262,6 +263,7 @@ export const en: Record<MessageKey, string> = {
   'sign.keyCreate': 'Create my signing key',
   'sign.keyChange': 'Change the passphrase',
   'sign.keyDone': 'Key ready. Fingerprint: {fp}',
+  'sign.keyFirst': 'Create your signing key first (above), then sign with its passphrase.',
 
   'admin.title': 'Settings',
   'admin.sections': 'Settings sections',

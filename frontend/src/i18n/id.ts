@@ -225,6 +225,7 @@ export const id = {
   'commit.none': 'Belum ada dokumen komitmen untuk tahun ini.',
   'commit.slotsSigned': 'slot ditandatangani',
   'commit.download': 'Unduh PDF bertanda tangan',
+  'commit.downloadDraft': 'Unduh PDF untuk dibaca',
   'commit.slots': 'Slot tanda tangan',
   'commit.slot': 'Slot',
   'commit.signer': 'Penanda tangan',
@@ -260,6 +261,7 @@ export const id = {
   'sign.keyCreate': 'Buat kunci tanda tangan',
   'sign.keyChange': 'Ganti frasa sandi',
   'sign.keyDone': 'Kunci siap. Sidik jari: {fp}',
+  'sign.keyFirst': 'Buat kunci tanda tangan Anda terlebih dahulu (di atas), lalu tanda tangani dengan frasa sandinya.',
 
   'admin.title': 'Pengaturan',
   'admin.sections': 'Bagian pengaturan',

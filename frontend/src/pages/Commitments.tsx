@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { label, lang, t, tOr } from '../i18n';
 import { ApiError, download, ok } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { can, store } from '../lib/state';
-import type { Signatory } from '../lib/types';
-import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, YearSelect, errorText, fieldError, saveBlob, useLoad, useYear, SubmitButton } from '../components/ui';
+import type { Signatory, SigningKey as SigningKeyT } from '../lib/types';
+import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, YearSelect, errorText, fieldError, saveBlob, useLoad, useYear, SubmitButton, type Loaded } from '../components/ui';
 import { invalid, namesAny, useSubmit } from '../components/form';
 import { SignaturePad } from '../components/signature';
 
@@ -88,10 +88,21 @@ function ListPage() {
   );
 }
 
+/** The signer's key, or null while they have none (the API answers 404 until one is made). */
+const loadKey = () => ok(store.api.GET('/api/v1/me/signing-key')).catch((e) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e)));
+
 function Detail({ id }: { id: number }) {
   const path = { params: { path: { id } } };
   const d = useLoad(() => ok(store.api.GET('/api/v1/commitments/{id}', path)), [id]);
   const user = store.session.value;
+  const key = useLoad(() => (can.sign(user) ? loadKey() : Promise.resolve(null)), []);
+  // A signer without a key makes one first: its card then comes before the slots to sign (and
+  // stays there for the visit, so that nothing moves once the key is made).
+  const keyMissing = can.sign(user) && !key.loading && !key.error && key.data === null;
+  const [keyFirst, setKeyFirst] = useState(false);
+  useEffect(() => {
+    if (keyMissing) setKeyFirst(true);
+  }, [keyMissing]);
   const l = lang.value;
   const pdf = useSubmit(async () => {
     const r = await download(store.api.GET('/api/v1/commitments/{id}/document.pdf', { ...path, parseAs: 'blob' }));
@@ -100,6 +111,8 @@ function Detail({ id }: { id: number }) {
   if (d.loading && !d.data) return <Loading />;
   if (d.error && !d.data) return <ErrorNote error={d.error} onRetry={d.reload} />;
   const c = d.data!;
+  const anySigned = c.signatories.some((s) => s.status === 'signed' || s.status === 'initialled');
+  const mine = c.signatories.filter((s) => user && s.user_email === user.email && s.status !== 'signed' && s.status !== 'initialled');
   return (
     <>
       <PageHeader title={c.title || `${t('commit.title')} ${c.region_name ?? c.region_code} ${c.year}`} />
@@ -114,7 +127,7 @@ function Detail({ id }: { id: number }) {
       </p>
       <p class="actions">
         <button type="button" disabled={pdf.busy} onClick={() => pdf.run()}>
-          {t('commit.download')}
+          {t(anySigned ? 'commit.download' : 'commit.downloadDraft')}
         </button>
         {pdf.error ? (
           <span class="field-error" role="alert">
@@ -123,7 +136,7 @@ function Detail({ id }: { id: number }) {
         ) : null}
       </p>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('commit.slots')}>
-        <table>
+        <table class="stack-table slots-table">
           <caption>{t('commit.slots')}</caption>
           <thead>
             <tr>
@@ -137,15 +150,17 @@ function Detail({ id }: { id: number }) {
             {c.signatories.map((s) => (
               <tr key={s.slot}>
                 <th scope="row">{tOr(`slot.${s.slot}`, s.slot)}</th>
-                <td>
-                  {s.name || '—'}
-                  {s.title || s.default_title ? <small> ({s.title || s.default_title})</small> : null}
-                  {s.user_email ? <small class="hint"> · {s.user_email}</small> : null}
+                <td data-label={t('commit.signer')}>
+                  <span>
+                    {s.name || '—'}
+                    {s.title || s.default_title ? <small> ({s.title || s.default_title})</small> : null}
+                    {s.user_email ? <small class="hint"> · {s.user_email}</small> : null}
+                  </span>
                 </td>
-                <td>
+                <td data-label={t('verify.status')}>
                   <span class={`badge slot-${s.status}`}>{slotStatus(s.status)}</span>
                 </td>
-                <td>{fmtDateTime(s.signed_at ?? null, l)}</td>
+                <td data-label={t('commit.signedAt')}>{fmtDateTime(s.signed_at ?? null, l)}</td>
               </tr>
             ))}
           </tbody>
@@ -154,12 +169,11 @@ function Detail({ id }: { id: number }) {
       {can.manage(user)
         ? c.signatories.map((s) => <AssignForm key={s.slot} id={id} slot={s} onDone={d.reload} />)
         : null}
-      {c.signatories
-        .filter((s) => user && s.user_email === user.email && s.status !== 'signed' && s.status !== 'initialled')
-        .map((s) => (
-          <SignForm key={s.slot} id={id} slot={s} onDone={d.reload} />
-        ))}
-      {can.sign(user) ? <SigningKey /> : null}
+      {keyFirst && mine.length > 0 ? <SigningKey keyInfo={key} /> : null}
+      {mine.map((s) => (
+        <SignForm key={s.slot} id={id} slot={s} keyMissing={keyMissing} onDone={d.reload} />
+      ))}
+      {can.sign(user) && !(keyFirst && mine.length > 0) ? <SigningKey keyInfo={key} /> : null}
     </>
   );
 }
@@ -192,7 +206,7 @@ function AssignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone:
   );
 }
 
-function SignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone: () => void }) {
+function SignForm({ id, slot, keyMissing, onDone }: { id: number; slot: Signatory; keyMissing: boolean; onDone: () => void }) {
   const [mode, setMode] = useState<'sign' | 'initial'>('sign');
   const [png, setPng] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
@@ -228,6 +242,7 @@ function SignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone: (
         </label>
         <small class="hint">{t('sign.modeHelp')}</small>
       </fieldset>
+      {keyMissing ? <p class="notice">{t('sign.keyFirst')}</p> : null}
       <SignaturePad id={`${idp}-pad`} onChange={setPng} error={fieldError(error, 'pad')} />
       <Field id={`${idp}-pass`} label={t('sign.passphrase')} type="password" autoComplete="off" value={passphrase} onValue={setPassphrase} error={fieldError(error, 'passphrase')} />
       <label class="check">
@@ -240,8 +255,8 @@ function SignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone: (
   );
 }
 
-function SigningKey() {
-  const key = useLoad(() => ok(store.api.GET('/api/v1/me/signing-key')).catch((e) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e))), []);
+/** The signer's own key: made once, its passphrase changed later. */
+function SigningKey({ keyInfo: key }: { keyInfo: Loaded<SigningKeyT | null> }) {
   const [pass, setPass] = useState('');
   const [old, setOld] = useState('');
   const has = !!key.data;

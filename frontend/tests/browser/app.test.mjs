@@ -293,10 +293,17 @@ test('commitments: the coordinator prepares one, the regent signs on the pad, th
   await page.getByRole('link', { name: 'Komitmen' }).click();
   await page.locator('.commit-list a').first().click();
   await page.waitForURL(url);
+  // a first-time signer makes a key first: its card comes before the form to sign, which says so
   await page.getByRole('button', { name: 'Buat kunci tanda tangan' }).waitFor();
+  const keyFirst = page.locator('form.sign-form .notice', { hasText: 'Buat kunci tanda tangan Anda terlebih dahulu' });
+  await keyFirst.waitFor();
+  const [keyCard, signCard] = [await page.locator('#signing-key-h').boundingBox(), await page.locator('form.sign-form').boundingBox()];
+  assert.ok(keyCard.y < signCard.y, `the key card (${keyCard.y}) comes before the form to sign (${signCard.y})`);
+  await page.getByRole('button', { name: 'Unduh PDF untuk dibaca' }).waitFor(); // nothing signed yet
   await page.getByLabel('Frasa sandi baru').fill('frasa-sandi-bupati-2019');
   await page.getByRole('button', { name: 'Buat kunci tanda tangan' }).click();
   await page.getByText(/Kunci siap\. Sidik jari/).waitFor();
+  await keyFirst.waitFor({ state: 'detached' });
 
   const form = page.locator('form.sign-form');
   await form.getByRole('button', { name: 'Tanda tangani dokumen' }).click();

@@ -79,7 +79,11 @@ export async function axe(page) {
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Saves a full-page screenshot under PANTAU_UI_SHOTS (outside the repository), when set. */
+/**
+ * Saves a full-page screenshot under PANTAU_UI_SHOTS (outside the repository), when set. A
+ * full-page capture resizes the view through the DevTools protocol and so drops a touch
+ * screen's emulation: take a touch page's pictures screen by screen instead.
+ */
 export async function shot(page, name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });

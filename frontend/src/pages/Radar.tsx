@@ -25,8 +25,9 @@ export default function Radar() {
   const r = d.data;
   const deadline = deadlineMessage(r?.days_left);
   const areas = r?.regions[0]?.areas.map((a) => ({ code: a.code, name: a.name })) ?? [];
-  // Most to chase first: rejected and missing items, then claims waiting for a reviewer.
-  const rows = r?.regions.slice().sort((a, b) => b.rejected + b.not_started - (a.rejected + a.not_started) || b.waiting - a.waiting || byName(a.name, b.name));
+  // Most to chase first: rejected and missing items, then claims waiting for a reviewer; then by
+  // the names as shown.
+  const rows = r?.regions.slice().sort((a, b) => b.rejected + b.not_started - (a.rejected + a.not_started) || b.waiting - a.waiting || byName(shortName(a.name), shortName(b.name)));
   return (
     <>
       <PageHeader title={t('radar.title')}>

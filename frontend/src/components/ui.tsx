@@ -270,6 +270,15 @@ export function AfterPaint({ children }: { children: ComponentChildren }) {
   return painted ? <>{children}</> : null;
 }
 
+/** A short confirmation next to a form's button ("Tersimpan"), announced to screen readers. */
+export function OkNote({ children }: { children: ComponentChildren }) {
+  return (
+    <span class="ok" role="status">
+      {children}
+    </span>
+  );
+}
+
 export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
   return (
     <button type="submit" class="primary" disabled={busy}>

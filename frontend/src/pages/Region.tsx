@@ -21,6 +21,7 @@ import {
   SubmitButton,
   useLoad,
   useYear,
+  OkNote,
 } from '../components/ui';
 import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
@@ -241,11 +242,7 @@ function ItemCard({
             ) : null}
             <p class="hint">{t(item.status === 'submitted' ? 'item.claimHintWaiting' : 'item.claimHint')}</p>
             <SubmitButton busy={form.busy}>{t('item.submitClaim')}</SubmitButton>
-            {form.done ? (
-              <span class="ok" role="status">
-                {t('item.claimSaved')}
-              </span>
-            ) : null}
+            {form.done ? <OkNote>{t('item.claimSaved')}</OkNote> : null}
           </form>
         ) : null}
         <History year={year} region={region} item={item} />
@@ -375,11 +372,7 @@ function DelegationCard({
           />
           {error && !fieldsKnown ? <FormError error={error} /> : null}
           <SubmitButton busy={form.busy}>{t('common.save')}</SubmitButton>
-          {form.done ? (
-            <span class="ok" role="status">
-              {t('common.saved')}
-            </span>
-          ) : null}
+          {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
         </form>
       ) : null}
     </section>

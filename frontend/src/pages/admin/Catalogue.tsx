@@ -2,16 +2,16 @@
 // during the year (PATCH …/areas/{area} and …/indicators/{indicator}: only what changed, with
 // the version the form started from; the period's scores follow on the server at once).
 import { Fragment, type ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../../i18n';
 import { ok } from '../../lib/api';
 import { areaPatch, codeId, indicatorPatch, weightText, type AreaPatch, type Checked, type IndicatorPatch } from '../../lib/catalogue';
 import { fmtNumber } from '../../lib/format';
 import { store } from '../../lib/state';
 import type { Area, Indicator } from '../../lib/types';
-import { Empty, FormError, Loading, SubmitButton, YearSelect, fieldError, useLoad, useYear } from '../../components/ui';
+import { Empty, FormError, Loading, SubmitButton, YearSelect, fieldError, useLoad, useYear, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, invalid, isStale, namesAny, useSubmit } from '../../components/form';
-import { CreateForm, List, numbers } from './shared';
+import { CreateForm, List, numbers, useEditorStart } from './shared';
 
 type Kind = 'area' | 'indicator';
 type Row = Area | Indicator;
@@ -243,16 +243,10 @@ function CatalogueEditor({
     },
     { focus: { fields, id: (f) => `${idp}-${f}` } },
   );
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
-  // After "load the latest", the list brings the new version: start again from it.
-  useEffect(() => {
-    if (item.version !== base.version) {
-      start(item);
-      form.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [item.version]);
+  const first = useEditorStart(item, base, (x) => {
+    start(x);
+    form.reset();
+  });
   const err = (f: string) => fieldError(form.error, f);
   const described = (f: string, hint?: boolean) => [hint ? `${idp}-${f}-hint` : '', err(f) ? `${idp}-${f}-error` : ''].filter(Boolean).join(' ') || undefined;
   const invalidAttr = (f: string) => (err(f) ? 'true' : undefined);
@@ -301,11 +295,7 @@ function CatalogueEditor({
         <button type="button" disabled={form.busy} onClick={onClose}>
           {t('common.cancel')}
         </button>
-        {note ? (
-          <span class="ok" role="status">
-            {note === 'saved' ? t('admin.catalogueSaved') : t('admin.nothingChanged')}
-          </span>
-        ) : null}
+        {note ? <OkNote>{note === 'saved' ? t('admin.catalogueSaved') : t('admin.nothingChanged')}</OkNote> : null}
       </div>
     </form>
   );

@@ -5,7 +5,7 @@ import { ok } from '../../lib/api';
 import { imageDataURL } from '../../lib/image';
 import { store } from '../../lib/state';
 import type { Letterhead as LetterheadT } from '../../lib/types';
-import { ErrorNote, FormError, Loading, SubmitButton, fieldError, useLoad } from '../../components/ui';
+import { ErrorNote, FormError, Loading, SubmitButton, fieldError, useLoad, OkNote } from '../../components/ui';
 import { FieldMessage, namesAny, useSubmit } from '../../components/form';
 
 type Fields = Pick<LetterheadT, 'government' | 'institution' | 'address' | 'logo'>;
@@ -55,11 +55,7 @@ function LetterheadForm({ start }: { start: Fields }) {
       </div>
       {form.error && !namesAny(form.error, [...TEXT, 'logo']) ? <FormError error={form.error} /> : null}
       <SubmitButton busy={form.busy}>{t('common.save')}</SubmitButton>
-      {form.done ? (
-        <span class="ok" role="status">
-          {t('common.saved')}
-        </span>
-      ) : null}
+      {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
     </form>
   );
 }

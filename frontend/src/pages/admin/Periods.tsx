@@ -1,14 +1,14 @@
 // Settings › Periods: create a year, rename it, set or clear its evidence deadline.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { lang, t } from '../../i18n';
 import { ok } from '../../lib/api';
 import { fmtDate } from '../../lib/format';
 import { isoDate, periodPatch } from '../../lib/periods';
 import { store } from '../../lib/state';
 import type { Period } from '../../lib/types';
-import { FormError, SubmitButton, fieldError, useLoad } from '../../components/ui';
+import { FormError, SubmitButton, fieldError, useLoad, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, isStale, namesAny, useSubmit } from '../../components/form';
-import { CreateForm, List, numbers } from './shared';
+import { CreateForm, List, numbers, useEditorStart } from './shared';
 
 export default function Periods() {
   const periods = useLoad(() => ok(store.api.GET('/api/v1/periods')), []);
@@ -107,16 +107,10 @@ function PeriodEditor({ period, onSaved, onReload, onClose }: { period: Period; 
     setNote('saved');
     onSaved(p);
   });
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
-  // After "load the latest", the list brings the new version: start again from it.
-  useEffect(() => {
-    if (period.version !== base.version) {
-      start(period);
-      form.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [period.version]);
+  const first = useEditorStart(period, base, (x) => {
+    start(x);
+    form.reset();
+  });
   const nameErr = fieldError(form.error, 'name');
   const deadlineErr = fieldError(form.error, 'deadline');
   return (
@@ -155,11 +149,7 @@ function PeriodEditor({ period, onSaved, onReload, onClose }: { period: Period; 
         <button type="button" disabled={form.busy} onClick={onClose}>
           {t('common.cancel')}
         </button>
-        {note ? (
-          <span class="ok" role="status">
-            {note === 'saved' ? t('common.saved') : t('admin.nothingChanged')}
-          </span>
-        ) : null}
+        {note ? <OkNote>{note === 'saved' ? t('common.saved') : t('admin.nothingChanged')}</OkNote> : null}
       </div>
     </form>
   );

@@ -8,9 +8,9 @@ import { fmtDate } from '../../lib/format';
 import { store } from '../../lib/state';
 import { ROLES, type Role, type User } from '../../lib/types';
 import { activePatch, endsSessions, isActive, userPatch } from '../../lib/users';
-import { FormError, SubmitButton, fieldError, useLoad } from '../../components/ui';
+import { FormError, SubmitButton, fieldError, useLoad, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, invalid, isStale, namesAny, useSubmit } from '../../components/form';
-import { CreateForm, List } from './shared';
+import { CreateForm, List, useEditorStart } from './shared';
 
 type Option = { value: string; label: string };
 
@@ -181,16 +181,10 @@ function UserEditor({ user, regions, onSaved, onReload, onClose }: { user: User;
     },
     { focus: { fields: USER_FIELDS, id: fieldId } },
   );
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
-  // After "load the latest", the list brings the new version: start again from it.
-  useEffect(() => {
-    if (user.version !== base.version) {
-      start(user);
-      form.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [user.version]);
+  const first = useEditorStart(user, base, (x) => {
+    start(x);
+    form.reset();
+  });
   const err = (f: string) => fieldError(form.error, f);
   const described = (f: string, hint?: string) => [hint ?? '', err(f) ? `${idp}-${f}-error` : ''].filter(Boolean).join(' ') || undefined;
   const invalidAttr = (f: string) => (err(f) ? 'true' : undefined);
@@ -244,11 +238,7 @@ function UserEditor({ user, regions, onSaved, onReload, onClose }: { user: User;
         <button type="button" disabled={form.busy} onClick={onClose}>
           {t('common.cancel')}
         </button>
-        {note ? (
-          <span class="ok" role="status">
-            {note === 'saved' ? t('common.saved') : note === 'sessions' ? t('admin.userSavedSessions') : t('admin.nothingChanged')}
-          </span>
-        ) : null}
+        {note ? <OkNote>{note === 'saved' ? t('common.saved') : note === 'sessions' ? t('admin.userSavedSessions') : t('admin.nothingChanged')}</OkNote> : null}
       </div>
     </form>
   );

@@ -5,7 +5,7 @@ import { ok } from '../../lib/api';
 import { fmtInput, parseDecimal } from '../../lib/format';
 import { store } from '../../lib/state';
 import type { Band, Metric, ZoneSchemes } from '../../lib/types';
-import { Empty, ErrorNote, FormError, Loading, YearSelect, fieldError, useLoad, useYear } from '../../components/ui';
+import { Empty, ErrorNote, FormError, Loading, YearSelect, fieldError, useLoad, useYear, OkNote } from '../../components/ui';
 import { invalid, useSubmit } from '../../components/form';
 
 const METRICS: Metric[] = ['action_plan', 'delegation'];
@@ -95,11 +95,7 @@ function BandEditor({ year, metric, bands, onSaved }: { year: number; metric: Me
         <button type="button" disabled={form.busy} onClick={() => form.run({ preset: 'kpk' })}>
           {t('admin.presetKpk')}
         </button>
-        {form.done ? (
-          <span class="ok" role="status">
-            {t('common.saved')}
-          </span>
-        ) : null}
+        {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
       </div>
     </section>
   );

@@ -1,11 +1,26 @@
-// Pieces the settings tabs share: the create form every list has above it, and the list that
-// shows loading, error and empty states around a table.
+// Pieces the settings tabs share: the create form every list has above it, the list that
+// shows loading, error and empty states around a table, and how a row's editor starts.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n';
 import { parseDecimal } from '../../lib/format';
-import { Empty, ErrorNote, FormError, Loading, SubmitButton, fieldError } from '../../components/ui';
+import { Empty, ErrorNote, FormError, Loading, SubmitButton, fieldError, OkNote } from '../../components/ui';
 import { invalid, namesAny, useSubmit } from '../../components/form';
+
+/**
+ * How a row's editor starts: its first field takes the focus, and when the list brings a newer
+ * version of the row (after "load the latest"), the editor starts again from it. Returns the ref
+ * for the first field.
+ */
+export function useEditorStart<T extends { version?: number }>(row: T, base: T, restart: (row: T) => void) {
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  useEffect(() => {
+    if (row.version !== base.version) restart(row);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [row.version]);
+  return first;
+}
 
 export interface Spec {
   name: string;
@@ -86,11 +101,7 @@ export function CreateForm({
       </div>
       {error && !namesAny(error, specs.map((s) => s.name)) ? <FormError error={error} /> : null}
       <SubmitButton busy={form.busy}>{t('common.add')}</SubmitButton>
-      {form.done ? (
-        <span class="ok" role="status">
-          {t('common.saved')}
-        </span>
-      ) : null}
+      {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
     </form>
   );
 }

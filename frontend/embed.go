@@ -1,8 +1,9 @@
 // Package frontend serves Pantau's web app: the files Vite builds into frontend/dist, embedded
-// in the binary. Hashed assets under /assets/ are cached for a year; every other path that is
-// not a file gets index.html (the single-page app routes it). A clone where `npm run build`
-// never ran still compiles — dist/ then holds only the committed .gitkeep placeholder — and
-// answers with a page that says how to build the app.
+// in the binary. Hashed assets under /assets/ are cached for a year; /robots.txt is a robots
+// file (built in, so that crawlers get one even from a binary without the app); every other path
+// that is not a file gets index.html (the single-page app routes it). A clone where `npm run
+// build` never ran still compiles — dist/ then holds only the committed .gitkeep placeholder —
+// and answers with a page that says how to build the app.
 package frontend
 
 import (
@@ -40,9 +41,13 @@ func Built() bool {
 	return err == nil
 }
 
+// robotsTxt keeps crawlers out: Pantau's pages are for signed-in users, and a verification page
+// is for whoever holds its document's code, not for a search index.
+const robotsTxt = "User-agent: *\nDisallow: /\n"
+
 // New serves the app from fsys, whose root holds index.html and assets/.
 func New(fsys fs.FS) http.Handler {
-	h := &handler{fsys: fsys}
+	h := &handler{fsys: fsys, robots: newFile("robots.txt", []byte(robotsTxt))}
 	if b, err := fs.ReadFile(fsys, "index.html"); err == nil {
 		h.index = newFile("index.html", b)
 	}
@@ -50,9 +55,10 @@ func New(fsys fs.FS) http.Handler {
 }
 
 type handler struct {
-	fsys  fs.FS
-	index *file
-	files sync.Map // path → *file, read (and compressed) once
+	fsys   fs.FS
+	index  *file
+	robots *file
+	files  sync.Map // path → *file, read (and compressed) once
 }
 
 // file is one asset in memory with its gzip form, when that is worth sending.
@@ -102,6 +108,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if p == "robots.txt" {
+		h.send(w, r, h.robots, revalidate)
+		return
+	}
 	if f := h.lookup(p); f != nil {
 		cache := revalidate
 		if strings.HasPrefix(p, "assets/") {

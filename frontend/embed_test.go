@@ -117,3 +117,18 @@ func TestEmbeddedBuild(t *testing.T) {
 		t.Errorf("got %d, Built()=%v", rec.Code, Built())
 	}
 }
+
+func TestRobotsFile(t *testing.T) {
+	for name, h := range map[string]http.Handler{"built": built(), "not built": New(fstest.MapFS{})} {
+		rec := get(h, "/robots.txt")
+		if rec.Code != 200 {
+			t.Fatalf("%s: got %d", name, rec.Code)
+		}
+		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+			t.Errorf("%s: Content-Type %q", name, ct)
+		}
+		if body := rec.Body.String(); !strings.HasPrefix(body, "User-agent: *\n") || strings.Contains(body, "<") {
+			t.Errorf("%s: body %q", name, body)
+		}
+	}
+}

@@ -2,11 +2,22 @@
 # Browser tests of the web app: builds it and the binary, starts `pantau serve --demo` on a
 # throwaway SQLite data directory, and drives Debian's Chromium with playwright-core
 # (frontend/tests/browser). Screenshots go to $PANTAU_UI_SHOTS when it is set (never into the
-# repository). With --perf it also measures the first load over a throttled connection.
+# repository). With --perf it also measures speed (tests/browser/perf.mjs: a throttled phone's
+# sign-in to usable dashboard, API requests, layout shift, page heights); --perf-only measures
+# without running the tests. Other arguments go to node's test runner (e.g.
+# --test-name-pattern=reviewer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 perf=0
-[ "${1:-}" = "--perf" ] && perf=1
+tests=1
+args=()
+for a in "$@"; do
+  case "$a" in
+    --perf) perf=1 ;;
+    --perf-only) perf=1 tests=0 ;;
+    *) args+=("$a") ;;
+  esac
+done
 
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
@@ -40,7 +51,9 @@ done
 
 cd frontend
 status=0
-node --test --test-concurrency=1 tests/browser/ || status=$?
+if [ "$tests" = 1 ]; then
+  node --test --test-concurrency=1 ${args[@]+"${args[@]}"} tests/browser/ || status=$?
+fi
 if [ "$perf" = 1 ] && [ "$status" = 0 ]; then
   node tests/browser/perf.mjs || status=$?
 fi

@@ -1,36 +1,63 @@
+import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
-import { lang, roleLabel, t } from './i18n';
+import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { chooseLang, lang, roleLabel, t } from './i18n';
+import { labelTables, loadLabels } from './lib/labels';
 import { navFor, store } from './lib/state';
 import type { Me } from './lib/types';
-import { Loading } from './components/ui';
+import { ErrorNote, Loading } from './components/ui';
 import { Login } from './pages/Login';
 import { Dashboard } from './pages/Dashboard';
 
-// Pages other than the sign-in and the dashboard load when first visited.
-const Region = lazy(() => import('./pages/Region'));
-const Review = lazy(() => import('./pages/Review'));
-const Radar = lazy(() => import('./pages/Radar'));
-const Reports = lazy(() => import('./pages/Reports'));
-const Commitments = lazy(() => import('./pages/Commitments'));
-const Admin = lazy(() => import('./pages/Admin'));
-const Verify = lazy(() => import('./pages/Verify'));
-const Password = lazy(() => import('./pages/Password'));
-const NotFound = lazy(() => import('./pages/NotFound'));
+/**
+ * A page whose code loads when it is first visited. Meanwhile it shows a placeholder; when its
+ * code cannot load (offline, or a newer build replaced it) it says so, with a retry.
+ */
+function lazyPage(load: () => Promise<{ default: ComponentType }>): ComponentType {
+  let loaded: ComponentType | null = null;
+  return function Page() {
+    const [page, setPage] = useState<{ c: ComponentType } | null>(loaded ? { c: loaded } : null);
+    const [failed, setFailed] = useState<unknown>(null);
+    const [attempt, setAttempt] = useState(0);
+    useEffect(() => {
+      if (page) return;
+      let live = true;
+      setFailed(null);
+      load().then(
+        (m) => {
+          loaded = m.default;
+          if (live) setPage({ c: m.default });
+        },
+        (e) => live && setFailed(e),
+      );
+      return () => {
+        live = false;
+      };
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+    }, [attempt]);
+    if (page) return <page.c />;
+    if (failed) return <ErrorNote error={failed} message={t('page.loadFailed')} onRetry={() => setAttempt((n) => n + 1)} />;
+    return <Loading label={t('page.loading')} />;
+  };
+}
+
+const Region = lazyPage(() => import('./pages/Region'));
+const Review = lazyPage(() => import('./pages/Review'));
+const Radar = lazyPage(() => import('./pages/Radar'));
+const Reports = lazyPage(() => import('./pages/Reports'));
+const Commitments = lazyPage(() => import('./pages/Commitments'));
+const Admin = lazyPage(() => import('./pages/admin'));
+const Verify = lazyPage(() => import('./pages/Verify'));
+const Password = lazyPage(() => import('./pages/Password'));
+const NotFound = lazyPage(() => import('./pages/NotFound'));
+
+const isPublic = (path: string) => path === '/verify' || path.startsWith('/verify/');
 
 export function App() {
+  // The names of states come from the server's label table: asked for at once, signed in or
+  // not (it needs no session), so that it is there before any page shows a zone or a status.
   useEffect(() => {
-    // On a slow connection every round trip counts: ask for the session, the periods and the
-    // last-viewed year's summary at once instead of one after the other.
-    const y = store.year.value;
-    if (location.pathname === '/') {
-      store.warm('/api/v1/periods');
-      if (y) {
-        store.warm(`/api/v1/periods/${y}/summary`);
-        store.warm(`/api/v1/periods/${y}/zones`);
-      }
-    }
-    store.restore();
+    loadLabels(store.api).catch(() => undefined);
   }, []);
   return (
     <LocationProvider>
@@ -42,8 +69,21 @@ export function App() {
 function Shell() {
   const loc = useLocation();
   const session = store.session.value;
+  const open = isPublic(loc.path);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  // The session is asked for once, and only by a page that needs one: the public verification
+  // page never asks (nor logs a 401 for a visitor who is not signed in).
+  const restoring = useRef(false);
+  useEffect(() => {
+    if (open || session !== undefined || restoring.current) return;
+    restoring.current = true;
+    // On a slow connection every round trip counts: the periods and the last-viewed year's
+    // summary are asked for together with the session, not after it (when this browser was
+    // signed in last time; a signed-out visitor would only be refused).
+    if (loc.path === '/' && store.wasSignedIn) store.prefetch();
+    store.restore();
+  }, [open, session]);
   const onRouteChange = () => {
     // Move focus to the new page so that keyboard and screen-reader users start at its top.
     if (first.current) {
@@ -52,10 +92,23 @@ function Shell() {
     }
     main.current?.focus();
   };
-  const isPublic = loc.path === '/verify' || loc.path.startsWith('/verify/');
+
+  const [labelsFailed, setLabelsFailed] = useState<unknown>(null);
+  const labelsReady = labelTables.value !== null;
+  const retryLabels = () => {
+    setLabelsFailed(null);
+    loadLabels(store.api).catch(setLabelsFailed);
+  };
+  useEffect(() => {
+    if (!labelsReady) loadLabels(store.api).catch(setLabelsFailed);
+  }, [labelsReady]);
 
   let body;
-  if (isPublic) {
+  if (labelsFailed && !labelsReady && session !== null) {
+    body = <ErrorNote error={labelsFailed} onRetry={retryLabels} />;
+  } else if (!labelsReady && session !== null) {
+    body = <Loading />;
+  } else if (open) {
     body = (
       <Router onRouteChange={onRouteChange}>
         <Route path="/verify" component={Verify} />
@@ -84,14 +137,16 @@ function Shell() {
       </Router>
     );
   }
+  // While a session is restored the navigation's row is kept; a public page never restores one.
+  const reserve = session === undefined && !open;
   return (
     <>
       <a class="skip-link" href="#content">
         {t('nav.skip')}
       </a>
-      <Header user={session ?? null} />
+      <Header user={session ?? null} reserve={reserve} />
       <main id="content" ref={main} tabIndex={-1}>
-        {store.expired.value && session === null ? (
+        {store.expired.value && session === null && !open ? (
           <p class="notice" role="status">
             {t('login.expired')}
           </p>
@@ -107,14 +162,25 @@ function Shell() {
 
 function LangSwitch() {
   const other = lang.value === 'id' ? 'en' : 'id';
+  const [busy, setBusy] = useState(false);
   return (
-    <button type="button" class="lang-switch" lang={other} onClick={() => (lang.value = other)} data-testid="lang-switch">
+    <button
+      type="button"
+      class="lang-switch"
+      lang={other}
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        chooseLang(other).finally(() => setBusy(false));
+      }}
+      data-testid="lang-switch"
+    >
       {other === 'en' ? 'English' : 'Bahasa Indonesia'}
     </button>
   );
 }
 
-function Header({ user }: { user: Me | null }) {
+function Header({ user, reserve }: { user: Me | null; reserve: boolean }) {
   const loc = useLocation();
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [loc.path]);
@@ -168,7 +234,26 @@ function Header({ user }: { user: Me | null }) {
             </button>
           </div>
         </nav>
-      ) : null}
+      ) : reserve ? (
+        <div class="nav-placeholder" aria-hidden="true" />
+      ) : (
+        // Signed out, the second row holds what anyone may do: the header keeps one height on
+        // every page, so nothing below it moves when a session comes or goes.
+        <nav id="site-nav" class="public-nav" aria-label={t('nav.label')}>
+          <ul>
+            <li>
+              <a href="/" aria-current={loc.path === '/' ? 'page' : undefined}>
+                {t('login.submit')}
+              </a>
+            </li>
+            <li>
+              <a href="/verify" aria-current={loc.path.startsWith('/verify') ? 'page' : undefined}>
+                {t('nav.verify')}
+              </a>
+            </li>
+          </ul>
+        </nav>
+      )}
     </header>
   );
 }

@@ -5,7 +5,7 @@ import { t } from '../i18n';
  * A signature pad: draw with a mouse, pen or finger (pointer events). onChange receives the
  * drawing as a PNG data URL, or null when the pad is empty.
  */
-export function SignaturePad({ id, onChange }: { id: string; onChange: (png: string | null) => void }) {
+export function SignaturePad({ id, onChange, error }: { id: string; onChange: (png: string | null) => void; error?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
   const [empty, setEmpty] = useState(true);
@@ -69,7 +69,8 @@ export function SignaturePad({ id, onChange }: { id: string; onChange: (png: str
         ref={canvas}
         role="img"
         aria-labelledby={`${id}-label`}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
+        aria-invalid={error ? 'true' : undefined}
         onPointerDown={down}
         onPointerMove={move}
         onPointerUp={up}
@@ -80,6 +81,11 @@ export function SignaturePad({ id, onChange }: { id: string; onChange: (png: str
       <small id={`${id}-hint`} class="hint">
         {empty ? t('sign.padHint') : t('sign.padDrawn')}
       </small>
+      {error ? (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      ) : null}
       <button type="button" class="small" onClick={clear} disabled={empty}>
         {t('sign.clear')}
       </button>

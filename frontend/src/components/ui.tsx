@@ -6,12 +6,12 @@ import { fmtPercent } from '../lib/format';
 import { store } from '../lib/state';
 import { isZoneKey } from '../lib/zones';
 
-/** A zone's colour, always with its label (and the figure when given). */
+/** A zone's colour, always with its label, and the figure when given (the complete zone's label already says 100%). */
 export function ZoneChip({ zone, percent }: { zone: string; percent?: number | null }) {
   const cls = isZoneKey(zone) ? zone : 'no_data';
   return (
     <span class={`chip zone-${cls}`}>
-      {percent !== undefined && percent !== null ? <span class="chip-value">{fmtPercent(percent, lang.value)}</span> : null}
+      {percent !== undefined && percent !== null && zone !== 'complete' ? <span class="chip-value">{fmtPercent(percent, lang.value)}</span> : null}
       <span class="chip-label">{zoneLabel(zone)}</span>
     </span>
   );
@@ -33,36 +33,30 @@ export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="empty">{children}</p>;
 }
 
-/** The plain-words message of an error from the API (or the network). */
-export function errorText(e: unknown): string {
+/**
+ * The plain-words message of an error from the API (or the network). A form that lost the server
+ * adds that what was typed is kept; a page that only reads does not.
+ */
+export function errorText(e: unknown, inForm = false): string {
   if (e instanceof ApiError) {
-    if (e.code === 'network') return t('error.network');
+    if (e.code === 'network') return t(inForm ? 'error.networkForm' : 'error.network');
     if (e.code === 'aborted') return t('error.aborted');
     return e.message;
   }
   return t('error.unexpected');
 }
 
-export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** An error where something was to be shown (a page, a list), with a retry; `message` replaces the error's own. */
+export function ErrorNote({ error, onRetry, message }: { error: unknown; onRetry?: () => void; message?: string }) {
   if (!error) return null;
   return (
     <div class="error-note" role="alert">
-      <span>{errorText(error)}</span>
+      <span>{message ?? errorText(error)}</span>
       {onRetry ? (
         <button type="button" class="link" onClick={onRetry}>
           {t('common.retry')}
         </button>
       ) : null}
-    </div>
-  );
-}
-
-/** A page or feature whose API is not there yet. */
-export function Unavailable({ what }: { what: string }) {
-  return (
-    <div class="unavailable" role="note">
-      <strong>{t('unavailable.title')}</strong>
-      <p>{t('unavailable.body', { what })}</p>
     </div>
   );
 }
@@ -152,7 +146,7 @@ export function FormError({ error }: { error: unknown }) {
   if (!error) return null;
   return (
     <p class="form-error" role="alert">
-      {errorText(error)}
+      {errorText(error, true)}
     </p>
   );
 }
@@ -256,6 +250,35 @@ export function saveBlob(blob: Blob, filename: string) {
 }
 
 /** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
+/** How long a claim has waited, in whole days ("came in today" for none). */
+export const waitedText = (days: number) => t(days === 0 ? 'review.ageToday' : days === 1 ? 'review.ageOne' : 'review.age', { days });
+
+/**
+ * Renders its children only after the page has painted once: what lies below the first screen
+ * then costs the first screen nothing (on a slow phone the ranking shows a few hundred ms sooner).
+ */
+export function AfterPaint({ children }: { children: ComponentChildren }) {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted ? <>{children}</> : null;
+}
+
+/** A short confirmation next to a form's button ("Tersimpan"), announced to screen readers. */
+export function OkNote({ children }: { children: ComponentChildren }) {
+  return (
+    <span class="ok" role="status">
+      {children}
+    </span>
+  );
+}
+
 export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
   return (
     <button type="submit" class="primary" disabled={busy}>

@@ -1,23 +1,36 @@
-// Every string the app shows comes from here: Indonesian by default, English switchable.
+// Every string the app shows comes from here: Indonesian by default and in the first bundle;
+// English is its own chunk, loaded only when someone chooses it (or chose it before).
 // Both catalogues have the same keys (TypeScript checks en against id; tests/unit/i18n.test.ts
 // checks every key used in the source).
 import { effect, signal } from '@preact/signals';
 import { id, type MessageKey } from './id';
-import { en } from './en';
 import type { Lang } from '../lib/format';
+import { labelIn, labelTables, type LabelGroup } from '../lib/labels';
 
 export type { MessageKey };
-export const catalogues: Record<Lang, Record<MessageKey, string>> = { id, en };
+type Catalogue = Record<MessageKey, string>;
 
+const loaded: Partial<Record<Lang, Catalogue>> = { id };
 const storage = typeof localStorage === 'undefined' ? null : localStorage;
+const saved = storage?.getItem('pantau.lang');
 
-function initial(): Lang {
-  const saved = storage?.getItem('pantau.lang');
-  return saved === 'en' || saved === 'id' ? saved : 'id';
+/** The language of the interface; it changes only once its catalogue is there (see chooseLang). */
+export const lang = signal<Lang>('id');
+
+/** The catalogue of a language, loading it first when needed. */
+export async function catalogue(l: Lang): Promise<Catalogue> {
+  loaded[l] ??= l === 'en' ? (await import('./en')).en : id;
+  return loaded[l]!;
 }
 
-/** The language of the interface. */
-export const lang = signal<Lang>(initial());
+/** chooseLang switches the interface, once the language's catalogue has loaded. */
+export async function chooseLang(l: Lang): Promise<void> {
+  await catalogue(l);
+  lang.value = l;
+}
+
+/** Resolves once the remembered language is ready (at once for Indonesian). */
+export const ready: Promise<void> = saved === 'en' ? chooseLang('en').catch(() => undefined) : Promise.resolve();
 
 effect(() => {
   storage?.setItem('pantau.lang', lang.value);
@@ -32,7 +45,7 @@ export function interpolate(s: string, vars?: Record<string, string | number>): 
 
 /** t translates a key into the current language. */
 export function t(key: MessageKey, vars?: Record<string, string | number>, l: Lang = lang.value): string {
-  const s = catalogues[l][key] ?? catalogues.id[key];
+  const s = loaded[l]?.[key] ?? id[key];
   if (s === undefined) {
     if (import.meta.env?.DEV) console.warn('missing message', key);
     return key;
@@ -42,10 +55,12 @@ export function t(key: MessageKey, vars?: Record<string, string | number>, l: La
 
 /** tOr translates a key built at run time (zone, status, role …), or returns the fallback. */
 export function tOr(key: string, fallback: string): string {
-  const s = catalogues[lang.value][key as MessageKey];
+  const s = loaded[lang.value]?.[key as MessageKey] ?? id[key as MessageKey];
   return s === undefined ? fallback : s;
 }
 
-export const zoneLabel = (k: string) => tOr(`zone.${k}`, k);
-export const statusLabel = (k: string) => tOr(`status.${k}`, k);
-export const roleLabel = (k: string) => tOr(`role.${k}`, k);
+/** A state's or kind's name from the server's label table, in the interface's language. */
+export const label = (group: LabelGroup, key: string) => labelIn(labelTables.value, lang.value, group, key);
+export const zoneLabel = (k: string) => label('zone', k);
+export const statusLabel = (k: string) => label('item_status', k);
+export const roleLabel = (k: string) => label('role', k);

@@ -2,11 +2,12 @@
 // and /indicators/{code} (only what changed, with the version), and the checks made before sending.
 import type { MessageKey } from '../i18n';
 import { fmtInput, parseDecimal, type Lang } from './format';
-import { changedPatch, type Versioned } from './patch';
+import type { Schemas } from './api';
+import { changedPatch } from './patch';
 import type { Area, Indicator } from './types';
 
-export type AreaPatch = Versioned<{ name: string; weight: number }>;
-export type IndicatorPatch = Versioned<{ title: string; weight: number; area: string }>;
+export type AreaPatch = Schemas['AreaPatch'];
+export type IndicatorPatch = Schemas['IndicatorPatch'];
 
 export interface AreaForm {
   name: string;

@@ -1,5 +1,7 @@
-// Number, percentage, date and size formats for Indonesian ("82,78%", "1 Oktober 2019") and
-// English ("82.78%", "1 October 2019").
+// Number, percentage, date and size formats, the same as the PDF reports print them
+// (reports/format.go): "82,78%", "100%", "1 Desember 2026 pukul 05.49 WIB" in Indonesian;
+// "82.78%", "100%", "1 December 2026 at 05:49 WIB" in English. Times are shown in WIB, the
+// time zone of the programme's deadlines and reports.
 
 export type Lang = 'id' | 'en';
 
@@ -22,28 +24,31 @@ export function fmtNumber(v: number | null | undefined, lang: Lang, digits = 2):
   return nf(lang, 0, digits).format(v);
 }
 
-/** A percentage with exactly two decimals, as the API rounds it: "82,78%"; null is "—". */
+/** A percentage as the API rounds it, up to two decimals and none when whole: "82,78%", "82,5%", "100%"; null is "—". */
 export function fmtPercent(v: number | null | undefined, lang: Lang): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  return nf(lang, 2, 2).format(v) + '%';
+  return nf(lang, 0, 2).format(v) + '%';
 }
 
-/** A signed change in percentage points: "+1,25" / "−3,00"; null is "—". */
+/** A signed change in percentage points: "+1,25" / "−3"; null is "—". */
 export function fmtDelta(v: number | null | undefined, lang: Lang): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  const abs = nf(lang, 2, 2).format(Math.abs(v));
+  const abs = nf(lang, 0, 2).format(Math.abs(v));
   if (v > 0) return '+' + abs;
   if (v < 0) return '−' + abs;
   return abs;
 }
 
+/** The zone every time is shown in: the PDF reports' WIB. */
+export const WIB = 'Asia/Jakarta';
+
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function df(lang: Lang, withTime: boolean, timeZone?: string): Intl.DateTimeFormat {
-  const key = `${lang}:${withTime}:${timeZone ?? ''}`;
+function df(lang: Lang, withTime: boolean, timeZone: string): Intl.DateTimeFormat {
+  const key = `${lang}:${withTime}:${timeZone}`;
   let f = dateFormats.get(key);
   if (!f) {
     const o: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', timeZone };
-    if (withTime) Object.assign(o, { month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    if (withTime) Object.assign(o, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     f = new Intl.DateTimeFormat(locale(lang), o);
     dateFormats.set(key, f);
   }
@@ -56,16 +61,19 @@ function toDate(v: string | Date | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** A date: "1 Oktober 2019" / "1 October 2019". */
-export function fmtDate(v: string | Date | null | undefined, lang: Lang, timeZone?: string): string {
+/** A date: "1 Oktober 2019" / "1 October 2019" (a calendar date such as a deadline: pass 'UTC'). */
+export function fmtDate(v: string | Date | null | undefined, lang: Lang, timeZone = WIB): string {
   const d = toDate(v);
   return d ? df(lang, false, timeZone).format(d) : '—';
 }
 
-/** A date and time: "1 Okt 2019 09.00" / "1 Oct 2019, 09:00". */
-export function fmtDateTime(v: string | Date | null | undefined, lang: Lang, timeZone?: string): string {
+/** A moment: "1 Desember 2026 pukul 05.49 WIB" / "1 December 2026 at 05:49 WIB". */
+export function fmtDateTime(v: string | Date | null | undefined, lang: Lang): string {
   const d = toDate(v);
-  return d ? df(lang, true, timeZone).format(d) : '—';
+  if (!d) return '—';
+  const part = (type: string) => df(lang, true, WIB).formatToParts(d).find((p) => p.type === type)?.value ?? '';
+  const date = `${part('day')} ${part('month')} ${part('year')}`;
+  return lang === 'id' ? `${date} pukul ${part('hour')}.${part('minute')} WIB` : `${date} at ${part('hour')}:${part('minute')} WIB`;
 }
 
 /** Whole days from `from` to `now` (never negative). */

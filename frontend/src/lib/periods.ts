@@ -1,14 +1,11 @@
 // Period settings: the patch sent to PATCH /api/v1/periods/{year}, and how a deadline reads.
 import type { MessageKey } from '../i18n';
+import type { Schemas } from './api';
 import { changedPatch } from './patch';
 import type { Period } from './types';
 
-export interface PeriodPatch {
-  name?: string;
-  /** YYYY-MM-DD, or "" to clear it */
-  deadline?: string;
-  version?: number;
-}
+/** What PATCH /api/v1/periods/{year} takes (a deadline of "" clears it). */
+export type PeriodPatch = Schemas['PeriodPatch'];
 
 /** The YYYY-MM-DD part of a date the API sends ("2025-11-30" or "2025-11-30T00:00:00Z"), or "". */
 export function isoDate(v: string | null | undefined): string {

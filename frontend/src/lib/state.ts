@@ -1,12 +1,12 @@
-// App state: the signed-in user with its CSRF token, the chosen year, the periods, the API's
-// capabilities (read from its OpenAPI document), and what each role may do.
+// App state: the signed-in user with its CSRF token, the chosen year, the periods, the reads
+// the first screen needs (asked for early, at once), and what each role may do.
 import { signal, type Signal } from '@preact/signals';
-import { createClient, type Client, type ClientOptions } from './api';
-import type { LoginResponse, Me, Period, Role, User } from './types';
+import { createApi, ok, type Api, type ApiOptions } from './api';
+import type { Me, Period, Summary, User, ZoneSchemes } from './types';
 import { lang } from '../i18n';
 
 export interface Store {
-  client: Client;
+  api: Api;
   /** undefined while the session is being restored, null when signed out. */
   session: Signal<Me | null | undefined>;
   /** set when a signed-in call found the session ended */
@@ -17,29 +17,17 @@ export interface Store {
   signIn(email: string, password: string): Promise<Me>;
   signOut(): Promise<void>;
   loadPeriods(): Promise<Period[]>;
-  capabilities(): Promise<Capabilities>;
-  /** Starts GET path now; the next get(path) uses that answer (once). */
-  warm(path: string): void;
-  /** get through the warmed answer when there is one. */
-  get<T>(path: string): Promise<T>;
+  /** A year's summary: the one asked for early when there is one, else a new request. */
+  summary(year: number): Promise<Summary>;
+  /** A year's zone bands, the same way. */
+  zones(year: number): Promise<ZoneSchemes>;
+  /** Starts the first screen's reads (periods, and the last-viewed year's summary and zones) at once. */
+  prefetch(): void;
+  /** Whether this browser was signed in when last seen: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
+  wasSignedIn: boolean;
 }
 
-/** The API's routes, as "METHOD /api/v1/path/{param}" — features appear as their routes land. */
-export class Capabilities {
-  constructor(private readonly routes: Set<string>) {}
-  has(method: string, path: string): boolean {
-    return this.routes.has(`${method.toUpperCase()} ${path}`);
-  }
-  static fromOpenAPI(doc: { paths?: Record<string, Record<string, unknown>> }): Capabilities {
-    const routes = new Set<string>();
-    for (const [p, ops] of Object.entries(doc.paths ?? {})) {
-      for (const m of Object.keys(ops)) routes.add(`${m.toUpperCase()} ${p}`);
-    }
-    return new Capabilities(routes);
-  }
-}
-
-export interface StoreOptions extends Omit<ClientOptions, 'csrf' | 'onUnauthenticated'> {
+export interface StoreOptions extends Omit<ApiOptions, 'csrf' | 'onUnauthenticated'> {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
@@ -49,7 +37,7 @@ export function createStore(opts: StoreOptions): Store {
   const stored = Number(opts.storage?.getItem('pantau.year'));
   const year = signal<number | null>(Number.isInteger(stored) && stored > 0 ? stored : null);
   const periods = signal<Period[] | null>(null);
-  const client = createClient({
+  const api = createApi({
     ...opts,
     csrf: () => session.value?.csrf_token ?? null,
     onUnauthenticated: () => {
@@ -62,71 +50,97 @@ export function createStore(opts: StoreOptions): Store {
   year.subscribe((y) => {
     if (y) opts.storage?.setItem('pantau.year', String(y));
   });
-  let caps: Promise<Capabilities> | null = null;
-  const warmed = new Map<string, Promise<unknown>>();
-  const get = <T>(path: string): Promise<T> => {
-    const w = warmed.get(path);
-    if (w) {
-      warmed.delete(path);
-      // A warmed call made before sign-in may have been refused: then ask again.
-      return (w as Promise<T>).catch(() => client.get<T>(path));
-    }
-    return client.get<T>(path);
+  const wasSignedIn = opts.storage?.getItem('pantau.signedIn') === '1';
+  session.subscribe((s) => {
+    if (s !== undefined) opts.storage?.setItem('pantau.signedIn', s ? '1' : '0');
+  });
+
+  // Reads started before a page asked for them; each is used once. One made before sign-in may
+  // have been refused: the page then asks again.
+  const early = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const p = early.get(key) as Promise<T> | undefined;
+    if (!p) return load();
+    early.delete(key);
+    return p.catch(load);
+  }
+  function start<T>(key: string, load: () => Promise<T>) {
+    const p = load();
+    p.catch(() => undefined);
+    early.set(key, p);
+  }
+  const reads = {
+    periods: () => ok(api.GET('/api/v1/periods')),
+    summary: (y: number) => ok(api.GET('/api/v1/periods/{year}/summary', { params: { path: { year: y } } })),
+    zones: (y: number) => ok(api.GET('/api/v1/periods/{year}/zones', { params: { path: { year: y } } })),
   };
+  const startYear = (y: number) => {
+    start(`summary:${y}`, () => reads.summary(y));
+    start(`zones:${y}`, () => reads.zones(y));
+  };
+  function prefetch() {
+    const known = year.value;
+    // Without a remembered year, the year's reads start the moment the periods arrive, before
+    // any page has rendered them.
+    start('periods', () =>
+      reads.periods().then((ps) => {
+        const y = pickYear(ps, known);
+        if (!known && y) startYear(y);
+        return ps;
+      }),
+    );
+    if (known) startYear(known);
+  }
 
   return {
-    client,
+    api,
     session,
     expired,
     year,
     periods,
+    prefetch,
+    wasSignedIn,
     async restore() {
       try {
-        session.value = await client.get<Me>('/api/v1/me');
+        session.value = await ok(api.GET('/api/v1/me'));
       } catch {
         session.value = null;
       }
     },
     async signIn(email, password) {
-      const r = await client.post<LoginResponse>('/api/v1/auth/login', { email, password });
+      const r = await ok(api.POST('/api/v1/auth/login', { body: { email, password } }));
       const me: Me = { ...r.user, csrf_token: r.csrf_token };
       expired.value = false;
       periods.value = null;
-      warmed.clear();
+      early.clear();
       session.value = me;
+      prefetch();
       return me;
     },
     async signOut() {
       try {
-        await client.post('/api/v1/auth/logout');
+        await ok(api.POST('/api/v1/auth/logout'));
       } finally {
         session.value = null;
         periods.value = null;
+        early.clear();
       }
     },
-    warm(path) {
-      const p = client.get(path);
-      p.catch(() => undefined);
-      warmed.set(path, p);
-    },
-    get,
+    summary: (y) => once(`summary:${y}`, () => reads.summary(y)),
+    zones: (y) => once(`zones:${y}`, () => reads.zones(y)),
     async loadPeriods() {
-      const ps = (await get<Period[]>('/api/v1/periods')).slice().sort((a, b) => b.year - a.year);
+      const ps = (await once('periods', reads.periods)).slice().sort((a, b) => b.year - a.year);
       periods.value = ps;
-      if (ps.length && (year.value === null || !ps.some((p) => p.year === year.value))) year.value = ps[0].year;
+      year.value = pickYear(ps, year.value);
       return ps;
     },
-    capabilities() {
-      caps ??= client
-        .get<{ paths?: Record<string, Record<string, unknown>> }>('/api/openapi.json')
-        .then(Capabilities.fromOpenAPI)
-        .catch((e) => {
-          caps = null;
-          throw e;
-        });
-      return caps;
-    },
   };
+}
+
+/** The year to show: the remembered one while it is a period, else the latest period's (null when there is none). */
+export function pickYear(periods: Period[], remembered: number | null): number | null {
+  if (remembered !== null && periods.some((p) => p.year === remembered)) return remembered;
+  return periods.reduce<number | null>((y, p) => (y === null || p.year > y ? p.year : y), null);
 }
 
 // What each role may do (the API decides; the app only hides what would be refused).
@@ -141,25 +155,17 @@ export const can = {
 
 export interface NavEntry {
   href: string;
-  key:
-    | 'nav.dashboard'
-    | 'nav.myRegion'
-    | 'nav.review'
-    | 'nav.radar'
-    | 'nav.reports'
-    | 'nav.commitments'
-    | 'nav.admin';
+  key: 'nav.dashboard' | 'nav.myRegion' | 'nav.review' | 'nav.radar' | 'nav.reports' | 'nav.commitments' | 'nav.admin';
 }
 
 /** The navigation a role sees, in order. */
 export function navFor(u: User): NavEntry[] {
   const nav: NavEntry[] = [{ href: '/', key: 'nav.dashboard' }];
-  const role: Role = u.role;
-  if (role === 'operator' && u.region_code) nav.push({ href: `/pemda/${u.region_code}`, key: 'nav.myRegion' });
+  if (u.role === 'operator' && u.region_code) nav.push({ href: `/pemda/${u.region_code}`, key: 'nav.myRegion' });
   if (can.review(u)) nav.push({ href: '/review', key: 'nav.review' });
   if (can.manage(u)) nav.push({ href: '/radar', key: 'nav.radar' });
   nav.push({ href: '/reports', key: 'nav.reports' });
-  if (role !== 'operator' && role !== 'reviewer') nav.push({ href: '/commitments', key: 'nav.commitments' });
+  if (u.role !== 'operator' && u.role !== 'reviewer') nav.push({ href: '/commitments', key: 'nav.commitments' });
   if (can.manage(u)) nav.push({ href: '/admin', key: 'nav.admin' });
   return nav;
 }

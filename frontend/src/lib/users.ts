@@ -1,15 +1,10 @@
 // User settings: the patch sent to PATCH /api/v1/users/{id}.
+import type { Schemas } from './api';
 import { changedPatch } from './patch';
 import type { Role, User } from './types';
 
-export interface UserPatch {
-  name?: string;
-  role?: Role;
-  /** a region code, or "" to clear it */
-  region_code?: string;
-  active?: boolean;
-  version?: number;
-}
+/** What PATCH /api/v1/users/{id} takes (a region code of "" clears it). */
+export type UserPatch = Schemas['UserPatch'];
 
 export interface UserForm {
   name: string;
@@ -18,7 +13,7 @@ export interface UserForm {
   region: string;
 }
 
-/** A user's account is active unless the API says otherwise (older servers send no flag). */
+/** A user's account is active unless the API says it is not. */
 export const isActive = (u: User) => u.active !== false;
 
 /**

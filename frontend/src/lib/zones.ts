@@ -1,5 +1,6 @@
-// Zones: the keys the API uses, their order, and a client-side zoneFor that decides a zone from
-// a period's bands exactly as the server does (on hundredths, never on floats at the edges).
+// Zones as the web app shows them: the keys the API uses in their order, and how a band reads
+// in a legend. Which zone a figure is in is decided by the server alone; nothing here decides it.
+import { fmtPercent, type Lang } from './format';
 import type { Band } from './types';
 
 /** Every zone key, highest first; a chip always shows the key's label next to its colour. */
@@ -8,24 +9,15 @@ export type ZoneKey = (typeof ZONE_KEYS)[number];
 
 export const isZoneKey = (k: string): k is ZoneKey => (ZONE_KEYS as readonly string[]).includes(k);
 
-/** Percent as an integer number of hundredths (82.78 → 8278), rounding half-up. */
-export const hundredths = (p: number) => Math.round(p * 100 + (p >= 0 ? 1e-9 : -1e-9));
-
-/** zoneFor returns the key of the band holding p (a percent), or no_data for null. */
-export function zoneFor(p: number | null | undefined, bands: Band[]): string {
-  if (p === null || p === undefined) return 'no_data';
-  const v = hundredths(p);
-  for (const b of bands) {
-    const min = hundredths(b.min);
-    const max = hundredths(b.max);
-    const aboveMin = b.min_inclusive ? v >= min : v > min;
-    const belowMax = b.max_inclusive ? v <= max : v < max;
-    if (aboveMin && belowMax) return b.key;
-  }
-  return 'no_data';
-}
-
-/** The zone keys a scheme uses, in its order, with no_data last. */
-export function schemeKeys(bands: Band[]): string[] {
-  return [...bands.map((b) => b.key), 'no_data'];
+/**
+ * bandText writes a band's range the way the PDF's legend does (reports/format.go bandText):
+ * "= 100%", "75% ≤ p < 100%", "p ≤ 50%".
+ */
+export function bandText(b: Band, lang: Lang): string {
+  const pct = (v: number) => fmtPercent(v, lang);
+  if (b.min === b.max) return `= ${pct(b.min)}`;
+  const lo = b.min_inclusive ? '≤' : '<';
+  const hi = b.max_inclusive ? '≤' : '<';
+  if (b.min === 0 && b.min_inclusive) return `p ${hi} ${pct(b.max)}`;
+  return `${pct(b.min)} ${lo} p ${hi} ${pct(b.max)}`;
 }

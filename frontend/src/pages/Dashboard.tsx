@@ -1,29 +1,26 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { lang, t, zoneLabel } from '../i18n';
-import { seg } from '../lib/api';
 import { fmtDelta, fmtPercent } from '../lib/format';
-import { areaPercents, mapLimit, type RegionItems } from '../lib/scores';
+import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
-import type { Area, Indicator, Item, Metric, Summary, ZoneSchemes } from '../lib/types';
-import { ZONE_KEYS, zoneFor } from '../lib/zones';
-import { Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
+import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
+import { ZONE_KEYS, bandText } from '../lib/zones';
+import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
 
 interface DashboardData {
   summary: Summary;
-  previous: Summary | null;
   zones: ZoneSchemes | null;
 }
 
+// Everything on this page comes from two reads: the year's summary (standings, ranks, change,
+// per-area figures, counts, narrative) and its zone bands (for the legend). It computes nothing.
 async function loadDashboard(year: number): Promise<DashboardData> {
-  const c = store.client;
-  const hasPrevious = store.periods.value?.some((p) => p.year === year - 1) ?? false;
-  const [summary, previous, zones] = await Promise.all([
-    store.get<Summary>(`/api/v1/periods/${year}/summary`),
-    hasPrevious ? c.get<Summary>(`/api/v1/periods/${year - 1}/summary`).catch(() => null) : Promise.resolve(null),
-    store.get<ZoneSchemes>(`/api/v1/periods/${year}/zones`).catch(() => null),
-  ]);
-  return { summary, previous, zones };
+  const [summary, zones] = await Promise.all([store.summary(year), store.zones(year).catch(() => null)]);
+  return { summary, zones };
 }
+
+/** Regions in rank order (the server's rank; equal ranks by name; unranked last). */
+const byRank = (a: RegionSummary, b: RegionSummary) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || byName(a.name, b.name);
 
 export function Dashboard() {
   const { year, ready, error } = useYear();
@@ -55,16 +52,10 @@ export function Dashboard() {
 }
 
 function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
-  const { summary, previous } = data;
+  const { summary } = data;
   const l = lang.value;
-  const ranked = useMemo(
-    () =>
-      summary.regions
-        .slice()
-        .sort((a, b) => (b.action_plan.percent ?? -1) - (a.action_plan.percent ?? -1) || a.name.localeCompare(b.name)),
-    [summary],
-  );
-  const prev = useMemo(() => new Map(previous?.regions.map((r) => [r.code, r.action_plan.percent]) ?? []), [previous]);
+  const ranked = useMemo(() => summary.regions.slice().sort(byRank), [summary]);
+  const anyChange = ranked.some((r) => r.change !== null);
   return (
     <>
       <section aria-labelledby="counts-h" class="counts">
@@ -75,15 +66,14 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
         <ZoneCards metric="delegation" counts={summary.counts.delegation} />
       </section>
 
-      <section class="card narrative" aria-labelledby="narrative-h">
-        <h2 id="narrative-h">{t('dash.narrative')}</h2>
-        <p lang="id">{summary.narrative}</p>
-        {l !== 'id' ? <p class="hint">{t('dash.narrativeLang')}</p> : null}
-      </section>
+      <Narrative text={summary.narrative} />
 
       <section aria-labelledby="ranking-h">
-        <h2 id="ranking-h">{t('dash.ranking')}</h2>
-        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="ranking-h">
+        <div class="section-head">
+          <h2 id="ranking-h">{t('dash.ranking')}</h2>
+          {summary.average !== null ? <p class="hint average">{t('dash.average', { p: fmtPercent(summary.average, l) })}</p> : null}
+        </div>
+        <div class="table-wrap ranking-wrap" tabIndex={0} role="region" aria-labelledby="ranking-h">
           <table class="ranking" data-testid="ranking">
             <thead>
               <tr>
@@ -100,35 +90,59 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
               </tr>
             </thead>
             <tbody>
-              {ranked.map((r, i) => {
-                const before = prev.get(r.code);
-                const delta = before !== undefined && before !== null && r.action_plan.percent !== null ? r.action_plan.percent - before : null;
-                return (
-                  <tr key={r.code} data-region={r.code}>
-                    <td class="num">{i + 1}</td>
-                    <th scope="row">
-                      <a href={`/pemda/${seg(r.code)}`}>{r.name}</a>
-                    </th>
-                    <td>
-                      <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
-                    </td>
-                    <td class="num">{fmtPercent(r.action_plan.claimed_percent, l)}</td>
-                    <td>
-                      <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
-                    </td>
-                    <td class="num">{fmtDelta(delta, l)}</td>
-                  </tr>
-                );
-              })}
+              {ranked.map((r) => (
+                <tr key={r.code} data-region={r.code}>
+                  <td class="num rank">{r.rank ?? '—'}</td>
+                  <th scope="row" class="name">
+                    <a href={`/pemda/${encodeURIComponent(r.code)}`}>
+                      <span class="short" aria-hidden="true">
+                        {shortName(r.name)}
+                      </span>
+                      <span class="long">{r.name}</span>
+                    </a>
+                  </th>
+                  <td class="verified" data-label={t('dash.col.verified')}>
+                    <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
+                  </td>
+                  <td class="num claimed" data-label={t('dash.col.claimedShort')}>
+                    {fmtPercent(r.action_plan.claimed_percent, l)}
+                  </td>
+                  <td class="delegation" data-label={t('dash.col.delegationShort')}>
+                    <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
+                  </td>
+                  <td class={`num change${r.change === null ? ' none' : ''}`} data-label={t('dash.col.changeShort')}>
+                    {fmtDelta(r.change, l)}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
-        {!previous ? <p class="hint">{t('dash.noPrevious', { year: year - 1 })}</p> : null}
+        {!anyChange ? <p class="hint">{t('dash.noPrevious', { year: year - 1 })}</p> : null}
       </section>
 
-      <BarChart summary={summary} />
-      <HeatMap year={year} summary={summary} zones={data.zones} />
+      <AfterPaint>
+        <BarChart summary={summary} />
+        <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
+      </AfterPaint>
     </>
+  );
+}
+
+/** The press-release paragraph; on a phone its first lines, with a button for the rest. */
+function Narrative({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  return (
+    <section class={`card narrative${all ? ' all' : ''}`} aria-labelledby="narrative-h">
+      <h2 id="narrative-h">{t('dash.narrative')}</h2>
+      <p lang="id" id="narrative-text">
+        {text}
+      </p>
+      <button type="button" class="link more" aria-expanded={all} aria-controls="narrative-text" onClick={() => setAll(!all)}>
+        {t(all ? 'dash.narrativeLess' : 'dash.narrativeMore')}
+      </button>
+      {lang.value !== 'id' ? <p class="hint">{t('dash.narrativeLang')}</p> : null}
+    </section>
   );
 }
 
@@ -149,14 +163,15 @@ function ZoneCards({ metric, counts }: { metric: Metric; counts: Record<string, 
   );
 }
 
+/** Bars of each Pemda's figure, for either metric (on a phone the ranking's cards stand in for them). */
 function BarChart({ summary }: { summary: Summary }) {
   const [metric, setMetric] = useState<Metric>('action_plan');
   const l = lang.value;
   const rows = summary.regions
     .map((r) => ({ code: r.code, name: r.name, percent: r[metric].percent, zone: r[metric].zone }))
-    .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || a.name.localeCompare(b.name));
+    .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || byName(a.name, b.name));
   return (
-    <section class="card" aria-labelledby="chart-h">
+    <section class="card bar-chart" aria-labelledby="chart-h">
       <div class="section-head">
         <h2 id="chart-h">{t('dash.chart')}</h2>
         <div class="segmented" role="group" aria-label={t('dash.chartMetric')}>
@@ -172,7 +187,7 @@ function BarChart({ summary }: { summary: Summary }) {
           <li key={r.code}>
             <span class="bar-name">{r.name}</span>
             <span class="bar-track" aria-hidden="true">
-              <span class={`bar zone-${r.zone}`} style={{ width: `${Math.max(0, Math.min(100, r.percent ?? 0))}%` }} />
+              <span class={`bar-fill zone-${r.zone}`} style={{ width: `${Math.max(0, Math.min(100, r.percent ?? 0))}%` }} />
             </span>
             <span class="bar-value">
               {fmtPercent(r.percent, l)} <span class="bar-zone">{zoneLabel(r.zone)}</span>
@@ -184,122 +199,88 @@ function BarChart({ summary }: { summary: Summary }) {
   );
 }
 
-interface HeatData {
-  columns: { code: string; label: string; title: string }[];
-  rows: { code: string; name: string; values: (number | null)[] }[];
-  byIndicator: boolean;
-}
-
-async function loadHeat(year: number, summary: Summary, byIndicatorWanted: boolean): Promise<HeatData> {
-  const c = store.client;
-  const [areas, indicators] = await Promise.all([
-    c.get<Area[]>(`/api/v1/periods/${year}/areas`),
-    c.get<Indicator[]>(`/api/v1/periods/${year}/indicators`),
-  ]);
-  const all: RegionItems[] = await mapLimit(summary.regions, 4, async (r) => ({
-    region: { code: r.code, name: r.name, kind: r.kind },
-    items: await c.get<Item[]>(`/api/v1/periods/${year}/regions/${seg(r.code)}/items`),
-  }));
-  const byIndicator = byIndicatorWanted || areas.length < 2;
-  if (byIndicator) {
-    return {
-      byIndicator,
-      columns: indicators.map((i) => ({ code: i.code, label: i.code, title: i.title })),
-      rows: all.map(({ region, items }) => {
-        const m = new Map(items.map((i) => [i.indicator_code, i.verified_progress]));
-        return { code: region.code, name: region.name, values: indicators.map((i) => m.get(i.code) ?? null) };
-      }),
-    };
-  }
-  return {
-    byIndicator,
-    columns: areas.map((a) => ({ code: a.code, label: a.code, title: a.name })),
-    rows: all.map(({ region, items }) => {
-      const per = areaPercents(items, areas);
-      return { code: region.code, name: region.name, values: areas.map((a) => per[a.code]) };
-    }),
-  };
-}
-
-function HeatMap({ year, summary, zones }: { year: number; summary: Summary; zones: ZoneSchemes | null }) {
-  // At national scale the heat map reads every Pemda's items: it waits to be asked for.
-  const [wanted, setWanted] = useState(summary.regions.length <= 60);
-  const [byIndicator, setByIndicator] = useState(false);
-  const heat = useLoad(() => (wanted ? loadHeat(year, summary, byIndicator) : Promise.resolve(null)), [year, summary, wanted, byIndicator]);
+/**
+ * Pemda × area: each Pemda's verified figure in each area, coloured by the zone the server gave
+ * it, in rank order, with the areas' averages below. The names column stays in place while the
+ * areas scroll sideways.
+ */
+function HeatMap({ summary, ranked, bands }: { summary: Summary; ranked: RegionSummary[]; bands: Band[] }) {
   const l = lang.value;
-  useEffect(() => setWanted(summary.regions.length <= 60), [summary]);
-  const bands = zones?.action_plan ?? [];
+  const areas = summary.areas;
+  if (areas.length === 0) return null;
   return (
     <section class="card" aria-labelledby="heat-h">
-      <div class="section-head">
-        <h2 id="heat-h">{t('dash.heat')}</h2>
-        {heat.data && !(heat.data.byIndicator && !byIndicator) ? (
-          <div class="segmented" role="group" aria-label={t('dash.heatBy')}>
-            <button type="button" aria-pressed={!byIndicator} onClick={() => setByIndicator(false)}>
-              {t('dash.heatByArea')}
-            </button>
-            <button type="button" aria-pressed={byIndicator} onClick={() => setByIndicator(true)}>
-              {t('dash.heatByIndicator')}
-            </button>
-          </div>
-        ) : null}
-      </div>
-      {!wanted ? (
-        <button type="button" onClick={() => setWanted(true)}>
-          {t('dash.heatLoad', { n: summary.regions.length })}
-        </button>
-      ) : null}
-      {heat.error ? <ErrorNote error={heat.error} onRetry={heat.reload} /> : null}
-      {wanted && heat.loading && !heat.data ? <Loading label={t('dash.heatLoading')} /> : null}
-      {heat.data ? (
-        <>
-          {heat.data.byIndicator && !byIndicator ? <p class="hint">{t('dash.heatOneArea')}</p> : null}
-          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="heat-h">
-            <table class="heat" data-testid="heatmap">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dash.col.region')}</th>
-                  {heat.data.columns.map((c) => (
-                    <th scope="col" key={c.code} title={c.title}>
-                      <abbr title={c.title}>{c.label}</abbr>
-                    </th>
-                  ))}
+      <h2 id="heat-h">{t('dash.heat')}</h2>
+      <div class="table-wrap heat-wrap" tabIndex={0} role="region" aria-labelledby="heat-h">
+        <table class="heat" data-testid="heatmap">
+          <thead>
+            <tr>
+              <th scope="col" class="sticky">
+                {t('dash.col.region')}
+              </th>
+              {areas.map((a) => (
+                <th scope="col" key={a.code}>
+                  {a.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {ranked.map((r) => {
+              const mine = new Map(r.areas.map((a) => [a.code, a]));
+              return (
+                <tr key={r.code} data-region={r.code}>
+                  <th scope="row" class="sticky">
+                    <a href={`/pemda/${encodeURIComponent(r.code)}`} title={r.name}>
+                      <span aria-hidden="true">{shortName(r.name)}</span>
+                      <span class="visually-hidden">{r.name}</span>
+                    </a>
+                  </th>
+                  {areas.map((a) => {
+                    const v = mine.get(a.code);
+                    const zone = v?.zone ?? 'no_data';
+                    return (
+                      <td key={a.code} class={`cell zone-${zone}`} title={`${a.name}: ${zoneLabel(zone)}`}>
+                        {fmtPercent(v?.percent, l)}
+                      </td>
+                    );
+                  })}
                 </tr>
-              </thead>
-              <tbody>
-                {heat.data.rows.map((r) => (
-                  <tr key={r.code}>
-                    <th scope="row">
-                      <a href={`/pemda/${seg(r.code)}`}>{r.name}</a>
-                    </th>
-                    {r.values.map((v, i) => {
-                      const z = zoneFor(v, bands);
-                      return (
-                        <td key={heat.data!.columns[i].code} class={`cell zone-${z}`} title={`${heat.data!.columns[i].title}: ${zoneLabel(z)}`}>
-                          {v === null ? '—' : fmtPercent(v, l)}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Legend bands={bands} />
-        </>
-      ) : null}
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" class="sticky">
+                {t('dash.areaAverage')}
+              </th>
+              {areas.map((a) => (
+                <td key={a.code} class="num">
+                  {fmtPercent(a.average, l)}
+                </td>
+              ))}
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <Legend bands={bands} />
     </section>
   );
 }
 
-function Legend({ bands }: { bands: { key: string }[] }) {
+/** The zones of the action plan with their thresholds, as the period's bands set them. */
+function Legend({ bands }: { bands: Band[] }) {
+  const l = lang.value;
   return (
-    <ul class="legend" aria-label={t('dash.legend')}>
+    <ul class="legend" aria-label={t('dash.legend')} data-testid="legend">
       {bands.map((b) => (
         <li key={b.key}>
-          <ZoneChip zone={b.key} />
+          <span class={`chip zone-${b.key}`}>{zoneLabel(b.key)}</span> <span class="band">{bandText(b, l)}</span>
         </li>
       ))}
+      <li>
+        <span class="chip zone-no_data">{zoneLabel('no_data')}</span>
+      </li>
     </ul>
   );
 }

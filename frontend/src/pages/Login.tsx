@@ -4,33 +4,24 @@ import { t } from '../i18n';
 import { ApiError } from '../lib/api';
 import { store } from '../lib/state';
 import { Field, FormError, PageHeader, fieldError } from '../components/ui';
+import { useSubmit } from '../components/form';
 
 export function Login() {
   const loc = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await store.signIn(email.trim(), password);
-      if (loc.path === '/login') loc.route('/', true);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+  const form = useSubmit(async () => {
+    await store.signIn(email.trim(), password);
+    if (loc.path === '/login') loc.route('/', true);
+  });
+  const { busy, error } = form;
   // The API says which field is missing; wrong credentials and rate limits are form-level.
   const formLevel = error instanceof ApiError && Object.keys(error.fields).length > 0 ? null : error;
   return (
     <section class="login">
       <PageHeader title={t('login.title')} />
       <p class="lead">{t('login.lead')}</p>
-      <form onSubmit={submit} noValidate class="card form">
+      <form onSubmit={form.submit} noValidate class="card form">
         <Field
           id="email"
           label={t('login.email')}

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { ApiError } from '../lib/api';
+import { ApiError, ok } from '../lib/api';
 import { MIN_PASSWORD, passwordProblems, type PasswordForm } from '../lib/account';
 import { store } from '../lib/state';
 import { Field, FormError, PageHeader, fieldError, SubmitButton } from '../components/ui';
+import { invalid, useSubmit } from '../components/form';
 
 const FIELDS = ['old_password', 'new_password', 'confirm'] as const;
 const blank: PasswordForm = { old_password: '', new_password: '', confirm: '' };
@@ -12,45 +13,25 @@ const blank: PasswordForm = { old_password: '', new_password: '', confirm: '' };
 export default function Password() {
   const [f, setF] = useState<PasswordForm>(blank);
   const [show, setShow] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const set = (k: keyof PasswordForm) => (v: string) => setF((x) => ({ ...x, [k]: v }));
-
   // After a refusal, the first field in error takes the focus (its message is tied to it).
-  useEffect(() => {
-    if (!(error instanceof ApiError)) return;
-    const first = FIELDS.find((k) => error.field(k));
-    if (first) document.getElementById(`pw-${first}`)?.focus();
-  }, [error]);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    setDone(false);
-    const problems = passwordProblems(f);
-    if (Object.keys(problems).length) {
-      setError(new ApiError(422, 'validation_failed', t('form.invalid'), problems));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.put('/api/v1/me/password', { old_password: f.old_password, new_password: f.new_password });
+  const form = useSubmit(
+    async () => {
+      const problems = passwordProblems(f);
+      if (Object.keys(problems).length) invalid(problems);
+      await ok(store.api.PUT('/api/v1/me/password', { body: { old_password: f.old_password, new_password: f.new_password } }));
       setF(blank);
-      setDone(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { focus: { fields: FIELDS, id: (k) => `pw-${k}` } },
+  );
+  const error = form.error;
   const type = show ? 'text' : 'password';
   const formLevel = error instanceof ApiError && FIELDS.some((k) => error.field(k)) ? null : error;
   return (
     <section class="narrow">
       <PageHeader title={t('password.title')} />
       <p class="lead">{t('password.lead')}</p>
-      <form class="card form" onSubmit={submit} noValidate data-testid="password-form">
+      <form class="card form" onSubmit={form.submit} noValidate data-testid="password-form">
         {/* the account's e-mail lets password managers file the new password under it */}
         <input type="email" class="visually-hidden" autoComplete="username" value={store.session.value?.email ?? ''} readOnly tabIndex={-1} aria-hidden="true" />
         <Field id="pw-old_password" label={t('password.old')} type={type} autoComplete="current-password" value={f.old_password} onValue={set('old_password')} error={fieldError(error, 'old_password')} required />
@@ -71,8 +52,8 @@ export default function Password() {
           <span>{t('password.show')}</span>
         </label>
         <FormError error={formLevel} />
-        <SubmitButton busy={busy}>{t('password.submit')}</SubmitButton>
-        {done ? (
+        <SubmitButton busy={form.busy}>{t('password.submit')}</SubmitButton>
+        {form.done ? (
           <p class="ok" role="status">
             {t('password.done')}
           </p>

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, statusLabel, t } from '../i18n';
-import { ApiError, seg } from '../lib/api';
+import { ApiError, ok } from '../lib/api';
 import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
 import { can, store } from '../lib/state';
-import type { Area, Delegation, Evidence, HistoryEntry, Item, Region as RegionT, Summary } from '../lib/types';
+import type { Area, Delegation, HistoryEntry, Item, Region as RegionT, RegionSummary, Summary } from '../lib/types';
 import {
   Empty,
   ErrorNote,
@@ -21,8 +21,10 @@ import {
   SubmitButton,
   useLoad,
   useYear,
+  OkNote,
 } from '../components/ui';
-import { Dropzone, EvidenceList } from '../components/evidence';
+import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
+import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
 interface RegionData {
   region: RegionT;
@@ -33,14 +35,14 @@ interface RegionData {
 }
 
 async function loadRegion(year: number, code: string): Promise<RegionData> {
-  const c = store.client;
-  const base = `/api/v1/periods/${year}/regions/${seg(code)}`;
+  const api = store.api;
+  const where = { params: { path: { year, code } } };
   const [regions, items, areas, delegation, summary] = await Promise.all([
-    c.get<RegionT[]>('/api/v1/regions'),
-    c.get<Item[]>(`${base}/items`),
-    c.get<Area[]>(`/api/v1/periods/${year}/areas`),
-    c.get<Delegation>(`${base}/delegation`),
-    c.get<Summary>(`/api/v1/periods/${year}/summary`).catch(() => null),
+    ok(api.GET('/api/v1/regions')),
+    ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
+    ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
+    ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
+    store.summary(year).catch(() => null),
   ]);
   const region = regions.find((r) => r.code === code);
   if (!region) throw new ApiError(404, 'not_found', t('region.notFound'));
@@ -71,7 +73,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
   const areaName = new Map(areas.map((a) => [a.code, a.name]));
   const groups = areas.map((a) => ({ area: a, items: items.filter((i) => i.area === a.code) }));
   const orphans = items.filter((i) => !areaName.has(i.area));
-  if (orphans.length) groups.push({ area: { code: '?', name: t('region.otherArea'), weight: 0 }, items: orphans });
+  if (orphans.length) groups.push({ area: { code: '?', name: t('region.otherArea'), weight: 0, version: 0 }, items: orphans });
 
   return (
     <>
@@ -94,7 +96,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
               <ZoneChip zone={delegation.zone} percent={delegation.percent} />
             </dd>
           </div>
-          <div>
+          <div class="wide">
             <dt>{t('region.progress')}</dt>
             <dd data-testid="claim-progress">
               {t('region.progressText', { approved: counts.approved, total: items.length })}
@@ -110,9 +112,12 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
 
       {groups.map((g) => (
         <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
-          <h2 id={`area-${g.area.code}`}>
-            {g.area.name} <small>({g.area.code})</small>
-          </h2>
+          <div class="section-head">
+            <h2 id={`area-${g.area.code}`}>
+              {g.area.name} <small>({g.area.code})</small>
+            </h2>
+            <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
+          </div>
           {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
           {g.items.map((item) => (
             <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
@@ -121,6 +126,19 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
       ))}
       <DelegationCard year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />
     </>
+  );
+}
+
+/** A region's verified figure in one area, as the summary gives it (with the claimed one beside it). */
+function AreaStanding({ figure }: { figure: RegionSummary['areas'][number] | undefined }) {
+  if (!figure) return null;
+  return (
+    <p class="area-standing" data-testid="area-standing">
+      <ZoneChip zone={figure.zone} percent={figure.percent} />{' '}
+      <span class="hint">
+        {t('item.claimed')}: {fmtPercent(figure.claimed_percent, lang.value)}
+      </span>
+    </p>
   );
 }
 
@@ -138,37 +156,25 @@ function ItemCard({
   onChange: () => void;
 }) {
   const l = lang.value;
-  const base = `/api/v1/periods/${year}/regions/${seg(region)}/items/${seg(item.indicator_code)}`;
+  const ref: ItemRef = { year, code: region, indicator: item.indicator_code };
   const idp = `item-${item.indicator_code.replace(/[^\w-]/g, '_')}`;
   const [progress, setProgress] = useState(fmtInput(item.progress, l));
   const [note, setNote] = useState(item.note ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const form = useSubmit(
+    async () => {
+      const v = parseDecimal(progress);
+      if (v === null) invalid({ progress: t('form.number') });
+      await ok(store.api.PATCH('/api/v1/periods/{year}/regions/{code}/items/{indicator}', { params: { path: ref }, body: { progress: v, note, version: item.version } }));
+    },
+    { onDone: onChange, focus: { fields: ['progress', 'note'], id: (f) => `${idp}-${f}` } },
+  );
   // Open state is the user's: a reload after a save never folds the card they work in.
   const [open, setOpen] = useState(item.status === 'rejected');
-
-  async function claim(e: Event) {
-    e.preventDefault();
-    setSaved(false);
-    const v = parseDecimal(progress);
-    if (v === null) {
-      setError(new ApiError(422, 'validation_failed', t('form.invalid'), { progress: t('form.number') }));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.patch<Item>(base, { progress: v, note, version: item.version });
-      setSaved(true);
-      onChange();
-    } catch (err) {
-      setError(err); // what was typed stays in the form
-    } finally {
-      setBusy(false);
-    }
-  }
-  const conflict = error instanceof ApiError && error.code === 'conflict';
+  const error = form.error;
+  // The last verdict is shown while it stands: a rejection's reason goes once the claim is
+  // sent again (the history keeps it).
+  const verdict = item.last_review && ((item.status === 'rejected' && item.last_review.decision === 'reject') || (item.status === 'approved' && item.last_review.decision === 'approve')) ? item.last_review : null;
+  const conflict = isStale(error);
   return (
     <details
       class={`item card status-${item.status}`}
@@ -199,21 +205,22 @@ function ItemCard({
             <strong>{t('item.note')}:</strong> {item.note}
           </p>
         ) : null}
-        {item.last_review ? (
-          <div class={`review-note ${item.last_review.decision}`} role={item.status === 'rejected' ? 'note' : undefined}>
-            <strong>{item.last_review.decision === 'reject' ? t('item.rejectedBecause') : t('item.approvedNote')}</strong>{' '}
-            {item.last_review.comment || '—'}
+        {verdict ? (
+          <div class={`review-note ${verdict.decision}`} role={item.status === 'rejected' ? 'note' : undefined}>
+            <strong>{verdict.decision === 'reject' ? t('item.rejectedBecause') : t('item.approvedNote')}</strong> {verdict.comment || '—'}
             <small>
               {' '}
-              — {item.last_review.reviewer}, {fmtDateTime(item.last_review.created_at, l)}
+              — {verdict.reviewer}, {fmtDateTime(verdict.created_at, l)}
             </small>
           </div>
         ) : null}
         <h3>{t('item.evidence')}</h3>
-        <EvidenceList evidence={item.evidence} replacePath={writable ? `${base}/evidence` : undefined} onReplaced={() => onChange()} />
-        {writable ? <Dropzone id={`${idp}-file`} path={`${base}/evidence`} onUploaded={(_e: Evidence) => onChange()} /> : null}
+        <EvidenceList evidence={item.evidence} status={item.status} item={writable ? ref : undefined} onReplaced={() => onChange()} />
         {writable ? (
-          <form class="claim-form" onSubmit={claim} noValidate>
+          <Dropzone id={`${idp}-file`} item={ref} version={item.version} status={item.status} verified={fmtPercent(item.verified_progress, l)} onUploaded={() => onChange()} />
+        ) : null}
+        {writable ? (
+          <form class="claim-form" onSubmit={form.submit} noValidate>
             <h3>{t('item.claimTitle')}</h3>
             <div class="row">
               <Field
@@ -227,18 +234,15 @@ function ItemCard({
               />
             </div>
             <TextArea id={`${idp}-note`} label={t('item.noteLabel')} value={note} onValue={setNote} error={fieldError(error, 'note')} />
-            {error && !fieldError(error, 'progress') && !fieldError(error, 'note') ? <FormError error={error} /> : null}
+            {error && !namesAny(error, ['progress', 'note']) ? <FormError error={error} /> : null}
             {conflict ? (
               <button type="button" class="link" onClick={onChange}>
                 {t('common.reloadLatest')}
               </button>
             ) : null}
-            <SubmitButton busy={busy}>{t('item.submitClaim')}</SubmitButton>
-            {saved ? (
-              <span class="ok" role="status">
-                {t('item.claimSaved')}
-              </span>
-            ) : null}
+            <p class="hint">{t(item.status === 'submitted' ? 'item.claimHintWaiting' : 'item.claimHint')}</p>
+            <SubmitButton busy={form.busy}>{t('item.submitClaim')}</SubmitButton>
+            {form.done ? <OkNote>{t('item.claimSaved')}</OkNote> : null}
           </form>
         ) : null}
         <History year={year} region={region} item={item} />
@@ -247,74 +251,33 @@ function ItemCard({
   );
 }
 
-/** An item's history: the API's own when it has one, else what the item itself records. */
+/** An item's history (GET …/history), read when it is opened. */
 function History({ year, region, item }: { year: number; region: string; item: Item }) {
   const [open, setOpen] = useState(false);
-  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const l = lang.value;
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    (async () => {
-      const caps = await store.capabilities().catch(() => null);
-      if (caps?.has('GET', '/api/v1/periods/{year}/regions/{code}/items/{indicator}/history')) {
-        const h = await store.client.get<HistoryEntry[]>(
-          `/api/v1/periods/${year}/regions/${seg(region)}/items/${seg(item.indicator_code)}/history`,
-        );
-        if (live) setEntries(h);
-      } else if (live) {
-        setEntries(fallbackHistory(item));
-      }
-    })().catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [open, item.version, item.evidence.length]);
+  const h = useLoad(
+    () => (open ? ok(store.api.GET('/api/v1/periods/{year}/regions/{code}/items/{indicator}/history', { params: { path: { year, code: region, indicator: item.indicator_code } } })) : Promise.resolve(null)),
+    [open, item.version, item.evidence.length],
+  );
+  const entries = h.data;
   return (
     <details class="history" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>{t('history.title')}</summary>
-      {error ? <p class="field-error">{errorText(error)}</p> : null}
-      {open && !entries && !error ? <p class="loading">{t('common.loading')}</p> : null}
+      {h.error ? <p class="field-error">{errorText(h.error)}</p> : null}
+      {open && !entries && !h.error ? <p class="loading">{t('common.loading')}</p> : null}
       {entries && entries.length === 0 ? <p class="empty">{t('history.none')}</p> : null}
       {entries && entries.length > 0 ? (
         <ol class="timeline">
-          {entries.map((h) => (
-            <li key={h.seq}>
-              <time dateTime={h.at}>{fmtDateTime(h.at, l)}</time> <span>{describe(h)}</span>
-              {h.actor ? <small> — {h.actor}</small> : null}
+          {entries.map((x) => (
+            <li key={x.seq}>
+              <time dateTime={x.at}>{fmtDateTime(x.at, l)}</time> <span>{describe(x)}</span>
+              {x.actor ? <small> — {x.actor}</small> : null}
             </li>
           ))}
         </ol>
       ) : null}
     </details>
   );
-}
-
-function fallbackHistory(item: Item): HistoryEntry[] {
-  const out: HistoryEntry[] = item.evidence.map((e, i) => ({
-    seq: i + 1,
-    at: e.uploaded_at,
-    actor: '',
-    action: 'evidence_upload',
-    before: null,
-    after: { filename: e.filename },
-  }));
-  if (item.updated_at && item.status !== 'draft') {
-    out.push({ seq: 1000, at: item.updated_at, actor: '', action: 'claim', before: null, after: { progress: item.progress } });
-  }
-  if (item.last_review) {
-    const r = item.last_review;
-    out.push({
-      seq: 1001,
-      at: r.created_at,
-      actor: r.reviewer,
-      action: 'review',
-      before: null,
-      after: { decision: r.decision, verified_progress: r.verified_progress, comment: r.comment },
-    });
-  }
-  return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 function describe(h: HistoryEntry): string {
@@ -352,40 +315,25 @@ function DelegationCard({
   const [total, setTotal] = useState(delegation.total === null ? '' : String(delegation.total));
   const [delegated, setDelegated] = useState(delegation.delegated === null ? '' : String(delegation.delegated));
   const [basis, setBasis] = useState(delegation.legal_basis ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-
-  async function save(e: Event) {
-    e.preventDefault();
-    setSaved(false);
-    const tv = parseDecimal(total);
-    const dv = parseDecimal(delegated);
-    const local: Record<string, string> = {};
-    if (tv === null || !Number.isInteger(tv)) local.total = t('form.integer');
-    if (dv === null || !Number.isInteger(dv)) local.delegated = t('form.integer');
-    if (Object.keys(local).length) {
-      setError(new ApiError(422, 'validation_failed', t('form.invalid'), local));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.put<Delegation>(`/api/v1/periods/${year}/regions/${seg(region)}/delegation`, {
-        total: tv,
-        delegated: dv,
-        legal_basis: basis,
-        version: delegation.version || undefined,
-      });
-      setSaved(true);
-      onChange();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const fieldsKnown = ['total', 'delegated', 'legal_basis'].some((f) => fieldError(error, f));
+  const form = useSubmit(
+    async () => {
+      const tv = parseDecimal(total);
+      const dv = parseDecimal(delegated);
+      const local: Record<string, string> = {};
+      if (tv === null || !Number.isInteger(tv)) local.total = t('form.integer');
+      if (dv === null || !Number.isInteger(dv)) local.delegated = t('form.integer');
+      if (Object.keys(local).length) invalid(local);
+      await ok(
+        store.api.PUT('/api/v1/periods/{year}/regions/{code}/delegation', {
+          params: { path: { year, code: region } },
+          body: { total: tv!, delegated: dv!, legal_basis: basis, version: delegation.version || undefined },
+        }),
+      );
+    },
+    { onDone: onChange, focus: { fields: ['total', 'delegated', 'legal_basis'], id: (f) => ({ total: 'del-total', delegated: 'del-delegated', legal_basis: 'del-basis' })[f] ?? f } },
+  );
+  const error = form.error;
+  const fieldsKnown = namesAny(error, ['total', 'delegated', 'legal_basis']);
   return (
     <section class="card delegation" aria-labelledby="delegation-h">
       <h2 id="delegation-h">{t('delegation.title')}</h2>
@@ -402,7 +350,7 @@ function DelegationCard({
       ) : null}
       <p class="hint">{t('delegation.basisHelp')}</p>
       {writable ? (
-        <form onSubmit={save} noValidate class="form">
+        <form onSubmit={form.submit} noValidate class="form">
           <div class="row">
             <Field id="del-total" label={t('delegation.total')} inputMode="numeric" value={total} onValue={setTotal} error={fieldError(error, 'total')} />
             <Field
@@ -423,12 +371,8 @@ function DelegationCard({
             placeholder={t('delegation.basisPlaceholder')}
           />
           {error && !fieldsKnown ? <FormError error={error} /> : null}
-          <SubmitButton busy={busy}>{t('common.save')}</SubmitButton>
-          {saved ? (
-            <span class="ok" role="status">
-              {t('common.saved')}
-            </span>
-          ) : null}
+          <SubmitButton busy={form.busy}>{t('common.save')}</SubmitButton>
+          {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
         </form>
       ) : null}
     </section>

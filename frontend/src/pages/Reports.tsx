@@ -1,43 +1,36 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { seg } from '../lib/api';
+import { download, ok, type Download } from '../lib/api';
 import { store } from '../lib/state';
 import type { Region } from '../lib/types';
-import { Empty, ErrorNote, Loading, PageHeader, Unavailable, YearSelect, errorText, saveBlob, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Loading, PageHeader, YearSelect, errorText, saveBlob, useLoad, useYear } from '../components/ui';
+import { useSubmit } from '../components/form';
 
-const PROVINCIAL = '/api/v1/periods/{year}/reports/progress.pdf';
-const PER_REGION = '/api/v1/periods/{year}/regions/{code}/reports/progress.pdf';
-
+/** The progress reports as PDF: the province's, and one Pemda's. */
 export default function Reports() {
   const { year, ready, error } = useYear();
-  const caps = useLoad(() => store.capabilities(), []);
-  const regions = useLoad(() => store.client.get<Region[]>('/api/v1/regions'), []);
+  const regions = useLoad(() => ok(store.api.GET('/api/v1/regions')), []);
   if (error) return <ErrorNote error={error} />;
-  if (!ready || caps.loading) return <Loading />;
+  if (!ready) return <Loading />;
   if (!year) return <Empty>{t('dash.noPeriods')}</Empty>;
-  const hasProvincial = caps.data?.has('GET', PROVINCIAL) ?? false;
-  const hasRegion = caps.data?.has('GET', PER_REGION) ?? false;
   return (
     <>
       <PageHeader title={t('reports.title')}>
         <YearSelect />
       </PageHeader>
       <p class="lead">{t('reports.lead')}</p>
-      {caps.error ? <ErrorNote error={caps.error} onRetry={caps.reload} /> : null}
-      {!hasProvincial && !hasRegion && caps.data ? <Unavailable what={t('reports.what')} /> : null}
-      {hasProvincial ? (
-        <section class="card">
-          <h2>{t('reports.provincial')}</h2>
-          <Download path={`/api/v1/periods/${year}/reports/progress.pdf`} filename={`laporan-progres-${year}.pdf`} label={t('reports.download')} />
-        </section>
-      ) : null}
-      {hasRegion ? (
-        <section class="card">
-          <h2>{t('reports.perRegion')}</h2>
-          {regions.error ? <ErrorNote error={regions.error} onRetry={regions.reload} /> : null}
-          {regions.data ? <RegionReport year={year} regions={regions.data} /> : <Loading />}
-        </section>
-      ) : null}
+      <section class="card">
+        <h2>{t('reports.provincial')}</h2>
+        <DownloadButton
+          fetch={() => download(store.api.GET('/api/v1/periods/{year}/reports/progress.pdf', { params: { path: { year } }, parseAs: 'blob' }))}
+          filename={`laporan-progres-${year}.pdf`}
+        />
+      </section>
+      <section class="card">
+        <h2>{t('reports.perRegion')}</h2>
+        {regions.error ? <ErrorNote error={regions.error} onRetry={regions.reload} /> : null}
+        {regions.data ? <RegionReport year={year} regions={regions.data} /> : <Loading />}
+      </section>
     </>
   );
 }
@@ -57,44 +50,30 @@ function RegionReport({ year, regions }: { year: number; regions: Region[] }) {
           ))}
         </select>
       </div>
-      <Download
-        path={`/api/v1/periods/${year}/regions/${seg(code)}/reports/progress.pdf`}
+      <DownloadButton
+        fetch={() => download(store.api.GET('/api/v1/periods/{year}/regions/{code}/reports/progress.pdf', { params: { path: { year, code } }, parseAs: 'blob' }))}
         filename={`laporan-progres-${year}-${code}.pdf`}
-        label={t('reports.download')}
       />
     </div>
   );
 }
 
-function Download({ path, filename, label }: { path: string; filename: string; label: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [code, setCode] = useState<string | null>(null);
+/** Downloads a report and shows its verification code (from the X-Verification-Code header). */
+function DownloadButton({ fetch, filename }: { fetch: () => Promise<Download>; filename: string }) {
+  const form = useSubmit(async () => {
+    const r = await fetch();
+    saveBlob(r.blob, r.filename ?? filename);
+    return r.headers.get('X-Verification-Code');
+  });
+  const code = form.result;
   return (
     <div class="download">
-      <button
-        type="button"
-        class="primary"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
-            const r = await store.client.blob(path);
-            setCode(r.headers.get('X-Verification-Code'));
-            saveBlob(r.blob, r.filename ?? filename);
-          } catch (e) {
-            setError(e);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        {busy ? t('reports.preparing') : label}
+      <button type="button" class="primary" disabled={form.busy} onClick={() => form.run()}>
+        {form.busy ? t('reports.preparing') : t('reports.download')}
       </button>
-      {error ? (
+      {form.error ? (
         <p class="field-error" role="alert">
-          {errorText(error)}
+          {errorText(form.error)}
         </p>
       ) : null}
       {code ? (

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { lang, t, tOr } from '../i18n';
-import { ApiError } from '../lib/api';
+import { label, lang, t, tOr } from '../i18n';
+import { ApiError, multipart, ok, uploader } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { store } from '../lib/state';
-import type { FileCheck, Verification } from '../lib/types';
-import { ErrorNote, Field, Loading, PageHeader, errorText, useLoad } from '../components/ui';
+import { ErrorNote, Field, Loading, PageHeader, errorText, fieldError, useLoad } from '../components/ui';
+import { invalid, useSubmit } from '../components/form';
 
 /** The public page: check a verification code printed on a document, or upload the PDF itself. */
 export default function Verify() {
@@ -45,7 +45,7 @@ export default function Verify() {
 }
 
 function CodeResult({ code }: { code: string }) {
-  const r = useLoad(() => store.client.get<Verification>(`/api/v1/verify/${encodeURIComponent(code)}`), [code]);
+  const r = useLoad(() => ok(store.api.GET('/api/v1/verify/{code}', { params: { path: { code } } })), [code]);
   const l = lang.value;
   if (r.loading) return <Loading />;
   if (r.error instanceof ApiError && r.error.code === 'not_found') {
@@ -67,7 +67,7 @@ function CodeResult({ code }: { code: string }) {
         <dt>{t('verify.docTitle')}</dt>
         <dd>{v.title}</dd>
         <dt>{t('verify.status')}</dt>
-        <dd>{tOr(`docstatus.${v.status}`, v.status)}</dd>
+        <dd>{label('commitment_status', v.status)}</dd>
         <dt>{t('verify.issued')}</dt>
         <dd>{fmtDateTime(v.created_at, l)}</dd>
         <dt>SHA-256</dt>
@@ -79,7 +79,7 @@ function CodeResult({ code }: { code: string }) {
           <ul>
             {v.signatures.map((s) => (
               <li key={s.slot + s.signed_at}>
-                {s.name} ({s.title}) — {tOr(`signmode.${s.mode}`, s.mode)}, {fmtDateTime(s.signed_at, l)}
+                {s.name} ({s.title}) — {label('sign_mode', s.mode)}, {fmtDateTime(s.signed_at, l)}
               </li>
             ))}
           </ul>
@@ -91,31 +91,18 @@ function CodeResult({ code }: { code: string }) {
 
 function FileForm() {
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
   const [pct, setPct] = useState(0);
-  const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<FileCheck | null>(null);
   const l = lang.value;
-  async function check(e: Event) {
-    e.preventDefault();
-    if (!file) {
-      setError(new ApiError(422, 'validation_failed', t('verify.chooseFile')));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const up = store.client.upload<FileCheck>('/api/v1/verify', file, file.name, (p) => setPct(p.total ? Math.round((100 * p.loaded) / p.total) : 0));
-      setResult(await up.promise);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const form = useSubmit(async () => {
+    if (!file) invalid({ file: t('verify.chooseFile') });
+    setPct(0);
+    const up = uploader((p) => setPct(p.total ? Math.round((100 * p.loaded) / p.total) : 0));
+    return ok(store.api.POST('/api/v1/verify', { body: { file }, bodySerializer: multipart, fetch: up.fetch }));
+  });
+  const { busy, error } = form;
+  const result = form.result;
   return (
-    <form class="form" onSubmit={check} noValidate>
+    <form class="form" onSubmit={form.submit} noValidate>
       <div class="field">
         <label for="verify-file">{t('verify.file')}</label>
         <input
@@ -124,6 +111,7 @@ function FileForm() {
           accept="application/pdf,.pdf"
           onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)}
           aria-describedby="verify-file-hint"
+          aria-invalid={error ? 'true' : undefined}
         />
         <small id="verify-file-hint" class="hint">
           {t('verify.fileHint')}
@@ -132,7 +120,7 @@ function FileForm() {
       {busy ? <progress max={100} value={pct} aria-label={t('verify.checking')} /> : null}
       {error ? (
         <p class="field-error" role="alert">
-          {errorText(error)}
+          {fieldError(error, 'file') ?? errorText(error, true)}
         </p>
       ) : null}
       <button type="submit" class="primary" disabled={busy}>

@@ -41,9 +41,9 @@ export async function launch() {
   return browser;
 }
 
-/** A fresh context (cookies, storage) at a width; Indonesian unless told otherwise. */
-export async function newPage(browser, { width = 1280, height = 900, lang = 'id-ID' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
+/** A fresh context (cookies, storage) at a width; Indonesian unless told otherwise; `touch` makes it a touch screen without a mouse. */
+export async function newPage(browser, { width = 1280, height = 900, lang = 'id-ID', touch = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true, hasTouch: touch, isMobile: touch });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];
@@ -79,7 +79,11 @@ export async function axe(page) {
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Saves a full-page screenshot under PANTAU_UI_SHOTS (outside the repository), when set. */
+/**
+ * Saves a full-page screenshot under PANTAU_UI_SHOTS (outside the repository), when set. A
+ * full-page capture resizes the view through the DevTools protocol and so drops a touch
+ * screen's emulation: take a touch page's pictures screen by screen instead.
+ */
 export async function shot(page, name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lang } from '../../src/i18n';
+import { chooseLang, lang } from '../../src/i18n';
 import { passwordProblems } from '../../src/lib/account';
 import { imageDataURL, imageTypeOf } from '../../src/lib/image';
 import { deadlineMessage, isoDate, periodPatch } from '../../src/lib/periods';
@@ -64,12 +64,12 @@ describe('passwordProblems', () => {
   it('accepts a long enough new password typed twice', () => {
     expect(passwordProblems({ old_password: 'lama-sekali-1', new_password: 'baru-sekali-2', confirm: 'baru-sekali-2' })).toEqual({});
   });
-  it('names each field that is wrong, in the language of the interface', () => {
+  it('names each field that is wrong, in the language of the interface', async () => {
     expect(lang.value).toBe('id');
     const p = passwordProblems({ old_password: '', new_password: 'pendek', confirm: 'lain' });
     expect(p).toEqual({ old_password: 'Wajib diisi.', new_password: 'Paling sedikit 10 karakter.', confirm: 'Tidak sama dengan kata sandi baru.' });
     expect(passwordProblems({ old_password: 'sama-persis-1', new_password: 'sama-persis-1', confirm: 'sama-persis-1' })).toHaveProperty('new_password');
-    lang.value = 'en';
+    await chooseLang('en');
     expect(passwordProblems({ old_password: 'x', new_password: 'short', confirm: 'short' }).new_password).toBe('At least 10 characters.');
     lang.value = 'id';
   });

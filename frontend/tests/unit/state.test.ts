@@ -1,77 +1,131 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Capabilities, can, createStore, navFor } from '../../src/lib/state';
+import { can, createStore, navFor, pickYear } from '../../src/lib/state';
 import type { User } from '../../src/lib/types';
 
+const BASE = 'http://pantau.test';
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-const user = (role: User['role'], region_code: string | null = null): User => ({ id: 1, email: `${role}@x.id`, name: role, role, region_code });
+const user = (role: User['role'], region_code: string | null = null): User => ({ id: 1, email: `${role}@x.id`, name: role, role, region_code, created_at: '' });
 
 function memoryStorage() {
   const m = new Map<string, string>();
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), m };
 }
 
+/** A fetch that answers by path, and records what was asked. */
+function server(routes: Record<string, () => Response>) {
+  const asked: Request[] = [];
+  const fetch = vi.fn(async (r: Request) => {
+    asked.push(r);
+    const path = new URL(r.url).pathname;
+    const h = routes[`${r.method} ${path}`];
+    if (!h) throw new Error(`unexpected ${r.method} ${path}`);
+    return h();
+  });
+  return { fetch, asked, paths: () => asked.map((r) => `${r.method} ${new URL(r.url).pathname}`) };
+}
+
 describe('session state', () => {
   it('signs in, sends the CSRF token it got, and signs out', async () => {
-    const seen: RequestInit[] = [];
-    const responses = [
-      json(200, { token: 'bearer', csrf_token: 'csrf-1', expires_at: '', user: user('operator', '62.08') }),
-      json(200, { indicator_code: 'PTSP.2' }),
-      new Response(null, { status: 204 }),
-    ];
-    const fetch = vi.fn(async (_u: RequestInfo | URL, init?: RequestInit) => {
-      seen.push(init ?? {});
-      return responses.shift()!;
-    }) as unknown as typeof globalThis.fetch;
-    const s = createStore({ fetch, lang: () => 'id' });
+    const s0 = server({
+      'POST /api/v1/auth/login': () => json(200, { token: 'bearer', csrf_token: 'csrf-1', expires_at: '', user: user('operator', '62.08') }),
+      'GET /api/v1/periods': () => json(200, []),
+      'PATCH /api/v1/periods/2019/regions/62.08/items/PTSP.2': () => json(200, { indicator_code: 'PTSP.2' }),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+    });
+    const s = createStore({ base: BASE, fetch: s0.fetch, lang: () => 'id' });
     expect(s.session.value).toBeUndefined();
     const me = await s.signIn('operator.seruyan@demo.pantau.id', 'pw');
     expect(me.csrf_token).toBe('csrf-1');
     expect(s.session.value?.region_code).toBe('62.08');
-    await s.client.patch('/api/v1/periods/2019/regions/62.08/items/PTSP.2', { progress: 50 });
-    expect((seen[1].headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-1');
+    await s.api.PATCH('/api/v1/periods/{year}/regions/{code}/items/{indicator}', { params: { path: { year: 2019, code: '62.08', indicator: 'PTSP.2' } }, body: { progress: 50 } });
+    const patch = s0.asked.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers.get('X-CSRF-Token')).toBe('csrf-1');
     await s.signOut();
     expect(s.session.value).toBeNull();
   });
 
   it('restores a session from /me, and drops it when a call finds it ended', async () => {
     const responses = [json(200, { ...user('reviewer'), csrf_token: 'c' }), json(401, { error: { code: 'unauthenticated', message: '…' } })];
-    const fetch = vi.fn(async () => responses.shift()!) as unknown as typeof globalThis.fetch;
-    const s = createStore({ fetch, lang: () => 'id' });
+    const s = createStore({ base: BASE, fetch: async () => responses.shift()!, lang: () => 'id' });
     await s.restore();
     expect(s.session.value?.role).toBe('reviewer');
-    await expect(s.client.get('/api/v1/periods/2019/summary')).rejects.toMatchObject({ status: 401 });
+    await expect(s.summary(2019)).rejects.toMatchObject({ status: 401 });
     expect(s.session.value).toBeNull();
     expect(s.expired.value).toBe(true);
   });
 
   it('chooses the latest period, keeps a stored one, and remembers the choice', async () => {
     const periods = [
-      { year: 2019, name: 'a' },
-      { year: 2021, name: 'c' },
-      { year: 2020, name: 'b' },
+      { year: 2019, name: 'a', deadline: null, version: 1 },
+      { year: 2021, name: 'c', deadline: null, version: 1 },
+      { year: 2020, name: 'b', deadline: null, version: 1 },
     ];
     const storage = memoryStorage();
-    const s = createStore({ fetch: (async () => json(200, periods)) as unknown as typeof fetch, lang: () => 'id', storage });
+    const s = createStore({ base: BASE, fetch: async () => json(200, periods), lang: () => 'id', storage });
     await s.loadPeriods();
     expect(s.periods.value?.map((p) => p.year)).toEqual([2021, 2020, 2019]);
     expect(s.year.value).toBe(2021);
     s.year.value = 2019;
     expect(storage.m.get('pantau.year')).toBe('2019');
-    const again = createStore({ fetch: (async () => json(200, periods)) as unknown as typeof fetch, lang: () => 'id', storage });
+    const again = createStore({ base: BASE, fetch: async () => json(200, periods), lang: () => 'id', storage });
     await again.loadPeriods();
     expect(again.year.value).toBe(2019);
   });
 
-  it('reads capabilities from the OpenAPI document, once', async () => {
-    const fetch = vi.fn(async () => json(200, { paths: { '/api/v1/periods/{year}/reports/progress.pdf': { get: {} }, '/api/v1/commitments': { post: {} } } }));
-    const s = createStore({ fetch: fetch as unknown as typeof globalThis.fetch, lang: () => 'id' });
-    const caps = await s.capabilities();
-    await s.capabilities();
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect(caps.has('GET', '/api/v1/periods/{year}/reports/progress.pdf')).toBe(true);
-    expect(caps.has('post', '/api/v1/commitments')).toBe(true);
-    expect(caps.has('GET', '/api/v1/commitments')).toBe(false);
-    expect(Capabilities.fromOpenAPI({}).has('GET', '/x')).toBe(false);
+  it("asks for the first screen's reads at once, and uses each early answer once", async () => {
+    const storage = memoryStorage();
+    storage.setItem('pantau.year', '2019');
+    const srv = server({
+      'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }]),
+      'GET /api/v1/periods/2019/summary': () => json(200, { year: 2019, regions: [] }),
+      'GET /api/v1/periods/2019/zones': () => json(200, { action_plan: [], delegation: [] }),
+    });
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage });
+    s.prefetch();
+    await new Promise((r) => setTimeout(r, 0)); // the calls go out together, before anything answers
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2019/summary', 'GET /api/v1/periods/2019/zones']);
+    await s.loadPeriods();
+    await s.summary(2019);
+    await s.zones(2019);
+    expect(srv.asked.length).toBe(3); // the early answers were used
+    await s.summary(2019);
+    expect(srv.asked.length).toBe(4); // and only once: a later visit asks again
+  });
+});
+
+describe('remembering a sign-in', () => {
+  it('knows whether this browser was signed in when last seen', async () => {
+    const storage = memoryStorage();
+    const srv = server({
+      'POST /api/v1/auth/login': () => json(200, { token: 't', csrf_token: 'c', expires_at: '', user: user('reviewer') }),
+      'GET /api/v1/periods': () => json(200, []),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+    });
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage });
+    await s.signIn('reviewer@demo.pantau.id', 'pw');
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(true);
+    await s.signOut();
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
+  });
+});
+
+describe('first screen without a remembered year', () => {
+  it("asks for the latest year's summary as soon as the periods arrive", async () => {
+    const srv = server({
+      'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }, { year: 2020, name: 'b', deadline: null, version: 1 }]),
+      'GET /api/v1/periods/2020/summary': () => json(200, { year: 2020, regions: [] }),
+      'GET /api/v1/periods/2020/zones': () => json(200, { action_plan: [], delegation: [] }),
+    });
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage: memoryStorage() });
+    s.prefetch();
+    await s.loadPeriods();
+    expect(s.year.value).toBe(2020);
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2020/summary', 'GET /api/v1/periods/2020/zones']);
+    await s.summary(2020);
+    expect(srv.asked.length).toBe(3);
+    expect(pickYear([], null)).toBeNull();
+    expect(pickYear([{ year: 2019, name: '', deadline: null, version: 1 }], 2018)).toBe(2019);
   });
 });
 

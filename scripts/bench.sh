@@ -163,7 +163,7 @@ PG_URL=$(printf '%s' "$PANTAU_TEST_DATABASE_URL" | sed -E "s#/[^/?]*(\\?|\$)#/$P
 run_db postgres "$PG_URL"
 echo "== postgres: pgbench (TPC-B-like, $WRITE_CONCURRENCY clients, $WRITE_DURATION) on the same cluster"
 "$(pg_bin)/pgbench" -q -i -s 4 "$PG_URL" >/dev/null 2>&1
-"$(pg_bin)/pgbench" -c "$WRITE_CONCURRENCY" -j 2 -T "${WRITE_DURATION%s}" -P 0 "$PG_URL" 2>/dev/null | tee "$WORK/pgbench.txt"
+"$(pg_bin)/pgbench" -c "$WRITE_CONCURRENCY" -j 2 -T "${WRITE_DURATION%s}" "$PG_URL" 2>/dev/null | tee "$WORK/pgbench.txt"
 R[postgres,base]=$(awk '/^tps = / {printf "%.1f", $3}' "$WORK/pgbench.txt")
 "$(pg_bin)/psql" -q "$PANTAU_TEST_DATABASE_URL" -c "DROP DATABASE $PG_DB" || true
 

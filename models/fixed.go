@@ -51,6 +51,9 @@ var fixedPattern = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))
 // decimals. A number too long or too large (ErrFixedRange) is refused before it is converted.
 func ParseFixed(s string) (Fixed, error) {
 	s = strings.TrimSpace(s)
+	if f, ok := parsePlainFixed(s); ok {
+		return f, nil
+	}
 	if len(s) > maxFixedText {
 		return 0, fmt.Errorf("%w: %d characters", ErrFixedRange, len(s))
 	}
@@ -74,6 +77,34 @@ func ParseFixed(s string) (Fixed, error) {
 		return -RoundRat(r), nil
 	}
 	return RoundRat(r), nil
+}
+
+// parsePlainFixed parses the common form — an optional sign, at most 12 whole digits and at most
+// two decimals ("87", "-3.5", "100.00") — exactly, without a regular expression or a big.Rat;
+// ok is false for every other form, which ParseFixed handles in full.
+func parsePlainFixed(s string) (f Fixed, ok bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 12 || len(frac) > 2 {
+		return 0, false
+	}
+	var v int64
+	for _, part := range []string{whole, frac + "00"[len(frac):]} {
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		v = -v
+	}
+	return Fixed(v), true
 }
 
 // String formats f with as few decimals as needed: "87.5", "100", "3.13".

@@ -86,3 +86,29 @@ func TestFixedBounds(t *testing.T) {
 		t.Errorf("claim: %v", err)
 	}
 }
+
+// TestPlainFixedAgreesWithTheFullParser: the fast path for plain decimals gives what the full
+// parser (regular expression and exact rational) gives, and declines every other form.
+func TestPlainFixedAgreesWithTheFullParser(t *testing.T) {
+	full := func(s string) Fixed {
+		r, ok := new(big.Rat).SetString(s)
+		if !ok {
+			t.Fatalf("%q is not a number", s)
+		}
+		if r.Sign() < 0 {
+			return -RoundRat(r.Abs(r))
+		}
+		return RoundRat(r)
+	}
+	for _, s := range []string{"0", "-0", "+5", "87", "87.", "87.5", "87.50", "-3.13", "100.00", "999999999999.99", "-999999999999.99", "007.07"} {
+		got, ok := parsePlainFixed(s)
+		if !ok || got != full(s) {
+			t.Errorf("%q: %v %v, want %v", s, got, ok, full(s))
+		}
+	}
+	for _, s := range []string{"", "-", ".5", "1e2", "87.555", "1000000000000", "8 7", "0x10", "1_000", "٣"} {
+		if got, ok := parsePlainFixed(s); ok {
+			t.Errorf("%q: taken as %v; the full parser decides it", s, got)
+		}
+	}
+}

@@ -257,6 +257,23 @@ func (db *DB) restateAll(tx *gorm.DB) error {
 	return nil
 }
 
+// verifiedOf returns a period's verified figures by region (regions without one left out),
+// without the per-area figures.
+func verifiedOf(q *gorm.DB, periodID int64) (map[int64]*Fixed, error) {
+	var rows []struct {
+		RegionID int64
+		Verified *Fixed
+	}
+	if err := q.Table("standings").Select("region_id, verified").Where("period_id = ? AND verified IS NOT NULL", periodID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Fixed, len(rows))
+	for _, r := range rows {
+		out[r.RegionID] = r.Verified
+	}
+	return out, nil
+}
+
 // standingsOf reads a period's standings, by region ID.
 func standingsOf(q *gorm.DB, periodID int64) (map[int64]*Standing, error) {
 	var rows []Standing

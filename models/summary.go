@@ -192,9 +192,9 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	var previous map[int64]*Standing
+	var previous map[int64]*Fixed // the year before's verified figure by region, for the change
 	if prev, err := periodByYear(q, year-1); err == nil {
-		if previous, err = standingsOf(q, prev.ID); err != nil {
+		if previous, err = verifiedOf(q, prev.ID); err != nil {
 			return nil, err
 		}
 	} else if err != ErrNotFound {
@@ -219,8 +219,8 @@ func summaryOf(q *gorm.DB, year int, province string) (*Summary, error) {
 			rs.Areas[i] = RegionArea{Code: a.Code, Name: a.Name, Percent: f.Verified, ClaimedPercent: f.Claimed, Zone: apScheme.Zone(f.Verified),
 				Applicable: f.Applicable}
 		}
-		if prev := previous[r.ID]; prev != nil && prev.Verified != nil && st.Verified != nil {
-			c := *st.Verified - *prev.Verified
+		if prev := previous[r.ID]; prev != nil && st.Verified != nil {
+			c := *st.Verified - *prev
 			rs.Change = &c
 		}
 		rs.Delegation.Zone = ZoneNoData

@@ -132,6 +132,8 @@ type ReportSection struct {
 	Items      []ReportItem
 	AreaScores map[string]*Fixed // area code → verified percent (nil: the area has no indicators)
 	Delegation *Delegation
+	// Trend is the region's figures in every period up to the report's, oldest first.
+	Trend []TrendPoint
 }
 
 // ProgressData is everything a progress report shows, read from one data state.
@@ -160,7 +162,7 @@ type ReportScope struct {
 
 // ProgressReportData reads a period's progress report data in one consistent read and a fixed
 // number of queries, whatever the number of regions. With a region code only that region's
-// section is read (the summary still ranks every region of its scope).
+// section is read, and the summary is its province's.
 func (db *DB) ProgressReportData(ctx context.Context, year int, scope ReportScope) (*ProgressData, error) {
 	var d *ProgressData
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
@@ -172,7 +174,11 @@ func (db *DB) ProgressReportData(ctx context.Context, year int, scope ReportScop
 }
 
 func progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData, error) {
-	sum, err := summaryOf(q, year, scope.Province)
+	province := scope.Province // a Pemda is ranked among its province's
+	if scope.Region != "" {
+		province = ProvinceOf(scope.Region)
+	}
+	sum, err := summaryOf(q, year, province)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +208,7 @@ func progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData,
 			}
 		}
 	}
-	switch d.Previous, err = summaryOf(q, year-1, scope.Province); err {
+	switch d.Previous, err = summaryOf(q, year-1, province); err {
 	case nil:
 	case ErrNotFound:
 		d.Previous = nil
@@ -336,6 +342,17 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 		if ri, ok := regIndex[delegs[i].RegionID]; ok {
 			d.Sections[ri].Delegation = delegs[i].view(d.Schemes[MetricDelegation])
 		}
+	}
+	ids := make([]int64, len(regions))
+	for i, r := range regions {
+		ids[i] = r.ID
+	}
+	trends, err := trendsOf(q, ids, d.Period.Year)
+	if err != nil {
+		return err
+	}
+	for i := range d.Sections {
+		d.Sections[i].Trend = trends[d.Sections[i].Region.ID]
 	}
 	figures := make(map[string]*RegionSummary, len(d.Summary.Regions))
 	for i := range d.Summary.Regions {

@@ -32,7 +32,40 @@ func (d *progressDoc) section(sec *models.ReportSection, first bool) {
 		d.heading("Rincian butir rencana aksi", true)
 	}
 	d.facts(sec, rs)
+	d.trendChart(sec.Trend)
 	d.items(sec)
+}
+
+// trendChart draws the region's verified figure in each year as a small column in its zone's
+// colour and pattern, the value above and the year below; nothing when there is one year only.
+func (d *progressDoc) trendChart(trend []models.TrendPoint) {
+	if len(trend) < 2 {
+		return
+	}
+	const barW, gap, maxH = 12.0, 6.0, 16.0
+	d.ensure(maxH + 14)
+	d.font("B", 8)
+	d.text(marginX, d.y(), contentW, "Tren nilai terverifikasi", "L")
+	top := d.y() + d.lineH() + 3.5
+	base := top + maxH
+	d.draw(gridColour)
+	d.pdf.SetLineWidth(0.15)
+	d.pdf.Line(marginX, base, marginX+float64(len(trend))*(barW+gap), base)
+	for i, pt := range trend {
+		x := marginX + float64(i)*(barW+gap)
+		d.font("", 7)
+		if v := pt.ActionPlan.Percent; v != nil {
+			h := maxH * float64(*v) / float64(models.Hundred)
+			if h > 0 {
+				d.zoneSwatch(x, base-h, barW, h, pt.ActionPlan.Zone)
+			}
+			d.text(x-2, base-h-3.2, barW+4, PercentID(v), "C")
+		} else {
+			d.text(x-2, base-3.2, barW+4, "–", "C")
+		}
+		d.text(x-2, base+0.8, barW+4, fmt.Sprint(pt.Year), "C")
+	}
+	d.setY(base + d.lineH() + 3)
 }
 
 func (d *progressDoc) facts(sec *models.ReportSection, rs models.RegionSummary) {

@@ -89,7 +89,8 @@ func TestReportCommand(t *testing.T) {
 			if code, out, errOut := cli(t, env, "", "report", "progress", "--year", "2019", "--region", "62.08", "-o", one); code != 0 || strings.Contains(errOut, "Pemda") {
 				t.Fatalf("region report: %d %q %q", code, out, errOut)
 			}
-			if text := pdfToText(t, one); !strings.Contains(text, "Kabupaten Seruyan, Provinsi Kalimantan Tengah") || strings.Contains(text, "Kabupaten Katingan") {
+			if text := pdfToText(t, one); !strings.Contains(text, "Kabupaten Seruyan, Provinsi Kalimantan Tengah") || strings.Contains(text, "Kabupaten Katingan") ||
+				!strings.Contains(text, "Tren nilai terverifikasi") || !strings.Contains(text, "2018") {
 				t.Errorf("region report text: %.400s", text)
 			}
 

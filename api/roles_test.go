@@ -187,3 +187,61 @@ func contains(list []models.Role, s models.Role) bool {
 	}
 	return false
 }
+
+// nationalRoutes change what every province shares — periods, the catalogue, the year's
+// lifecycle — so a coordinator scoped to a province may not call them.
+var nationalRoutes = map[string]bool{
+	"POST /api/v1/periods": true, "PATCH /api/v1/periods/:year": true, "POST /api/v1/periods/:year/close": true,
+	"POST /api/v1/periods/:year/areas": true, "PATCH /api/v1/periods/:year/areas/:area": true,
+	"POST /api/v1/periods/:year/indicators": true, "PATCH /api/v1/periods/:year/indicators/:indicator": true,
+	"POST /api/v1/periods/:year/catalogue/copy": true,
+}
+
+// TestProvinceScopeInTheMatrix: a coordinator and a reviewer scoped to province 65 act on its
+// Pemda (65.02) and nowhere else (62.08), and the coordinator calls no national route.
+func TestProvinceScopeInTheMatrix(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		for _, r := range []map[string]string{{"code": "65", "name": "Provinsi Kalimantan Utara", "kind": "province"},
+			{"code": "65.02", "name": "Kabupaten Bulungan", "kind": "regency"}} {
+			e.mustOK(e.call("POST", "/api/v1/regions", models.RoleCoordinator, r))
+		}
+		for _, u := range []struct {
+			token models.Role
+			role  models.Role
+		}{{"coordinator65", models.RoleCoordinator}, {"reviewer65", models.RoleReviewer}} {
+			email := string(u.token) + "@test.pantau.id"
+			e.mustOK(e.call("POST", "/api/v1/users", models.RoleAdmin, map[string]any{"email": email, "name": string(u.token), "role": u.role,
+				"password": testPassword, "province": "65"}))
+			e.tokens[u.token] = e.login(email)
+		}
+		checked := 0
+		for key, acc := range roleMatrix {
+			method, pattern, _ := strings.Cut(key, " ")
+			reviews := strings.HasSuffix(pattern, "/reviews")
+			scoped := acc.regionScoped || strings.HasSuffix(pattern, "/extension")
+			switch {
+			case nationalRoutes[key]:
+				if r := e.call(method, fill(pattern, "62.08"), "coordinator65", "{}"); r.Status != http.StatusForbidden {
+					t.Errorf("%s as a provincial coordinator: %d, want 403", key, r.Status)
+				}
+			case scoped || reviews:
+				who := models.Role("coordinator65")
+				if reviews {
+					who = "reviewer65"
+				}
+				if r := e.call(method, fill(pattern, "62.08"), who, "{}"); r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s on 62.08: %d, want 403", key, who, r.Status)
+				}
+				if r := e.call(method, fill(pattern, "65.02"), who, "{}"); r.Status == http.StatusForbidden || r.Status == http.StatusUnauthorized {
+					t.Errorf("%s as %s on 65.02: %d %s, want access", key, who, r.Status, r.Body)
+				}
+			default:
+				continue
+			}
+			checked++
+		}
+		if checked < 14 {
+			t.Errorf("only %d routes checked for province scope", checked)
+		}
+	})
+}

@@ -20,6 +20,28 @@ type auditPage struct {
 // listAudit lists audit events with filters: entity, entity_key, actor (e-mail), actor_id,
 // from and to (RFC 3339 or YYYY-MM-DD), after (an event id, for paging) and limit (≤ 1000).
 func (s *Server) listAudit(c *gin.Context) {
+	f, ok := auditFilter(c)
+	if !ok {
+		return
+	}
+	events, err := s.db.AuditEvents(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	page := auditPage{Events: events}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	if len(events) == f.Limit {
+		next := events[len(events)-1].ID
+		page.NextAfter = &next
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// auditFilter reads the audit filters of the query (see listAudit), reporting invalid ones.
+func auditFilter(c *gin.Context) (models.AuditFilter, bool) {
 	f := models.AuditFilter{Entity: c.Query("entity"), EntityKey: c.Query("entity_key"), Actor: c.Query("actor")}
 	fields := map[string]string{}
 	if v := c.Query("actor_id"); v != "" {
@@ -56,22 +78,9 @@ func (s *Server) listAudit(c *gin.Context) {
 	}
 	if len(fields) > 0 {
 		fail(c, &models.ValidationError{Fields: fields})
-		return
+		return f, false
 	}
-	events, err := s.db.AuditEvents(c.Request.Context(), f)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	page := auditPage{Events: events}
-	if f.Limit == 0 {
-		f.Limit = 100
-	}
-	if len(events) == f.Limit {
-		next := events[len(events)-1].ID
-		page.NextAfter = &next
-	}
-	c.JSON(http.StatusOK, page)
+	return f, true
 }
 
 func parseTime(v string) (time.Time, error) {

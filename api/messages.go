@@ -55,6 +55,11 @@ var messages = map[string]msg{
 	"cross_origin": {"Permintaan dari situs lain ditolak.", "Requests from another site are refused."},
 	"metrics":      {"Metrik hanya untuk alamat yang dikonfigurasi atau dengan token metrik.", "Metrics are served only to configured addresses or with the metrics token."},
 	"json_only":    {"Isi permintaan harus berupa application/json.", "The request body must be application/json."},
+
+	// Spreadsheets.
+	"not_spreadsheet":  {"Berkas ini bukan lembar kerja XLSX atau CSV; simpan sebagai .xlsx atau .csv lalu unggah lagi.", "This file is not an XLSX or CSV spreadsheet; save it as .xlsx or .csv and upload it again."},
+	"import_too_large": {"Berkas terlalu besar untuk diimpor (paling besar 32 MB, 200.000 baris, dan isi XLSX yang terurai paling besar 512 MB).", "The file is too large to import (at most 32 MB, 200,000 rows, and XLSX contents unpacking to at most 512 MB)."},
+	"import_refused":   {"Ada baris yang ditolak; tidak ada yang diubah. Perbaiki baris bertanda lalu impor lagi.", "Some rows were refused; nothing was changed. Fix the marked rows and import again."},
 }
 
 // fieldMessages explain why a field is invalid.
@@ -109,6 +114,18 @@ var fieldMessages = map[string]msg{
 	"time_format":              {"Gunakan format waktu RFC 3339 atau YYYY-MM-DD.", "Use RFC 3339 or YYYY-MM-DD."},
 	"limit_range":              {"Harus antara 1 dan 1000.", "Must be between 1 and 1000."},
 	"preset":                   {"Preset tidak dikenal; gunakan default atau kpk.", "Unknown preset; use default or kpk."},
+	"missing_column":           {"Kolom wajib ini tidak ditemukan pada baris judul lembar kerja.", "This required column is not in the sheet's header row."},
+	"csv_separator":            {"Pemisah CSV harus , atau ;.", "The CSV separator must be , or ;."},
+	"boolean":                  {"Harus true atau false.", "Must be true or false."},
+	"number_format":            {"Bukan angka yang dapat dibaca.", "Not a number that can be read."},
+	"area_mismatch":            {"Nama atau bobot area ini berbeda dari baris sebelumnya untuk area yang sama.", "This area's name or weight differs from an earlier row for the same area."},
+	"duplicate_row":            {"Baris ini mengulang kode yang sudah ada di baris sebelumnya.", "This row repeats a code already given on an earlier row."},
+	"parent_change":            {"Induk indikator yang sudah ada tidak dapat diubah melalui impor.", "The parent of an existing indicator cannot be changed by an import."},
+	"not_leaf":                 {"Indikator ini memiliki subindikator; klaim diisi pada subindikatornya.", "This indicator has sub-indicators; claims go on its sub-indicators."},
+	"stale_version":            {"Item ini telah diubah orang lain sejak berkas diekspor; ekspor ulang lalu coba lagi.", "This item was changed by someone else since the file was exported; export again and retry."},
+	"period_closed":            {"Periode ini sudah ditutup; angkanya final.", "This period is closed; its figures are final."},
+	"deadline_passed":          {"Batas waktu periode ini sudah lewat untuk Pemda ini.", "This period's deadline has passed for this Pemda."},
+	"region_scope":             {"Pemda ini berada di luar wilayah tugas Anda.", "This Pemda is outside the area you work on."},
 	"logo_type":                {"Logo harus berupa berkas PNG atau JPEG.", "The logo must be a PNG or JPEG file."},
 
 	// Commitments and signing.

@@ -56,6 +56,9 @@ var roleMatrix = map[string]access{
 	"GET /api/v1/periods/:year/zones":                   {roles: everyone},
 	"PUT /api/v1/periods/:year/zones/:metric":           {roles: []models.Role{models.RoleAdmin}},
 	"GET /api/v1/periods/:year/summary":                 {roles: everyone},
+	"GET /api/v1/periods/:year/export/:file":            {roles: everyone},
+	"POST /api/v1/periods/:year/import/catalogue":       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
+	"POST /api/v1/periods/:year/import/claims":          {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}},
 
 	"GET /api/v1/periods/:year/reports/progress.pdf":               {roles: everyone},
 	"GET /api/v1/periods/:year/regions/:code/reports/progress.pdf": {roles: everyone},
@@ -105,7 +108,7 @@ var roleMatrix = map[string]access{
 
 // fill puts concrete values into a route pattern.
 func fill(pattern, region string) string {
-	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":area", "PTSP", ":metric", "action_plan", ":id", "1", ":slot", "regent", "*request", "MAA=").Replace(pattern)
+	return strings.NewReplacer(":year", "2019", ":code", region, ":indicator", "I1", ":area", "PTSP", ":metric", "action_plan", ":file", "summary.xlsx", ":id", "1", ":slot", "regent", "*request", "MAA=").Replace(pattern)
 }
 
 // TestRoleMatrix calls every registered route as every role (and anonymously) and checks that

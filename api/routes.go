@@ -87,6 +87,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/periods/:year/zones", s.listZones)
 	in.PUT("/periods/:year/zones/:metric", s.allow(administrator), s.setZones)
 	in.GET("/periods/:year/summary", s.getSummary)
+	in.GET("/periods/:year/export/:file", s.costly(s.pools.reports), s.exportTable)
+	in.POST("/periods/:year/import/catalogue", s.allow(managers), s.nationalScope, s.costly(s.pools.reports), s.importCatalogue)
+	in.POST("/periods/:year/import/claims", s.allow(claimants), s.costly(s.pools.reports), s.importClaims)
 	in.GET("/periods/:year/reports/progress.pdf", s.costly(s.pools.reports), s.provincialReport)
 	in.GET("/periods/:year/regions/:code/reports/progress.pdf", s.costly(s.pools.reports), s.regionReport)
 

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,6 +15,9 @@ type AuditFilter struct {
 	ActorID   *int64
 	Actor     string
 	From, To  time.Time
+	// Year keeps the events about one period: its own ("2019") and those of everything in it
+	// ("2019/…").
+	Year int
 	// AfterID pages forward: only events after this id.
 	AfterID int64
 	Limit   int
@@ -31,6 +35,10 @@ func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	}
 	if f.EntityKey != "" {
 		q = q.Where("entity_key = ?", f.EntityKey)
+	}
+	if f.Year != 0 {
+		y := strconv.Itoa(f.Year)
+		q = q.Where("(entity_key = ? OR entity_key LIKE ?)", y, y+"/%")
 	}
 	if f.ActorID != nil {
 		q = q.Where("actor_id = ?", *f.ActorID)

@@ -276,21 +276,27 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 		if c.Note != nil {
 			note = strings.TrimSpace(*c.Note)
 		}
-		now := db.Now()
-		err := updateItem(tx, row.ID, row.Version, map[string]any{
-			"progress": *c.Progress, "note": note, "status": StatusSubmitted, "claimed_by": actor.ID, "updated_at": now,
-		})
-		if err != nil {
-			return err
-		}
-		audit(tx, "item", ref.Key(), "claim", row.snapshot(), map[string]any{"progress": *c.Progress, "note": note, "status": StatusSubmitted})
-		claim := map[string]any{"item_id": row.ID, "user_id": actor.ID, "progress": *c.Progress, "note": note, "created_at": now}
-		return tx.Table("claims").Create(claim).Error
+		return db.recordClaim(tx, actor, ref, row, *c.Progress, note)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.Item(ctx, ref)
+}
+
+// recordClaim writes a claim to an item's row (read under its region's standing lock), puts it
+// up for review and records it in the item's history and the audit trail.
+func (db *DB) recordClaim(tx *gorm.DB, actor *User, ref ItemRef, row *itemRow, progress Fixed, note string) error {
+	now := db.Now()
+	err := updateItem(tx, row.ID, row.Version, map[string]any{
+		"progress": progress, "note": note, "status": StatusSubmitted, "claimed_by": actor.ID, "updated_at": now,
+	})
+	if err != nil {
+		return err
+	}
+	audit(tx, "item", ref.Key(), "claim", row.snapshot(), map[string]any{"progress": progress, "note": note, "status": StatusSubmitted})
+	claim := map[string]any{"item_id": row.ID, "user_id": actor.ID, "progress": progress, "note": note, "created_at": now}
+	return tx.Table("claims").Create(claim).Error
 }
 
 // ReviewItem records a reviewer's decision. Approval sets the verified value (the claim when

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -45,7 +46,7 @@ func (s *Server) exportTable(c *gin.Context) {
 		fields["province"] = "province_code"
 	}
 	sep := sheets.Comma
-	switch c.Query("sep") {
+	switch rawQueryValue(c.Request.URL.RawQuery, "sep") {
 	case "", ",":
 	case ";":
 		sep = sheets.Semicolon
@@ -103,6 +104,21 @@ func (s *Server) exportTable(c *gin.Context) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.DataFromReader(http.StatusOK, size, contentType, tmp, map[string]string{
 		"Content-Disposition": mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format})})
+}
+
+// rawQueryValue is a query parameter's value read with "&" as the only separator, so that the
+// contract's "?sep=;" is understood as written (net/url drops pairs holding a raw semicolon).
+func rawQueryValue(raw, key string) string {
+	for _, pair := range strings.Split(raw, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		if k == key {
+			if u, err := url.QueryUnescape(v); err == nil {
+				return u
+			}
+			return v
+		}
+	}
+	return ""
 }
 
 // importRowError is a refused row's problem, in words.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -56,8 +57,11 @@ func (db *DB) ImportCatalogue(ctx context.Context, year int, lines []CatalogueLi
 			return err
 		}
 		res = &plan.res
-		if !apply || res.Totals.Error > 0 {
+		if !apply {
 			return nil
+		}
+		if res.Totals.Error > 0 {
+			return ErrImportRefused // rolls back what planning locked
 		}
 		res.Applied = true
 		return db.applyCatalogue(q, p, plan)
@@ -68,11 +72,11 @@ func (db *DB) ImportCatalogue(ctx context.Context, year int, lines []CatalogueLi
 	} else {
 		err = db.snapshot(ctx, run)
 	}
+	if errors.Is(err, ErrImportRefused) {
+		return res, err
+	}
 	if err != nil {
 		return nil, err
-	}
-	if apply && !res.Applied {
-		return res, ErrImportRefused
 	}
 	return res, nil
 }

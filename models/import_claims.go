@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -71,8 +72,11 @@ func (db *DB) ImportClaims(ctx context.Context, actor *User, year int, lines []C
 			return err
 		}
 		res = result
-		if !apply || res.Totals.Error > 0 {
+		if !apply {
 			return nil
+		}
+		if res.Totals.Error > 0 {
+			return ErrImportRefused // rolls back what planning locked
 		}
 		res.Applied = true
 		return db.applyClaims(q, p, actor, ops)
@@ -83,11 +87,11 @@ func (db *DB) ImportClaims(ctx context.Context, actor *User, year int, lines []C
 	} else {
 		err = db.snapshot(ctx, run)
 	}
+	if errors.Is(err, ErrImportRefused) {
+		return res, err
+	}
 	if err != nil {
 		return nil, err
-	}
-	if apply && !res.Applied {
-		return res, ErrImportRefused
 	}
 	return res, nil
 }

@@ -28,7 +28,7 @@ var (
 	ClaimsLayout = Layout{
 		{Key: "region_code", Aliases: []string{"Kode Pemda", "Kode wilayah", "Kode daerah", "Region code"}, Required: true},
 		{Key: "indicator_code", Aliases: []string{"Kode indikator", "Kode subindikator", "Indicator code"}, Required: true},
-		{Key: "progress", Aliases: []string{"Klaim", "Klaim (%)", "Progres", "Progres (%)", "Capaian", "Capaian (%)", "Claimed progress"}, Required: true},
+		{Key: "progress", Aliases: []string{"Klaim (%)", "Klaim", "Progres", "Progres (%)", "Capaian", "Capaian (%)", "Claimed progress"}, Required: true},
 		{Key: "note", Aliases: []string{"Catatan", "Keterangan"}},
 		{Key: "version", Aliases: []string{"Versi"}},
 	}

@@ -281,6 +281,9 @@ func findHeader(top [][]string, layout Layout) (int, []int, *MissingColumnsError
 		if r > 0 {
 			group = fillRight(top[r-1], len(cells))
 		}
+		if len(group) > len(cells) {
+			cells = append(cells, make([]string, len(group)-len(cells))...) // merged downwards past the row's last cell
+		}
 		cols := make([]int, len(layout))
 		for i := range cols {
 			cols[i] = -1

@@ -99,7 +99,7 @@ func sheetName(s string) string {
 }
 
 // styles are a workbook's cell styles.
-type styles struct{ header, percent, number, time int }
+type styles struct{ header, percent, time int }
 
 func newStyles(f *excelize.File) (*styles, error) {
 	var s styles
@@ -110,10 +110,6 @@ func newStyles(f *excelize.File) (*styles, error) {
 		return nil, err
 	}
 	if s.percent, err = f.NewStyle(&excelize.Style{NumFmt: 10}); err != nil { // 0.00%
-		return nil, err
-	}
-	numFmt := "#,##0.##"
-	if s.number, err = f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt}); err != nil {
 		return nil, err
 	}
 	timeFmt := "yyyy-mm-dd hh:mm"
@@ -240,7 +236,7 @@ func xlsxCell(kind Kind, v any, st *styles) any {
 		if kind == Percent {
 			return excelize.Cell{StyleID: st.percent, Value: float64(x) / 10000}
 		}
-		return excelize.Cell{StyleID: st.number, Value: float64(x) / 100}
+		return float64(x) / 100
 	case int, int64:
 		return x
 	case time.Time:

@@ -247,9 +247,10 @@ func readRows(sheet string, next rowSource, layout Layout, room int) ([]Record, 
 // Clean is a cell's text as an import takes it: spaces (also non-breaking ones) trimmed, and the
 // apostrophe that neutralises a formula-like text dropped.
 func Clean(s string) string {
-	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u00A0' || r == '\uFEFF' })
+	space := func(r rune) bool { return unicode.IsSpace(r) || r == '\u00A0' || r == '\uFEFF' }
+	s = strings.TrimFunc(s, space)
 	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStarts, s[1]) >= 0 {
-		s = s[1:]
+		s = strings.TrimFunc(s[1:], space)
 	}
 	return s
 }

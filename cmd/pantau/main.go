@@ -1,5 +1,5 @@
 // Command pantau is the Pantau server and its administration commands: serve, migrate,
-// user add, seed and version.
+// user add, seed, report, export, import, audit, verify and version.
 package main
 
 import (
@@ -32,6 +32,10 @@ Usage:
                                       add a user; the password is read from standard input
   pantau seed --demo                  load the Central Kalimantan demo data into an empty database
   pantau report progress --year Y [--region CODE] -o FILE   write a progress report PDF
+  pantau export --year Y --table T [--province P|--region CODE] [--sep ";"] -o FILE.xlsx|FILE.csv
+                                      write a table (summary, items, radar, delegation, catalogue, audit)
+  pantau import catalogue|claims --year Y [--as EMAIL] [--dry-run] FILE
+                                      import the catalogue or claims from XLSX or CSV, all rows or none
   pantau audit verify                 check the audit trail's hash chain; exit 1 naming the first broken event
   pantau verify FILE.pdf              check a signed document's signatures; exit 0 only when all are valid
   pantau version                      print the version
@@ -58,6 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = seed(ctx, args[1:], getenv, stdout, stderr)
 	case "report":
 		err = report(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		err = export(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		err = importSheet(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		err = audit(ctx, args[1:], getenv, stdout, stderr)
 	case "verify":

@@ -166,6 +166,8 @@ func nonEmpty(parts ...string) []string {
 type progressBar struct {
 	w     io.Writer
 	label string
+	// unit names what is counted; "Pemda" when empty.
+	unit  string
 	last  int
 	drawn bool
 }
@@ -180,7 +182,11 @@ func (b *progressBar) update(done, total int) {
 	}
 	const width = 30
 	fill := done * width / total
-	fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d Pemda", b.label, strings.Repeat("#", fill), strings.Repeat(".", width-fill), done, total)
+	unit := b.unit
+	if unit == "" {
+		unit = "Pemda"
+	}
+	fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d %s", b.label, strings.Repeat("#", fill), strings.Repeat(".", width-fill), done, total, unit)
 	b.last, b.drawn = pct, true
 }
 

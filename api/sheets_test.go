@@ -310,11 +310,20 @@ type catalogueJSON []struct {
 	}
 }
 
-// TestCatalogueImportFromOpenpyxl imports a catalogue that openpyxl wrote the way people lay
-// such files out (title row, merged two-row header, blank rows, spaces, numbers as text with a
-// decimal comma, a formula) and checks the plan, then the catalogue and audit trail after it.
-func TestCatalogueImportFromOpenpyxl(t *testing.T) {
-	data, err := os.ReadFile("testdata/catalogue-openpyxl.xlsx")
+// TestCatalogueImportFromOtherPrograms imports a catalogue that openpyxl wrote the way people
+// lay such files out (title row, merged two-row header, blank rows, spaces, numbers as text with
+// a decimal comma, a formula), and the same file opened and saved by a spreadsheet application
+// (Gnumeric), and checks the plan, then the catalogue and audit trail after it. The formula is
+// never evaluated: openpyxl stores none of its results, so its weight is blank (the default, 1);
+// Gnumeric stores the result it computed (2), which is read as the cell's value.
+func TestCatalogueImportFromOtherPrograms(t *testing.T) {
+	for file, formulaWeight := range map[string]float64{"catalogue-openpyxl.xlsx": 1, "catalogue-gnumeric.xlsx": 2} {
+		t.Run(file, func(t *testing.T) { testCatalogueImport(t, file, formulaWeight) })
+	}
+}
+
+func testCatalogueImport(t *testing.T, file string, formulaWeight float64) {
+	data, err := os.ReadFile("testdata/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,8 +360,7 @@ func TestCatalogueImportFromOpenpyxl(t *testing.T) {
 		if i2.Weight != 2.5 || i2.Requirement != "Tangkapan layar" || !slices.Equal(i2.AppliesTo, []string{"regency", "city"}) {
 			t.Errorf("I2 after the import: %+v", i2)
 		}
-		// The formula's cell holds no computed value: it is read blank, so the weight is the default.
-		if pbj.Weight != 1 || len(pbj.Children) != 1 || pbj.Children[0].Code != "PBJ.1.a" || !slices.Equal(pbj.Children[0].AppliesTo, []string{"regency", "city"}) {
+		if pbj.Weight != formulaWeight || len(pbj.Children) != 1 || pbj.Children[0].Code != "PBJ.1.a" || !slices.Equal(pbj.Children[0].AppliesTo, []string{"regency", "city"}) {
 			t.Errorf("PBJ.1 after the import: %+v", pbj)
 		}
 		var audit struct {

@@ -5,6 +5,11 @@ lay out such files: a title above the header, merged group headers, blank rows, 
 numbers stored as text with a decimal comma, percentages formatted as such, a formula.
 
     cd api/testdata && /usr/bin/python3 make_sheets.py
+
+catalogue-gnumeric.xlsx is the catalogue opened and saved by a spreadsheet application
+(Debian's gnumeric, which computes and stores the formula's result):
+
+    ssconvert --export-type=Gnumeric_Excel:xlsx2 catalogue-openpyxl.xlsx catalogue-gnumeric.xlsx
 """
 import datetime
 from openpyxl import Workbook

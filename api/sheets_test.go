@@ -363,17 +363,7 @@ func testCatalogueImport(t *testing.T, file string, formulaWeight float64) {
 		if pbj.Weight != formulaWeight || len(pbj.Children) != 1 || pbj.Children[0].Code != "PBJ.1.a" || !slices.Equal(pbj.Children[0].AppliesTo, []string{"regency", "city"}) {
 			t.Errorf("PBJ.1 after the import: %+v", pbj)
 		}
-		var audit struct {
-			Events []struct {
-				Entity, Action string
-				EntityKey      string `json:"entity_key"`
-			} `json:"events"`
-		}
-		e.mustOK(e.call("GET", "/api/v1/audit?after="+itoa(lastEvent), models.RoleAdmin, nil)).decode(t, &audit)
-		var got []string
-		for _, ev := range audit.Events {
-			got = append(got, ev.Entity+" "+ev.EntityKey+" "+ev.Action)
-		}
+		got := e.auditSince(lastEvent)
 		want := []string{"area 2019/PBJ create", "indicator 2019/PBJ.1 create", "indicator 2019/PBJ.1.a create", "indicator 2019/I2 update", "catalogue 2019 import"}
 		if !slices.Equal(got, want) {
 			t.Errorf("audit events %q, want %q", got, want)
@@ -506,17 +496,7 @@ func TestClaimsRoundTrip(t *testing.T) {
 				t.Errorf("%s after the import: %+v, want %+v", code, got, want)
 			}
 		}
-		var audit struct {
-			Events []struct {
-				Entity, Action string
-				EntityKey      string `json:"entity_key"`
-			} `json:"events"`
-		}
-		e.mustOK(e.call("GET", "/api/v1/audit?after="+itoa(lastEvent), models.RoleAdmin, nil)).decode(t, &audit)
-		var got []string
-		for _, ev := range audit.Events {
-			got = append(got, ev.Entity+" "+ev.EntityKey+" "+ev.Action)
-		}
+		got := e.auditSince(lastEvent)
 		want := []string{"item 2019/62.08/I1 claim", "item 2019/62.08/I3 claim", "item 2019/62.08/I4 claim", "import 2019/claims apply"}
 		if !slices.Equal(got, want) {
 			t.Errorf("audit events %q, want %q", got, want)
@@ -541,6 +521,23 @@ func TestClaimsRoundTrip(t *testing.T) {
 			t.Errorf("a refused import changed the database: %v → %v", before, after)
 		}
 	})
+}
+
+// auditSince lists the audit events after an event id as "entity key action".
+func (e *env) auditSince(id int64) []string {
+	e.t.Helper()
+	var audit struct {
+		Events []struct {
+			Entity, Action string
+			EntityKey      string `json:"entity_key"`
+		} `json:"events"`
+	}
+	e.mustOK(e.call("GET", "/api/v1/audit?after="+itoa(id), models.RoleAdmin, nil)).decode(e.t, &audit)
+	var out []string
+	for _, ev := range audit.Events {
+		out = append(out, ev.Entity+" "+ev.EntityKey+" "+ev.Action)
+	}
+	return out
 }
 
 func (e *env) lastAuditID() int64 {

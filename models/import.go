@@ -1,8 +1,11 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"sort"
+
+	"gorm.io/gorm"
 )
 
 // Imports from spreadsheets (the catalogue, bulk claims) work in two steps: a plan that says,
@@ -132,4 +135,39 @@ func (res *ImportResult) finish() {
 			res.Totals.Error++
 		}
 	}
+}
+
+// runImport plans an import in a snapshot (a dry run) or in a transaction (apply), where the
+// plan's carryOut then makes the changes — unless a row is refused: the transaction is rolled
+// back, and the result comes with ErrImportRefused.
+func (db *DB) runImport(ctx context.Context, apply bool, plan func(q *gorm.DB) (*ImportResult, func() error, error)) (*ImportResult, error) {
+	var res *ImportResult
+	run := func(q *gorm.DB) error {
+		r, carryOut, err := plan(q)
+		if err != nil {
+			return err
+		}
+		res = r
+		switch {
+		case !apply:
+			return nil
+		case res.Totals.Error > 0:
+			return ErrImportRefused // rolls back what planning locked
+		}
+		res.Applied = true
+		return carryOut()
+	}
+	var err error
+	if apply {
+		err = db.tx(ctx, run)
+	} else {
+		err = db.snapshot(ctx, run)
+	}
+	if errors.Is(err, ErrImportRefused) {
+		return res, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,42 +42,20 @@ type cataloguePlan struct {
 // unless a row is refused: then nothing is applied and the result comes with ErrImportRefused.
 // A closed period is ErrPeriodClosed.
 func (db *DB) ImportCatalogue(ctx context.Context, year int, lines []CatalogueLine, apply bool) (*ImportResult, error) {
-	var res *ImportResult
-	run := func(q *gorm.DB) error {
+	return db.runImport(ctx, apply, func(q *gorm.DB) (*ImportResult, func() error, error) {
 		p, err := periodByYear(q, year)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := periodOpen(p); err != nil {
-			return err
+			return nil, nil, err
 		}
 		plan, err := planCatalogue(q, p, lines)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		res = &plan.res
-		if !apply {
-			return nil
-		}
-		if res.Totals.Error > 0 {
-			return ErrImportRefused // rolls back what planning locked
-		}
-		res.Applied = true
-		return db.applyCatalogue(q, p, plan)
-	}
-	var err error
-	if apply {
-		err = db.tx(ctx, run)
-	} else {
-		err = db.snapshot(ctx, run)
-	}
-	if errors.Is(err, ErrImportRefused) {
-		return res, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+		return &plan.res, func() error { return db.applyCatalogue(q, p, plan) }, nil
+	})
 }
 
 // checkCode refuses a catalogue code of the wrong shape.

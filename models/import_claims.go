@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 
@@ -45,15 +44,14 @@ type claimLeaf struct {
 // values are never touched. When a row is refused nothing is applied, and the result comes with
 // ErrImportRefused.
 func (db *DB) ImportClaims(ctx context.Context, actor *User, year int, lines []ClaimLine, apply bool) (*ImportResult, error) {
-	var res *ImportResult
-	run := func(q *gorm.DB) error {
+	return db.runImport(ctx, apply, func(q *gorm.DB) (*ImportResult, func() error, error) {
 		p, err := periodByYear(q, year)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		var regionList []Region
 		if err := q.Find(&regionList).Error; err != nil {
-			return err
+			return nil, nil, err
 		}
 		regions := make(map[string]*Region, len(regionList))
 		for i := range regionList {
@@ -63,37 +61,16 @@ func (db *DB) ImportClaims(ctx context.Context, actor *User, year int, lines []C
 		if apply {
 			for _, r := range touched {
 				if err := db.lockStanding(q, p.ID, r.ID); err != nil {
-					return err
+					return nil, nil, err
 				}
 			}
 		}
-		ops, result, err := db.planClaims(q, p, actor, lines, regions, touched)
+		ops, res, err := db.planClaims(q, p, actor, lines, regions, touched)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		res = result
-		if !apply {
-			return nil
-		}
-		if res.Totals.Error > 0 {
-			return ErrImportRefused // rolls back what planning locked
-		}
-		res.Applied = true
-		return db.applyClaims(q, p, actor, ops)
-	}
-	var err error
-	if apply {
-		err = db.tx(ctx, run)
-	} else {
-		err = db.snapshot(ctx, run)
-	}
-	if errors.Is(err, ErrImportRefused) {
-		return res, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+		return res, func() error { return db.applyClaims(q, p, actor, ops) }, nil
+	})
 }
 
 // claimRegions lists the known regions the lines name that actor may write, by id.

@@ -127,16 +127,14 @@ func (c cells) index(key string) int {
 // text is a cell's text ("" when blank or absent).
 func (c cells) text(key string) string { return c.rec.Cells[c.index(key)] }
 
-// optText is a cell's text, nil when the column is absent or the cell blank.
-func (c cells) optText(key string) *string {
-	if t := c.text(key); t != "" {
-		return &t
+// given is a cell's text when the file has the column (blank included), nil when it has not.
+func (c cells) given(key string) *string {
+	if !c.rec.Present[c.index(key)] {
+		return nil
 	}
-	return nil
+	t := c.text(key)
+	return &t
 }
-
-// present reports whether the file has the column.
-func (c cells) present(key string) bool { return c.rec.Present[c.index(key)] }
 
 // number is a cell's number, nil when blank; a cell that is not a number is a problem.
 func (c cells) number(key string) *models.Fixed {
@@ -162,10 +160,7 @@ func CatalogueLines(recs []Record) []models.CatalogueLine {
 		l.AreaCode, l.AreaName, l.IndicatorCode = c.text("area_code"), c.text("area_name"), c.text("indicator_code")
 		l.Parent, l.Title = c.text("parent"), c.text("title")
 		l.AreaWeight, l.Weight = c.number("area_weight"), c.number("weight")
-		if c.present("requirement") {
-			r := c.text("requirement")
-			l.Requirement = &r
-		}
+		l.Requirement = c.given("requirement")
 		if t := c.text("applies_to"); t != "" {
 			kinds, ok := ParseKinds(t)
 			if !ok {
@@ -186,10 +181,7 @@ func ClaimLines(recs []Record) []models.ClaimLine {
 		c := cells{rec: &recs[i], layout: ClaimsLayout, src: &l.RowSource}
 		l.RegionCode, l.IndicatorCode = c.text("region_code"), c.text("indicator_code")
 		l.Progress = c.number("progress")
-		if c.present("note") {
-			n := c.text("note")
-			l.Note = &n
-		}
+		l.Note = c.given("note")
 		if t := c.text("version"); t != "" {
 			v, err := strconv.ParseInt(strings.TrimSuffix(t, ".0"), 10, 64)
 			if err != nil || v < 0 {

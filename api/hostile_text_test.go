@@ -127,6 +127,12 @@ var hostileForms = map[string]hostileForm{
 			return pdfsigntest.PKCS12(t, key, chain, "sandi-berkas")
 		}},
 	"POST /api/v1/verify": {asAnonymous, nil, "dokumen.pdf", func(t *testing.T, e *env) []byte { return samplePDF(t, "periksa") }},
+	"POST /api/v1/periods/{year}/import/catalogue": {models.RoleAdmin, nil, "katalog.csv",
+		func(t *testing.T, e *env) []byte {
+			return []byte("area_code,area_name,indicator_code,title\nPTSP,,I1,\n")
+		}},
+	"POST /api/v1/periods/{year}/import/claims": {models.RoleAdmin, nil, "klaim.csv",
+		func(t *testing.T, e *env) []byte { return []byte("region_code,indicator_code,progress\n62.08,I1,50\n") }},
 	"PUT /api/v1/commitments/{id}/signatories/{slot}/delegation": {models.RoleCoordinator, map[string]string{"kind": "an", "reference": "800/12/2019"}, "sp.pdf",
 		func(t *testing.T, e *env) []byte { return samplePDF(t, "surat perintah") }},
 }
@@ -165,7 +171,7 @@ func fillSpec(e *env, path string) string {
 		"/signatories/{slot}/delegation", "/signatories/dprd_chair/delegation", "/commitments/{id}/void", "/commitments/3/void").Replace(path)
 	path = strings.ReplaceAll(path, "/users/{id}/signing-key", fmt.Sprintf("/users/%d/signing-key", e.users[models.RoleSignatory].ID))
 	return strings.NewReplacer("{year}", "2019", "{code}", "62.08", "{indicator}", "I1", "{area}", "PTSP", "{metric}", "action_plan",
-		"{id}", "1", "{slot}", "regent").Replace(path)
+		"{id}", "1", "{slot}", "regent", "{file}", "audit.csv").Replace(path)
 }
 
 // specField is a string a request carries: its place in the body (JSON keys; "[]" steps into

@@ -331,6 +331,13 @@ func testCatalogueImport(t *testing.T, file string, formulaWeight float64) {
 		before := e.counts()
 		r, dry := e.importFile("/api/v1/periods/2019/import/catalogue?dry_run=true", models.RoleCoordinator, "katalog.xlsx", data)
 		e.mustOK(r)
+		var labels map[string]map[string]map[string]string
+		e.mustOK(e.call("GET", "/api/v1/labels", asAnonymous, nil)).decode(t, &labels)
+		for _, a := range []string{"create", "update", "unchanged", "error"} {
+			if labels["id"]["import_action"][a] == "" || labels["en"]["import_action"][a] == labels["id"]["import_action"][a] {
+				t.Errorf("no label for the import action %s: %v", a, labels)
+			}
+		}
 		if dry.Totals != (struct{ Create, Update, Unchanged, Error int }{Create: 2, Update: 1, Unchanged: 1}) {
 			t.Fatalf("plan totals %+v: %s", dry.Totals, r.Body)
 		}

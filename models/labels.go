@@ -84,6 +84,12 @@ var labels = map[string]map[string]label{
 		string(CapacityDeputy):    {"Mewakili (hanya paraf)", "Acting for the office holder (initials only)"},
 		string(CapacityDelegated): {"Atas nama, dengan pelimpahan", "On behalf, under a recorded delegation"},
 	},
+	"import_action": {
+		string(ImportCreate):    {"Baru", "New"},
+		string(ImportUpdate):    {"Diubah", "Changed"},
+		string(ImportUnchanged): {"Tetap", "Unchanged"},
+		string(ImportError):     {"Ditolak", "Refused"},
+	},
 	"delegation_kind": {
 		string(DelegationAN):         {"Atas nama (a.n.)", "On behalf (a.n.)"},
 		string(DelegationSuratKuasa): {"Surat kuasa", "Power of attorney"},

@@ -197,7 +197,7 @@ var nationalRoutes = map[string]bool{
 	"POST /api/v1/periods": true, "PATCH /api/v1/periods/:year": true, "POST /api/v1/periods/:year/close": true,
 	"POST /api/v1/periods/:year/areas": true, "PATCH /api/v1/periods/:year/areas/:area": true,
 	"POST /api/v1/periods/:year/indicators": true, "PATCH /api/v1/periods/:year/indicators/:indicator": true,
-	"POST /api/v1/periods/:year/catalogue/copy": true,
+	"POST /api/v1/periods/:year/catalogue/copy": true, "POST /api/v1/periods/:year/import/catalogue": true,
 }
 
 // TestProvinceScopeInTheMatrix: a coordinator and a reviewer scoped to province 65 act on its

@@ -85,6 +85,13 @@ export const en: Record<MessageKey, string> = {
   'dash.narrativeMore': 'Read all',
   'dash.narrativeLess': 'Show less',
   'dash.legend': 'Zone legend',
+  'dash.province': 'Province',
+  'dash.national': 'National (every province)',
+  'dash.provinces': 'Provinces at a glance',
+  'dash.areaTitle': 'Figures per area',
+  'dash.area': 'Area',
+  'dash.asOf': 'Data as of {date}',
+  'dash.final': 'FINAL',
 
   'region.notFound': 'No Pemda has this code.',
   'region.standing': 'Pemda standing',

@@ -83,6 +83,13 @@ export const id = {
   'dash.narrativeMore': 'Baca selengkapnya',
   'dash.narrativeLess': 'Ringkas',
   'dash.legend': 'Keterangan zona',
+  'dash.province': 'Provinsi',
+  'dash.national': 'Nasional (semua provinsi)',
+  'dash.provinces': 'Provinsi sekilas',
+  'dash.areaTitle': 'Capaian per area',
+  'dash.area': 'Area',
+  'dash.asOf': 'Data per {date}',
+  'dash.final': 'FINAL',
 
   'region.notFound': 'Pemda dengan kode ini tidak ada.',
   'region.standing': 'Capaian Pemda',

@@ -116,6 +116,8 @@ export const en: Record<MessageKey, string> = {
   'item.naPendingHint': 'The "not applicable" mark awaits a reviewer\'s decision.',
   'item.naConfirmedHint': 'A reviewer confirmed it: this item does not count.',
   'item.naWithdraw': 'Withdraw the mark',
+  'review.naMark': 'Not applicable (proposed)',
+  'review.naHint': 'Approve: the item stops counting. Reject (with a reason): the item returns as it was.',
   'region.otherArea': 'Other area',
 
   'item.claimed': 'Claimed',

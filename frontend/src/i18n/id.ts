@@ -114,6 +114,8 @@ export const id = {
   'item.naPendingHint': 'Tanda "tidak berlaku" menunggu keputusan verifikator.',
   'item.naConfirmedHint': 'Verifikator menyetujui: item ini tidak dihitung.',
   'item.naWithdraw': 'Tarik tanda tidak berlaku',
+  'review.naMark': 'Tidak berlaku (usulan)',
+  'review.naHint': 'Setujui: item tidak dihitung. Tolak (dengan alasan): item kembali seperti semula.',
   'region.otherArea': 'Area lain',
 
   'item.claimed': 'Klaim',

@@ -58,7 +58,7 @@ export function Dashboard() {
   return (
     <>
       <PageHeader title={t('dash.title')}>
-        <ProvinceSelect value={province} onChange={setProvince} />
+        <ProvinceSelect year={year} value={province} onChange={setProvince} />
         <YearSelect />
       </PageHeader>
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
@@ -315,9 +315,10 @@ function Legend({ bands }: { bands: Band[] }) {
 }
 
 /** The province picker: national (every province) or one province's dashboard. */
-function ProvinceSelect({ value, onChange }: { value: string; onChange: (code: string) => void }) {
-  const regions = useLoad(() => ok(store.api.GET('/api/v1/regions')), []);
-  const provinces = (regions.data ?? []).filter((r) => r.kind === 'province').sort((a, b) => a.code.localeCompare(b.code));
+function ProvinceSelect({ year, value, onChange }: { year: number; value: string; onChange: (code: string) => void }) {
+  // the national summary (read once per year, shared with the national dashboard) names the provinces
+  const national = useLoad(() => store.summary(year), [year]);
+  const provinces = (national.data?.provinces ?? []).slice().sort((a, b) => a.code.localeCompare(b.code));
   if (provinces.length < 2 && !value) return null;
   return (
     <div class="year-select">

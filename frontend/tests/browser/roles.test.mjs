@@ -51,12 +51,12 @@ async function api(page, method, path, body, file) {
   );
 }
 
-const item = async (page, region, code) => (await api(page, 'GET', `/api/v1/periods/2019/regions/${region}/items`)).body.find((i) => i.indicator_code === code);
+const item = async (page, region, code) => (await api(page, 'GET', `/api/v1/periods/2020/regions/${region}/items`)).body.find((i) => i.indicator_code === code);
 
 test('the reviewer sees the newest waiting document first, takes a decision back, and on a phone sees the evidence above the decision', async () => {
   // a claim with an accepted document gets a new one: the new one is what the reviewer must see
   const coord = await as('coordinator');
-  const up = await api(coord, 'POST', '/api/v1/periods/2019/regions/62.01/items/PTSP.4/evidence', undefined, { name: 'oss-umk-oktober.pdf', b64: tinyPDF('OSS UMK Oktober').toString('base64') });
+  const up = await api(coord, 'POST', '/api/v1/periods/2020/regions/62.01/items/PTSP.4/evidence', undefined, { name: 'oss-umk-oktober.pdf', b64: tinyPDF('OSS UMK Oktober').toString('base64') });
   assert.equal(up.status, 201, JSON.stringify(up.body));
   await coord.context().close();
 
@@ -139,7 +139,7 @@ test("the operator's item forgets what no longer holds: an old upload error, a r
   // the reviewer rejects the claim: its document no longer says it is waiting
   const reviewer = await as('reviewer');
   const it = await item(reviewer, '62.08', code);
-  const rej = await api(reviewer, 'POST', `/api/v1/periods/2019/regions/62.08/items/${code}/reviews`, { decision: 'reject', comment: 'Lampirkan SK yang sudah bernomor.', version: it.version });
+  const rej = await api(reviewer, 'POST', `/api/v1/periods/2020/regions/62.08/items/${code}/reviews`, { decision: 'reject', comment: 'Lampirkan SK yang sudah bernomor.', version: it.version });
   assert.equal(rej.status, 201, JSON.stringify(rej.body));
   await reviewer.context().close();
 
@@ -182,7 +182,7 @@ test('the dashboard on a phone: few requests, cards for the ranking in rank orde
   await page.waitForLoadState('networkidle');
   assert.ok(asked.length <= 5, `the dashboard asked ${asked.length} times: ${asked.join(', ')}`);
 
-  const summary = (await api(page, 'GET', '/api/v1/periods/2019/summary')).body;
+  const summary = (await api(page, 'GET', '/api/v1/periods/2020/summary')).body;
   const byRank = summary.regions.slice().sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name, 'id')).map((r) => r.code);
   assert.deepEqual(await page.locator('[data-testid=ranking] tr[data-region]').evaluateAll((rs) => rs.map((r) => r.dataset.region)), byRank);
   assert.deepEqual(await page.locator('[data-testid=heatmap] tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.region)), byRank);

@@ -292,3 +292,61 @@ test('settings on a phone: every field and button of the zones and periods is in
   }
   await page.context().close();
 });
+
+test('settings: the catalogue as a tree, copied forward into a new year; an extension, closing and (admin) reopening with a reason', async () => {
+  const page = await as('coordinator');
+  // 2020's tree: PTSP.A holds PTSP.1 and PTSP.2, each with the evidence it asks for
+  await page.goto(BASE + '/admin/catalogue');
+  const tree = page.getByTestId('catalogue-tree');
+  await tree.locator('summary').click();
+  const ptspA = tree.locator('li[data-code="PTSP.A"]');
+  assert.deepEqual(await ptspA.locator(':scope > ul > li').evaluateAll((ls) => ls.map((l) => l.dataset.code)), ['PTSP.1', 'PTSP.2']);
+  await ptspA.locator('li[data-code="PTSP.1"] .requirement').getByText(/Peraturan kepala daerah beserta lampiran/).waitFor();
+  assert.equal(await tree.locator(':scope > ul > li').count(), 8, 'eight areas');
+
+  // a new year starts empty and copies 2020's catalogue forward
+  const made = await api(page, 'POST', '/api/v1/periods', { year: 2021, name: 'MCP 2021 (uji)' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await page.reload();
+  await page.getByLabel('Tahun').selectOption('2021');
+  const copy = page.getByTestId('catalogue-copy');
+  await copy.getByLabel('Salin dari tahun').selectOption('2020');
+  await copy.getByRole('button', { name: 'Salin katalog' }).click();
+  await page.getByTestId('catalogue-tree').locator('summary').click();
+  await page.getByTestId('catalogue-tree').locator('li[data-code="PTSP.2"]').waitFor();
+  assert.equal(await page.getByTestId('catalogue-tree').locator(':scope > ul > li').count(), 8);
+  await shot(page, 'admin-catalogue-tree');
+  await clean(page, 'catalogue tree');
+
+  // 2021's lifecycle: an extension for Seruyan, then the period is closed
+  await page.goto(BASE + '/admin/periods');
+  await page.getByRole('button', { name: /2021/ }).first().click();
+  const life = page.getByTestId('lifecycle');
+  await life.getByRole('heading', { name: 'Status periode 2021' }).waitFor();
+  await life.getByLabel('Pemda').selectOption('62.08');
+  await life.getByRole('button', { name: 'Beri perpanjangan' }).click();
+  await life.getByText('Wajib diisi.').first().waitFor();
+  await life.getByLabel('Sampai tanggal').fill('2021-12-15');
+  await life.getByLabel('Alasan perpanjangan').fill('Banjir di Kuala Pembuang (uji).');
+  await life.getByRole('button', { name: 'Beri perpanjangan' }).click();
+  await life.locator('li[data-region="62.08"]').getByText(/Kabupaten Seruyan: diperpanjang sampai 15 Desember 2021/).waitFor();
+  await shot(page, 'admin-periods-lifecycle');
+  await clean(page, 'periods lifecycle');
+  await life.getByRole('button', { name: 'Tutup periode 2021' }).click();
+  await page.locator('tr[data-year="2021"] .badge', { hasText: 'FINAL' }).waitFor();
+  assert.equal(await life.getByRole('button', { name: /Buka kembali/ }).count(), 0, 'only an admin reopens');
+  await page.context().close();
+
+  const admin = await as('admin');
+  await admin.goto(BASE + '/admin/periods');
+  await admin.getByRole('button', { name: /2021/ }).first().click();
+  const alife = admin.getByTestId('lifecycle');
+  await alife.getByRole('button', { name: 'Buka kembali periode 2021' }).click();
+  await alife.getByText('Wajib diisi.').waitFor();
+  await alife.getByLabel('Alasan membuka kembali').fill('Koreksi data Seruyan (uji).');
+  await alife.getByRole('button', { name: 'Buka kembali periode 2021' }).click();
+  await alife.getByTestId('period-status').getByText(/Terbuka/).waitFor();
+  assert.equal(await admin.locator('tr[data-year="2021"] .badge', { hasText: 'FINAL' }).count(), 0);
+  assert.deepEqual(admin.jsErrors, []);
+  await admin.context().close();
+});

@@ -183,7 +183,9 @@ test("the dashboard's figures follow the approval: national, then one province",
   const seruyan = page.locator('[data-testid=ranking] tr[data-region="62.08"]');
   assert.match(await seruyan.innerText(), /65,68%\s*Kuning/);
   assert.match(await provinces.nth(1).innerText(), /^2\s+Provinsi Kalimantan Tengah\s+63,98%/);
-  await page.getByTestId('as-of').getByText('Data per 20 Oktober 2020').waitFor();
+  // as of the latest change: the approval above, today
+  const today = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(new Date());
+  await page.getByTestId('as-of').getByText(`Data per ${today}`).waitFor();
   assert.equal(await page.getByTestId('final').count(), 0, 'an open year is not final');
   await page.locator('[data-testid=heatmap]').waitFor();
   await shot(page, 'dashboard');
@@ -265,8 +267,8 @@ test('the Pemda page: leaves under their indicator, the trend; an item outside t
   const apart = page.getByTestId('not-applicable');
   const na = apart.locator('details[data-indicator="DD.2"]');
   await na.locator('.badge', { hasText: 'Tidak berlaku' }).waitFor();
-  assert.doesNotMatch(await na.locator('summary').innerText(), /Klaim|Terverifikasi/);
-  if (!(await na.evaluate((d) => d.open))) await na.locator('summary').first().click();
+  assert.doesNotMatch(await na.locator(':scope > summary').innerText(), /Klaim|Terverifikasi/);
+  if (!(await na.evaluate((d) => d.open))) await na.locator(':scope > summary').click();
   await na.getByTestId('na-reason').getByText(/Pergub 12\/2020/).waitFor();
   await shot(page, 'pemda-na-confirmed');
   await na.getByRole('button', { name: 'Tarik tanda tidak berlaku' }).click();

@@ -200,7 +200,7 @@ test("the dashboard's figures follow the approval: national, then one province",
   await page.getByTestId('area-figures').getByText(/Pada area Pelayanan Terpadu Satu Pintu/).waitFor();
 
   // 2019, closed: the published figures, FINAL
-  await page.getByLabel('Tahun').selectOption('2019');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2019');
   await page.getByTestId('final').getByText('FINAL').waitFor();
   await page.locator('.average', { hasText: 'Rata-rata Pemda: 69%' }).waitFor();
   assert.match(await page.locator('[data-testid=ranking] tr[data-region="62.08"]').innerText(), /62%\s*Kuning/);
@@ -209,7 +209,7 @@ test("the dashboard's figures follow the approval: national, then one province",
   const areaCount = (zone) => area.locator(`[data-zone=${zone}] .count`).innerText();
   assert.deepEqual([await areaCount('complete'), await areaCount('green'), await areaCount('yellow')], ['1', '10', '4']);
   await shot(page, 'dashboard-province-2019');
-  await page.getByLabel('Tahun').selectOption('2020');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
   await noSeriousViolations(page, 'dashboard');
   await page.context().close();
 });
@@ -276,13 +276,13 @@ test('the Pemda page: leaves under their indicator, the trend; an item outside t
   assert.equal(await page.getByTestId('not-applicable').count(), 0);
 
   // a closed year: shown plainly, nothing to write
-  await page.getByLabel('Tahun').selectOption('2019');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2019');
   await page.getByTestId('locked').getByText('Periode 2019 sudah ditutup: angkanya final.').waitFor();
   const closed = await openItem(page, 'PTSP.2');
   assert.equal(await closed.getByLabel('Capaian (%)').count(), 0);
   assert.equal(await closed.locator('input[type=file]').count(), 0);
   await shot(page, 'pemda-closed');
-  await page.getByLabel('Tahun').selectOption('2020');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
   await page.getByTestId('trend').waitFor();
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
@@ -907,7 +907,7 @@ test('the coordinator re-weights an indicator, moves one to another area, and a 
   for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.body));
 
   await page.goto(BASE + '/admin/catalogue');
-  await page.getByLabel('Tahun').selectOption(String(year));
+  await page.getByLabel('Tahun', { exact: true }).selectOption(String(year));
   const row = page.locator('tr[data-indicator="UA.1"]');
   await row.getByTestId('indicator-weight').getByText('1', { exact: true }).waitFor();
   const edit = row.getByRole('button', { name: 'Ubah indikator UA.1' });
@@ -968,7 +968,7 @@ test('the coordinator re-weights an indicator, moves one to another area, and a 
   // at phone width: an area is renamed and re-weighted; Batal gives the focus back
   const phone = await as('coordinator', { width: 360, height: 740 });
   await phone.goto(BASE + '/admin/catalogue');
-  await phone.getByLabel('Tahun').selectOption(String(year));
+  await phone.getByLabel('Tahun', { exact: true }).selectOption(String(year));
   const arow = phone.locator('tr[data-area="UB"]');
   await arow.getByRole('button', { name: 'Ubah area UB Area Uji B' }).click();
   const aform = phone.locator('#area-panel-UB form');

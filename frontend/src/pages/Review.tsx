@@ -373,7 +373,7 @@ function ClaimView({
         <div ref={reason}>
           <TextArea id="reason" label={t('review.reason')} value={comment} onValue={setComment} error={fieldError(error, 'comment')} />
         </div>
-        {waiting.length ? <p class="hint">{t('review.acceptsDocs', { n: waiting.length })}</p> : null}
+        {waiting.length && !naMark ? <p class="hint">{t('review.acceptsDocs', { n: waiting.length })}</p> : null}
         {error && !namesAny(error, ['verified_progress', 'comment', 'decision']) ? <FormError error={error} /> : null}
         <div class="actions">
           <button type="submit" class="primary">

@@ -146,7 +146,10 @@ export function pickYear(periods: Period[], remembered: number | null): number |
 // What each role may do (the API decides; the app only hides what would be refused).
 export const can = {
   claim: (u: User | null | undefined, region: string) =>
-    !!u && (u.role === 'admin' || u.role === 'coordinator' || (u.role === 'operator' && u.region_code === region)),
+    !!u &&
+    (u.role === 'admin' ||
+      (u.role === 'coordinator' && (!u.province || region.split('.')[0] === u.province)) ||
+      (u.role === 'operator' && u.region_code === region)),
   review: (u: User | null | undefined) => !!u && (u.role === 'admin' || u.role === 'reviewer'),
   manage: (u: User | null | undefined) => !!u && (u.role === 'admin' || u.role === 'coordinator'),
   admin: (u: User | null | undefined) => !!u && u.role === 'admin',

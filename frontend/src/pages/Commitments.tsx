@@ -38,7 +38,7 @@ function ListPage() {
   const regions = useLoad(() => ok(store.api.GET('/api/v1/regions')), []);
   const [region, setRegion] = useState('');
   const create = useSubmit(
-    () => ok(store.api.POST('/api/v1/commitments', { body: { region_code: region || regions.data?.[0]?.code || '', year: year! } })),
+    () => ok(store.api.POST('/api/v1/commitments', { body: { region_code: region || regions.data?.[0]?.code || '', year: year!, kind: 'regional' } })),
     { onDone: (c) => loc.route(`/commitments/${c.id}`) },
   );
   const error = create.error;

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { lang, t, zoneLabel } from '../i18n';
-import { fmtDelta, fmtPercent } from '../lib/format';
+import { fmtDate, fmtDelta, fmtPercent } from '../lib/format';
+import { ok } from '../lib/api';
 import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
 import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
@@ -14,9 +16,22 @@ interface DashboardData {
 
 // Everything on this page comes from two reads: the year's summary (standings, ranks, change,
 // per-area figures, counts, narrative) and its zone bands (for the legend). It computes nothing.
-async function loadDashboard(year: number): Promise<DashboardData> {
-  const [summary, zones] = await Promise.all([store.summary(year), store.zones(year).catch(() => null)]);
-  return { summary, zones };
+// A province's dashboard (?province=62) asks the summary for that province alone.
+async function loadDashboard(year: number, province: string): Promise<DashboardData> {
+  const summary = province
+    ? ok(store.api.GET('/api/v1/periods/{year}/summary', { params: { path: { year }, query: { province } } }))
+    : store.summary(year);
+  const [s, zones] = await Promise.all([summary, store.zones(year).catch(() => null)]);
+  return { summary: s, zones };
+}
+
+/** The province picked on the dashboard: ?province= in the address, else the user's own province, else national (''). */
+function useProvince(): [string, (code: string) => void] {
+  const loc = useLocation();
+  const user = store.session.value;
+  const q = loc.query.province;
+  const province = q === undefined ? (user?.province ?? '') : q;
+  return [province, (code: string) => loc.route(`/?province=${encodeURIComponent(code)}`)];
 }
 
 /** Regions in rank order (the server's rank; equal ranks by name; unranked last). */
@@ -25,7 +40,8 @@ const byRank = (a: RegionSummary, b: RegionSummary) => (a.rank ?? Infinity) - (b
 export function Dashboard() {
   const { year, ready, error } = useYear();
   const user = store.session.value;
-  const d = useLoad(() => (year ? loadDashboard(year) : Promise.resolve(null)), [year]);
+  const [province, setProvince] = useProvince();
+  const d = useLoad(() => (year ? loadDashboard(year, province) : Promise.resolve(null)), [year, province]);
 
   if (error) return <ErrorNote error={error} />;
   if (!ready) return <Loading />;
@@ -42,6 +58,7 @@ export function Dashboard() {
   return (
     <>
       <PageHeader title={t('dash.title')}>
+        <ProvinceSelect year={year} value={province} onChange={setProvince} />
         <YearSelect />
       </PageHeader>
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
@@ -58,6 +75,14 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
   const anyChange = ranked.some((r) => r.change !== null);
   return (
     <>
+      <p class="as-of" data-testid="as-of">
+        {summary.final ? (
+          <span class="badge final" data-testid="final">
+            {t('dash.final')}
+          </span>
+        ) : null}{' '}
+        {summary.as_of ? t('dash.asOf', { date: fmtDate(summary.as_of, l) }) : null}
+      </p>
       <section aria-labelledby="counts-h" class="counts">
         <h2 id="counts-h" class="visually-hidden">
           {t('dash.countsTitle')}
@@ -67,6 +92,10 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
       </section>
 
       <Narrative text={summary.narrative} />
+
+      {summary.provinces?.length ? <Provinces summary={summary} /> : null}
+
+      <AreaFigures summary={summary} />
 
       <section aria-labelledby="ranking-h">
         <div class="section-head">
@@ -146,10 +175,10 @@ function Narrative({ text }: { text: string }) {
   );
 }
 
-function ZoneCards({ metric, counts }: { metric: Metric; counts: Record<string, number> }) {
+function ZoneCards({ metric, counts, testid }: { metric: Metric; counts: Record<string, number>; testid?: string }) {
   const keys = ZONE_KEYS.filter((k) => k in counts);
   return (
-    <div class="zone-cards" data-testid={`counts-${metric}`}>
+    <div class="zone-cards" data-testid={testid ?? `counts-${metric}`}>
       <h3>{t(metric === 'action_plan' ? 'metric.action_plan' : 'metric.delegation')}</h3>
       <ul>
         {keys.map((k) => (
@@ -282,5 +311,98 @@ function Legend({ bands }: { bands: Band[] }) {
         <span class="chip zone-no_data">{zoneLabel('no_data')}</span>
       </li>
     </ul>
+  );
+}
+
+/** The province picker: national (every province) or one province's dashboard. */
+function ProvinceSelect({ year, value, onChange }: { year: number; value: string; onChange: (code: string) => void }) {
+  // the national summary (read once per year, shared with the national dashboard) names the provinces
+  const national = useLoad(() => store.summary(year), [year]);
+  const provinces = (national.data?.provinces ?? []).slice().sort((a, b) => a.code.localeCompare(b.code));
+  if (provinces.length < 2 && !value) return null;
+  return (
+    <div class="year-select">
+      <label for="province">{t('dash.province')}</label>
+      <select id="province" value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        <option value="">{t('dash.national')}</option>
+        {provinces.map((p) => (
+          <option key={p.code} value={p.code}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The national view: every province at a glance (average, zone counts, rank), each a link to its own dashboard. */
+function Provinces({ summary }: { summary: Summary }) {
+  const l = lang.value;
+  const rows = (summary.provinces ?? []).slice().sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || byName(a.name, b.name));
+  return (
+    <section aria-labelledby="provinces-h">
+      <h2 id="provinces-h">{t('dash.provinces')}</h2>
+      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="provinces-h">
+        <table class="provinces" data-testid="provinces">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('dash.province')}</th>
+              <th scope="col" class="num">
+                {t('dash.areaAverage')}
+              </th>
+              <th scope="col">{t('dash.countsTitle')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr key={p.code} data-province={p.code}>
+                <td class="num rank">{p.rank ?? '—'}</td>
+                <th scope="row">
+                  <a href={`/?province=${encodeURIComponent(p.code)}`}>{p.name}</a>
+                </th>
+                <td class="num average">{fmtPercent(p.average, l)}</td>
+                <td class="zone-counts">
+                  {ZONE_KEYS.filter((k) => k in p.counts).map((k) => (
+                    <span key={k} class={`chip zone-${k}`} data-zone={k}>
+                      {zoneLabel(k)}: {p.counts[k]}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** One area's zone counts and narrative, the area picked from the period's eight. */
+function AreaFigures({ summary }: { summary: Summary }) {
+  const areas = summary.areas;
+  const [code, setCode] = useState(areas.find((a) => a.code === 'PTSP')?.code ?? areas[0]?.code ?? '');
+  const area = areas.find((a) => a.code === code) ?? areas[0];
+  if (!area) return null;
+  const l = lang.value;
+  return (
+    <section class="card area-figures" aria-labelledby="area-h" data-testid="area-figures">
+      <div class="section-head">
+        <h2 id="area-h">{t('dash.areaTitle')}</h2>
+        <div class="year-select">
+          <label for="area-pick">{t('dash.area')}</label>
+          <select id="area-pick" value={area.code} onChange={(e) => setCode((e.currentTarget as HTMLSelectElement).value)}>
+            {areas.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.code} — {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <ZoneCards metric="action_plan" counts={area.counts} testid="area-counts" />
+      <p class="hint">{t('dash.average', { p: fmtPercent(area.average, l) })}</p>
+      {area.narrative ? <p lang="id">{area.narrative}</p> : null}
+    </section>
   );
 }

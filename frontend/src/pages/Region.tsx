@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { lang, statusLabel, t } from '../i18n';
+import { lang, statusLabel, t, zoneLabel } from '../i18n';
 import { ApiError, ok } from '../lib/api';
 import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
 import { can, store } from '../lib/state';
-import type { Area, Delegation, HistoryEntry, Item, Region as RegionT, RegionSummary, Summary } from '../lib/types';
+import type { Area, Delegation, HistoryEntry, Item, Period, Region as RegionT, RegionSummary, Summary } from '../lib/types';
+import type { Schemas } from '../lib/api';
 import {
   Empty,
   ErrorNote,
@@ -32,21 +33,42 @@ interface RegionData {
   areas: Area[];
   delegation: Delegation;
   summary: Summary | null;
+  period: Period | null;
+  extension: Schemas['Extension'] | null;
+  trend: Schemas['TrendPoint'][];
+}
+
+/** Today's date in WIB (YYYY-MM-DD), the day the deadline rule counts in. */
+const todayWIB = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+
+/** Why the period refuses writes for this region today, or null: closed, or past the deadline without an extension covering today. */
+function lockReason(period: Period | null, extension: Schemas['Extension'] | null): string | null {
+  if (!period) return null;
+  if (period.status === 'closed') return t('region.closed', { year: period.year });
+  const today = todayWIB();
+  if (period.deadline && today > period.deadline && !(extension && today <= extension.until)) {
+    return t('region.deadlinePassed', { date: period.deadline });
+  }
+  return null;
 }
 
 async function loadRegion(year: number, code: string): Promise<RegionData> {
   const api = store.api;
   const where = { params: { path: { year, code } } };
-  const [regions, items, areas, delegation, summary] = await Promise.all([
+  const [regions, items, areas, delegation, summary, period, extensions, trend] = await Promise.all([
     ok(api.GET('/api/v1/regions')),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
     ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
     store.summary(year).catch(() => null),
+    ok(api.GET('/api/v1/periods/{year}', { params: { path: { year } } })).catch(() => null),
+    ok(api.GET('/api/v1/periods/{year}/extensions', { params: { path: { year } } })).catch(() => []),
+    ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })).catch(() => []),
   ]);
   const region = regions.find((r) => r.code === code);
   if (!region) throw new ApiError(404, 'not_found', t('region.notFound'));
-  return { region, items, areas, delegation, summary };
+  const extension = extensions.find((e) => e.region_code === code) ?? null;
+  return { region, items, areas, delegation, summary, period, extension, trend };
 }
 
 export default function Region() {
@@ -63,16 +85,20 @@ export default function Region() {
 }
 
 function RegionBody({ data, year, reload }: { data: RegionData; year: number; reload: () => void }) {
-  const { region, items, areas, delegation, summary } = data;
+  const { region, items, areas, delegation, summary, period, extension, trend } = data;
   const user = store.session.value;
-  const writable = can.claim(user, region.code);
+  const lock = lockReason(period, extension);
+  const allowed = can.claim(user, region.code);
+  const writable = allowed && !lock;
   const l = lang.value;
   const standing = summary?.regions.find((r) => r.code === region.code);
-  const counts = { draft: 0, submitted: 0, approved: 0, rejected: 0 };
+  const counts = { draft: 0, submitted: 0, approved: 0, rejected: 0, not_applicable_pending: 0, not_applicable: 0 };
   for (const i of items) counts[i.status]++;
   const areaName = new Map(areas.map((a) => [a.code, a.name]));
-  const groups = areas.map((a) => ({ area: a, items: items.filter((i) => i.area === a.code) }));
-  const orphans = items.filter((i) => !areaName.has(i.area));
+  const outside = items.filter(notApplicable);
+  const counted = items.filter((i) => !notApplicable(i));
+  const groups = areas.map((a) => ({ area: a, items: counted.filter((i) => i.area === a.code) }));
+  const orphans = counted.filter((i) => !areaName.has(i.area));
   if (orphans.length) groups.push({ area: { code: '?', name: t('region.otherArea'), weight: 0, version: 0 }, items: orphans });
 
   return (
@@ -107,8 +133,20 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
             </dd>
           </div>
         </dl>
-        {!writable ? <p class="hint">{t('region.readOnly')}</p> : null}
+        {lock ? (
+          <p class="locked" role="note" data-testid="locked">
+            {lock} {allowed ? t('region.lockedWrites') : ''}
+          </p>
+        ) : null}
+        {!allowed ? <p class="hint">{t('region.readOnly')}</p> : null}
+        {period?.status === 'open' && period.deadline && !lock ? (
+          <p class="hint" data-testid="deadline">
+            {t('region.deadline', { date: extension ? extension.until : period.deadline })}
+          </p>
+        ) : null}
       </section>
+
+      <Trend points={trend} />
 
       {groups.map((g) => (
         <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
@@ -119,13 +157,71 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
             <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
           </div>
           {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
-          {g.items.map((item) => (
+          {byParent(g.items).map((p) =>
+            p.parent ? (
+              <div key={p.parent} class="indicator-group" data-parent={p.parent}>
+                <h3 class="indicator-title">
+                  <span class="item-code">{p.parent}</span> {p.title}
+                </h3>
+                {p.items.map((item) => (
+                  <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
+                ))}
+              </div>
+            ) : (
+              p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />)
+            ),
+          )}
+        </section>
+      ))}
+      {outside.length ? (
+        <section class="area outside" aria-labelledby="outside-h" data-testid="not-applicable">
+          <h2 id="outside-h">{t('region.notApplicable')}</h2>
+          <p class="hint">{t('region.notApplicableHint')}</p>
+          {outside.map((item) => (
             <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
           ))}
         </section>
-      ))}
+      ) : null}
       <DelegationCard year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />
     </>
+  );
+}
+
+/** Items that count for nothing: confirmed outside the Pemda's authority, or not applying to its kind. */
+const notApplicable = (i: Item) => i.status === 'not_applicable' || i.applicability === 'confirmed' || i.applicability === 'catalogue';
+
+/** An area's leaves grouped under their indicator, in the catalogue's order; leaves that are indicators stand alone. */
+function byParent(items: Item[]): { parent: string | null; title: string; items: Item[] }[] {
+  const out: { parent: string | null; title: string; items: Item[] }[] = [];
+  for (const i of items) {
+    const last = out.at(-1);
+    if (i.parent && last?.parent === i.parent) last.items.push(i);
+    else out.push({ parent: i.parent ?? null, title: i.parent_title ?? '', items: [i] });
+  }
+  return out;
+}
+
+/** The region's figures over every year, oldest first: a small bar chart with the numbers beside it. */
+function Trend({ points }: { points: Schemas['TrendPoint'][] }) {
+  const l = lang.value;
+  if (points.length < 2) return null;
+  return (
+    <section class="card trend" aria-labelledby="trend-h" data-testid="trend">
+      <h2 id="trend-h">{t('region.trend')}</h2>
+      <ol class="bars">
+        {points.map((p) => (
+          <li key={p.year} data-year={p.year}>
+            <span class="bar-name">{p.year}</span>
+            <span class="bar-track" aria-hidden="true">
+              <span class={`bar-fill zone-${p.action_plan.zone}`} style={{ width: `${Math.max(0, Math.min(100, p.action_plan.percent ?? 0))}%` }} />
+            </span>
+            <span class="bar-value">
+              {fmtPercent(p.action_plan.percent, l)} <span class="bar-zone">{zoneLabel(p.action_plan.zone)}</span>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -187,12 +283,16 @@ function ItemCard({
         <span class="item-title">{item.title}</span>
         <span class="item-figures">
           <StatusBadge status={item.status} />
-          <span>
-            {t('item.claimed')}: {fmtPercent(item.progress, l)}
-          </span>
-          <span>
-            {t('item.verified')}: {fmtPercent(item.verified_progress, l)}
-          </span>
+          {notApplicable(item) ? null : (
+            <>
+              <span>
+                {t('item.claimed')}: {fmtPercent(item.progress, l)}
+              </span>
+              <span>
+                {t('item.verified')}: {fmtPercent(item.verified_progress, l)}
+              </span>
+            </>
+          )}
         </span>
       </summary>
       <div class="item-body">
@@ -200,6 +300,16 @@ function ItemCard({
           {t('item.weight')}: {fmtNumber(item.weight, l)}
           {item.updated_at ? ` · ${t('item.updated')}: ${fmtDateTime(item.updated_at, l)}` : ''}
         </p>
+        {item.requirement ? (
+          <p class="requirement" data-testid="requirement">
+            <strong>{t('item.requirement')}:</strong> {item.requirement}
+          </p>
+        ) : null}
+        {item.applicability_reason && item.applicability !== 'applicable' ? (
+          <p class="na-reason" data-testid="na-reason">
+            <strong>{t(item.applicability === 'catalogue' ? 'item.naCatalogue' : 'item.naReason')}:</strong> {item.applicability_reason}
+          </p>
+        ) : null}
         {item.note ? (
           <p>
             <strong>{t('item.note')}:</strong> {item.note}
@@ -219,7 +329,8 @@ function ItemCard({
         {writable ? (
           <Dropzone id={`${idp}-file`} item={ref} version={item.version} status={item.status} verified={fmtPercent(item.verified_progress, l)} onUploaded={() => onChange()} />
         ) : null}
-        {writable ? (
+        {writable && item.applicability !== 'catalogue' ? <Applicability ref_={ref} item={item} idp={idp} onChange={onChange} /> : null}
+        {writable && item.applicability === 'applicable' ? (
           <form class="claim-form" onSubmit={form.submit} noValidate>
             <h3>{t('item.claimTitle')}</h3>
             <div class="row">
@@ -248,6 +359,60 @@ function ItemCard({
         <History year={year} region={region} item={item} />
       </div>
     </details>
+  );
+}
+
+/**
+ * Outside this Pemda's authority: an operator marks the item not applicable with a reason (then
+ * uploads the regulation above as evidence); a reviewer decides. A pending or confirmed mark can be withdrawn.
+ */
+function Applicability({ ref_, item, idp, onChange }: { ref_: ItemRef; item: Item; idp: string; onChange: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const marked = item.applicability === 'pending' || item.applicability === 'confirmed';
+  const form = useSubmit(
+    async () => {
+      if (!marked && !reason.trim()) invalid({ reason: t('form.required') });
+      await ok(
+        store.api.PUT('/api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability', {
+          params: { path: ref_ },
+          body: marked ? { applicable: true } : { applicable: false, reason: reason.trim() },
+        }),
+      );
+    },
+    { onDone: () => { setOpen(false); onChange(); }, focus: { fields: ['reason'], id: () => `${idp}-na-reason` } },
+  );
+  if (marked) {
+    return (
+      <form class="na-form" onSubmit={form.submit} noValidate>
+        <p class="hint">{t(item.applicability === 'pending' ? 'item.naPendingHint' : 'item.naConfirmedHint')}</p>
+        {form.error ? <FormError error={form.error} /> : null}
+        <button type="submit" class="secondary" disabled={form.busy}>
+          {t('item.naWithdraw')}
+        </button>
+      </form>
+    );
+  }
+  if (!open) {
+    return (
+      <p class="na-open">
+        <button type="button" class="link" onClick={() => setOpen(true)}>
+          {t('item.naMark')}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <form class="na-form" onSubmit={form.submit} noValidate>
+      <h3>{t('item.naMark')}</h3>
+      <TextArea id={`${idp}-na-reason`} label={t('item.naReasonLabel')} value={reason} onValue={setReason} error={fieldError(form.error, 'reason')} />
+      <p class="hint">{t('item.naHint')}</p>
+      {form.error && !namesAny(form.error, ['reason']) ? <FormError error={form.error} /> : null}
+      <SubmitButton busy={form.busy}>{t('item.naSend')}</SubmitButton>{' '}
+      <button type="button" class="link" onClick={() => setOpen(false)}>
+        {t('common.cancel')}
+      </button>
+    </form>
   );
 }
 

@@ -21,10 +21,7 @@ export default function Reports() {
       <p class="lead">{t('reports.lead')}</p>
       <section class="card">
         <h2>{t('reports.provincial')}</h2>
-        <DownloadButton
-          fetch={() => download(store.api.GET('/api/v1/periods/{year}/reports/progress.pdf', { params: { path: { year } }, parseAs: 'blob' }))}
-          filename={`laporan-progres-${year}.pdf`}
-        />
+        {regions.data ? <ProvinceReport year={year} regions={regions.data} /> : <Loading />}
       </section>
       <section class="card">
         <h2>{t('reports.perRegion')}</h2>
@@ -32,6 +29,35 @@ export default function Reports() {
         {regions.data ? <RegionReport year={year} regions={regions.data} /> : <Loading />}
       </section>
     </>
+  );
+}
+
+/** The national roll-up, or one province's full report (?province=). */
+function ProvinceReport({ year, regions }: { year: number; regions: Region[] }) {
+  const provinces = regions.filter((r) => r.kind === 'province');
+  const own = store.session.value?.province ?? new URLSearchParams(location.search).get('province') ?? '';
+  const [province, setProvince] = useState(own);
+  const query = province ? { province } : {};
+  return (
+    <div class="row">
+      {provinces.length > 1 || province ? (
+        <div class="field">
+          <label for="report-province">{t('dash.province')}</label>
+          <select id="report-province" value={province} onChange={(e) => setProvince((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t('dash.national')}</option>
+            {provinces.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <DownloadButton
+        fetch={() => download(store.api.GET('/api/v1/periods/{year}/reports/progress.pdf', { params: { path: { year }, query }, parseAs: 'blob' }))}
+        filename={`laporan-progres-${year}${province ? '-' + province : ''}.pdf`}
+      />
+    </div>
   );
 }
 

@@ -207,7 +207,7 @@ export default function Review() {
                   <button type="button" aria-current={e === current ? 'true' : undefined} onClick={() => setIndex(i)} data-testid="queue-entry">
                     <span class="q-region">{e.region_name}</span>
                     <span class="q-item">
-                      {e.indicator_code} · {fmtPercent(e.progress, lang.value)}
+                      {e.indicator_code} · {e.applicability === 'pending' ? <span class="badge na">{t('review.naMark')}</span> : fmtPercent(e.progress, lang.value)}
                       {e.evidence_waiting ? ` · ${t('review.newDocs', { n: e.evidence_waiting })}` : ''}
                     </span>
                     <span class={`q-age${e.age_days >= 14 ? ' old' : ''}`}>{waitedText(e.age_days)}</span>
@@ -270,6 +270,7 @@ function ClaimView({
   const [docs, setDocs] = useState<Evidence[] | null>(null);
   const reason = useRef<HTMLDivElement>(null);
   const waiting = (docs ?? item?.evidence ?? []).filter((d) => d.status === 'waiting' && !d.superseded);
+  const naMark = entry.applicability === 'pending';
   const focusReason = () => reason.current?.querySelector('textarea')?.focus();
 
   function decide(decision: Decision) {
@@ -277,6 +278,12 @@ function ClaimView({
     setError(null);
     try {
       let v: number | undefined;
+      if (naMark) {
+        // a "not applicable" mark: approve confirms it, reject (with a reason) returns the item as it was
+        if (decision === 'reject' && !comment.trim()) invalid({ comment: t('review.reasonRequired') });
+        onDecided(entry, { decision, comment, version: entry.version });
+        return;
+      }
       if (decision === 'approve') {
         v = parseDecimal(verified) ?? invalid({ verified_progress: t('form.number') });
       } else if (!comment.trim()) {
@@ -301,6 +308,13 @@ function ClaimView({
         <p>
           <strong>{entry.region_name}</strong>
         </p>
+        {naMark ? (
+          <p class="na-reason" data-testid="na-mark">
+            <span class="badge na">{t('review.naMark')}</span> <strong>{t('item.naReason')}:</strong> {entry.applicability_reason || '—'}
+            <br />
+            <span class="hint">{t('review.naHint')}</span>
+          </p>
+        ) : null}
         <dl class="figures">
           <div>
             <dt>{t('item.claimed')}</dt>
@@ -347,7 +361,7 @@ function ClaimView({
           decide('approve');
         }}
       >
-        <Field
+        {naMark ? null : <Field
           id="verified"
           label={t('review.verifiedLabel')}
           inputMode="decimal"
@@ -355,11 +369,11 @@ function ClaimView({
           onValue={setVerified}
           error={fieldError(error, 'verified_progress')}
           hint={t('review.verifiedHint')}
-        />
+        />}
         <div ref={reason}>
           <TextArea id="reason" label={t('review.reason')} value={comment} onValue={setComment} error={fieldError(error, 'comment')} />
         </div>
-        {waiting.length ? <p class="hint">{t('review.acceptsDocs', { n: waiting.length })}</p> : null}
+        {waiting.length && !naMark ? <p class="hint">{t('review.acceptsDocs', { n: waiting.length })}</p> : null}
         {error && !namesAny(error, ['verified_progress', 'comment', 'decision']) ? <FormError error={error} /> : null}
         <div class="actions">
           <button type="submit" class="primary">

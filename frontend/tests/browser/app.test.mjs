@@ -33,7 +33,7 @@ async function openItem(page, code) {
   return item;
 }
 
-let apCompleteBefore;
+let seruyanBefore;
 
 test('every role signs in and sees its own navigation', async () => {
   const expected = {
@@ -48,11 +48,12 @@ test('every role signs in and sees its own navigation', async () => {
     const nav = await page.locator('#site-nav ul a').allInnerTexts();
     assert.deepEqual(nav, expected[role], role);
     await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
-    if (role === 'coordinator') apCompleteBefore = await count(page, 'action_plan', 'complete');
+    if (role === 'coordinator') seruyanBefore = await page.locator('[data-testid=ranking] tr[data-region="62.08"] .verified').innerText();
     assert.deepEqual(page.jsErrors, [], role);
     await page.context().close();
   }
-  assert.equal(apCompleteBefore, '1');
+  // 2020, the open year, is the default; Seruyan stands at 66 (demo) before the operator's claim
+  assert.match(seruyanBefore, /^66%\s*Kuning$/);
 });
 
 test('a wrong password is refused next to the form, and a missing field next to the field', async () => {
@@ -167,16 +168,123 @@ test('the reviewer rejects with a reason, the operator repairs, the reviewer app
   await page.context().close();
 });
 
-test("the dashboard's counts follow the approval", async () => {
+test("the dashboard's figures follow the approval: national, then one province", async () => {
   const page = await as('coordinator');
   await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
-  assert.equal(await count(page, 'action_plan', 'complete'), String(Number(apCompleteBefore) - 1));
-  assert.equal(await count(page, 'action_plan', 'green'), '11');
+  // national 2020: eighteen Pemda in two provinces, each province at a glance
+  assert.equal(await page.locator('[data-testid=ranking] tr[data-region]').count(), 18);
+  assert.equal(await count(page, 'action_plan', 'green'), '2');
+  assert.equal(await count(page, 'action_plan', 'yellow'), '14');
+  assert.equal(await count(page, 'action_plan', 'red'), '2');
+  const provinces = page.locator('[data-testid=provinces] tr[data-province]');
+  assert.deepEqual(await provinces.evaluateAll((rs) => rs.map((r) => r.dataset.province)), ['65', '62']);
+  assert.match(await provinces.nth(0).innerText(), /^1\s+Provinsi Kalimantan Utara\s+64,74%/);
+  // Seruyan's PTSP.2 went from 92 to the approved 60: its figure 66 → 65,68, the province's average 64 → 63,98
   const seruyan = page.locator('[data-testid=ranking] tr[data-region="62.08"]');
-  assert.match(await seruyan.innerText(), /96%\s*Hijau/);
+  assert.match(await seruyan.innerText(), /65,68%\s*Kuning/);
+  assert.match(await provinces.nth(1).innerText(), /^2\s+Provinsi Kalimantan Tengah\s+63,98%/);
+  // as of the latest change: the approval above, today
+  const today = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(new Date());
+  await page.getByTestId('as-of').getByText(`Data per ${today}`).waitFor();
+  assert.equal(await page.getByTestId('final').count(), 0, 'an open year is not final');
   await page.locator('[data-testid=heatmap]').waitFor();
   await shot(page, 'dashboard');
+  await noSeriousViolations(page, 'national dashboard');
+
+  // picking a province shows its dashboard alone
+  await page.getByLabel('Provinsi', { exact: true }).selectOption('62');
+  await page.waitForURL(/\?province=62$/);
+  await page.getByTestId('provinces').waitFor({ state: 'detached' });
+  await page.locator('p.average', { hasText: 'Rata-rata Pemda: 63,98%' }).waitFor();
+  assert.equal(await page.locator('[data-testid=ranking] tr[data-region]').count(), 15);
+  await page.getByTestId('area-figures').getByText(/Pada area Pelayanan Terpadu Satu Pintu/).waitFor();
+
+  // 2019, closed: the published figures, FINAL
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2019');
+  await page.getByTestId('final').getByText('FINAL').waitFor();
+  await page.locator('p.average', { hasText: 'Rata-rata Pemda: 69%' }).waitFor();
+  assert.match(await page.locator('[data-testid=ranking] tr[data-region="62.08"]').innerText(), /62%\s*Kuning/);
+  const area = page.getByTestId('area-figures');
+  assert.equal(await area.getByLabel('Area').inputValue(), 'PTSP');
+  const areaCount = (zone) => area.locator(`[data-zone=${zone}] .count`).innerText();
+  assert.deepEqual([await areaCount('complete'), await areaCount('green'), await areaCount('yellow')], ['1', '10', '4']);
+  await shot(page, 'dashboard-province-2019');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
   await noSeriousViolations(page, 'dashboard');
+  await page.context().close();
+});
+
+test('the Pemda page: leaves under their indicator, the trend; an item outside the authority is marked, confirmed, shown apart and withdrawn', async () => {
+  let page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.getByRole('heading', { level: 1, name: 'Kabupaten Seruyan' }).waitFor();
+  // PTSP.1 and PTSP.2 are sub-indicators of PTSP.A; PTSP.3 is a leaf indicator of its own
+  const group = page.locator('.indicator-group[data-parent="PTSP.A"]');
+  assert.deepEqual(await group.locator('details[data-indicator]').evaluateAll((ds) => ds.map((d) => d.dataset.indicator)), ['PTSP.1', 'PTSP.2']);
+  assert.equal(await page.locator('.indicator-group details[data-indicator="PTSP.3"]').count(), 0);
+  const ptsp1 = await openItem(page, 'PTSP.1');
+  await ptsp1.getByTestId('requirement').getByText('Peraturan kepala daerah beserta lampiran', { exact: false }).waitFor();
+  // the trend: 2018 55, 2019 62 (published), 2020 65,68 after the approval above
+  const trend = page.getByTestId('trend');
+  assert.deepEqual(await trend.locator('li').evaluateAll((ls) => ls.map((l) => l.dataset.year)), ['2018', '2019', '2020']);
+  assert.match(await trend.locator('li[data-year="2019"]').innerText(), /62%/);
+  assert.match(await trend.locator('li[data-year="2020"]').innerText(), /65,68%/);
+
+  // DD.2 lies outside Seruyan's authority: a reason first (required), then the regulation as evidence
+  const dd2 = await openItem(page, 'DD.2');
+  await dd2.getByRole('button', { name: 'Tandai di luar kewenangan Pemda' }).click();
+  await dd2.getByRole('button', { name: 'Kirim untuk diverifikasi' }).click();
+  await dd2.getByText('Wajib diisi.').waitFor();
+  await dd2.getByLabel(/^Alasan/).fill('Pengawasan dana desa dilimpahkan ke inspektorat provinsi (Pergub 12/2020, demo).');
+  await dd2.getByRole('button', { name: 'Kirim untuk diverifikasi' }).click();
+  await dd2.locator('.item-figures .badge', { hasText: 'Tidak berlaku (menunggu verifikasi)' }).waitFor();
+  assert.equal(await dd2.getByLabel('Capaian (%)').count(), 0, 'no claim while the mark waits');
+  await dd2.locator('input[type=file]').setInputFiles({ name: 'pergub-12-2020.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Pergub 12/2020') });
+  await dd2.getByText('pergub-12-2020.pdf terunggah.').waitFor();
+  await shot(page, 'pemda-na-pending');
+  await noSeriousViolations(page, 'Pemda page with a pending mark');
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+
+  // the reviewer sees the mark as such, with its reason, and confirms it
+  page = await as('reviewer');
+  await page.goto(BASE + '/review');
+  const entry = page.getByTestId('queue-entry').filter({ hasText: 'DD.2' });
+  await entry.locator('.badge', { hasText: 'Tidak berlaku (usulan)' }).waitFor();
+  await entry.click();
+  const panel = page.getByTestId('review-panel');
+  await panel.getByTestId('na-mark').getByText(/Pergub 12\/2020/).waitFor();
+  assert.equal(await panel.getByLabel('Nilai terverifikasi (%)').count(), 0, 'no verified figure for a mark');
+  await shot(page, 'review-na');
+  await panel.getByRole('button', { name: 'Setujui' }).click();
+  await page.getByTestId('review-flash').getByText(/DD\.2 — Kabupaten Seruyan disetujui/).waitFor();
+  await page.locator('[data-testid=review-flash][data-sent=true]').waitFor();
+  await page.context().close();
+
+  // confirmed: shown apart under "Tidak berlaku", without figures; the operator withdraws it
+  page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  const apart = page.getByTestId('not-applicable');
+  const na = apart.locator('details[data-indicator="DD.2"]');
+  await na.locator('.badge', { hasText: 'Tidak berlaku' }).waitFor();
+  assert.doesNotMatch(await na.locator(':scope > summary').innerText(), /Klaim|Terverifikasi/);
+  if (!(await na.evaluate((d) => d.open))) await na.locator(':scope > summary').click();
+  await na.getByTestId('na-reason').getByText(/Pergub 12\/2020/).waitFor();
+  await shot(page, 'pemda-na-confirmed');
+  await na.getByRole('button', { name: 'Tarik tanda tidak berlaku' }).click();
+  await page.locator('section.area:not(.outside) details[data-indicator="DD.2"]').waitFor();
+  assert.equal(await page.getByTestId('not-applicable').count(), 0);
+
+  // a closed year: shown plainly, nothing to write
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2019');
+  await page.getByTestId('locked').getByText('Periode 2019 sudah ditutup: angkanya final.').waitFor();
+  const closed = await openItem(page, 'PTSP.2');
+  assert.equal(await closed.getByLabel('Capaian (%)').count(), 0);
+  assert.equal(await closed.locator('input[type=file]').count(), 0);
+  await shot(page, 'pemda-closed');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  await page.getByTestId('trend').waitFor();
+  assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });
 
@@ -187,7 +295,7 @@ test('switching the language changes every label and is remembered', async () =>
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   await page.locator('[data-testid=counts-action_plan]').getByText('Action plan').waitFor();
   const chip = await page.locator('[data-testid=ranking] tr[data-region="62.09"] .chip').first().innerText();
-  assert.match(chip, /87%\s*Green/);
+  assert.match(chip, /80%\s*Green/);
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -202,7 +310,7 @@ test('the coordinator sees the radar; the admin manages users with errors next t
   await page.getByRole('link', { name: 'Radar koordinator' }).click();
   await page.locator('table.radar tbody tr').first().waitFor();
   // each cell names only what is left to chase, in the server's counts
-  const radar = await page.evaluate(() => fetch('/api/v1/periods/2019/progress').then((r) => r.json()));
+  const radar = await page.evaluate(() => fetch('/api/v1/periods/2020/progress').then((r) => r.json()));
   const rows = page.locator('table.radar tbody tr');
   assert.equal(await rows.count(), radar.regions.length);
   for (const g of radar.regions) {
@@ -728,14 +836,14 @@ test('the admin moves a user to another Pemda, deactivates them (sign-in refused
   await admin.getByTestId('lang-switch').click();
   await row.getByTestId('user-status').getByText('Nonaktif').waitFor();
 
-  // the deactivated user cannot sign in, and is told why
+  // the deactivated user cannot sign in: the server answers as for a wrong password (it confirms nothing)
   await signInWith(user, email, pw);
-  await user.locator('.form-error').getByText('Akun ini telah dinonaktifkan; hubungi admin.').waitFor();
+  await user.locator('.form-error').getByText('E-mail atau kata sandi salah.').waitFor();
   await shot(user, 'login-deactivated');
   await noSeriousViolations(user, 'sign-in refused at 360');
   await user.getByTestId('lang-switch').click();
   await user.getByRole('button', { name: 'Sign in' }).click();
-  await user.locator('.form-error').getByText('This account has been deactivated; contact an admin.').waitFor();
+  await user.locator('.form-error').getByText('Wrong e-mail or password.').waitFor();
   await user.getByTestId('lang-switch').click();
   await user.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor();
   await admin.context().close();
@@ -799,7 +907,7 @@ test('the coordinator re-weights an indicator, moves one to another area, and a 
   for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.body));
 
   await page.goto(BASE + '/admin/catalogue');
-  await page.getByLabel('Tahun').selectOption(String(year));
+  await page.getByLabel('Tahun', { exact: true }).selectOption(String(year));
   const row = page.locator('tr[data-indicator="UA.1"]');
   await row.getByTestId('indicator-weight').getByText('1', { exact: true }).waitFor();
   const edit = row.getByRole('button', { name: 'Ubah indikator UA.1' });
@@ -860,7 +968,7 @@ test('the coordinator re-weights an indicator, moves one to another area, and a 
   // at phone width: an area is renamed and re-weighted; Batal gives the focus back
   const phone = await as('coordinator', { width: 360, height: 740 });
   await phone.goto(BASE + '/admin/catalogue');
-  await phone.getByLabel('Tahun').selectOption(String(year));
+  await phone.getByLabel('Tahun', { exact: true }).selectOption(String(year));
   const arow = phone.locator('tr[data-area="UB"]');
   await arow.getByRole('button', { name: 'Ubah area UB Area Uji B' }).click();
   const aform = phone.locator('#area-panel-UB form');

@@ -12,6 +12,7 @@ import type { Area, Indicator } from '../../lib/types';
 import { Empty, FormError, Loading, SubmitButton, YearSelect, fieldError, useLoad, useYear, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, invalid, isStale, namesAny, useSubmit } from '../../components/form';
 import { CreateForm, List, numbers, useEditorStart } from './shared';
+import { CatalogueTree } from './CatalogueTree';
 
 type Kind = 'area' | 'indicator';
 type Row = Area | Indicator;
@@ -37,6 +38,13 @@ export default function Catalogue() {
   return (
     <>
       <YearSelect id="catalogue-year" />
+      <CatalogueTree
+        year={year}
+        onCopied={() => {
+          areas.reload();
+          indicators.reload();
+        }}
+      />
       <CreateForm
         id="new-area"
         title={t('admin.newArea')}

@@ -9,6 +9,7 @@ import type { Period } from '../../lib/types';
 import { FormError, SubmitButton, fieldError, useLoad, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, isStale, namesAny, useSubmit } from '../../components/form';
 import { CreateForm, List, numbers, useEditorStart } from './shared';
+import { Lifecycle } from './Lifecycle';
 
 export default function Periods() {
   const periods = useLoad(() => ok(store.api.GET('/api/v1/periods')), []);
@@ -50,7 +51,9 @@ export default function Periods() {
               {rows.map((p) => (
                 <tr key={p.year} data-year={p.year}>
                   <td data-label={t('common.year')}>{p.year}</td>
-                  <td data-label={t('admin.name')}>{p.name}</td>
+                  <td data-label={t('admin.name')}>
+                    {p.name} {p.status === 'closed' ? <span class="badge final">{t('dash.final')}</span> : null}
+                  </td>
                   <td data-label={t('admin.deadline')} data-testid="period-deadline">{p.deadline ? fmtDate(isoDate(p.deadline), l, 'UTC') : <span class="hint">{t('admin.noDeadline')}</span>}</td>
                   <td data-label={t('common.actions')}>
                     <button
@@ -81,6 +84,16 @@ export default function Periods() {
           }}
           onReload={periods.reload}
           onClose={() => close(current.year)}
+        />
+      ) : null}
+      {(current ?? periods.data?.[0]) ? (
+        <Lifecycle
+          key={(current ?? periods.data![0]).year}
+          period={(current ?? periods.data![0])}
+          onChanged={() => {
+            periods.reload();
+            store.loadPeriods().catch(() => undefined);
+          }}
         />
       ) : null}
     </>

@@ -46,7 +46,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Served only to the client addresses in PANTAU_METRICS_ADDRESSES or with Authorization: Bearer <PANTAU_METRICS_TOKEN>; 403 for everyone else.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -84,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Wrong credentials give 401; repeated failures for one account or address give 429.
+         * @description Wrong credentials (a deactivated account's included) give 401; repeated failures for one account or address give 429. Sent from another site's page (Origin or Sec-Fetch-Site) it gives 403; the body must be application/json (415 otherwise).
          */
         post: operations["login"];
         delete?: never;
@@ -516,7 +519,7 @@ export interface paths {
         };
         /**
          * Progress report of the period (PDF)
-         * @description A4 report in Indonesian: letterhead, zone counts for both metrics, the summary's narrative, every Pemda ranked by verified score with the change against the previous period, a bar chart, a Pemda × area matrix and one section per Pemda with its items and delegation. Every signed-in role may read it. 409 when the period keeps changing while it is read.
+         * @description A4 report in Indonesian. For one province (?province=62), or for the whole period when its Pemda form one province: letterhead, zone counts for both metrics, the summary's narrative, every Pemda ranked by verified score with the change against the previous period, a bar chart, a Pemda × area matrix and one section per Pemda with its items and delegation. When the period spans several provinces and no province is asked for, a national roll-up instead: the national zone counts and narrative, the provinces ranked by their average, and a page per province with its narrative and its Pemda ranked. A closed period's report is marked FINAL. Every signed-in role may read it.
          */
         get: operations["provincialProgressReport"];
         put?: never;
@@ -675,7 +678,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Assign a signatory user to a slot (coordinator, admin) */
+        /** Assign a signatory user to a slot that is not signed yet (coordinator, admin); an initialled slot keeps its paraf */
         put: operations["assignSlot"];
         post?: never;
         delete?: never;
@@ -693,7 +696,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign or initial one's own slot; appends a PDF signature */
+        /** Sign or initial (paraf) one's own slot; appends a PAdES signature (B-LT with a TSA) */
         post: operations["signSlot"];
         delete?: never;
         options?: never;
@@ -843,6 +846,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The period's catalogue as a tree */
+        get: operations["getCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/catalogue/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy an earlier year's catalogue (admin, national coordinator)
+         * @description Names, weights, requirements and applicability; no claims. 409 when the period already has areas.
+         */
+        post: operations["copyCatalogue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/items/{indicator}/applicability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark an item outside the Pemda's authority, or withdraw that
+         * @description applicable false (with a reason) → not_applicable_pending, decided by a reviewer's approve (not_applicable) or reject (back as it was). After the deadline 409 deadline_passed unless extended; in a closed period 409 period_closed.
+         */
+        put: operations["setApplicability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the period: its figures are final (admin, national coordinator) */
+        post: operations["closePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a closed period, with a reason (admin) */
+        post: operations["reopenPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extensions past the deadline, by region */
+        get: operations["listExtensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Let a region make entries after the deadline until a day (admin, coordinator) */
+        put: operations["setExtension"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{code}/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A region's figures over every year, oldest first */
+        get: operations["regionTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commitments/{id}/signatories/{slot}/delegation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document of the delegation recorded for a slot */
+        get: operations["slotDelegationDocument"];
+        /** Record the delegation (a.n. or surat kuasa) under which the deputy assigned to a slot may sign (coordinator, admin) */
+        put: operations["setSlotDelegation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commitments/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a commitment with a reason (coordinator, admin); its file stays and verifies as void, naming the replacement */
+        post: operations["voidCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sign-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign or initial several of one's slots, each in its own document, with one passphrase (signatory); an item that cannot be signed refuses the whole batch (422, field items[i]) */
+        post: operations["signBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/crl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The installation CA's certificate revocation list, DER (no sign-in) */
+        get: operations["signingCRL"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/ocsp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The installation CA's OCSP responder (no sign-in) */
+        post: operations["ocspPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing/ocsp/{request}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OCSP responder, GET form: the DER request in base64, URL-encoded (no sign-in) */
+        get: operations["ocspGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/signing-key/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a signer's certificates and delete their key (admin): the CRL and OCSP say so from now on; earlier timestamped signatures stay valid */
+        post: operations["revokeSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -865,7 +1130,7 @@ export interface components {
                  * @description Stable, machine-readable error code.
                  * @enum {string}
                  */
-                code: "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "unavailable" | "internal";
+                code: "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "deadline_passed" | "period_closed" | "too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "unavailable" | "internal";
                 /** @description Human-readable message: Indonesian by default, English when Accept-Language prefers en. */
                 message: string;
                 /** @description Per-field messages; present for validation errors only. */
@@ -914,7 +1179,7 @@ export interface components {
          */
         ZoneKey: string;
         /** @enum {string} */
-        ItemStatus: "draft" | "submitted" | "approved" | "rejected";
+        ItemStatus: "draft" | "submitted" | "approved" | "rejected" | "not_applicable_pending" | "not_applicable";
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -958,6 +1223,8 @@ export interface components {
             /** @description False once an admin has deactivated the account: it cannot sign in and its sessions end. */
             active?: boolean;
             version?: number;
+            /** @description A coordinator's or reviewer's province; null for the whole country. */
+            province?: string | null;
         };
         Me: components["schemas"]["User"] & {
             /** @description CSRF token of the current session. */
@@ -972,6 +1239,8 @@ export interface components {
             password: string;
             /** @description Required for role operator; must name an existing region. */
             region_code?: string | null;
+            /** @description Limits a coordinator or reviewer to one province; empty or null for the whole country. */
+            province?: string | null;
         };
         Region: {
             code: components["schemas"]["RegionCode"];
@@ -994,6 +1263,9 @@ export interface components {
              */
             deadline: string | null;
             version: number;
+            status: components["schemas"]["PeriodStatus"];
+            /** Format: date-time */
+            closed_at?: string | null;
         };
         PeriodInput: {
             year: components["schemas"]["Year"];
@@ -1014,7 +1286,7 @@ export interface components {
             /** @description Defaults to 1. */
             weight?: components["schemas"]["Weight"];
         };
-        /** @description Indicator of a period, weighted within its area. */
+        /** @description Indicator of a period, weighted among its siblings; a sub-indicator names its parent. */
         Indicator: {
             code: string;
             /** @description Code of the indicator's area. */
@@ -1022,14 +1294,26 @@ export interface components {
             title: string;
             weight: components["schemas"]["Weight"];
             version: number;
+            /** @description The parent indicator's code when this is a sub-indicator. */
+            parent: string | null;
+            /** @description The evidence the indicator asks for. */
+            requirement: string;
+            /** @description Region kinds the entry applies to; all three by default. */
+            applies_to: components["schemas"]["RegionKind"][];
         };
+        /** @description area is required unless parent is given. */
         IndicatorInput: {
             code: string;
             /** @description An area code of the same period; otherwise 422. */
-            area: string;
+            area?: string;
             title: string;
             /** @description Defaults to 1. */
             weight?: components["schemas"]["Weight"];
+            /** @description An indicator code of the same period: the new one is its sub-indicator (in its area). */
+            parent?: string;
+            requirement?: string;
+            /** @description Region kinds the entry applies to; all three by default. */
+            applies_to?: components["schemas"]["RegionKind"][];
         };
         /** @description A file supporting an item's claim. */
         Evidence: {
@@ -1102,6 +1386,11 @@ export interface components {
             updated_at: string | null;
             last_review: components["schemas"]["ReviewInfo"] | null;
             evidence: components["schemas"]["Evidence"][];
+            parent?: string | null;
+            parent_title?: string | null;
+            requirement?: string;
+            applicability: components["schemas"]["Applicability"];
+            applicability_reason?: string;
         };
         Claim: {
             progress: components["schemas"]["Percent"];
@@ -1217,6 +1506,7 @@ export interface components {
             /** @description Verified percentage minus the previous year's; null without both. */
             change: number | null;
             areas: components["schemas"]["RegionArea"][];
+            applicable?: boolean;
         };
         /**
          * @description Number of regions per zone key; every key of the scheme appears, zeros included, and no_data where any.
@@ -1246,11 +1536,19 @@ export interface components {
             provinces?: components["schemas"]["ProvinceSummary"][];
             /** @description Short Indonesian paragraph in the style of a provincial press release. */
             narrative: string;
+            /**
+             * Format: date-time
+             * @description When the listed regions' figures last changed.
+             */
+            as_of?: string;
+            /** @description The period is closed: the figures are final. */
+            final?: boolean;
         };
         Verification: {
             /** @enum {string} */
             kind: "report" | "commitment";
             title: string;
+            /** @description A commitment's status (void when voided) or a report's. */
             status: string;
             /** @description SHA-256 of the document's current bytes. */
             sha256: string;
@@ -1260,6 +1558,11 @@ export interface components {
             signatures: components["schemas"]["VerificationSignature"][];
             /** @description Who made the document: for a report, the user who generated it (or the command line). */
             created_by?: string;
+            number?: string;
+            /** @description Set on a void commitment. */
+            void_reason?: string;
+            /** @description A void commitment's replacement, once there is one. */
+            replacement_code?: string;
         };
         VerificationSignature: {
             slot: string;
@@ -1269,9 +1572,10 @@ export interface components {
             mode: "sign" | "initial";
             /** Format: date-time */
             signed_at: string;
+            capacity?: components["schemas"]["SigningCapacity"];
         };
         FileCheck: {
-            /** @description True when the file is, byte for byte, a document Pantau issued (or a signed state of one) and every signature in it is valid. */
+            /** @description True when the file is, byte for byte, a document Pantau issued (or a signed state of one) that is not void, and every signature in it is valid. */
             valid: boolean;
             verification_code: string | null;
             /** @enum {string} */
@@ -1288,17 +1592,48 @@ export interface components {
                 reason?: string;
                 /** @description The signed bytes are unchanged and the CMS signature verifies. */
                 intact?: boolean;
-                /** @description The signer's certificate chains to the installation's CA (or an imported signer's root). */
+                /** @description The signer's certificate chains to the installation's CA (or an imported signer's root) at the time its trusted timestamp proves, or now. */
                 trusted?: boolean;
-                /** @enum {string} */
+                /**
+                 * @description none; signatures_only (later signatures filling existing fields, validation data, document timestamps); other (anything else: an added annotation, widget, page content or object).
+                 * @enum {string}
+                 */
                 changes_after?: "none" | "signatures_only" | "other";
+                /**
+                 * @description The slot's signature or its paraf (field slot_paraf).
+                 * @enum {string}
+                 */
+                mode?: "sign" | "initial";
+                /**
+                 * @description PAdES baseline level; legacy for adbe.pkcs7.detached.
+                 * @enum {string}
+                 */
+                level?: "B-B" | "B-T" | "B-LT" | "B-LTA" | "legacy";
+                /**
+                 * @description trusted: intact and the signer chains to a trusted root (at the time its timestamp proves); untrusted: intact, signer not trusted; broken: the signed bytes or the signature do not verify.
+                 * @enum {string}
+                 */
+                trust?: "trusted" | "untrusted" | "broken";
+                /**
+                 * Format: date-time
+                 * @description The time the signature's trusted timestamp proves.
+                 */
+                timestamped_at?: string;
+                /** @description What the first other change was. */
+                change_detail?: string;
+                /** @description Why the signature is not valid. */
+                problem?: string;
             }[];
-            /** @description The file has bytes after its last embedded signature. */
+            /** @description The file has bytes after its last embedded signature that are neither validation data nor a document timestamp. */
             modified_after_signing?: boolean;
+            /** @description The recognised document's status; a void commitment is never valid. */
+            status?: string;
+            void_reason?: string;
+            replacement_code?: string;
         };
         AuditEvent: {
-            /** @description Position in the chain, from 1. */
-            seq: number;
+            /** @description Position in the chain, from 1; null for a moment after the change, until the sealer has chained the event (prev_hash and hash are empty until then). */
+            seq: number | null;
             /** Format: date-time */
             at: string;
             actor_id?: number | null;
@@ -1311,10 +1646,8 @@ export interface components {
             entity_key: string;
             /** @example claim */
             action: string;
-            /** @description The entity's state before the change (JSON), or null. */
-            before: unknown;
-            /** @description The change or the new state (JSON), or null. */
-            after: unknown;
+            before: components["schemas"]["AuditState"];
+            after: components["schemas"]["AuditState"];
             prev_hash: string;
             /** @description SHA-256 over prev_hash and the event's canonical content. */
             hash: string;
@@ -1325,15 +1658,18 @@ export interface components {
             next_after: number | null;
         };
         HistoryEntry: {
-            seq: number;
+            /** @description Position in the audit chain; null until the sealer has chained the event. */
+            seq: number | null;
             /** Format: date-time */
             at: string;
             actor: string;
             /** @enum {string} */
-            action: "claim" | "evidence_upload" | "review";
-            before: unknown;
-            after: unknown;
+            action: "claim" | "evidence_upload" | "evidence_review" | "review";
+            before: components["schemas"]["AuditState"];
+            after: components["schemas"]["AuditState"];
         };
+        /** @description An entity's state before a change, or the change or new state after it, as JSON: an object, an array (zone bands) or null. */
+        AuditState: (Record<string, never> | null) | unknown[];
         PasswordChange: {
             /** Format: password */
             old_password: string;
@@ -1353,6 +1689,7 @@ export interface components {
             waiting: number;
             accepted: number;
             rejected: number;
+            not_applicable: number;
         };
         Radar: {
             year: number;
@@ -1396,6 +1733,8 @@ export interface components {
             age_days: number;
             /** @description Current documents not yet accepted or rejected. */
             evidence_waiting: number;
+            applicability?: components["schemas"]["Applicability"];
+            applicability_reason?: string;
         };
         PeriodPatch: {
             name?: string;
@@ -1403,8 +1742,11 @@ export interface components {
             deadline?: string;
             version?: number;
         };
-        /** @enum {string} */
-        CommitmentSlotName: "regent" | "dprd_chair" | "governor" | "witness_vice_governor" | "witness_dprd_province";
+        /**
+         * @description A regional commitment's slots are regent, dprd_chair, governor, witness_vice_governor and witness_dprd_province; a joint commitment's are governor, regent_{code} and dprd_chair_{code} for every regency and city (the code with underscores, e.g. regent_62_08) and the two witnesses.
+         * @example regent
+         */
+        CommitmentSlotName: string;
         CommitmentSlot: {
             slot: components["schemas"]["CommitmentSlotName"];
             /**
@@ -1412,8 +1754,11 @@ export interface components {
              * @enum {string}
              */
             kind: "signer" | "witness";
-            /** @enum {string} */
-            status: "unassigned" | "pending" | "signed" | "initialled";
+            /**
+             * @description open until signed; an initialled slot (a paraf) stays open for the signature, by its assignee or by another user the coordinator assigns.
+             * @enum {string}
+             */
+            status: "open" | "initialled" | "signed";
             user_email?: string | null;
             name: string;
             /** @description The assigned person's title; when it differs from default_title they act for the slot's holder (a.n.). */
@@ -1422,14 +1767,24 @@ export interface components {
             default_title: string;
             /** Format: date-time */
             signed_at?: string | null;
+            /** @description The region whose office the slot stands for (a joint commitment's regent and DPRD chair slots). */
+            region_code?: string;
+            /** @description How the assigned person may act; null while unassigned. */
+            capacity?: components["schemas"]["SigningCapacity"] | null;
+            delegation?: components["schemas"]["SigningDelegation"] | null;
+            /** @description The slot's paraf and signature, in the order made. */
+            acts: components["schemas"]["SlotAct"][];
         };
         Commitment: {
             id: number;
             region_code: components["schemas"]["RegionCode"];
             region_name?: string;
             year: components["schemas"]["Year"];
-            /** @enum {string} */
-            status: "draft" | "partially_signed" | "signed";
+            /**
+             * @description signed once every signer slot is signed (a paraf is not a signature; witnesses do not block); void once a coordinator cancels it.
+             * @enum {string}
+             */
+            status: "draft" | "partially_signed" | "signed" | "void";
             verification_code: string;
             /** @description SHA-256 of the document's current bytes. */
             sha256?: string;
@@ -1450,6 +1805,16 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
             signatories: components["schemas"]["CommitmentSlot"][];
+            /** @enum {string} */
+            kind?: "regional" | "joint";
+            /** @example 001/PTSP-PRIMA/62.08/2019 */
+            number?: string;
+            void_reason?: string;
+            /** Format: date-time */
+            voided_at?: string | null;
+            replacement_id?: number | null;
+            /** @description The replacement's verification code. */
+            replacement_code?: string | null;
         };
         CommitmentInput: {
             region_code: components["schemas"]["RegionCode"];
@@ -1459,6 +1824,12 @@ export interface components {
              * @description Date printed above the signatures; today when absent.
              */
             date?: string;
+            /**
+             * @description joint: the province's joint commitment (region_code a province) with the governor, every regent or mayor and every regency or city DPRD chair.
+             * @default regional
+             * @enum {string}
+             */
+            kind: "regional" | "joint";
         };
         AssignInput: {
             /**
@@ -1478,10 +1849,7 @@ export interface components {
              * @description The signer's signing passphrase (not the sign-in password).
              */
             passphrase: string;
-            /**
-             * Format: byte
-             * @description The drawn signature or initials, PNG in base64 (a data: URL is accepted); at most 512 KB.
-             */
+            /** @description The drawn signature or initials, PNG in base64, bare or as a data: URL (data:image/png;base64,…); at most 512 KB. */
             signature_png?: string;
         };
         SigningKeyInput: {
@@ -1515,6 +1883,11 @@ export interface components {
             place: string;
             /** Format: date-time */
             updated_at?: string;
+            /**
+             * @default regional
+             * @enum {string}
+             */
+            kind: "regional" | "joint";
         };
         Letterhead: {
             /** @example Pemerintah Provinsi Kalimantan Tengah */
@@ -1548,6 +1921,8 @@ export interface components {
             active?: boolean;
             /** @description The user's version you saw; stale → 409. */
             version?: number;
+            /** @description Limits a coordinator or reviewer to one province; empty or null for the whole country. */
+            province?: string | null;
         };
         AreaPatch: {
             name?: string;
@@ -1562,6 +1937,9 @@ export interface components {
             area?: string;
             /** @description The indicator's version you saw; stale → 409. */
             version?: number;
+            requirement?: string;
+            /** @description Region kinds the entry applies to; all three by default. */
+            applies_to?: components["schemas"]["RegionKind"][];
         };
         /** @description A region's verified and claimed percentage in one area, and its action-plan zone. */
         RegionArea: {
@@ -1570,6 +1948,8 @@ export interface components {
             percent: components["schemas"]["NullablePercent"];
             claimed_percent: components["schemas"]["NullablePercent"];
             zone: components["schemas"]["ZoneKey"];
+            /** @description False when nothing in the area applies to the region (Tidak berlaku). */
+            applicable: boolean;
         };
         /** @description One area across the listed regions: their average verified percentage and the action-plan zones of their figures in that area. */
         AreaSummary: {
@@ -1577,6 +1957,7 @@ export interface components {
             name: string;
             average: components["schemas"]["NullablePercent"];
             counts: components["schemas"]["ZoneCounts"];
+            narrative?: string;
         };
         /** @description One province's regions taken together; listed when the summary spans several provinces. */
         ProvinceSummary: {
@@ -1585,6 +1966,8 @@ export interface components {
             average: components["schemas"]["NullablePercent"];
             counts: components["schemas"]["ZoneCounts"];
             rank: number | null;
+            /** @description The province's own paragraph. */
+            narrative?: string;
         };
         /** @description Names of states and kinds in one language, by group and key. */
         LabelTable: {
@@ -1615,6 +1998,127 @@ export interface components {
             sign_mode: {
                 [key: string]: string;
             };
+        };
+        /**
+         * @description pending: the region says the item lies outside its authority and a reviewer decides; confirmed: it does not count; catalogue: the leaf's applies_to leaves the region's kind out.
+         * @enum {string}
+         */
+        Applicability: "applicable" | "pending" | "confirmed" | "catalogue";
+        /** @enum {string} */
+        PeriodStatus: "open" | "closed";
+        CatalogueIndicator: {
+            code: string;
+            title: string;
+            weight: components["schemas"]["Weight"];
+            requirement: string;
+            /** @description Region kinds the entry applies to; all three by default. */
+            applies_to: components["schemas"]["RegionKind"][];
+            version: number;
+            children: components["schemas"]["CatalogueIndicator"][];
+        };
+        CatalogueArea: {
+            code: string;
+            name: string;
+            weight: components["schemas"]["Weight"];
+            version: number;
+            indicators: components["schemas"]["CatalogueIndicator"][];
+        };
+        /** @description A period's catalogue: areas, indicators, sub-indicators. */
+        Catalogue: components["schemas"]["CatalogueArea"][];
+        CopyInput: {
+            from: components["schemas"]["Year"];
+        };
+        ApplicabilityInput: {
+            applicable: boolean;
+            /** @description Required when applicable is false. */
+            reason?: string;
+            version?: number;
+        };
+        ReopenInput: {
+            reason: string;
+        };
+        ExtensionInput: {
+            /** Format: date */
+            until: string;
+            reason: string;
+        };
+        Extension: {
+            region_code: components["schemas"]["RegionCode"];
+            /** Format: date */
+            until: string;
+            reason: string;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TrendPoint: {
+            year: components["schemas"]["Year"];
+            action_plan: components["schemas"]["ActionPlanStanding"];
+            delegation: components["schemas"]["DelegationStanding"];
+        };
+        /**
+         * @description principal: the slot's office holder; deputy: someone acting for them, who may only initial; delegated: acting for them under a delegation the coordinator recorded, who may sign.
+         * @enum {string}
+         */
+        SigningCapacity: "principal" | "deputy" | "delegated";
+        SlotAct: {
+            /** @enum {string} */
+            mode: "sign" | "initial";
+            name: string;
+            /** @description The capacity as stamped: the office (Bupati Seruyan), a deputy's own title, or a.n. Bupati Seruyan, Wakil Bupati Seruyan. */
+            title: string;
+            capacity: components["schemas"]["SigningCapacity"];
+            /** Format: date-time */
+            signed_at: string;
+        };
+        SigningDelegation: {
+            /**
+             * @description an: atas nama (a.n.); surat_kuasa: a power of attorney.
+             * @enum {string}
+             */
+            kind: "an" | "surat_kuasa";
+            /** @description Number and date of the instrument. */
+            reference: string;
+            filename: string;
+            sha256: string;
+        };
+        VoidInput: {
+            reason: string;
+            /** @description The commitment that replaces this one; by default the next one made for the same region and year. */
+            replacement_id?: number;
+        };
+        BatchInput: {
+            items: {
+                commitment_id: number;
+                slot: components["schemas"]["CommitmentSlotName"];
+            }[];
+            /** @enum {string} */
+            mode: "sign" | "initial";
+            /** Format: password */
+            passphrase: string;
+            /**
+             * Format: byte
+             * @description The drawn signature, PNG in base64, used on every document.
+             */
+            signature_png?: string;
+        };
+        BatchResult: {
+            results: {
+                commitment_id: number;
+                slot: string;
+                /** @enum {string} */
+                status: "initialled" | "signed" | "failed";
+                /** @description Why the item failed (a message key), when the commitment changed between the checks and its signature. */
+                error?: string;
+                message?: string;
+            }[];
+        };
+        RevokeInput: {
+            /**
+             * @default unspecified
+             * @enum {string}
+             */
+            reason: "unspecified" | "key_compromise" | "affiliation_changed" | "superseded" | "cessation_of_operation";
         };
     };
     responses: {
@@ -1654,7 +2158,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Duplicate or stale version (conflict). */
+        /** @description Duplicate or stale version (conflict); period_closed when the period is closed and its figures final; deadline_passed when a region's entry deadline (with any extension) has passed. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -1672,7 +2176,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description File type not accepted (unsupported_media_type). */
+        /** @description File type not accepted, or a request body that is not application/json where JSON is expected (unsupported_media_type). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1701,9 +2205,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Database unavailable (unavailable). */
+        /** @description The database cannot be reached, or the work the request needs is at its concurrency limit (unavailable); try again after Retry-After seconds. */
         Unavailable: {
             headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -1762,6 +2268,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     readyz: {
@@ -1782,6 +2290,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1803,6 +2313,9 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     openapi: {
@@ -1823,6 +2336,8 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     login: {
@@ -1851,7 +2366,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
@@ -1874,8 +2391,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1898,7 +2417,9 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1921,8 +2442,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1954,6 +2477,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1977,7 +2501,9 @@ export interface operations {
                     "application/json": components["schemas"]["Region"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2009,6 +2535,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2032,7 +2559,9 @@ export interface operations {
                     "application/json": components["schemas"]["Period"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2064,6 +2593,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2093,6 +2623,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2127,6 +2658,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -2155,6 +2687,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2190,6 +2723,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2219,6 +2753,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2254,6 +2789,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2283,6 +2819,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2318,7 +2855,9 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2347,6 +2886,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Summary"];
                 };
+            };
+            /** @description Not modified (If-None-Match matched the ETag). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2382,6 +2928,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2421,6 +2968,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2511,6 +3059,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2542,6 +3091,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2579,6 +3129,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2606,16 +3157,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": Blob;
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
                 };
             };
-            /** @description The requested byte range. */
+            /** @description The requested byte range, in the file's content type (several ranges as multipart/byteranges). */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": Blob;
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "multipart/byteranges": Blob;
                 };
             };
             /** @description Not modified (If-None-Match matched the ETag). */
@@ -2628,13 +3184,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
-            /** @description The requested range cannot be satisfied. */
+            /** @description The requested range cannot be satisfied: Go's net/http range answer, plain text rather than the Error body. */
             416: {
                 headers: {
+                    /** @description bytes *\/size */
+                    "Content-Range"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2660,7 +3221,9 @@ export interface operations {
                     "application/json": components["schemas"]["Verification"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2676,6 +3239,8 @@ export interface operations {
                 "multipart/form-data": {
                     /** Format: binary */
                     file: Blob;
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
@@ -2730,6 +3295,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
@@ -2764,6 +3330,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2790,13 +3357,17 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
     provincialProgressReport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this province (e.g. 62): its Pemda, with the full report of each. */
+                province?: string;
+            };
             header?: never;
             path: {
                 /** @description Year of the period. */
@@ -2823,6 +3394,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2858,6 +3430,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2892,6 +3465,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -2920,6 +3494,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2972,12 +3547,18 @@ export interface operations {
                     "application/x-pem-file": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
     listCommitments: {
         parameters: {
-            query?: never;
+            query?: {
+                year?: number;
+                /** @description true: only those, not void, where a slot of the caller's still waits for their signature. */
+                waiting?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2993,8 +3574,10 @@ export interface operations {
                     "application/json": components["schemas"]["Commitment"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3024,6 +3607,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3053,6 +3637,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3081,6 +3666,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3116,6 +3702,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3152,6 +3739,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3159,7 +3747,9 @@ export interface operations {
     };
     getCommitmentTemplate: {
         parameters: {
-            query?: never;
+            query?: {
+                kind?: "regional" | "joint";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3175,8 +3765,10 @@ export interface operations {
                     "application/json": components["schemas"]["CommitmentTemplate"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3205,6 +3797,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3227,9 +3820,11 @@ export interface operations {
                     "application/json": components["schemas"]["SigningKey"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3258,6 +3853,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -3328,7 +3924,9 @@ export interface operations {
                     "application/json": components["schemas"]["Letterhead"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3357,6 +3955,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3390,6 +3989,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3425,6 +4025,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3460,6 +4061,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["Unavailable"];
         };
@@ -3485,7 +4087,528 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
+        };
+    };
+    getCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Areas with their indicators and sub-indicators. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    copyCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyInput"];
+            };
+        };
+        responses: {
+            /** @description The copied tree. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setApplicability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Indicator code within the period. */
+                indicator: components["parameters"]["Indicator"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicabilityInput"];
+            };
+        };
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    closePeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The closed period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Period"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reopenPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenInput"];
+            };
+        };
+        responses: {
+            /** @description The reopened period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Period"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The period's extensions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setExtension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionInput"];
+            };
+        };
+        responses: {
+            /** @description The extension. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    regionTrend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One point per period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendPoint"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    slotDelegationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Commitment id. */
+                id: components["parameters"]["CommitmentID"];
+                /** @description Signatory slot. */
+                slot: components["parameters"]["Slot"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setSlotDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Commitment id. */
+                id: components["parameters"]["CommitmentID"];
+                /** @description Signatory slot. */
+                slot: components["parameters"]["Slot"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    kind: "an" | "surat_kuasa";
+                    reference: string;
+                    /**
+                     * Format: binary
+                     * @description The instrument: PDF, PNG or JPEG.
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description The commitment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    voidCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Commitment id. */
+                id: components["parameters"]["CommitmentID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidInput"];
+            };
+        };
+        responses: {
+            /** @description The void commitment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchInput"];
+            };
+        };
+        responses: {
+            /** @description What became of each item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signingCRL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CRL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pkix-crl": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ocspPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/ocsp-request": Blob;
+            };
+        };
+        responses: {
+            /** @description The OCSP response (RFC 6960): good, revoked or unknown; a malformed request gets OCSP's malformedRequest answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ocsp-response": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ocspGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OCSP response (RFC 6960): good, revoked or unknown; a malformed request gets OCSP's malformedRequest answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ocsp-response": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeInput"];
+            };
+        };
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

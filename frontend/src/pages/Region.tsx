@@ -68,7 +68,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
   const writable = can.claim(user, region.code);
   const l = lang.value;
   const standing = summary?.regions.find((r) => r.code === region.code);
-  const counts = { draft: 0, submitted: 0, approved: 0, rejected: 0 };
+  const counts: Record<string, number> = { draft: 0, submitted: 0, approved: 0, rejected: 0 };
   for (const i of items) counts[i.status]++;
   const areaName = new Map(areas.map((a) => [a.code, a.name]));
   const groups = areas.map((a) => ({ area: a, items: items.filter((i) => i.area === a.code) }));

@@ -123,7 +123,12 @@ function Waiting({ items: commitments, onDone }: { items: Commitment[]; onDone: 
       .map((s) => ({ commitment_id: c.id, slot: s.slot, title: `${c.title || c.region_name || c.region_code} — ${slotName(s)}`, modes: modesFor(s) })),
   );
   const [picked, setPicked] = useState<string[]>([]);
+  // the form is made only while the dialog is open, so that its signature pad has a size
+  const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (open && !dialog.current?.open) dialog.current?.showModal();
+  }, [open]);
   const keyOf = (i: BatchItem) => `${i.commitment_id}/${i.slot}`;
   const chosen = items.filter((i) => picked.includes(keyOf(i)));
   return (
@@ -147,11 +152,11 @@ function Waiting({ items: commitments, onDone }: { items: Commitment[]; onDone: 
           </li>
         ))}
       </ul>
-      <button type="button" class="primary" disabled={chosen.length === 0} onClick={() => dialog.current?.showModal()}>
+      <button type="button" class="primary" disabled={chosen.length === 0} onClick={() => setOpen(true)}>
         {t('batch.signPicked', { n: chosen.length })}
       </button>
-      <dialog ref={dialog} class="batch-dialog" aria-labelledby="batch-h">
-        {chosen.length ? <BatchForm items={chosen} onClose={() => dialog.current?.close()} onDone={onDone} /> : null}
+      <dialog ref={dialog} class="batch-dialog" aria-labelledby="batch-h" onClose={() => setOpen(false)}>
+        {open && chosen.length ? <BatchForm items={chosen} onClose={() => dialog.current?.close()} onDone={onDone} /> : null}
       </dialog>
     </section>
   );
@@ -217,9 +222,9 @@ function BatchForm({ items, onClose, onDone }: { items: BatchItem[]; onClose: ()
               {t('sign.mode')}: {label('sign_mode', mode)}
             </p>
           )}
-          <SignaturePad id="batch-pad" onChange={setPng} error={fieldError(error, 'pad')} />
+          <SignaturePad id="batch-pad" onChange={setPng} error={fieldError(error, 'pad') ?? fieldError(error, 'signature_png')} />
           <Field id="batch-pass" label={t('sign.passphrase')} type="password" autoComplete="off" value={passphrase} onValue={setPassphrase} error={fieldError(error, 'passphrase')} />
-          {error && !namesAny(error, ['passphrase', 'pad']) && !items.some((_, n) => itemError(n)) ? <FormError error={error} /> : null}
+          {error && !namesAny(error, ['passphrase', 'pad', 'signature_png']) && !items.some((_, n) => itemError(n)) ? <FormError error={error} /> : null}
           <SubmitButton busy={form.busy}>{mode === 'sign' ? t('batch.submitSign') : t('batch.submitInitial')}</SubmitButton>
         </>
       )}
@@ -565,13 +570,13 @@ function SignForm({ id, slot, keyMissing, onDone }: { id: number; slot: Signator
         <p class="hint">{mode === 'initial' ? t('sign.deputyOnly') : t('sign.afterParaf')}</p>
       )}
       {keyMissing ? <p class="notice">{t('sign.keyFirst')}</p> : null}
-      <SignaturePad id={`${idp}-pad`} onChange={setPng} error={fieldError(error, 'pad')} />
+      <SignaturePad id={`${idp}-pad`} onChange={setPng} error={fieldError(error, 'pad') ?? fieldError(error, 'signature_png')} />
       <Field id={`${idp}-pass`} label={t('sign.passphrase')} type="password" autoComplete="off" value={passphrase} onValue={setPassphrase} error={fieldError(error, 'passphrase')} />
       <label class="check">
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} aria-invalid={fieldError(error, 'confirm') ? 'true' : undefined} /> {t('sign.confirm')}
       </label>
       {fieldError(error, 'confirm') ? <small class="field-error">{fieldError(error, 'confirm')}</small> : null}
-      {error && !namesAny(error, ['passphrase', 'pad', 'confirm']) ? <FormError error={error} /> : null}
+      {error && !namesAny(error, ['passphrase', 'pad', 'signature_png', 'confirm']) ? <FormError error={error} /> : null}
       <SubmitButton busy={form.busy} disabled={keyMissing}>
         {mode === 'sign' ? t('sign.submitSign') : t('sign.submitInitial')}
       </SubmitButton>
@@ -598,6 +603,16 @@ function SigningKey({ keyInfo: key, step }: { keyInfo: Loaded<SigningKeyT | null
   );
   const error = form.error;
   const fp = key.data?.fingerprint;
+  const keyForm = (
+    <form class="form" noValidate onSubmit={form.submit}>
+      <p class="hint">{t('sign.keyHelp')}</p>
+      {has ? <Field id="key-old" label={t('sign.oldPassphrase')} type="password" autoComplete="off" value={old} onValue={setOld} error={fieldError(error, 'old_passphrase')} /> : null}
+      <Field id="key-new" label={t('sign.newPassphrase')} type="password" autoComplete="new-password" value={pass} onValue={setPass} error={fieldError(error, 'passphrase')} />
+      <Field id="key-again" label={t('sign.passphraseAgain')} type="password" autoComplete="new-password" value={again} onValue={setAgain} error={fieldError(error, 'again')} />
+      {error && !namesAny(error, ['passphrase', 'old_passphrase', 'again']) ? <FormError error={error} /> : null}
+      <SubmitButton busy={form.busy}>{has ? t('sign.keyChange') : t('sign.keyCreate')}</SubmitButton>
+    </form>
+  );
   return (
     <section class="card" aria-labelledby="signing-key-h">
       <h2 id="signing-key-h">
@@ -608,16 +623,14 @@ function SigningKey({ keyInfo: key, step }: { keyInfo: Loaded<SigningKeyT | null
           {t('sign.keyReady')} <code class="fingerprint">{fp.match(/.{1,8}/g)?.join(' ')}</code>
         </p>
       ) : null}
-      <form class="form" noValidate onSubmit={form.submit}>
-        <p class="hint">{t('sign.keyHelp')}</p>
-        {has ? (
-          <Field id="key-old" label={t('sign.oldPassphrase')} type="password" autoComplete="off" value={old} onValue={setOld} error={fieldError(error, 'old_passphrase')} />
-        ) : null}
-        <Field id="key-new" label={t('sign.newPassphrase')} type="password" autoComplete="new-password" value={pass} onValue={setPass} error={fieldError(error, 'passphrase')} />
-        <Field id="key-again" label={t('sign.passphraseAgain')} type="password" autoComplete="new-password" value={again} onValue={setAgain} error={fieldError(error, 'again')} />
-        {error && !namesAny(error, ['passphrase', 'old_passphrase', 'again']) ? <FormError error={error} /> : null}
-        <SubmitButton busy={form.busy}>{has ? t('sign.keyChange') : t('sign.keyCreate')}</SubmitButton>
-      </form>
+      {has ? (
+        <details>
+          <summary>{t('sign.keyChange')}</summary>
+          {keyForm}
+        </details>
+      ) : (
+        keyForm
+      )}
     </section>
   );
 }

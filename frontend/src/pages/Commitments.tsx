@@ -126,9 +126,10 @@ function Waiting({ items: commitments, onDone }: { items: Commitment[]; onDone: 
   // the form is made only while the dialog is open, so that its signature pad has a size
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    if (open && !dialog.current?.open) dialog.current?.showModal();
-  }, [open]);
+  const show = () => {
+    dialog.current?.showModal(); // before the form renders into it
+    setOpen(true);
+  };
   const keyOf = (i: BatchItem) => `${i.commitment_id}/${i.slot}`;
   const chosen = items.filter((i) => picked.includes(keyOf(i)));
   return (
@@ -152,7 +153,7 @@ function Waiting({ items: commitments, onDone }: { items: Commitment[]; onDone: 
           </li>
         ))}
       </ul>
-      <button type="button" class="primary" disabled={chosen.length === 0} onClick={() => setOpen(true)}>
+      <button type="button" class="primary" disabled={chosen.length === 0} onClick={show}>
         {t('batch.signPicked', { n: chosen.length })}
       </button>
       <dialog ref={dialog} class="batch-dialog" aria-labelledby="batch-h" onClose={() => setOpen(false)}>

@@ -101,10 +101,9 @@ test('the coordinator chooses the kind: regional lists regencies and cities, joi
   await page.getByRole('button', { name: 'Buat', exact: true }).click();
   await page.waitForURL(/\/commitments\/\d+$/);
   // every regent or mayor and every DPRD chair of Kalimantan Utara has a slot, named by its office
-  await slotRow(page, 'Gubernur').waitFor();
+  await slotRow(page, /^Gubernur$/).waitFor();
   const rows = await page.locator('table.slots-table tbody tr').count();
   assert.ok(rows >= 7, `a joint commitment has the governor, each regency's two slots and the witnesses (${rows})`);
-  await slotRow(page, 'Gubernur').waitFor();
   await shot(page, 'commitment-joint');
   await page.context().close();
 });
@@ -314,8 +313,11 @@ test('the public verifies a signed file: each signature’s level, trust, timest
     await result.waitFor();
     const sigs = result.getByTestId('file-signature');
     assert.equal(await sigs.count(), 2, 'the paraf and the signature');
-    await sigs.filter({ hasText: 'Paraf' }).getByText(DEPUTY.name).waitFor();
-    await sigs.filter({ hasText: 'Tanda tangan' }).getByText('Bupati Katingan (uji)').waitFor();
+    // in the order made: the deputy's paraf, then the regent's signature
+    await sigs.nth(0).getByText(DEPUTY.name, { exact: true }).waitFor();
+    assert.match(await sigs.nth(0).innerText(), /— Paraf,/);
+    await sigs.nth(1).getByText('Bupati Katingan (uji)', { exact: true }).waitFor();
+    assert.match(await sigs.nth(1).innerText(), /— Tanda tangan,/);
     for (let i = 0; i < 2; i++) {
       const s = sigs.nth(i);
       await s.getByText(/^PAdES B-|^Lama/).waitFor();
@@ -323,7 +325,7 @@ test('the public verifies a signed file: each signature’s level, trust, timest
       await s.getByText('Cap waktu').waitFor();
     }
     // the paraf was followed by the signature only
-    await sigs.filter({ hasText: 'Paraf' }).getByText('Hanya tanda tangan berikutnya').waitFor();
+    await sigs.nth(0).getByText('Hanya tanda tangan berikutnya').waitFor();
     await noSideScroll(pub, 'verify a file');
     await shot(pub, 'verify-file');
     await noSeriousViolations(pub, 'verify a file');

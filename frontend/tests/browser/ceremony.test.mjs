@@ -322,7 +322,7 @@ test('the public verifies a signed file: each signature’s level, trust, timest
       const s = sigs.nth(i);
       await s.getByText(/^PAdES B-|^Lama/).waitFor();
       await s.getByText(/Utuh dan tepercaya|Utuh, penanda tangan tidak tepercaya/).waitFor();
-      await s.getByText('Cap waktu').waitFor();
+      await s.getByText('Cap waktu', { exact: true }).waitFor();
     }
     // the paraf was followed by the signature only
     await sigs.nth(0).getByText('Hanya tanda tangan berikutnya').waitFor();

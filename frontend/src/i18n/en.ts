@@ -261,6 +261,8 @@ export const en: Record<MessageKey, string> = {
   'sign.keyCreate': 'Create my signing key',
   'sign.keyChange': 'Change the passphrase',
   'sign.keyFirst': 'Create your signing key first (above), then sign with its passphrase.',
+  'sign.doneSign': 'Your signature has been added.',
+  'sign.doneInitial': 'Your initials have been added.',
   'commit.kind': 'Kind of commitment',
   'commit.kindRegional': 'Regency or city commitment',
   'commit.kindJoint': 'Joint provincial commitment',

@@ -246,6 +246,8 @@ function Detail({ id }: { id: number }) {
   const key = useLoad(() => (can.sign(user) ? loadKey() : Promise.resolve(null)), []);
   const keyMissing = can.sign(user) && !key.loading && !key.error && key.data === null;
   const l = lang.value;
+  // what the signer just did, said once the slots have reloaded, with the signed file to hand
+  const [signed, setSigned] = useState<Mode | null>(null);
   const pdf = useSubmit(async () => {
     const r = await download(store.api.GET('/api/v1/commitments/{id}/document.pdf', { ...path, parseAs: 'blob' }));
     saveBlob(r.blob, r.filename ?? `komitmen-${c.region_code}-${c.year}.pdf`);
@@ -363,8 +365,24 @@ function Detail({ id }: { id: number }) {
           <VoidForm id={id} onDone={d.set} />
         </>
       ) : null}
+      {signed ? (
+        <p class="ok signed-note" role="status">
+          {t(signed === 'sign' ? 'sign.doneSign' : 'sign.doneInitial')}{' '}
+          <button type="button" class="link" onClick={() => pdf.run()}>
+            {t('commit.download')}
+          </button>
+        </p>
+      ) : null}
       {mine.length > 0 ? (
-        <SigningSteps id={id} slots={mine} keyInfo={key} keyMissing={keyMissing} onDone={d.reload} readPdf={() => download(store.api.GET('/api/v1/commitments/{id}/document.pdf', { ...path, parseAs: 'blob' }))} />
+        <SigningSteps
+          id={id}
+          slots={mine}
+          keyInfo={key}
+          keyMissing={keyMissing}
+          onDone={(m) => {
+            setSigned(m);
+            d.reload();
+          }} readPdf={() => download(store.api.GET('/api/v1/commitments/{id}/document.pdf', { ...path, parseAs: 'blob' }))} />
       ) : can.sign(user) ? (
         <SigningKey keyInfo={key} />
       ) : null}
@@ -385,7 +403,7 @@ function SigningSteps({
   slots: Signatory[];
   keyInfo: Loaded<SigningKeyT | null>;
   keyMissing: boolean;
-  onDone: () => void;
+  onDone: (mode: Mode) => void;
   readPdf: () => Promise<{ blob: Blob }>;
 }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -528,7 +546,7 @@ function VoidForm({ id, onDone }: { id: number; onDone: (c: Commitment) => void 
   );
 }
 
-function SignForm({ id, slot, keyMissing, onDone }: { id: number; slot: Signatory; keyMissing: boolean; onDone: () => void }) {
+function SignForm({ id, slot, keyMissing, onDone }: { id: number; slot: Signatory; keyMissing: boolean; onDone: (mode: Mode) => void }) {
   const modes = modesFor(slot);
   const [chosen, setMode] = useState<Mode>(modes[0] ?? 'sign');
   const mode = modes.includes(chosen) ? chosen : modes[0];
@@ -547,6 +565,7 @@ function SignForm({ id, slot, keyMissing, onDone }: { id: number; slot: Signator
         }),
       );
       setPassphrase('');
+      return mode;
     },
     { onDone },
   );

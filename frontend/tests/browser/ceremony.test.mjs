@@ -163,6 +163,8 @@ test('a deputy initials in three steps, the coordinator reassigns the initialled
   await shot(deputy, 'commitment-steps');
   await noSeriousViolations(deputy, 'signing steps at 360');
   await paraf.click();
+  await deputy.locator('.signed-note').getByText('Paraf Anda telah dibubuhkan.').waitFor();
+  await deputy.locator('.signed-note').getByRole('button', { name: 'Unduh PDF bertanda tangan' }).waitFor();
   const row = slotRow(deputy, 'Bupati / Wali Kota');
   await row.getByText('Diparaf', { exact: true }).waitFor();
   await row.locator('.acts li', { hasText: 'Paraf' }).getByText(DEPUTY.name).waitFor();

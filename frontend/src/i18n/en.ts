@@ -261,6 +261,7 @@ export const en: Record<MessageKey, string> = {
   'sign.keyCreate': 'Create my signing key',
   'sign.keyChange': 'Change the passphrase',
   'sign.keyFirst': 'Create your signing key first (above), then sign with its passphrase.',
+  'sign.downloadSigned': 'Download the file just signed',
   'sign.doneSign': 'Your signature has been added.',
   'sign.doneInitial': 'Your initials have been added.',
   'commit.kind': 'Kind of commitment',

@@ -259,6 +259,7 @@ export const id = {
   'sign.keyCreate': 'Buat kunci tanda tangan',
   'sign.keyChange': 'Ganti frasa sandi',
   'sign.keyFirst': 'Buat kunci tanda tangan Anda terlebih dahulu (di atas), lalu tanda tangani dengan frasa sandinya.',
+  'sign.downloadSigned': 'Unduh berkas yang baru ditandatangani',
   'sign.doneSign': 'Tanda tangan Anda telah dibubuhkan.',
   'sign.doneInitial': 'Paraf Anda telah dibubuhkan.',
   'commit.kind': 'Jenis komitmen',

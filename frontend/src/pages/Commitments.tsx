@@ -369,7 +369,7 @@ function Detail({ id }: { id: number }) {
         <p class="ok signed-note" role="status">
           {t(signed === 'sign' ? 'sign.doneSign' : 'sign.doneInitial')}{' '}
           <button type="button" class="link" onClick={() => pdf.run()}>
-            {t('commit.download')}
+            {t('sign.downloadSigned')}
           </button>
         </p>
       ) : null}

@@ -164,7 +164,7 @@ test('a deputy initials in three steps, the coordinator reassigns the initialled
   await noSeriousViolations(deputy, 'signing steps at 360');
   await paraf.click();
   await deputy.locator('.signed-note').getByText('Paraf Anda telah dibubuhkan.').waitFor();
-  await deputy.locator('.signed-note').getByRole('button', { name: 'Unduh PDF bertanda tangan' }).waitFor();
+  await deputy.locator('.signed-note').getByRole('button', { name: 'Unduh berkas yang baru ditandatangani' }).waitFor();
   const row = slotRow(deputy, 'Bupati / Wali Kota');
   await row.getByText('Diparaf', { exact: true }).waitFor();
   await row.locator('.acts li', { hasText: 'Paraf' }).getByText(DEPUTY.name).waitFor();

@@ -279,9 +279,9 @@ export function OkNote({ children }: { children: ComponentChildren }) {
   );
 }
 
-export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
+export function SubmitButton({ busy, disabled, children }: { busy: boolean; disabled?: boolean; children: ComponentChildren }) {
   return (
-    <button type="submit" class="primary" disabled={busy}>
+    <button type="submit" class="primary" disabled={busy || disabled}>
       {busy ? t('common.saving') : children}
     </button>
   );

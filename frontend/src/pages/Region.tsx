@@ -92,7 +92,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
   const writable = allowed && !lock;
   const l = lang.value;
   const standing = summary?.regions.find((r) => r.code === region.code);
-  const counts = { draft: 0, submitted: 0, approved: 0, rejected: 0, not_applicable_pending: 0, not_applicable: 0 };
+  const counts: Record<string, number> = { draft: 0, submitted: 0, approved: 0, rejected: 0, not_applicable_pending: 0, not_applicable: 0 };
   for (const i of items) counts[i.status]++;
   const areaName = new Map(areas.map((a) => [a.code, a.name]));
   const outside = items.filter(notApplicable);

@@ -58,9 +58,11 @@ function CodeResult({ code }: { code: string }) {
   }
   if (r.error) return <ErrorNote error={r.error} onRetry={r.reload} />;
   const v = r.data!;
+  const isVoid = v.status === 'void';
   return (
-    <div class="result good" role="status" data-testid="verify-result">
+    <div class={`result ${isVoid ? 'bad' : 'good'}`} role="status" data-testid="verify-result">
       <strong>{t('verify.found')}</strong>
+      {isVoid ? <VoidNote reason={v.void_reason} replacement={v.replacement_code} /> : null}
       <dl class="kv">
         <dt>{t('verify.kind')}</dt>
         <dd>{tOr(`verify.kind.${v.kind}`, v.kind)}</dd>
@@ -79,7 +81,8 @@ function CodeResult({ code }: { code: string }) {
           <ul>
             {v.signatures.map((s) => (
               <li key={s.slot + s.signed_at}>
-                {s.name} ({s.title}) — {label('sign_mode', s.mode)}, {fmtDateTime(s.signed_at, l)}
+                {s.name} ({s.title}) — {label('sign_mode', s.mode)}
+                {s.capacity ? `, ${tOr(`capacity.${s.capacity}`, s.capacity)}` : ''}, {fmtDateTime(s.signed_at, l)}
               </li>
             ))}
           </ul>
@@ -136,11 +139,39 @@ function FileForm() {
           ) : (
             <p>{t('verify.fileInvalidHelp')}</p>
           )}
+          {result.status === 'void' ? <VoidNote reason={result.void_reason} replacement={result.replacement_code} /> : null}
           {result.signatures.length ? (
-            <ul>
+            <ul class="sig-list">
               {result.signatures.map((s, i) => (
-                <li key={i}>
-                  {s.name}, {fmtDateTime(s.signed_at, l)}: {s.valid ? t('verify.sigValid') : t('verify.sigInvalid')}
+                <li key={i} data-testid="file-signature">
+                  <strong>{s.name}</strong>
+                  {s.mode ? <> — {label('sign_mode', s.mode)}</> : null}, {fmtDateTime(s.signed_at, l)}:{' '}
+                  <span class={`badge trust-${s.trust ?? (s.valid ? 'trusted' : 'broken')}`}>{s.trust ? tOr(`verify.trust.${s.trust}`, s.trust) : s.valid ? t('verify.sigValid') : t('verify.sigInvalid')}</span>
+                  <dl class="kv sig-detail">
+                    {s.level ? (
+                      <>
+                        <dt>{t('verify.level')}</dt>
+                        <dd>{s.level === 'legacy' ? t('verify.levelLegacy') : `PAdES ${s.level}`}</dd>
+                      </>
+                    ) : null}
+                    <dt>{t('verify.timestamp')}</dt>
+                    <dd>{s.timestamped_at ? fmtDateTime(s.timestamped_at, l) : t('verify.noTimestamp')}</dd>
+                    {s.changes_after ? (
+                      <>
+                        <dt>{t('verify.changes')}</dt>
+                        <dd class={s.changes_after === 'other' ? 'field-error' : undefined}>
+                          {tOr(`verify.changes.${s.changes_after}`, s.changes_after)}
+                          {s.change_detail ? ` (${s.change_detail})` : ''}
+                        </dd>
+                      </>
+                    ) : null}
+                    {s.problem ? (
+                      <>
+                        <dt>{t('verify.problem')}</dt>
+                        <dd>{s.problem}</dd>
+                      </>
+                    ) : null}
+                  </dl>
                 </li>
               ))}
             </ul>
@@ -149,5 +180,22 @@ function FileForm() {
         </div>
       ) : null}
     </form>
+  );
+}
+
+/** A void document: why, and the code of the one that replaces it. */
+function VoidNote({ reason, replacement }: { reason?: string; replacement?: string | null }) {
+  return (
+    <div class="void-note" data-testid="void-note">
+      <p>
+        <strong>{t('void.banner')}</strong>
+      </p>
+      {reason ? <p>{t('void.reasonIs', { reason })}</p> : null}
+      {replacement ? (
+        <p>
+          {t('void.replacedBy')} <a href={`/verify/${encodeURIComponent(replacement)}`}>{replacement}</a>
+        </p>
+      ) : null}
+    </div>
   );
 }

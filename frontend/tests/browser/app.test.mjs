@@ -407,8 +407,9 @@ test('commitments: the coordinator prepares one, the regent signs on the pad, th
   await keyFirst.waitFor();
   const [keyCard, signCard] = [await page.locator('#signing-key-h').boundingBox(), await page.locator('form.sign-form').boundingBox()];
   assert.ok(keyCard.y < signCard.y, `the key card (${keyCard.y}) comes before the form to sign (${signCard.y})`);
-  await page.getByRole('button', { name: 'Unduh PDF untuk dibaca' }).waitFor(); // nothing signed yet
+  await page.getByRole('button', { name: 'Unduh PDF (draf)' }).waitFor(); // nothing signed yet
   await page.getByLabel('Frasa sandi baru').fill('frasa-sandi-bupati-2019');
+  await page.getByLabel('Ketik ulang frasa sandi').fill('frasa-sandi-bupati-2019');
   await page.getByRole('button', { name: 'Buat kunci tanda tangan' }).click();
   await page.getByText(/Kunci siap\. Sidik jari/).waitFor();
   await keyFirst.waitFor({ state: 'detached' });

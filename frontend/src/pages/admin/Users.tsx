@@ -11,23 +11,25 @@ import { activePatch, endsSessions, isActive, userPatch } from '../../lib/users'
 import { FormError, SubmitButton, fieldError, useLoad, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, invalid, isStale, namesAny, useSubmit } from '../../components/form';
 import { CreateForm, List, useEditorStart } from './shared';
+import { RevokeKey } from './RevokeKey';
 
 type Option = { value: string; label: string };
+type PanelMode = 'edit' | 'status' | 'revoke';
 
 export default function Users() {
   const users = useLoad(() => ok(store.api.GET('/api/v1/users')), []);
   const regions = useLoad(() => ok(store.api.GET('/api/v1/regions')), []);
   const me = store.session.value;
-  const [panel, setPanel] = useState<{ id: number; mode: 'edit' | 'status' } | null>(null);
+  const [panel, setPanel] = useState<{ id: number; mode: PanelMode } | null>(null);
   // what the last (de)activation did, read out and kept in the language of the interface
   const [news, setNews] = useState<{ active: boolean; name: string } | null>(null);
   const l = lang.value;
   const regionOptions: Option[] = (regions.data ?? []).map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }));
   const close = () => {
-    if (panel) focusSoon(`${panel.mode === 'edit' ? 'edit' : 'status'}-user-${panel.id}`);
+    if (panel) focusSoon(`${panel.mode}-user-${panel.id}`);
     setPanel(null);
   };
-  const toggle = (id: number, mode: 'edit' | 'status') => {
+  const toggle = (id: number, mode: PanelMode) => {
     setNews(null);
     if (panel?.id === id && panel.mode === mode) close();
     else setPanel({ id, mode });
@@ -117,13 +119,28 @@ export default function Users() {
                               {t(active ? 'admin.deactivate' : 'admin.reactivate')}
                             </button>
                           )}
+                          {u.role === 'signatory' ? (
+                            <button
+                              type="button"
+                              class="small danger"
+                              id={`revoke-user-${u.id}`}
+                              aria-expanded={open === 'revoke'}
+                              aria-controls={`user-panel-${u.id}`}
+                              aria-label={t('revoke.of', { name: u.name })}
+                              onClick={() => toggle(u.id, 'revoke')}
+                            >
+                              {t('revoke.button')}
+                            </button>
+                          ) : null}
                         </div>
                       </td>
                     </tr>
                     {open ? (
                       <tr class="user-panel-row">
                         <td colSpan={labels.length} id={`user-panel-${u.id}`}>
-                          {open === 'edit' ? (
+                          {open === 'revoke' ? (
+                            <RevokeKey user={u} onClose={close} />
+                          ) : open === 'edit' ? (
                             <UserEditor user={u} regions={regionOptions} onSaved={replace} onReload={users.reload} onClose={close} />
                           ) : (
                             <ActiveConfirm

@@ -1108,6 +1108,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/export/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a table as XLSX or CSV
+         * @description `{file}` is `{table}.xlsx` or `{table}.csv`, `table` one of summary (per Pemda with rank, zones, change and each area; sheets per area and per province), items (every leaf item with claimed and verified progress, status, documents counted and the last review; the claims import reads it back), radar, delegation, catalogue (in the catalogue import's layout, which reads it back) and audit (the period's events; admins and reviewers only, with the audit listing's filters). XLSX has Indonesian headers, percentages formatted as such, a frozen header row, filters and column widths that fit. CSV is UTF-8 with a byte-order mark; `sep=;` separates with semicolons and writes decimal commas, for spreadsheet programs set to Indonesian. Text that could read as a formula (starting with =, +, -, @) is written with an apostrophe before it. Every signed-in role may export; an unknown table or format is 404.
+         */
+        get: operations["exportTable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/import/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the catalogue (admin, national coordinator)
+         * @description Columns area_code, area_name, area_weight, indicator_code, parent, title, weight, requirement, applies_to (required: area_code, area_name, indicator_code, title). Each row creates or updates an area and an indicator (a sub-indicator when parent is given); blank cells leave an existing entry's value, a new entry takes the default; nothing is deleted; an existing indicator's parent cannot change. Applying is one transaction, audited like the same changes made one by one. A closed period is 409 period_closed. Headers may be the English keys or Indonesian names (see the README); the header row may lie below title rows and under merged group headers; blank rows are skipped; cells are trimmed; numbers may be text and use a decimal comma; formulas are not evaluated (their stored values are read). Other columns are ignored.
+         */
+        post: operations["importCatalogue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/import/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import claims (admin, coordinator, operator)
+         * @description Columns region_code, indicator_code, progress, note, version (required: the first three). Each row claims progress (0–100) and a note on a leaf item; a row equal to the item is unchanged; blank progress or note keeps the item's; a version that is not the item's is refused. Rows are refused as the item routes refuse claims: outside the caller's regions (operators their own, coordinators their province), on an item that does not apply, after the deadline (deadline_passed) or in a closed period (period_closed). Verified values are never touched. Applying is one transaction, each claim audited. Headers may be the English keys or Indonesian names (see the README); the header row may lie below title rows and under merged group headers; blank rows are skipped; cells are trimmed; numbers may be text and use a decimal comma; formulas are not evaluated (their stored values are read). Other columns are ignored.
+         */
+        post: operations["importClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1770,7 +1830,7 @@ export interface components {
             /** @description The region whose office the slot stands for (a joint commitment's regent and DPRD chair slots). */
             region_code?: string;
             /** @description How the assigned person may act; null while unassigned. */
-            capacity?: components["schemas"]["SigningCapacity"] | null;
+            capacity?: (string & components["schemas"]["SigningCapacity"]) | null;
             delegation?: components["schemas"]["SigningDelegation"] | null;
             /** @description The slot's paraf and signature, in the order made. */
             acts: components["schemas"]["SlotAct"][];
@@ -1998,6 +2058,10 @@ export interface components {
             sign_mode: {
                 [key: string]: string;
             };
+            /** @description What a spreadsheet import does with a row: create, update, unchanged, error. */
+            import_action: {
+                [key: string]: string;
+            };
         };
         /**
          * @description pending: the region says the item lies outside its authority and a reviewer decides; confirmed: it does not count; catalogue: the leaf's applies_to leaves the region's kind out.
@@ -2119,6 +2183,41 @@ export interface components {
              * @enum {string}
              */
             reason: "unspecified" | "key_compromise" | "affiliation_changed" | "superseded" | "cessation_of_operation";
+        };
+        /** @description What an import does (or did) with every row of the file. */
+        ImportResult: {
+            dry_run: boolean;
+            /** @description The changes were made (false for a dry run and for a refused import). */
+            applied: boolean;
+            rows: {
+                /** @description The sheet of an XLSX file. */
+                sheet?: string;
+                /** @description The row's number as the spreadsheet program shows it (the CSV line). */
+                row: number;
+                /** @description What the row is about: an indicator's or area's code, or REGION/INDICATOR for claims. */
+                key: string;
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "error";
+                errors: {
+                    /** @description The column's key. */
+                    field: string;
+                    code: string;
+                    message: string;
+                }[];
+                /** @description For updates: each changed column with its value before and after. */
+                changes?: {
+                    [key: string]: {
+                        from?: unknown;
+                        to?: unknown;
+                    };
+                };
+            }[];
+            totals: {
+                create: number;
+                update: number;
+                unchanged: number;
+                error: number;
+            };
         };
     };
     responses: {
@@ -4608,6 +4707,200 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportTable: {
+        parameters: {
+            query?: {
+                /** @description Only this province and its regencies and cities. */
+                province?: string;
+                /** @description Only this region. */
+                region?: string;
+                /** @description CSV separator: `,` (default, decimal point) or `;` (decimal comma). */
+                sep?: "," | ";";
+                /** @description Audit trail: only this entity. */
+                entity?: string;
+                /** @description Audit trail: only this entity key. */
+                entity_key?: string;
+                /** @description Audit trail: only this actor's e-mail. */
+                actor?: string;
+                /** @description Audit trail: only this user id. */
+                actor_id?: number;
+                /** @description Audit trail: from this time (RFC 3339 or YYYY-MM-DD). */
+                from?: string;
+                /** @description Audit trail: before this time. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description The table and the format. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    /** @description attachment; filename=pantau-YEAR-TABLE[-FILTER].xlsx */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "text/csv": Blob;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importCatalogue: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer what would change, change nothing. */
+                dry_run?: "true" | "false" | "1" | "0";
+            };
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description An XLSX or CSV file.
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan (dry run) or the plan applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The file, its rows or what an XLSX file unpacks to exceed the limits (too_large); a zip bomb is refused from its directory, before it is inflated. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an XLSX or CSV file (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sheet without the required columns (fields names each missing one), or — without dry_run — rows refused: then the body also carries the plan, and nothing was applied. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": (components["schemas"]["Error"] & components["schemas"]["ImportResult"]) | components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importClaims: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer what would change, change nothing. */
+                dry_run?: "true" | "false" | "1" | "0";
+            };
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description An XLSX or CSV file.
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan (dry run) or the plan applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The file, its rows or what an XLSX file unpacks to exceed the limits (too_large); a zip bomb is refused from its directory, before it is inflated. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an XLSX or CSV file (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sheet without the required columns (fields names each missing one), or — without dry_run — rows refused: then the body also carries the plan, and nothing was applied. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": (components["schemas"]["Error"] & components["schemas"]["ImportResult"]) | components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
     };

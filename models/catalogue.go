@@ -70,11 +70,8 @@ func (db *DB) UpdateArea(ctx context.Context, year int, code string, in AreaPatc
 	}
 	var out Area
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		var a Area
@@ -123,11 +120,8 @@ func (db *DB) UpdateIndicator(ctx context.Context, year int, code string, in Ind
 	}
 	var out Indicator
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		var ind Indicator
@@ -258,11 +252,8 @@ func (db *DB) CopyCatalogue(ctx context.Context, year int, in CopyInput) ([]Cata
 	}
 	var out []CatalogueArea
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		src, err := periodByYear(tx, in.From)

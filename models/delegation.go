@@ -84,18 +84,8 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 	}
 	var out *Delegation
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, r, err := db.lockOpenRegion(tx, year, regionCode)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
-			return err
-		}
-		r, err := regionByCode(tx, regionCode)
-		if err != nil {
-			return err
-		}
-		if err := db.lockStanding(tx, p.ID, r.ID); err != nil {
 			return err
 		}
 		var row delegationRow

@@ -157,11 +157,7 @@ func (db *DB) ReviewEvidence(ctx context.Context, actor *User, id int64, in Evid
 		if err := db.lockStanding(tx, owner.PeriodID, owner.RegionID); err != nil {
 			return err
 		}
-		p, err := periodByYear(tx, owner.Year)
-		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
+		if _, err := openPeriodByYear(tx, owner.Year); err != nil {
 			return err
 		}
 		if err := tx.Take(&out, id).Error; err != nil {

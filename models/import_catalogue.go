@@ -43,11 +43,8 @@ type cataloguePlan struct {
 // A closed period is ErrPeriodClosed.
 func (db *DB) ImportCatalogue(ctx context.Context, year int, lines []CatalogueLine, apply bool) (*ImportResult, error) {
 	return db.runImport(ctx, apply, func(q *gorm.DB) (*ImportResult, func() error, error) {
-		p, err := periodByYear(q, year)
+		p, err := openPeriodByYear(q, year)
 		if err != nil {
-			return nil, nil, err
-		}
-		if err := periodOpen(p); err != nil {
 			return nil, nil, err
 		}
 		plan, err := planCatalogue(q, p, lines)

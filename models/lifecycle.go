@@ -30,6 +30,18 @@ var (
 	ErrDeadlinePassed = &ConflictError{Code: "deadline_passed"}
 )
 
+// openPeriodByYear reads a period that may still change: ErrNotFound, or ErrPeriodClosed.
+func openPeriodByYear(tx *gorm.DB, year int) (*Period, error) {
+	p, err := periodByYear(tx, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := periodOpen(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // periodOpen refuses changes to a closed period.
 func periodOpen(p *Period) error {
 	if p.Status == PeriodClosed {
@@ -97,18 +109,8 @@ func (db *DB) SetExtension(ctx context.Context, actor *User, year int, regionCod
 	}
 	var out Extension
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, r, err := db.lockOpenRegion(tx, year, regionCode)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
-			return err
-		}
-		r, err := regionByCode(tx, regionCode)
-		if err != nil {
-			return err
-		}
-		if err := db.lockStanding(tx, p.ID, r.ID); err != nil {
 			return err
 		}
 		var before []Extension

@@ -218,11 +218,8 @@ func (db *DB) CreateArea(ctx context.Context, year int, in AreaInput) (*Area, er
 	}
 	a := &Area{Code: in.Code, Name: in.Name, Weight: weightOrDefault(in.Weight), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		a.PeriodID = p.ID
@@ -276,11 +273,8 @@ func (db *DB) CreateIndicator(ctx context.Context, year int, in IndicatorInput) 
 	ind := &Indicator{Code: in.Code, Title: in.Title, Weight: weightOrDefault(in.Weight), AreaCode: in.Area, Requirement: in.Requirement,
 		AppliesTo: KindSet(in.AppliesTo).Normal(), Version: 1}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		if in.Parent != "" {

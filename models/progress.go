@@ -319,11 +319,8 @@ func (db *DB) UpdatePeriod(ctx context.Context, year int, in PeriodPatch) (*Peri
 	}
 	var out *Period
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		if in.Version != nil && *in.Version != p.Version {

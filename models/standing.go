@@ -274,6 +274,23 @@ func verifiedOf(q *gorm.DB, periodID int64) (map[int64]*Fixed, error) {
 	return out, nil
 }
 
+// lockOpenRegion reads a period that may still change and a region, and locks the region's
+// standing for a write to its data in that period.
+func (db *DB) lockOpenRegion(tx *gorm.DB, year int, regionCode string) (*Period, *Region, error) {
+	p, err := openPeriodByYear(tx, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := regionByCode(tx, regionCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.lockStanding(tx, p.ID, r.ID); err != nil {
+		return nil, nil, err
+	}
+	return p, r, nil
+}
+
 // standingsOf reads a period's standings, by region ID.
 func standingsOf(q *gorm.DB, periodID int64) (map[int64]*Standing, error) {
 	var rows []Standing

@@ -60,11 +60,8 @@ func (db *DB) SetZoneScheme(ctx context.Context, year int, m Metric, s Scheme, p
 		return &ValidationError{Fields: map[string]string{"bands": "bands_cover"}}
 	}
 	return db.tx(ctx, func(tx *gorm.DB) error {
-		p, err := periodByYear(tx, year)
+		p, err := openPeriodByYear(tx, year)
 		if err != nil {
-			return err
-		}
-		if err := periodOpen(p); err != nil {
 			return err
 		}
 		if periodVersion != nil && *periodVersion != p.Version {

@@ -26,15 +26,7 @@ func TestCeremonyMigration(t *testing.T) {
 	for _, d := range modelstest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			opts := models.Options{DataDir: t.TempDir()}
-			if d == models.Postgres {
-				opts.DatabaseURL = modelstest.PostgresURL(t)
-			}
-			db, err := models.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			db := modelstest.OpenEmpty(t, d)
 			if _, err := models.MigrateTo(ctx, db, 10); err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +49,7 @@ func TestCeremonyMigration(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw := modelstest.RawOpen(t, opts)
+			raw := modelstest.Raw(t, db)
 			now := time.Now().UTC()
 			exec := func(sql string, args ...any) {
 				t.Helper()

@@ -17,19 +17,11 @@ func TestProgrammeDepthMigrationKeepsScores(t *testing.T) {
 	for _, d := range modelstest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			opts := models.Options{DataDir: t.TempDir()}
-			if d == models.Postgres {
-				opts.DatabaseURL = modelstest.PostgresURL(t)
-			}
-			db, err := models.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			db := modelstest.OpenEmpty(t, d)
 			if _, err := models.MigrateTo(ctx, db, 9); err != nil {
 				t.Fatal(err)
 			}
-			raw := modelstest.RawOpen(t, opts)
+			raw := modelstest.Raw(t, db)
 			now := time.Date(2019, 10, 1, 9, 0, 0, 0, time.UTC)
 			exec := func(sql string, args ...any) {
 				t.Helper()

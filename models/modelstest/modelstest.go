@@ -46,6 +46,17 @@ var opened sync.Map // *models.DB → models.Options
 // Open returns a fresh, migrated database of the given kind, removed when the test ends.
 func Open(tb testing.TB, d models.Dialect) *models.DB {
 	tb.Helper()
+	db := OpenEmpty(tb, d)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatalf("migrate %s: %v", d, err)
+	}
+	return db
+}
+
+// OpenEmpty returns a fresh database of the given kind without any migration, for tests that
+// migrate it step by step; removed when the test ends.
+func OpenEmpty(tb testing.TB, d models.Dialect) *models.DB {
+	tb.Helper()
 	opts := models.Options{DataDir: tb.TempDir()}
 	if d == models.Postgres {
 		opts.DatabaseURL = postgresSchema(tb)
@@ -56,9 +67,6 @@ func Open(tb testing.TB, d models.Dialect) *models.DB {
 	}
 	opened.Store(db, opts)
 	tb.Cleanup(func() { opened.Delete(db); db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatalf("migrate %s: %v", d, err)
-	}
 	return db
 }
 
@@ -96,7 +104,7 @@ func postgresSchema(tb testing.TB) string {
 	return u.String()
 }
 
-// Raw returns a connection of its own to a database that Open made, apart from the store and
+// Raw returns a connection of its own to a database that Open or OpenEmpty made, apart from the store and
 // its audit trail: for tests that count rows or tamper with them on purpose.
 func Raw(tb testing.TB, db *models.DB) *gorm.DB {
 	tb.Helper()

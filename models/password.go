@@ -60,9 +60,6 @@ func LimitKeyDerivation(slots int, wait time.Duration) {
 	kdf.Store(&kdfLimiter{slots: int64(slots), sem: semaphore.NewWeighted(int64(slots)), wait: wait})
 }
 
-// KeyDerivationSlots returns the configured number of argon2id slots.
-func KeyDerivationSlots() int { return int(kdf.Load().slots) }
-
 // deriving runs fn, an argon2id derivation with the given number of threads, in the
 // process's bounded pool; ErrBusy when no slot frees up in time.
 func deriving(ctx context.Context, threads uint8, fn func()) error {

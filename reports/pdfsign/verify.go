@@ -1,21 +1,17 @@
 package pdfsign
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/digitorus/timestamp"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/smallstep/pkcs7"
@@ -218,64 +214,7 @@ func (v *verifier) read() error {
 	return err
 }
 
-// parseBlanked parses a PDF. The signature values' hex strings, tens of kilobytes each, are
-// what costs the parser most, and they are read from the file's bytes when needed, so the
-// file is parsed with them blanked (blankSignatureValues): first those that a /ByteRange in
-// the file points to, and again, with exactly the signatures' own, should any of these be no
-// signature's. It returns the blanked copy too.
-func parseBlanked(c context.Context, pdf []byte) (*model.Context, []byte, error) {
-	if err := precheck(pdf); err != nil { // before the copy: a refused file costs nothing more
-		return nil, nil, err
-	}
-	candidates := scanByteRanges(pdf)
-	blanked := blankSignatureValues(pdf, candidates)
-	ctx, err := readBounded(c, blanked)
-	if err != nil {
-		return nil, nil, err
-	}
-	var real [][4]int64
-	for _, f := range signatureFields(ctx) {
-		if br, err := byteRange(ctx, f.value, pdf); err == nil {
-			real = append(real, br)
-		}
-	}
-	if !sameRanges(candidates, real) {
-		blanked = blankSignatureValues(pdf, real)
-		if ctx, err = readBounded(c, blanked); err != nil {
-			return nil, nil, err
-		}
-	}
-	return ctx, blanked, nil
-}
-
 var byteRangeArray = regexp.MustCompile(`/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]`)
-
-// scanByteRanges finds the /ByteRange arrays written in the file.
-func scanByteRanges(pdf []byte) [][4]int64 {
-	var out [][4]int64
-	for _, m := range byteRangeArray.FindAllSubmatch(pdf, 1000) {
-		var br [4]int64
-		for i := 1; i <= 3; i++ {
-			br[i], _ = strconv.ParseInt(string(m[i]), 10, 64)
-		}
-		out = append(out, br)
-	}
-	return out
-}
-
-// sameRanges reports whether every range in a is in b (blanking what b blanks is then safe).
-func sameRanges(a, b [][4]int64) bool {
-	in := map[[4]int64]bool{}
-	for _, r := range b {
-		in[r] = true
-	}
-	for _, r := range a {
-		if !in[r] {
-			return false
-		}
-	}
-	return true
-}
 
 // verifier holds what checking one file needs.
 type verifier struct {
@@ -296,85 +235,6 @@ func (v *verifier) parseContext() context.Context {
 		return context.Background()
 	}
 	return v.budget
-}
-
-type sigField struct {
-	name, label string
-	ref         int // the field's object number (0 when direct)
-	value       types.Dict
-}
-
-func (f sigField) docTimestamp() bool {
-	return name(f.value, "Type") == "DocTimeStamp" || name(f.value, "SubFilter") == "ETSI.RFC3161"
-}
-
-// signatureFields walks the form's field tree for signed signature fields.
-func signatureFields(ctx *model.Context) []sigField {
-	var out []sigField
-	catalog, err := ctx.Catalog()
-	if err != nil {
-		return nil
-	}
-	form, err := ctx.DereferenceDict(catalog["AcroForm"])
-	if err != nil || form == nil {
-		return nil
-	}
-	seen := map[int]bool{}
-	var walk func(arr types.Array, prefix string, depth int)
-	walk = func(arr types.Array, prefix string, depth int) {
-		for _, o := range arr {
-			nr := 0
-			if ref, ok := o.(types.IndirectRef); ok {
-				nr = ref.ObjectNumber.Value()
-				if seen[nr] {
-					continue
-				}
-				seen[nr] = true
-			}
-			fd, err := ctx.DereferenceDict(o)
-			if err != nil || fd == nil {
-				continue
-			}
-			name, _ := ctx.DereferenceStringOrHexLiteral(fd["T"], model.V10, nil)
-			if prefix != "" {
-				name = prefix + "." + name
-			}
-			if kids, err := ctx.DereferenceArray(fd["Kids"]); err == nil && len(kids) > 0 && fd["FT"] == nil && depth < 32 {
-				walk(kids, name, depth+1)
-				continue
-			}
-			if ft, _ := fd["FT"].(types.Name); ft != "Sig" {
-				continue
-			}
-			if v, err := ctx.DereferenceDict(fd["V"]); err == nil && v != nil {
-				label, _ := ctx.DereferenceStringOrHexLiteral(fd["TU"], model.V10, nil)
-				out = append(out, sigField{name: name, label: label, ref: nr, value: v})
-			}
-		}
-	}
-	fields, _ := ctx.DereferenceArray(form["Fields"])
-	walk(fields, "", 0)
-	return out
-}
-
-// signedBytes reads a signature value's /ByteRange and /Contents: the bytes it covers and
-// the blob.
-func (v *verifier) signedBytes(sv types.Dict) (br [4]int64, signed, blob []byte, err error) {
-	br, err = byteRange(v.final, sv, v.pdf)
-	if err != nil {
-		return br, nil, nil, err
-	}
-	if v.parseContext().Err() != nil { // copying and hashing the file again is over budget
-		return br, nil, nil, errOverBudget
-	}
-	blob, err = contents(v.pdf[br[1]+1 : br[2]-1])
-	if err != nil {
-		return br, nil, nil, err
-	}
-	end := br[2] + br[3]
-	signed = make([]byte, 0, br[1]+br[3])
-	signed = append(append(signed, v.pdf[:br[1]]...), v.pdf[br[2]:end]...)
-	return br, signed, blob, nil
 }
 
 // checkSignature verifies one signature value against the file's bytes.
@@ -480,97 +340,6 @@ func (v *verifier) checkSignature(f sigField) Signature {
 	return s
 }
 
-// unsignedAttribute returns the first value of an unsigned attribute of the first signer.
-func unsignedAttribute(p7 *pkcs7.PKCS7, oid asn1.ObjectIdentifier) []byte {
-	if len(p7.Signers) == 0 {
-		return nil
-	}
-	for _, a := range p7.Signers[0].UnauthenticatedAttributes {
-		if a.Type.Equal(oid) {
-			var first asn1.RawValue
-			if _, err := asn1.Unmarshal(a.Value.Bytes, &first); err == nil {
-				return first.FullBytes
-			}
-		}
-	}
-	return nil
-}
-
-// checkToken checks an RFC 3161 token over digest (SHA-256 or the token's own algorithm for
-// document timestamps: digest is then nil and data is hashed instead), trusting the TSA as
-// of at.
-func (v *verifier) checkToken(token, imprint []byte, at time.Time) *Timestamp {
-	t := &Timestamp{}
-	ts, err := timestamp.Parse(token)
-	if err != nil {
-		t.Problem = "unreadable or unverifiable timestamp: " + err.Error()
-		return t
-	}
-	t.Time = ts.Time
-	if len(ts.Certificates) > 0 {
-		t.Authority = ts.Certificates[0].Subject.CommonName
-	}
-	if !bytes.Equal(ts.HashedMessage, imprint) {
-		t.Problem = "the timestamp does not cover this signature"
-		return t
-	}
-	p7, err := pkcs7.Parse(token)
-	if err != nil || p7.GetOnlySigner() == nil {
-		t.Problem = "the timestamp names no signer certificate"
-		return t
-	}
-	tsa := p7.GetOnlySigner()
-	t.Authority = tsa.Subject.CommonName
-	t.Intact = true
-	if v.opts.tsaRoots == nil {
-		t.Problem = "no trusted time-stamping authority was given"
-		return t
-	}
-	chain, err := v.verifyChain(tsa, p7.Certificates, v.opts.tsaRoots, at, x509.ExtKeyUsageTimeStamping)
-	if err != nil {
-		t.Problem = "the time-stamping authority is not trusted: " + err.Error()
-		return t
-	}
-	if _, revoked := v.dss.status(chain, t.Time); revoked != "" {
-		t.Problem = "the time-stamping authority: " + revoked
-		return t
-	}
-	t.Trusted, t.chain = true, chain
-	return t
-}
-
-// checkDocumentTimestamp checks a document timestamp (ETSI.RFC3161) against the bytes it covers.
-func (v *verifier) checkDocumentTimestamp(f sigField) Timestamp {
-	br, signed, blob, err := v.signedBytes(f.value)
-	if err != nil {
-		return Timestamp{Field: f.name, ByteRange: br, End: br[2] + br[3], Problem: err.Error()}
-	}
-	ts, err := timestamp.Parse(blob)
-	var imprint []byte
-	if err == nil && ts.HashAlgorithm.Available() {
-		h := ts.HashAlgorithm.New()
-		h.Write(signed)
-		imprint = h.Sum(nil)
-	}
-	t := v.checkToken(blob, imprint, v.opts.at)
-	t.Field, t.ByteRange, t.End = f.name, br, br[2]+br[3]
-	if t.Problem == "the timestamp does not cover this signature" {
-		t.Problem = "the document was changed after its timestamp"
-	}
-	return *t
-}
-
-// proofTimeFor is when the material up to end must be checked at: the time of the earliest
-// trusted document timestamp covering it (which proves it existed then), or else now.
-func (v *verifier) proofTimeFor(end int64) time.Time {
-	for _, t := range v.docTimestamps {
-		if t.End > end && t.Intact && t.Trusted {
-			return t.Time
-		}
-	}
-	return v.opts.at
-}
-
 // verifyChain builds a chain from cert to roots at the given time, with the embedded and the
 // DSS certificates as intermediates.
 func (v *verifier) verifyChain(cert *x509.Certificate, embedded []*x509.Certificate, roots *x509.CertPool, at time.Time, usage x509.ExtKeyUsage) ([]*x509.Certificate, error) {
@@ -589,66 +358,4 @@ func (v *verifier) verifyChain(cert *x509.Certificate, embedded []*x509.Certific
 		return nil, err
 	}
 	return chains[0], nil
-}
-
-// tsaStatusComplete: the DSS holds revocation data for the signature timestamp's TSA chain.
-func (v *verifier) tsaStatusComplete(t *Timestamp) bool {
-	if t == nil || !t.Trusted {
-		return false
-	}
-	complete, _ := v.dss.status(t.chain, t.Time)
-	return complete
-}
-
-// dssCoveredByTimestamp: an intact document timestamp covers the DSS.
-func (v *verifier) dssCoveredByTimestamp() bool {
-	for _, t := range v.docTimestamps {
-		if t.Intact && t.End > v.dss.offset {
-			return true
-		}
-	}
-	return false
-}
-
-// byteRange reads and checks /ByteRange: it must start at 0, stay within the file and leave
-// out exactly the /Contents string.
-func byteRange(ctx *model.Context, v types.Dict, pdf []byte) ([4]int64, error) {
-	var br [4]int64
-	arr, err := ctx.DereferenceArray(v["ByteRange"])
-	if err != nil || len(arr) != 4 {
-		return br, errors.New("the signature has no valid /ByteRange")
-	}
-	for i, o := range arr {
-		n, ok := o.(types.Integer)
-		if !ok || n < 0 {
-			return br, errors.New("the signature's /ByteRange is not four non-negative integers")
-		}
-		br[i] = int64(n)
-	}
-	end := br[2] + br[3]
-	if br[0] != 0 || br[1]+2 > br[2] || end > int64(len(pdf)) || pdf[br[1]] != '<' || pdf[br[2]-1] != '>' {
-		return br, fmt.Errorf("the signature's /ByteRange %v does not frame its /Contents", br)
-	}
-	return br, nil
-}
-
-// contents decodes the hex /Contents string and cuts off its zero padding.
-func contents(hexText []byte) ([]byte, error) {
-	clean := bytes.Map(func(r rune) rune {
-		if strings.ContainsRune(" \t\r\n", r) {
-			return -1
-		}
-		return r
-	}, hexText)
-	if len(clean)%2 == 1 {
-		clean = append(clean, '0')
-	}
-	blob := make([]byte, hex.DecodedLen(len(clean)))
-	if _, err := hex.Decode(blob, clean); err != nil {
-		return nil, errors.New("the signature's /Contents is not hexadecimal")
-	}
-	if n, err := derLength(blob); err == nil {
-		return blob[:n], nil
-	}
-	return bytes.TrimRight(blob, "\x00"), nil
 }

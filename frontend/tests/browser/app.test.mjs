@@ -3,22 +3,10 @@
 // role's work, check every main page with axe-core and, when PANTAU_UI_SHOTS is set, save
 // screenshots at desktop and phone widths there.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { BASE, axe, launch, newPage, shot, signIn, tinyPDF, users } from './harness.mjs';
+import { test } from 'node:test';
+import { BASE, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function as(role, opts) {
-  const page = await newPage(browser, opts);
-  await signIn(page, role);
-  return page;
-}
+const { openPage, as } = sharedBrowser();
 
 async function noSeriousViolations(page, where) {
   const v = await axe(page);
@@ -57,7 +45,7 @@ test('every role signs in and sees its own navigation', async () => {
 });
 
 test('a wrong password is refused next to the form, and a missing field next to the field', async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   await page.goto(BASE + '/');
   await page.getByLabel('E-mail').fill(users.operator);
   await page.getByLabel('Kata sandi').fill('salah-sekali-123');
@@ -441,7 +429,7 @@ test('commitments: the coordinator prepares one, the regent signs on the pad, th
 });
 
 test('the public verification page needs no sign-in', async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   await page.goto(BASE + '/verify/ABCD-EFGH-JKMN');
   await page.getByTestId('verify-result').getByText('Kode ABCD-EFGH-JKMN tidak dikenal.').waitFor();
   await page.getByLabel('Berkas PDF', { exact: true }).setInputFiles({ name: 'salinan.pdf', mimeType: 'application/pdf', buffer: tinyPDF('bukan dokumen Pantau') });
@@ -459,7 +447,7 @@ test('the public verification page needs no sign-in', async () => {
 });
 
 test('sign-in page passes axe and the sign-out ends the session', async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   await page.goto(BASE + '/');
   await page.getByRole('heading', { name: 'Masuk' }).waitFor();
   await shot(page, 'login');
@@ -497,7 +485,7 @@ test('main pages at phone width (360 px): no horizontal page scroll, no serious 
     ['/', 'login'],
     ['/verify/ABCD-EFGH-JKMN', 'verify'],
   ]) {
-    const page = await newPage(browser, { width: 360, height: 740 });
+    const page = await openPage({ width: 360, height: 740 });
     await page.goto(BASE + path);
     await page.locator('main h1').waitFor();
     await page.waitForTimeout(200);
@@ -604,7 +592,7 @@ test('a user changes their password from the header and signs in with the new on
   assert.equal(made.status, 201, JSON.stringify(made.body));
   await admin.context().close();
 
-  const page = await newPage(browser, { width: 360, height: 740 });
+  const page = await openPage({ width: 360, height: 740 });
   await signInWith(page, email, oldPw);
   await page.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
   await page.getByRole('button', { name: 'Menu' }).click();
@@ -645,7 +633,7 @@ test('a user changes their password from the header and signs in with the new on
   await page.context().close();
 
   // the page at desktop width, in English
-  const wide = await newPage(browser);
+  const wide = await openPage();
   await signInWith(wide, email, newPw);
   await wide.getByTestId('lang-switch').click();
   await wide.getByRole('link', { name: 'Change password' }).click();
@@ -767,7 +755,7 @@ test('the admin moves a user to another Pemda, deactivates them (sign-in refused
   const name = 'Uji Nonaktif Katingan';
 
   // the user is signed in somewhere: moving them to another Pemda ends that session
-  const user = await newPage(browser, { width: 360, height: 740 });
+  const user = await openPage({ width: 360, height: 740 });
   await signInWith(user, email, pw);
   await user.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
 

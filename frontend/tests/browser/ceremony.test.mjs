@@ -4,30 +4,18 @@
 // verification (by code and by file) and the admin revoking a signer's key. Run by
 // scripts/browser-test.sh against `pantau serve --demo`; screenshots at 360 px and desktop.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { BASE, axe, launch, newPage, shot, signIn, tinyPDF, users } from './harness.mjs';
+import { test } from 'node:test';
+import { BASE, axe, sharedBrowser, shot, tinyPDF, users } from './harness.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const { openPage, as } = sharedBrowser();
 
 const PHONE = { width: 360, height: 740 };
 const DEPUTY = { email: 'wakil.katingan@demo.pantau.id', password: 'kata-sandi-wakil-katingan-1', name: 'Wakil Bupati Katingan (uji)' };
 const DEPUTY_PASS = 'frasa-sandi-wakil-2020';
 const REGENT_PASS = 'frasa-sandi-bupati-2019'; // the one app.test.mjs gives the regent, when it ran first
 
-async function as(role, opts) {
-  const page = await newPage(browser, opts);
-  await signIn(page, role);
-  return page;
-}
-
 async function signInAs(email, password, opts) {
-  const page = await newPage(browser, opts);
+  const page = await openPage(opts);
   await page.goto(BASE + '/');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Kata sandi').fill(password);
@@ -280,7 +268,7 @@ test('the coordinator voids a signed commitment; its page and the public verific
   await coord.context().close();
 
   for (const opts of [PHONE, {}]) {
-    const pub = await newPage(browser, opts);
+    const pub = await openPage(opts);
     await pub.goto(`${BASE}/verify/${code}`);
     const result = pub.getByTestId('verify-result');
     await result.getByText('Dokumen ini telah dibatalkan.').waitFor();
@@ -307,7 +295,7 @@ test('the public verifies a signed file: each signature’s level, trust, timest
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
 
   for (const opts of [PHONE, {}]) {
-    const pub = await newPage(browser, opts);
+    const pub = await openPage(opts);
     await pub.goto(`${BASE}/verify`);
     await pub.locator('#verify-file').setInputFiles({ name: 'komitmen.pdf', mimeType: 'application/pdf', buffer: pdf });
     await pub.getByRole('button', { name: /Periksa berkas/ }).click();

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const BASE = process.env.PANTAU_URL ?? 'http://127.0.0.1:8080';
@@ -112,4 +113,23 @@ export function tinyPDF(text) {
   for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+// sharedBrowser launches one Chromium for a test file, closed after its tests, and returns
+// `openPage(opts)` for a new page and `as(role, opts)` for a new page signed in as a demo role.
+export function sharedBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  const openPage = (opts) => newPage(browser, opts);
+  const as = async (role, opts) => {
+    const page = await openPage(opts);
+    await signIn(page, role);
+    return page;
+  };
+  return { openPage, as };
 }

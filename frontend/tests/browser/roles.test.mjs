@@ -4,22 +4,10 @@
 // offline, the English catalogue, one date format). They run after app.test.mjs, on the demo
 // data it leaves.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { BASE, PASSWORD, axe, launch, newPage, shot, signIn, tinyPDF, users } from './harness.mjs';
+import { test } from 'node:test';
+import { BASE, PASSWORD, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function as(role, opts) {
-  const page = await newPage(browser, opts);
-  await signIn(page, role);
-  return page;
-}
+const { openPage, as } = sharedBrowser();
 const PHONE = { width: 360, height: 740 };
 
 async function clean(page, where) {
@@ -104,7 +92,7 @@ test('the reviewer sees the newest waiting document first, takes a decision back
   await phone.context().close();
 
   // a touch screen shows no keyboard hints; the queue says how long a claim has waited in words
-  const touch = await newPage(browser, { ...PHONE, touch: true });
+  const touch = await openPage({ ...PHONE, touch: true });
   await signIn(touch, 'reviewer');
   await touch.goto(BASE + '/review');
   const entry = touch.getByTestId('queue-entry').filter({ hasText: 'Kotawaringin Barat' });
@@ -168,7 +156,7 @@ test("the operator's item forgets what no longer holds: an old upload error, a r
 });
 
 test('the dashboard on a phone: few requests, cards for the ranking in rank order, named heat-map columns, a legend with thresholds', async () => {
-  const page = await newPage(browser, PHONE);
+  const page = await openPage(PHONE);
   await page.goto(BASE + '/');
   await page.getByLabel('E-mail').fill(users.coordinator);
   await page.getByLabel('Kata sandi').fill(PASSWORD);
@@ -238,7 +226,7 @@ test('small things: robots.txt, the public page asks for no session, lazy pages 
   assert.match(await robots.text(), /^User-agent: \*\nDisallow: \//);
 
   // the public verification page: no /api/v1/me, no 401 in the console
-  let page = await newPage(browser);
+  let page = await openPage();
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto(BASE + '/verify');

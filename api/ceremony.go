@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,37 +48,22 @@ func (s *Server) setSlotDelegation(c *gin.Context) {
 		fail(c, errNotFound)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.blobs.MaxSize+1<<20)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		fail(c, errBadRequest("not_multipart"))
-		return
-	}
 	var up documents.DelegationUpload
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			fail(c, uploadError(err))
-			return
-		}
+	err := readForm(c, s.blobs.MaxSize+1<<20, models.ErrTooLarge, func(part *multipart.Part) error {
 		switch name := part.FormName(); name {
 		case "file":
 			if up.SHA256 != "" {
-				continue
+				return nil
 			}
-			if up.SHA256, err = s.docs.StoreDelegationDocument(io.LimitReader(part, s.blobs.MaxSize+1)); err != nil {
-				fail(c, uploadError(documentError(err)))
-				return
+			sum, err := s.docs.StoreDelegationDocument(io.LimitReader(part, s.blobs.MaxSize+1))
+			if err != nil {
+				return uploadError(documentError(err))
 			}
-			up.Filename = part.FileName()
+			up.SHA256, up.Filename = sum, part.FileName()
 		case "kind", "reference":
 			v, err := formText(part, name, models.MaxLegalBasisLen)
 			if err != nil {
-				fail(c, err)
-				return
+				return err
 			}
 			if name == "kind" {
 				up.Kind = models.DelegationKind(strings.TrimSpace(v))
@@ -85,6 +71,11 @@ func (s *Server) setSlotDelegation(c *gin.Context) {
 				up.Reference = v
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	out, err := s.docs.SetDelegation(c.Request.Context(), cm.ID, c.Param("slot"), up)
 	if err != nil {

@@ -2,8 +2,8 @@ package api
 
 import (
 	"errors"
-	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,53 +30,41 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit())
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		fail(c, errBadRequest("not_multipart"))
-		return
-	}
 	var up models.EvidenceUpload
 	stored := false
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			fail(c, uploadError(err))
-			return
-		}
+	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, func(part *multipart.Part) error {
 		switch part.FormName() {
 		case "file":
 			if stored {
-				continue
+				return nil
 			}
-			if up.Blob, err = s.blobs.Put(part); err != nil {
-				fail(c, uploadError(err))
-				return
+			blob, err := s.blobs.Put(part)
+			if err != nil {
+				return uploadError(err)
 			}
-			up.Filename, stored = part.FileName(), true
+			up.Blob, up.Filename, stored = blob, part.FileName(), true
 		case "replaces":
 			v, err := formText(part, "replaces", maxFormValueLen)
 			if err != nil {
-				fail(c, err)
-				return
+				return err
 			}
 			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
-				fail(c, models.Invalid("replaces", "integer"))
-				return
+				return models.Invalid("replaces", "integer")
 			}
 			up.Replaces = &id
 		case "effective_date":
 			d, err := formText(part, "effective_date", maxFormValueLen)
 			if err != nil {
-				fail(c, err)
-				return
+				return err
 			}
 			up.EffectiveDate = &d
 		}
+		return nil
+	})
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	if !stored {
 		fail(c, models.Invalid("file", "required"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -232,34 +233,32 @@ func (s *Server) importSheet(c *gin.Context, layout sheets.Layout, run func(int,
 
 // importFile reads the multipart field "file" into memory, up to the import limit.
 func (s *Server) importFile(c *gin.Context) ([]byte, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, importLimits.Bytes+1<<20)
-	mr, err := c.Request.MultipartReader()
+	var data []byte
+	tooLarge := &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Key: "import_too_large"}
+	err := readForm(c, importLimits.Bytes+1<<20, tooLarge, func(part *multipart.Part) error {
+		if part.FormName() != "file" || data != nil {
+			return nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part, importLimits.Bytes+1))
+		if err != nil {
+			return importError(err)
+		}
+		if int64(len(b)) > importLimits.Bytes {
+			return tooLarge
+		}
+		if len(b) == 0 {
+			return models.ErrEmptyFile
+		}
+		data = b
+		return nil
+	})
 	if err != nil {
-		return nil, errBadRequest("not_multipart")
+		return nil, err
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, models.Invalid("file", "required")
-		}
-		if err != nil {
-			return nil, importError(err)
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, importLimits.Bytes+1))
-		if err != nil {
-			return nil, importError(err)
-		}
-		if int64(len(data)) > importLimits.Bytes {
-			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Key: "import_too_large"}
-		}
-		if len(data) == 0 {
-			return nil, models.ErrEmptyFile
-		}
-		return data, nil
+	if data == nil {
+		return nil, models.Invalid("file", "required")
 	}
+	return data, nil
 }
 
 func importError(err error) error {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -38,43 +39,33 @@ func (s *Server) verifyFile(c *gin.Context) {
 // readUpload reads the multipart field "file" into memory, up to the upload limit, in a buffer
 // sized once from the declared length (growing it by doubling would hold up to twice the file).
 func (s *Server) readUpload(c *gin.Context) ([]byte, bool) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit())
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		fail(c, errBadRequest("not_multipart"))
-		return nil, false
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			fail(c, models.Invalid("file", "required"))
-			return nil, false
-		}
-		if err != nil {
-			fail(c, uploadError(err))
-			return nil, false
-		}
-		if part.FormName() != "file" {
-			continue
+	var data []byte
+	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, func(part *multipart.Part) error {
+		if part.FormName() != "file" || data != nil {
+			return nil
 		}
 		var buf bytes.Buffer
 		if n := c.Request.ContentLength; n > 0 {
 			buf.Grow(int(min(n, s.blobs.MaxSize+1)) + bytes.MinRead) // ReadFrom wants MinRead free to see the end
 		}
-		_, err = buf.ReadFrom(io.LimitReader(part, s.blobs.MaxSize+1))
-		data := buf.Bytes()
-		if err != nil {
-			fail(c, uploadError(err))
-			return nil, false
+		if _, err := buf.ReadFrom(io.LimitReader(part, s.blobs.MaxSize+1)); err != nil {
+			return uploadError(err)
 		}
-		if int64(len(data)) > s.blobs.MaxSize {
-			fail(c, models.ErrTooLarge)
-			return nil, false
+		if int64(buf.Len()) > s.blobs.MaxSize {
+			return models.ErrTooLarge
 		}
-		if len(data) == 0 {
-			fail(c, models.ErrEmptyFile)
-			return nil, false
+		if buf.Len() == 0 {
+			return models.ErrEmptyFile
 		}
-		return data, true
+		data = buf.Bytes()
+		return nil
+	})
+	if err == nil && data == nil {
+		err = models.Invalid("file", "required")
 	}
+	if err != nil {
+		fail(c, err)
+		return nil, false
+	}
+	return data, true
 }

@@ -49,7 +49,7 @@ func (s *Server) setSlotDelegation(c *gin.Context) {
 		return
 	}
 	var up documents.DelegationUpload
-	err := readForm(c, s.blobs.MaxSize+1<<20, models.ErrTooLarge, func(part *multipart.Part) error {
+	err := readForm(c, s.blobs.MaxSize+1<<20, models.ErrTooLarge, []string{"file", "kind", "reference"}, func(part *multipart.Part) error {
 		switch name := part.FormName(); name {
 		case "file":
 			if up.SHA256 != "" {

@@ -32,7 +32,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	}
 	var up models.EvidenceUpload
 	stored := false
-	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, func(part *multipart.Part) error {
+	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, []string{"file", "replaces", "effective_date"}, func(part *multipart.Part) error {
 		switch part.FormName() {
 		case "file":
 			if stored {

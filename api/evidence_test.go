@@ -56,6 +56,16 @@ func TestPerDocumentVerificationAndRevisions(t *testing.T) {
 			t.Fatalf("uploaded: %+v", first)
 		}
 		e.expect(e.uploadWith(item+"/evidence", "operator", map[string]string{"effective_date": "1 Maret"}, "x.pdf", samplePDF(t, "x")), 422, "validation_failed")
+		// A misspelt field is refused rather than dropped (a lost "replaces" would file a new
+		// document beside the one it revises), and nothing is stored.
+		e.expect(e.uploadWith(item+"/evidence", "operator", map[string]string{"replace": "1"}, "x.pdf", samplePDF(t, "x")), 400, "bad_request")
+		e.expect(e.uploadWith(item+"/evidence", "operator", map[string]string{"": "1"}, "x.pdf", samplePDF(t, "x")), 400, "bad_request")
+		e.expect(e.uploadWith("/api/v1/verify", asAnonymous, map[string]string{"note": "x"}, "x.pdf", samplePDF(t, "x")), 400, "bad_request")
+		var listed []itemJSON
+		e.mustOK(e.call("GET", "/api/v1/periods/2019/regions/62.08/items", "operator", nil)).decode(t, &listed)
+		if len(listed[1].Evidence) != 1 || listed[1].Evidence[0].ID != first.ID {
+			t.Fatalf("after refused uploads: %+v", listed[1].Evidence)
+		}
 
 		doc := "/api/v1/evidence/" + itoa(first.ID) + "/review"
 		e.expect(e.call("PUT", doc, "reviewer", map[string]any{"status": "rejected"}), 422, "validation_failed")

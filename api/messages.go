@@ -32,6 +32,7 @@ var messages = map[string]msg{
 	"bad_year":        {"Tahun pada alamat tidak valid.", "The year in the address is not valid."},
 	"bad_id":          {"ID pada alamat tidak valid.", "The ID in the address is not valid."},
 	"not_multipart":   {"Unggahan harus berupa multipart/form-data dengan kolom \"file\".", "Uploads must be multipart/form-data with a \"file\" field."},
+	"unknown_part":    {"Unggahan memuat kolom formulir yang tidak dikenal.", "The upload holds a form field this request does not take."},
 	"csrf":            {"Token CSRF tidak ada atau tidak cocok.", "The CSRF token is missing or does not match."},
 	"national_scope":  {"Hanya admin atau koordinator nasional yang dapat mengubah periode, katalog dan zona.", "Only an admin or a national coordinator can change periods, the catalogue and zones."},
 	"role":            {"Peran Anda tidak mengizinkan tindakan ini.", "Your role does not allow this."},

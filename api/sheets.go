@@ -235,8 +235,8 @@ func (s *Server) importSheet(c *gin.Context, layout sheets.Layout, run func(int,
 func (s *Server) importFile(c *gin.Context) ([]byte, error) {
 	var data []byte
 	tooLarge := &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Key: "import_too_large"}
-	err := readForm(c, importLimits.Bytes+1<<20, tooLarge, func(part *multipart.Part) error {
-		if part.FormName() != "file" || data != nil {
+	err := readForm(c, importLimits.Bytes+1<<20, tooLarge, []string{"file"}, func(part *multipart.Part) error {
+		if data != nil {
 			return nil
 		}
 		b, err := io.ReadAll(io.LimitReader(part, importLimits.Bytes+1))

@@ -40,8 +40,8 @@ func (s *Server) verifyFile(c *gin.Context) {
 // sized once from the declared length (growing it by doubling would hold up to twice the file).
 func (s *Server) readUpload(c *gin.Context) ([]byte, bool) {
 	var data []byte
-	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, func(part *multipart.Part) error {
-		if part.FormName() != "file" || data != nil {
+	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, []string{"file"}, func(part *multipart.Part) error {
+		if data != nil {
 			return nil
 		}
 		var buf bytes.Buffer

@@ -3338,8 +3338,6 @@ export interface operations {
                 "multipart/form-data": {
                     /** Format: binary */
                     file: Blob;
-                } & {
-                    [key: string]: unknown;
                 };
             };
         };

@@ -47,6 +47,7 @@ const Radar = lazyPage(() => import('./pages/Radar'));
 const Reports = lazyPage(() => import('./pages/Reports'));
 const Commitments = lazyPage(() => import('./pages/Commitments'));
 const Admin = lazyPage(() => import('./pages/admin'));
+const Import = lazyPage(() => import('./pages/Import'));
 const Verify = lazyPage(() => import('./pages/Verify'));
 const Password = lazyPage(() => import('./pages/Password'));
 const NotFound = lazyPage(() => import('./pages/NotFound'));
@@ -128,6 +129,7 @@ function Shell() {
         <Route path="/review" component={Review} />
         <Route path="/radar" component={Radar} />
         <Route path="/reports" component={Reports} />
+        <Route path="/import" component={Import} />
         <Route path="/commitments" component={Commitments} />
         <Route path="/commitments/:id" component={Commitments} />
         <Route path="/admin" component={Admin} />

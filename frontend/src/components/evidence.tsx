@@ -7,6 +7,7 @@ import { store } from '../lib/state';
 import type { Evidence, ItemStatus } from '../lib/types';
 import { ErrorNote, errorText, fieldError, saveBlob } from './ui';
 import { FieldMessage, invalid, useSubmit } from './form';
+import { DropArea } from './files';
 
 /** An item of a region in a period: where its evidence is uploaded. */
 export interface ItemRef {
@@ -304,7 +305,6 @@ export function Dropzone({
   verified: string;
   onUploaded: (e: Evidence) => void;
 }) {
-  const [over, setOver] = useState(false);
   const [progress, setProgress] = useState<{ name: string; pct: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -358,33 +358,16 @@ export function Dropzone({
           {t('upload.effectiveHint')}
         </small>
       </div>
-      <div
-        class={`dropzone${over ? ' over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          send(e.dataTransfer?.files ?? null);
-        }}
-        data-testid="dropzone"
+      <DropArea
+        id={id}
+        title={t('upload.drop')}
+        accept={ACCEPT}
+        multiple
+        inputRef={input}
+        testid="dropzone"
+        describedBy={resubmits ? `${id}-hint ${id}-resubmit` : `${id}-hint`}
+        onFiles={send}
       >
-        <input
-          ref={input}
-          id={id}
-          type="file"
-          class="visually-hidden"
-          multiple
-          accept={ACCEPT}
-          onChange={(e) => send((e.currentTarget as HTMLInputElement).files)}
-          aria-describedby={resubmits ? `${id}-hint ${id}-resubmit` : `${id}-hint`}
-        />
-        <label for={id} class="drop-label">
-          <strong>{t('upload.drop')}</strong> <span class="link-like">{t('upload.choose')}</span>
-        </label>
         <small id={`${id}-hint`} class="hint">
           {t('upload.hint')}
         </small>
@@ -405,7 +388,7 @@ export function Dropzone({
             {dateErr ?? errorText(error, true)}
           </p>
         ) : null}
-      </div>
+      </DropArea>
     </div>
   );
 }

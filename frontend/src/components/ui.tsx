@@ -249,7 +249,6 @@ export function saveBlob(blob: Blob, filename: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
 /** How long a claim has waited, in whole days ("came in today" for none). */
 export const waitedText = (days: number) => t(days === 0 ? 'review.ageToday' : days === 1 ? 'review.ageOne' : 'review.age', { days });
 
@@ -279,6 +278,7 @@ export function OkNote({ children }: { children: ComponentChildren }) {
   );
 }
 
+/** SubmitButton is a form's main button; it says "saving" and is disabled while busy. */
 export function SubmitButton({ busy, disabled, children }: { busy: boolean; disabled?: boolean; children: ComponentChildren }) {
   return (
     <button type="submit" class="primary" disabled={busy || disabled}>

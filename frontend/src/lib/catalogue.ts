@@ -4,7 +4,10 @@ import type { MessageKey } from '../i18n';
 import { fmtInput, parseDecimal, type Lang } from './format';
 import type { Schemas } from './api';
 import { changedPatch } from './patch';
-import type { Area, Indicator } from './types';
+import type { Area, Indicator, RegionKind } from './types';
+
+/** Every kind of region, in the order forms list them; an entry applies to all of them by default. */
+export const REGION_KINDS: readonly RegionKind[] = ['province', 'regency', 'city'];
 
 export type AreaPatch = Schemas['AreaPatch'];
 export type IndicatorPatch = Schemas['IndicatorPatch'];
@@ -20,6 +23,10 @@ export interface IndicatorForm {
   weight: string;
   /** the code of the area the indicator belongs to */
   area: string;
+  /** the evidence it asks for */
+  requirement: string;
+  /** the kinds of region it applies to (at least one) */
+  applies_to: RegionKind[];
 }
 
 /** What the form found wrong before anything is sent (field → message), or the patch (null: nothing changed). */
@@ -43,7 +50,17 @@ export function areaPatch(a: Area, f: AreaForm): Checked<AreaPatch> {
 export function indicatorPatch(i: Indicator, f: IndicatorForm): Checked<IndicatorPatch> {
   const weight = readWeight(f.weight);
   if (typeof weight !== 'number') return { fields: { weight } };
-  return { patch: changedPatch({ title: i.title, weight: i.weight, area: i.area }, { title: f.title.trim(), weight, area: f.area }, i.version) };
+  const kinds = REGION_KINDS.filter((k) => f.applies_to.includes(k));
+  if (!kinds.length) return { fields: { applies_to: 'admin.appliesToNone' } };
+  const patch = changedPatch(
+    { title: i.title, weight: i.weight, area: i.area, requirement: i.requirement ?? '' },
+    { title: f.title.trim(), weight, area: f.area, requirement: f.requirement.trim() },
+    i.version,
+  );
+  // Kinds compare as sets: the order they were ticked in changes nothing.
+  const was = REGION_KINDS.filter((k) => (i.applies_to ?? REGION_KINDS).includes(k));
+  if (kinds.join() === was.join()) return { patch };
+  return { patch: { ...(patch ?? (i.version === undefined ? {} : { version: i.version })), applies_to: kinds } };
 }
 
 /** An id fragment for a code, one-to-one ("PTSP.2" → "PTSP_2e2"): codes may hold dots or spaces. */

@@ -154,11 +154,13 @@ export const can = {
   manage: (u: User | null | undefined) => !!u && (u.role === 'admin' || u.role === 'coordinator'),
   admin: (u: User | null | undefined) => !!u && u.role === 'admin',
   sign: (u: User | null | undefined) => !!u && u.role === 'signatory',
+  /** claims from a spreadsheet (the import page; the catalogue too for those who keep it) */
+  import: (u: User | null | undefined) => !!u && (u.role === 'admin' || u.role === 'coordinator' || (u.role === 'operator' && !!u.region_code)),
 };
 
 export interface NavEntry {
   href: string;
-  key: 'nav.dashboard' | 'nav.myRegion' | 'nav.review' | 'nav.radar' | 'nav.reports' | 'nav.commitments' | 'nav.admin';
+  key: 'nav.dashboard' | 'nav.myRegion' | 'nav.review' | 'nav.radar' | 'nav.reports' | 'nav.commitments' | 'nav.import' | 'nav.admin';
 }
 
 /** The navigation a role sees, in order. */
@@ -168,6 +170,7 @@ export function navFor(u: User): NavEntry[] {
   if (can.review(u)) nav.push({ href: '/review', key: 'nav.review' });
   if (can.manage(u)) nav.push({ href: '/radar', key: 'nav.radar' });
   nav.push({ href: '/reports', key: 'nav.reports' });
+  if (can.import(u)) nav.push({ href: '/import', key: 'nav.import' });
   if (u.role !== 'operator' && u.role !== 'reviewer') nav.push({ href: '/commitments', key: 'nav.commitments' });
   if (can.manage(u)) nav.push({ href: '/admin', key: 'nav.admin' });
   return nav;

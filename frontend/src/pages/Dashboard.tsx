@@ -7,6 +7,7 @@ import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
 import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
+import { ExportMenu } from '../components/exports';
 import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
 
 interface DashboardData {
@@ -63,12 +64,12 @@ export function Dashboard() {
       </PageHeader>
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
       {d.loading && !d.data ? <Loading /> : null}
-      {d.data ? <DashboardBody data={d.data} year={year} /> : null}
+      {d.data ? <DashboardBody data={d.data} year={year} province={province} /> : null}
     </>
   );
 }
 
-function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
+function DashboardBody({ data, year, province }: { data: DashboardData; year: number; province: string }) {
   const { summary } = data;
   const l = lang.value;
   const ranked = useMemo(() => summary.regions.slice().sort(byRank), [summary]);
@@ -101,6 +102,7 @@ function DashboardBody({ data, year }: { data: DashboardData; year: number }) {
         <div class="section-head">
           <h2 id="ranking-h">{t('dash.ranking')}</h2>
           {summary.average !== null ? <p class="hint average">{t('dash.average', { p: fmtPercent(summary.average, l) })}</p> : null}
+          <ExportMenu year={year} table="summary" filter={{ province }} label={t('export.summary')} />
         </div>
         <div class="table-wrap ranking-wrap" tabIndex={0} role="region" aria-labelledby="ranking-h">
           <table class="ranking" data-testid="ranking">

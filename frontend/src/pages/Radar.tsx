@@ -5,6 +5,7 @@ import { byName, shortName } from '../lib/names';
 import { deadlineMessage, isoDate } from '../lib/periods';
 import { can, store } from '../lib/state';
 import type { Radar as RadarT } from '../lib/types';
+import { ExportMenu } from '../components/exports';
 import { Empty, ErrorNote, Loading, PageHeader, YearSelect, useLoad, useYear, waitedText } from '../components/ui';
 
 type Tally = Pick<RadarT['regions'][number], 'not_started' | 'waiting' | 'accepted' | 'rejected'>;
@@ -33,7 +34,10 @@ export default function Radar() {
       <PageHeader title={t('radar.title')}>
         <YearSelect />
       </PageHeader>
-      <p class="lead">{t('radar.lead')}</p>
+      <div class="lead-row">
+        <p class="lead">{t('radar.lead')}</p>
+        {year ? <ExportMenu year={year} table="radar" filter={user?.province ? { province: user.province } : {}} label={t('export.radar')} /> : null}
+      </div>
       {r?.deadline ? (
         <p class="notice deadline-line" data-testid="deadline">
           <span>{t(deadline.key, { date: fmtDate(isoDate(r.deadline), l, 'UTC'), days: typeof deadline.days === 'number' ? fmtNumber(deadline.days, l, 0) : deadline.days })}</span>

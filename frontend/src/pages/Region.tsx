@@ -25,6 +25,7 @@ import {
   OkNote,
 } from '../components/ui';
 import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
+import { ExportMenu } from '../components/exports';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
 interface RegionData {
@@ -139,6 +140,15 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
           </p>
         ) : null}
         {!allowed ? <p class="hint">{t('region.readOnly')}</p> : null}
+        <div class="exports">
+          <ExportMenu year={year} table="items" filter={{ region: region.code }} label={t('export.items')} />
+          <ExportMenu year={year} table="delegation" filter={{ region: region.code }} label={t('export.delegation')} />
+          {writable ? (
+            <p class="hint import-hint">
+              {t('region.importHint')} <a href={`/import?kind=claims`}>{t('region.importLink')}</a>
+            </p>
+          ) : null}
+        </div>
         {period?.status === 'open' && period.deadline && !lock ? (
           <p class="hint" data-testid="deadline">
             {t('region.deadline', { date: extension ? extension.until : period.deadline })}

@@ -4,7 +4,7 @@
 // screenshots at desktop and phone widths there.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BASE, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
+import { BASE, api, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
 
 const { openPage, as } = sharedBrowser();
 
@@ -25,9 +25,9 @@ let seruyanBefore;
 
 test('every role signs in and sees its own navigation', async () => {
   const expected = {
-    admin: ['Ringkasan', 'Antrean verifikasi', 'Radar koordinator', 'Laporan', 'Komitmen', 'Pengaturan'],
-    coordinator: ['Ringkasan', 'Radar koordinator', 'Laporan', 'Komitmen', 'Pengaturan'],
-    operator: ['Ringkasan', 'Pemda saya', 'Laporan'],
+    admin: ['Ringkasan', 'Antrean verifikasi', 'Radar koordinator', 'Laporan', 'Impor spreadsheet', 'Komitmen', 'Pengaturan'],
+    coordinator: ['Ringkasan', 'Radar koordinator', 'Laporan', 'Impor spreadsheet', 'Komitmen', 'Pengaturan'],
+    operator: ['Ringkasan', 'Pemda saya', 'Laporan', 'Impor spreadsheet'],
     reviewer: ['Ringkasan', 'Antrean verifikasi', 'Laporan'],
     signatory: ['Ringkasan', 'Laporan', 'Komitmen'],
   };
@@ -496,22 +496,6 @@ test('main pages at phone width (360 px): no horizontal page scroll, no serious 
 });
 
 /** Calls the API from the page, with the session's CSRF token. */
-async function api(page, method, path, body) {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const me = await fetch('/api/v1/me').then((r) => r.json());
-      const r = await fetch(path, {
-        method,
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token ?? '' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, path, body],
-  );
-}
-
 async function signInWith(page, email, password) {
   await page.goto(BASE + '/');
   await page.getByLabel('E-mail').fill(email);

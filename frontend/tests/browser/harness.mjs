@@ -92,6 +92,28 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}-${w}.png`), fullPage: true });
 }
 
+/** Calls the API from the page with the session's CSRF token; JSON or multipart (a `file` entry). */
+export async function api(page, method, path, body, file) {
+  return page.evaluate(
+    async ([method, path, body, file]) => {
+      const me = await fetch('/api/v1/me').then((r) => r.json());
+      const headers = { 'X-CSRF-Token': me.csrf_token ?? '' };
+      let payload;
+      if (file) {
+        payload = new FormData();
+        payload.append('file', new File([Uint8Array.from(atob(file.b64), (c) => c.charCodeAt(0))], file.name, { type: 'application/pdf' }));
+      } else if (body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        payload = JSON.stringify(body);
+      }
+      const r = await fetch(path, { method, headers, body: payload });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    [method, path, body, file],
+  );
+}
+
 /** A tiny valid PDF, made here so that the tests need no fixture files. */
 export function tinyPDF(text) {
   const stream = `BT /F1 18 Tf 40 760 Td (${text}) Tj ET`;

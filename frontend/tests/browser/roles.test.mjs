@@ -5,7 +5,7 @@
 // data it leaves.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BASE, PASSWORD, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
+import { BASE, PASSWORD, api, axe, sharedBrowser, shot, signIn, tinyPDF, users } from './harness.mjs';
 
 const { openPage, as } = sharedBrowser();
 const PHONE = { width: 360, height: 740 };
@@ -15,28 +15,6 @@ async function clean(page, where) {
   assert.deepEqual(v, [], `${where}: ${JSON.stringify(v, null, 1)}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${where} scrolls sideways by ${overflow}px`);
-}
-
-/** Calls the API from the page with the session's CSRF token; JSON or multipart (a `file` entry). */
-async function api(page, method, path, body, file) {
-  return page.evaluate(
-    async ([method, path, body, file]) => {
-      const me = await fetch('/api/v1/me').then((r) => r.json());
-      const headers = { 'X-CSRF-Token': me.csrf_token ?? '' };
-      let payload;
-      if (file) {
-        payload = new FormData();
-        payload.append('file', new File([Uint8Array.from(atob(file.b64), (c) => c.charCodeAt(0))], file.name, { type: 'application/pdf' }));
-      } else if (body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        payload = JSON.stringify(body);
-      }
-      const r = await fetch(path, { method, headers, body: payload });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, path, body, file],
-  );
 }
 
 const item = async (page, region, code) => (await api(page, 'GET', `/api/v1/periods/2020/regions/${region}/items`)).body.find((i) => i.indicator_code === code);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RegionKind } from '../../src/lib/types';
 import { areaPatch, codeId, indicatorPatch, readWeight, weightText } from '../../src/lib/catalogue';
 import { changedPatch } from '../../src/lib/patch';
 
@@ -48,15 +49,23 @@ describe('areaPatch', () => {
 });
 
 describe('indicatorPatch', () => {
-  const i = { code: 'PTSP.2', area: 'PTSP', title: 'SOP pelayanan', weight: 1, version: 7 };
+  const i = { code: 'PTSP.2', area: 'PTSP', title: 'SOP pelayanan', weight: 1, version: 7, parent: null, requirement: 'SK SOP', applies_to: ['province', 'regency', 'city'] as RegionKind[] };
+  const form = { title: 'SOP pelayanan', weight: '1', area: 'PTSP', requirement: 'SK SOP', applies_to: ['province', 'regency', 'city'] as RegionKind[] };
   it('re-weights, renames and moves an indicator with only the changed fields', () => {
-    expect(indicatorPatch(i, { title: 'SOP pelayanan', weight: '1', area: 'PTSP' })).toEqual({ patch: null });
-    expect(indicatorPatch(i, { title: 'SOP pelayanan', weight: '2,5', area: 'PTSP' })).toEqual({ patch: { weight: 2.5, version: 7 } });
-    expect(indicatorPatch(i, { title: 'SOP pelayanan', weight: '1', area: 'PBJ' })).toEqual({ patch: { area: 'PBJ', version: 7 } });
-    expect(indicatorPatch(i, { title: 'SOP baru ', weight: '1,0', area: 'PBJ' })).toEqual({ patch: { title: 'SOP baru', area: 'PBJ', version: 7 } });
+    expect(indicatorPatch(i, form)).toEqual({ patch: null });
+    expect(indicatorPatch(i, { ...form, weight: '2,5' })).toEqual({ patch: { weight: 2.5, version: 7 } });
+    expect(indicatorPatch(i, { ...form, area: 'PBJ' })).toEqual({ patch: { area: 'PBJ', version: 7 } });
+    expect(indicatorPatch(i, { ...form, title: 'SOP baru ', weight: '1,0', area: 'PBJ' })).toEqual({ patch: { title: 'SOP baru', area: 'PBJ', version: 7 } });
   });
-  it('names a weight that is not a number before sending', () => {
-    expect(indicatorPatch(i, { title: 'x', weight: '1..2', area: 'PBJ' })).toEqual({ fields: { weight: 'form.number' } });
+  it('changes the required evidence and the kinds of region, compared as a set', () => {
+    expect(indicatorPatch(i, { ...form, requirement: ' SK SOP dan standar pelayanan ' })).toEqual({ patch: { requirement: 'SK SOP dan standar pelayanan', version: 7 } });
+    expect(indicatorPatch(i, { ...form, applies_to: ['city', 'regency', 'province'] })).toEqual({ patch: null });
+    expect(indicatorPatch(i, { ...form, applies_to: ['regency', 'province'] })).toEqual({ patch: { version: 7, applies_to: ['province', 'regency'] } });
+    expect(indicatorPatch(i, { ...form, weight: '2', applies_to: ['regency'] })).toEqual({ patch: { weight: 2, version: 7, applies_to: ['regency'] } });
+  });
+  it('names a weight that is not a number, or no kind of region, before sending', () => {
+    expect(indicatorPatch(i, { ...form, title: 'x', weight: '1..2', area: 'PBJ' })).toEqual({ fields: { weight: 'form.number' } });
+    expect(indicatorPatch(i, { ...form, applies_to: [] })).toEqual({ fields: { applies_to: 'admin.appliesToNone' } });
   });
 });
 

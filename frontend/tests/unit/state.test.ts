@@ -144,10 +144,10 @@ describe('roles', () => {
   });
   it('shows each role its navigation', () => {
     const hrefs = (u: User) => navFor(u).map((n) => n.href);
-    expect(hrefs(user('operator', '62.08'))).toEqual(['/', '/pemda/62.08', '/reports']);
+    expect(hrefs(user('operator', '62.08'))).toEqual(['/', '/pemda/62.08', '/reports', '/import']);
     expect(hrefs(user('reviewer'))).toEqual(['/', '/review', '/reports']);
-    expect(hrefs(user('coordinator'))).toEqual(['/', '/radar', '/reports', '/commitments', '/admin']);
+    expect(hrefs(user('coordinator'))).toEqual(['/', '/radar', '/reports', '/import', '/commitments', '/admin']);
     expect(hrefs(user('signatory'))).toEqual(['/', '/reports', '/commitments']);
-    expect(hrefs(user('admin'))).toEqual(['/', '/review', '/radar', '/reports', '/commitments', '/admin']);
+    expect(hrefs(user('admin'))).toEqual(['/', '/review', '/radar', '/reports', '/import', '/commitments', '/admin']);
   });
 });

@@ -3,16 +3,17 @@
 // the version the form started from; the period's scores follow on the server at once).
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { lang, t } from '../../i18n';
+import { label, lang, t } from '../../i18n';
 import { ok } from '../../lib/api';
-import { areaPatch, codeId, indicatorPatch, weightText, type AreaPatch, type Checked, type IndicatorPatch } from '../../lib/catalogue';
+import { REGION_KINDS, areaPatch, codeId, indicatorPatch, weightText, type AreaPatch, type Checked, type IndicatorPatch } from '../../lib/catalogue';
 import { fmtNumber } from '../../lib/format';
 import { store } from '../../lib/state';
-import type { Area, Indicator } from '../../lib/types';
+import type { Area, Indicator, RegionKind } from '../../lib/types';
 import { Empty, FormError, Loading, SubmitButton, YearSelect, fieldError, useLoad, useYear, OkNote } from '../../components/ui';
 import { FieldMessage, StaleNote, focusSoon, invalid, isStale, namesAny, useSubmit } from '../../components/form';
 import { CreateForm, List, numbers, useEditorStart } from './shared';
 import { CatalogueTree } from './CatalogueTree';
+import { ExportMenu } from '../../components/exports';
 
 type Kind = 'area' | 'indicator';
 type Row = Area | Indicator;
@@ -37,7 +38,11 @@ export default function Catalogue() {
   const areaList = areas.data ?? [];
   return (
     <>
-      <YearSelect id="catalogue-year" />
+      <div class="row catalogue-tools">
+        <YearSelect id="catalogue-year" />
+        <ExportMenu year={year} table="catalogue" label={t('export.catalogue')} />
+        <a href="/import?kind=catalogue">{t('import.title')}</a>
+      </div>
       <CatalogueTree
         year={year}
         onCopied={() => {
@@ -82,10 +87,26 @@ export default function Catalogue() {
         specs={[
           { name: 'code', label: 'admin.code' },
           { name: 'area', label: 'admin.area', type: 'select', options: areaList.map((a) => ({ value: a.code, label: `${a.code} ${a.name}` })) },
+          {
+            name: 'parent',
+            label: 'admin.parent',
+            type: 'select',
+            optional: true,
+            options: (indicators.data ?? []).filter((i) => !i.parent).map((i) => ({ value: i.code, label: `${i.code} ${i.title}` })),
+          },
           { name: 'title', label: 'admin.indicatorTitle' },
           { name: 'weight', label: 'admin.weight', type: 'number', optional: true },
+          { name: 'requirement', label: 'admin.requirement', optional: true },
         ]}
-        submit={(v) => ok(store.api.POST('/api/v1/periods/{year}/indicators', { ...path, body: { code: v.code, area: v.area, title: v.title, ...numbers(v, ['weight']) } }))}
+        submit={(v) =>
+          ok(
+            store.api.POST('/api/v1/periods/{year}/indicators', {
+              ...path,
+              // a sub-indicator lies in its parent's area
+              body: { code: v.code, title: v.title, ...(v.parent ? { parent: v.parent } : { area: v.area }), ...(v.requirement.trim() ? { requirement: v.requirement } : {}), ...numbers(v, ['weight']) },
+            }),
+          )
+        }
         onDone={indicators.reload}
       />
       <List loaded={indicators} empty={t('admin.noIndicators')}>
@@ -100,6 +121,7 @@ export default function Catalogue() {
             columns={[
               { label: t('admin.code'), cell: (i) => i.code },
               { label: t('admin.area'), cell: (i) => i.area, testid: 'indicator-area' },
+              { label: t('admin.parent'), cell: (i) => i.parent ?? '—', testid: 'indicator-parent' },
               { label: t('admin.indicatorTitle'), cell: (i) => i.title },
               { label: t('admin.weight'), cell: (i) => fmtNumber(i.weight, l), num: true, testid: 'indicator-weight' },
             ]}
@@ -224,22 +246,28 @@ function CatalogueEditor({
   const textName = isArea ? 'name' : 'title';
   const textOf = (x: Row) => ('name' in x ? x.name : x.title);
   const areaOf = (x: Row) => ('area' in x ? x.area : '');
+  const requirementOf = (x: Row) => ('requirement' in x ? (x.requirement ?? '') : '');
+  const kindsOf = (x: Row): RegionKind[] => ('applies_to' in x && x.applies_to ? [...x.applies_to] : [...REGION_KINDS]);
   const [base, setBase] = useState(item);
   const [text, setText] = useState(textOf(item));
   const [weight, setWeight] = useState(weightText(item.weight, lang.value));
   const [area, setArea] = useState(areaOf(item));
+  const [requirement, setRequirement] = useState(requirementOf(item));
+  const [kinds, setKinds] = useState<RegionKind[]>(kindsOf(item));
   const [note, setNote] = useState<'saved' | 'same' | null>(null);
   const start = (x: Row) => {
     setBase(x);
     setText(textOf(x));
     setWeight(weightText(x.weight, lang.value));
     setArea(areaOf(x));
+    setRequirement(requirementOf(x));
+    setKinds(kindsOf(x));
   };
-  const fields = isArea ? ['name', 'weight'] : ['title', 'weight', 'area'];
+  const fields = isArea ? ['name', 'weight'] : ['title', 'weight', 'area', 'requirement', 'applies_to'];
   const form = useSubmit(
     async () => {
       setNote(null);
-      const checked: Checked<AreaPatch | IndicatorPatch> = isArea ? areaPatch(base as Area, { name: text, weight }) : indicatorPatch(base as Indicator, { title: text, weight, area });
+      const checked: Checked<AreaPatch | IndicatorPatch> = isArea ? areaPatch(base as Area, { name: text, weight }) : indicatorPatch(base as Indicator, { title: text, weight, area, requirement, applies_to: kinds });
       if ('fields' in checked) invalid(Object.fromEntries(Object.entries(checked.fields).map(([f, k]) => [f, t(k)])));
       if (!checked.patch) return setNote('same');
       const x = isArea
@@ -261,6 +289,7 @@ function CatalogueEditor({
   return (
     <form class="form row-edit" noValidate aria-labelledby={`${idp}-h`} onSubmit={form.submit} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <h3 id={`${idp}-h`}>{isArea ? t('admin.editAreaOf', { name: `${base.code} ${textOf(base)}` }) : t('admin.editIndicatorOf', { code: base.code })}</h3>
+      {'parent' in base && base.parent ? <p class="hint">{t('admin.subOf', { parent: base.parent })}</p> : null}
       <div class="row">
         <div class={`field${err(textName) ? ' has-error' : ''}`}>
           <label for={`${idp}-${textName}`}>{t(isArea ? 'admin.name' : 'admin.indicatorTitle')}</label>
@@ -278,7 +307,7 @@ function CatalogueEditor({
         {isArea ? null : (
           <div class={`field${err('area') ? ' has-error' : ''}`}>
             <label for={`${idp}-area`}>{t('admin.area')}</label>
-            <select id={`${idp}-area`} value={area} onChange={(e) => setArea((e.currentTarget as HTMLSelectElement).value)} aria-invalid={invalidAttr('area')} aria-describedby={described('area', true)}>
+            <select id={`${idp}-area`} value={area} disabled={'parent' in base && !!base.parent} onChange={(e) => setArea((e.currentTarget as HTMLSelectElement).value)} aria-invalid={invalidAttr('area')} aria-describedby={described('area', true)}>
               {areas.some((a) => a.code === area) ? null : <option value={area}>{area}</option>}
               {areas.map((a) => (
                 <option key={a.code} value={a.code}>
@@ -293,6 +322,33 @@ function CatalogueEditor({
           </div>
         )}
       </div>
+      {isArea ? null : (
+        <>
+          <div class={`field${err('requirement') ? ' has-error' : ''}`}>
+            <label for={`${idp}-requirement`}>{t('admin.requirement')}</label>
+            <textarea id={`${idp}-requirement`} rows={2} value={requirement} onInput={(e) => setRequirement((e.currentTarget as HTMLTextAreaElement).value)} aria-invalid={invalidAttr('requirement')} aria-describedby={described('requirement')} />
+            <FieldMessage id={`${idp}-requirement-error`} error={err('requirement')} />
+          </div>
+          <fieldset class={`choice${err('applies_to') ? ' has-error' : ''}`} aria-describedby={described('applies_to', true)}>
+            <legend>{t('admin.appliesTo')}</legend>
+            {REGION_KINDS.map((k) => (
+              <label key={k}>
+                <input
+                  type="checkbox"
+                  id={k === REGION_KINDS[0] ? `${idp}-applies_to` : undefined}
+                  checked={kinds.includes(k)}
+                  onChange={(e) => setKinds((was) => ((e.currentTarget as HTMLInputElement).checked ? [...was, k] : was.filter((x) => x !== k)))}
+                />{' '}
+                {label('region_kind', k)}
+              </label>
+            ))}
+            <small id={`${idp}-applies_to-hint`} class="hint">
+              {t('admin.appliesToHint')}
+            </small>
+            <FieldMessage id={`${idp}-applies_to-error`} error={err('applies_to')} />
+          </fieldset>
+        </>
+      )}
       {isStale(form.error) ? (
         <StaleNote message={t(isArea ? 'admin.areaStale' : 'admin.indicatorStale')} onReload={onReload} />
       ) : form.error && !namesAny(form.error, fields) ? (

@@ -5,12 +5,12 @@ import { useState } from 'preact/hooks';
 import { label, lang, t } from '../../i18n';
 import { ok, type Schemas } from '../../lib/api';
 import { fmtNumber } from '../../lib/format';
+import { REGION_KINDS } from '../../lib/catalogue';
 import { can, store } from '../../lib/state';
 import { ErrorNote, FormError, Loading, SubmitButton, useLoad, OkNote } from '../../components/ui';
 import { useSubmit } from '../../components/form';
 
 type Node = Schemas['CatalogueIndicator'];
-const ALL_KINDS = 3;
 
 export function CatalogueTree({ year, onCopied }: { year: number; onCopied: () => void }) {
   const tree = useLoad(() => ok(store.api.GET('/api/v1/periods/{year}/catalogue', { params: { path: { year } } })), [year]);
@@ -50,7 +50,7 @@ function Nodes({ nodes }: { nodes: Node[] }) {
           <span class="item-code">{n.code}</span> {n.title}{' '}
           <span class="hint">
             {t('admin.weight')} {fmtNumber(n.weight, l)}
-            {n.applies_to.length < ALL_KINDS ? ` · ${t('admin.appliesTo')}: ${n.applies_to.map((k) => label('region_kind', k)).join(', ')}` : ''}
+            {n.applies_to.length < REGION_KINDS.length ? ` · ${t('admin.appliesTo')}: ${n.applies_to.map((k) => label('region_kind', k)).join(', ')}` : ''}
           </span>
           {n.requirement ? (
             <div class="requirement">

@@ -1,0 +1,76 @@
+// Browser test of the catalogue's depth in the admin pages (issue 11): a sub-indicator made under
+// its parent with the evidence it requires, then narrowed to the kinds of Pemda it applies to.
+// It works in a period of its own, so that no other test sees these changes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BASE, api, axe, sharedBrowser, shot } from './harness.mjs';
+
+const { as } = sharedBrowser();
+
+test('the coordinator adds a sub-indicator under its parent with its required evidence, and narrows the kinds of Pemda it applies to', async () => {
+  const page = await as('coordinator');
+  const year = 2002;
+  for (const r of [
+    await api(page, 'POST', '/api/v1/periods', { year, name: 'Uji katalog 2002' }),
+    await api(page, 'POST', `/api/v1/periods/${year}/areas`, { code: 'DD', name: 'Dana Desa', weight: 1 }),
+  ])
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  await page.goto(BASE + '/admin/catalogue');
+  await page.getByLabel('Tahun', { exact: true }).selectOption(String(year));
+
+  const create = page.locator('form[aria-labelledby="new-indicator-h"]');
+  const add = async (fields) => {
+    for (const [label, value] of fields) {
+      const field = create.getByLabel(label);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+    await create.getByRole('button', { name: 'Tambah' }).click();
+    await create.getByText('Tersimpan').waitFor();
+  };
+  await add([
+    ['Kode', 'DD.1'],
+    ['Judul indikator', 'Pengelolaan dana desa'],
+  ]);
+  await page.locator('tr[data-indicator="DD.1"]').waitFor();
+  await add([
+    ['Kode', 'DD.1.a'],
+    ['Induk (untuk sub-indikator)', 'DD.1'],
+    ['Judul indikator', 'Siskeudes dipakai seluruh desa'],
+    ['Bukti dukung yang diminta', 'Laporan Siskeudes per desa'],
+  ]);
+  const row = page.locator('tr[data-indicator="DD.1.a"]');
+  await row.getByTestId('indicator-parent').getByText('DD.1', { exact: true }).waitFor();
+  let listed = (await api(page, 'GET', `/api/v1/periods/${year}/indicators`)).body.find((i) => i.code === 'DD.1.a');
+  assert.equal(listed.parent, 'DD.1');
+  assert.equal(listed.area, 'DD');
+  assert.equal(listed.requirement, 'Laporan Siskeudes per desa');
+  assert.deepEqual(listed.applies_to, ['province', 'regency', 'city']);
+
+  // Village funds are no city's or province's business: only regencies are scored on it.
+  await row.getByRole('button', { name: 'Ubah indikator DD.1.a' }).click();
+  const form = page.locator('#indicator-panel-DD_2e1_2ea form');
+  await form.getByText('Sub-indikator dari DD.1').waitFor();
+  assert.ok(await form.getByLabel('Area', { exact: true }).isDisabled(), 'a sub-indicator stays in its parent’s area');
+  const sent = [];
+  page.on('request', (r) => r.method() === 'PATCH' && sent.push(r.postDataJSON()));
+  await form.getByLabel('Provinsi').uncheck();
+  await form.getByLabel('Kabupaten').uncheck();
+  await form.getByLabel('Kota').uncheck();
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText('Pilih setidaknya satu jenis Pemda.').waitFor();
+  assert.equal(sent.length, 0, 'nothing is sent without a kind');
+  await form.getByLabel('Kabupaten').check();
+  await form.getByLabel('Bukti dukung yang diminta').fill('Laporan Siskeudes per desa, ditandatangani camat');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  await form.getByText('Tersimpan.', { exact: false }).waitFor();
+  assert.deepEqual(Object.keys(sent[0]).sort(), ['applies_to', 'requirement', 'version']);
+  listed = (await api(page, 'GET', `/api/v1/periods/${year}/indicators`)).body.find((i) => i.code === 'DD.1.a');
+  assert.deepEqual(listed.applies_to, ['regency']);
+  assert.equal(listed.requirement, 'Laporan Siskeudes per desa, ditandatangani camat');
+  await shot(page, 'admin-catalogue-depth');
+  const v = await axe(page);
+  assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});

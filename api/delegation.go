@@ -38,3 +38,21 @@ func (s *Server) setDelegation(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, d)
 }
+
+// setDelegationPermits records a region's list of permit types; the delegation's counts follow from it.
+func (s *Server) setDelegationPermits(c *gin.Context) {
+	y, ok := year(c)
+	if !ok {
+		return
+	}
+	var in models.DelegationPermitsInput
+	if !s.bindJSON(c, &in) {
+		return
+	}
+	d, err := s.db.SetDelegationPermits(c.Request.Context(), currentUser(c), y, c.Param("code"), in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}

@@ -77,6 +77,7 @@ var roleMatrix = map[string]access{
 	"POST /api/v1/periods/:year/catalogue/copy":                              {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/regions/:code/trend":                                        {roles: everyone},
 	"PUT /api/v1/periods/:year/regions/:code/delegation":                     {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
+	"PUT /api/v1/periods/:year/regions/:code/delegation/permits":             {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"GET /api/v1/periods/:year/regions/:code/items/:indicator/history":       {roles: everyone},
 	"GET /api/v1/letterhead":                                                 {roles: everyone},
 	"PUT /api/v1/letterhead":                                                 {roles: []models.Role{models.RoleAdmin}},

@@ -100,6 +100,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.PUT("/periods/:year/regions/:code/items/:indicator/applicability", s.allow(claimants), s.setApplicability)
 	in.GET("/periods/:year/regions/:code/delegation", s.getDelegation)
 	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
+	in.PUT("/periods/:year/regions/:code/delegation/permits", s.allow(claimants), s.setDelegationPermits)
 
 	in.GET("/evidence/:id", s.downloadEvidence)
 	in.PUT("/evidence/:id/review", s.allow(reviewers), s.reviewEvidence)

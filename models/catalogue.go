@@ -298,10 +298,14 @@ func (db *DB) CopyCatalogue(ctx context.Context, year int, in CopyInput) ([]Cata
 			}
 			indIDs[old] = ind.ID
 		}
+		carried, err := carryDelegations(tx, src.ID, p.ID, db.Now())
+		if err != nil {
+			return err
+		}
 		if out, err = catalogueOf(tx, p.ID); err != nil {
 			return err
 		}
-		audit(tx, "catalogue", p.yearKey(), "copy", nil, map[string]any{"from": in.From, "areas": len(areas), "indicators": len(inds)})
+		audit(tx, "catalogue", p.yearKey(), "copy", nil, map[string]any{"from": in.From, "areas": len(areas), "indicators": len(inds), "delegations": carried})
 		return db.catalogueChanged(tx, p.ID)
 	})
 	return out, err

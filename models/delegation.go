@@ -13,13 +13,16 @@ import (
 // Delegation is how much licensing authority a region has delegated to its DPMPTSP in a
 // period, and the regional head regulation that did it.
 type Delegation struct {
-	Total      *int64     `json:"total"`
-	Delegated  *int64     `json:"delegated"`
-	Percent    *Fixed     `json:"percent"`
-	Zone       Zone       `json:"zone"`
-	LegalBasis string     `json:"legal_basis"`
-	Version    int64      `json:"version"`
-	UpdatedAt  *time.Time `json:"updated_at"`
+	Total      *int64 `json:"total"`
+	Delegated  *int64 `json:"delegated"`
+	Percent    *Fixed `json:"percent"`
+	Zone       Zone   `json:"zone"`
+	LegalBasis string `json:"legal_basis"`
+	// FromList: the counts follow from Permits, the region's list of permit types.
+	FromList  bool               `json:"from_list"`
+	Permits   []DelegationPermit `json:"permits"`
+	Version   int64              `json:"version"`
+	UpdatedAt *time.Time         `json:"updated_at"`
 }
 
 // DelegationInput sets a region's delegation for a period.
@@ -55,6 +58,7 @@ type delegationRow struct {
 	Total      int64
 	Delegated  int64
 	LegalBasis string
+	FromList   bool
 	UpdatedBy  *int64
 	Version    int64
 	UpdatedAt  time.Time
@@ -71,7 +75,7 @@ func (r *delegationRow) view(s Scheme) *Delegation {
 	p := DelegationPercent(r.Delegated, r.Total)
 	updated := r.UpdatedAt
 	return &Delegation{Total: &r.Total, Delegated: &r.Delegated, Percent: &p, Zone: s.Zone(&p),
-		LegalBasis: r.LegalBasis, Version: r.Version, UpdatedAt: &updated}
+		LegalBasis: r.LegalBasis, FromList: r.FromList, Permits: []DelegationPermit{}, Version: r.Version, UpdatedAt: &updated}
 }
 
 // SetDelegation records a region's delegation for a period. A stale version is ErrConflict.
@@ -94,6 +98,9 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 		case nil:
 			if in.Version != nil && *in.Version != row.Version {
 				return ErrConflict
+			}
+			if row.FromList {
+				return Invalid("total", "from_list") // the counts follow from the list of permit types
 			}
 			res := tx.Model(&delegationRow{}).Where("id = ? AND version = ?", row.ID, row.Version).Updates(map[string]any{
 				"total": *in.Total, "delegated": *in.Delegated, "legal_basis": in.LegalBasis,
@@ -148,9 +155,15 @@ func delegationOf(tx *gorm.DB, periodID, regionID int64) (*Delegation, error) {
 	var row delegationRow
 	err = tx.Where("period_id = ? AND region_id = ?", periodID, regionID).Take(&row).Error
 	if translate(err) == ErrNotFound {
-		return &Delegation{Zone: ZoneNoData}, nil
+		return &Delegation{Zone: ZoneNoData, Permits: []DelegationPermit{}}, nil
 	} else if err != nil {
 		return nil, err
 	}
-	return row.view(schemes[MetricDelegation]), nil
+	d := row.view(schemes[MetricDelegation])
+	if row.FromList {
+		if d.Permits, err = permitsOf(tx, row.ID); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }

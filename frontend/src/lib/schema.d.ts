@@ -398,9 +398,29 @@ export interface paths {
         get: operations["getDelegation"];
         /**
          * Record a region's delegation (admin, coordinator, operator of the region)
-         * @description total must be > 0, delegated between 0 and total, legal_basis non-empty, otherwise 422; a stale version gives 409.
+         * @description total must be > 0, delegated between 0 and total, legal_basis non-empty, otherwise 422; a stale version gives 409. When the region has a list of permit types (from_list), counts are refused (422, total: from_list).
          */
         put: operations["setDelegation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/delegation/permits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record a region's list of permit types (admin, coordinator, operator of the region)
+         * @description The counts follow from the list: total is its length, delegated the entries delegated; the percent and zone as for counts. Errors name the entry: permits.N.name (0-based) required or permit_duplicate. A closed period is 409 period_closed; a stale version 409. Copying a catalogue forward into a new year carries every region's delegation and list with it.
+         */
+        put: operations["setDelegationPermits"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1488,6 +1508,10 @@ export interface components {
             percent: components["schemas"]["NullablePercent"];
             zone: components["schemas"]["ZoneKey"];
             legal_basis: string;
+            /** @description The counts follow from permits, the region's list of permit types (set with PUT …/delegation/permits); counts set by hand are then refused. */
+            from_list: boolean;
+            /** @description The permit types within the Pemda's authority, in order; empty when the counts were set by hand. */
+            permits: components["schemas"]["DelegationPermit"][];
             /**
              * Format: int64
              * @description Optimistic-lock version; 0 when never recorded.
@@ -2218,6 +2242,32 @@ export interface components {
                 unchanged: number;
                 error: number;
             };
+        };
+        /** @description One permit type within a Pemda's authority: delegated to its DPMPTSP or not, and where the delegating regulation lists it. */
+        DelegationPermit: {
+            /** @example Izin Mendirikan Bangunan */
+            name: string;
+            delegated: boolean;
+            /**
+             * @description Where the regulation (or its annex) lists it.
+             * @example Lampiran I angka 12
+             */
+            regulation: string;
+        };
+        /** @description A region's whole list of permit types for the period, replacing the one before. Names are required and distinct (case and spacing aside); legal_basis is required with a non-empty list. An empty list removes the list and keeps the counts it gave. */
+        DelegationPermitsInput: {
+            permits: {
+                name: string;
+                delegated: boolean;
+                regulation?: string;
+            }[];
+            /** @example Peraturan Bupati Seruyan Nomor 16 Tahun 2017 */
+            legal_basis?: string;
+            /**
+             * Format: int64
+             * @description Expected current version of the delegation (0 when none yet); a stale one gives 409.
+             */
+            version?: number;
         };
     };
     responses: {
@@ -3214,6 +3264,45 @@ export interface operations {
         };
         responses: {
             /** @description The recorded delegation with its percent and zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setDelegationPermits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegationPermitsInput"];
+            };
+        };
+        responses: {
+            /** @description The delegation with its list, counts, percent and zone. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -37,6 +37,15 @@ type Manifest struct {
 	Missing []string `json:"missing,omitempty"`
 }
 
+// Rows counts the rows of every table.
+func (m *Manifest) Rows() int64 {
+	var n int64
+	for _, t := range m.Tables {
+		n += t.Rows
+	}
+	return n
+}
+
 // Table is one table's rows in the archive.
 type Table struct {
 	Name    string   `json:"name"`

@@ -157,7 +157,20 @@ type restorer struct {
 }
 
 func (r *restorer) run(ctx context.Context, pool *sql.DB) (err error) {
-	tx, err := pool.BeginTx(ctx, nil)
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if r.d == models.SQLite {
+		// One large transaction: keep its statement journal and 64 MiB of pages in memory
+		// rather than spilling both to disk; the connection gets its defaults back after.
+		if err := pragmas(ctx, conn, "temp_store = MEMORY", "cache_size = -65536"); err != nil {
+			return err
+		}
+		defer pragmas(context.WithoutCancel(ctx), conn, "temp_store = DEFAULT", "cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -195,6 +208,16 @@ func (r *restorer) run(ctx context.Context, pool *sql.DB) (err error) {
 		return err
 	}
 	return tx.Commit()
+}
+
+// pragmas sets SQLite pragmas on one connection.
+func pragmas(ctx context.Context, conn *sql.Conn, settings ...string) error {
+	for _, p := range settings {
+		if _, err := conn.ExecContext(ctx, "PRAGMA "+p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // verified passes an entry's content to fn, reads what fn left, and checks the SHA-256 and

@@ -29,9 +29,10 @@ var ErrIncomplete = errors.New("the backup is incomplete")
 // Write writes a backup of db and of the files in layout to w as a zip archive, and returns
 // its manifest. The rows are read in one read-only snapshot (repeatable read on PostgreSQL,
 // one read transaction on SQLite), so the server may go on serving and writing meanwhile; the
-// files the snapshot's rows refer to are copied after it (stores never change a file, and the
-// sweep never removes one a row refers to). It returns ErrIncomplete, after writing
-// everything else, when a referenced file is in none of the stores.
+// files the snapshot's rows refer to are copied after it (a store never changes a file, and
+// the sweep removes only files no row refers to and that are over an hour old). It returns
+// ErrIncomplete, after writing everything else, when a referenced file is in none of the
+// stores.
 func Write(ctx context.Context, w io.Writer, db *models.DB, layout Layout, pantauVersion string) (*Manifest, error) {
 	pool, err := db.SQL()
 	if err != nil {
@@ -52,7 +53,7 @@ func Write(ctx context.Context, w io.Writer, db *models.DB, layout Layout, panta
 			return nil, fmt.Errorf("secret %s: %w", s.Name, err)
 		}
 	}
-	mw, err := zw.Create(manifestName)
+	mw, err := zw.CreateHeader(&zip.FileHeader{Name: manifestName, Method: zip.Deflate, Modified: time.Now().UTC()})
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +193,7 @@ func (aw *archiveWriter) dumpTable(ctx context.Context, cat catalog, t *tableInf
 		if err != nil {
 			return err
 		}
-		bw.Write(line)
-		if err := bw.WriteByte('\n'); err != nil {
+		if _, err := bw.Write(append(line, '\n')); err != nil {
 			return err
 		}
 		n++

@@ -65,11 +65,7 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if rerr := os.Rename(tmp.Name(), *out); rerr != nil {
 		return rerr
 	}
-	var rows int64
-	for _, t := range m.Tables {
-		rows += t.Rows
-	}
-	fmt.Fprintf(stdout, "wrote %s: schema %d, %d tables, %d rows, %d entries in %s\n", *out, m.SchemaVersion, len(m.Tables), rows,
+	fmt.Fprintf(stdout, "wrote %s: schema %d, %d tables, %d rows, %d entries in %s\n", *out, m.SchemaVersion, len(m.Tables), m.Rows(),
 		len(m.Entries), time.Since(start).Round(time.Millisecond))
 	return err
 }
@@ -106,11 +102,7 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	var rows int64
-	for _, t := range m.Tables {
-		rows += t.Rows
-	}
 	fmt.Fprintf(stdout, "restored %s (Pantau %s, %s, schema %d, taken %s): %d rows, %d entries, every SHA-256 matched, in %s\n",
-		fs.Arg(0), m.PantauVersion, m.Database, m.SchemaVersion, m.CreatedAt, rows, len(m.Entries), time.Since(start).Round(time.Millisecond))
+		fs.Arg(0), m.PantauVersion, m.Database, m.SchemaVersion, m.CreatedAt, m.Rows(), len(m.Entries), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -35,6 +35,7 @@ var seeded = map[string]string{"audit_head": "seq <> 0 OR hash <> ''"}
 // against the manifest before anything it holds is kept: on a mismatch (ErrDamaged, naming
 // the entry) or any other failure the transaction is rolled back and the files written are
 // removed. A database that already holds data is refused with ErrNotEmpty, changing nothing.
+// A backup that lacked referenced files (see Write) is restored, and ErrIncomplete says so.
 func Restore(ctx context.Context, archivePath string, db *models.DB, layout Layout) (*Manifest, error) {
 	zr, err := zip.OpenReader(archivePath)
 	if err != nil {
@@ -62,8 +63,13 @@ func Restore(ctx context.Context, archivePath string, db *models.DB, layout Layo
 	if err := r.run(ctx, pool); err != nil {
 		return m, err
 	}
-	_, err = db.Migrate(ctx)
-	return m, err
+	if _, err := db.Migrate(ctx); err != nil {
+		return m, err
+	}
+	if len(m.Missing) > 0 {
+		return m, fmt.Errorf("%w: the backup lacked %d files its rows refer to: %s", ErrIncomplete, len(m.Missing), strings.Join(m.Missing, ", "))
+	}
+	return m, nil
 }
 
 // readManifest reads the manifest and checks that the archive holds exactly the entries it

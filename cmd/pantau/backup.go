@@ -99,10 +99,10 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	defer db.Close()
 	start := time.Now()
 	m, err := backup.Restore(ctx, fs.Arg(0), db, cfg.layout())
-	if err != nil {
+	if err != nil && !errors.Is(err, backup.ErrIncomplete) {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s (Pantau %s, %s, schema %d, taken %s): %d rows, %d entries, every SHA-256 matched, in %s\n",
 		fs.Arg(0), m.PantauVersion, m.Database, m.SchemaVersion, m.CreatedAt, m.Rows(), len(m.Entries), time.Since(start).Round(time.Millisecond))
-	return nil
+	return err
 }

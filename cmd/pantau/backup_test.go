@@ -231,43 +231,52 @@ func TestBackupRestore(t *testing.T) {
 			if code, _, errOut := cli(t, dst, "kata-sandi-panjang\n", "user", "add", "--email", "baru@pemprov.id", "--name", "Baru", "--role", "reviewer"); code != 0 {
 				t.Fatalf("a write after restore: %q", errOut)
 			}
+			users, _ := got.db.CountUsers(got.ctx)
 			if code, _, errOut := cli(t, dst, "", "restore", archive); code != 1 || !strings.Contains(errOut, "not empty") {
 				t.Fatalf("restore into a non-empty installation: %d %q", code, errOut)
+			}
+			if n, _ := got.db.CountUsers(got.ctx); n != users {
+				t.Fatalf("a refused restore changed the users from %d to %d", users, n)
 			}
 			checkTamperedRestore(t, archive, dbs[1])
 		})
 	}
 }
 
-// checkTamperedRestore changes one stored file inside the archive (keeping the zip itself
-// sound) and expects the restore to fail naming it and to leave the target empty, so that
-// the sound archive then restores into it.
+// checkTamperedRestore changes one stored file, and then one table's rows, inside the
+// archive (keeping the zip itself sound), and expects each restore to fail naming the entry
+// and to leave the target empty, so that the sound archive then restores into it.
 func checkTamperedRestore(t *testing.T, archive string, d models.Dialect) {
 	t.Helper()
 	m := readArchiveManifest(t, archive)
-	var victim string
+	var file string
 	for _, e := range m.Entries {
 		if strings.HasPrefix(e.Path, "files/evidence/") {
-			victim = e.Path // the last one: tables and other files come before it
+			file = e.Path // the last one: tables and other files come before it
 		}
 	}
-	tampered := rewriteArchive(t, archive, victim, func(b []byte) []byte { return append(b, ' ') })
 	dst := freshEnv(t, d)
-	code, _, errOut := cli(t, dst, "", "restore", tampered)
-	if code != 1 || !strings.Contains(errOut, victim) || !strings.Contains(errOut, "does not match the manifest") {
-		t.Fatalf("tampered archive: %d %q", code, errOut)
+	for victim, edit := range map[string]func([]byte) []byte{
+		file:                     func(b []byte) []byte { return append(b, ' ') },
+		"database/regions.jsonl": func(b []byte) []byte { return bytes.Replace(b, []byte("Seruyan"), []byte("Serujan"), 1) },
+	} {
+		tampered := rewriteArchive(t, archive, victim, edit)
+		code, _, errOut := cli(t, dst, "", "restore", tampered)
+		if code != 1 || !strings.Contains(errOut, victim) || !strings.Contains(errOut, "does not match the manifest") {
+			t.Fatalf("archive with %s tampered: %d %q", victim, code, errOut)
+		}
+		in := openInstallation(t, dst)
+		if n, err := in.db.CountUsers(in.ctx); err != nil || n != 0 {
+			t.Fatalf("after a refused restore the target has %d users (%v)", n, err)
+		}
+		in.db.Close()
+		evidence, _ := filepath.Glob(filepath.Join(dst["PANTAU_DATA_DIR"], "evidence", "*", "*"))
+		if len(evidence) != 0 {
+			t.Fatalf("after a refused restore the target keeps files: %v", evidence)
+		}
 	}
-	in := openInstallation(t, dst)
-	if n, err := in.db.CountUsers(in.ctx); err != nil || n != 0 {
-		t.Fatalf("after a refused restore the target has %d users (%v)", n, err)
-	}
-	evidence, _ := filepath.Glob(filepath.Join(dst["PANTAU_DATA_DIR"], "evidence", "*", "*"))
-	if len(evidence) != 0 {
-		t.Fatalf("after a refused restore the target keeps files: %v", evidence)
-	}
-	in.db.Close()
 	if code, _, errOut := cli(t, dst, "", "restore", archive); code != 0 {
-		t.Fatalf("the sound archive after a refused one: %q", errOut)
+		t.Fatalf("the sound archive after refused ones: %q", errOut)
 	}
 }
 

@@ -120,6 +120,9 @@ var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 func (s *BlobStore) path(sha string) string { return filepath.Join(s.Dir, sha[:2], sha) }
 
+// Path is where the content with this SHA-256 (64 lower-case hex digits) is kept.
+func (s *BlobStore) Path(sha string) string { return s.path(sha) }
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

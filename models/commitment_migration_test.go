@@ -27,7 +27,7 @@ func TestCeremonyMigration(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			db := modelstest.OpenEmpty(t, d)
-			if _, err := models.MigrateTo(ctx, db, 10); err != nil {
+			if _, err := db.MigrateTo(ctx, 10); err != nil {
 				t.Fatal(err)
 			}
 			for _, r := range []models.RegionInput{{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},

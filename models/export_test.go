@@ -1,7 +1,5 @@
 package models
 
-import "context"
-
 // SetAuditChain turns the audit chain on or off, so benchmarks can measure what it costs.
 func SetAuditChain(db *DB, on bool) { db.chainOff = !on }
 
@@ -34,10 +32,4 @@ func InsertAuditEvents(db *DB, n int) error {
 		}
 	}
 	return db.conn.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
-}
-
-// MigrateTo applies the pending migrations up to version last, for tests of a migration on
-// data written under the schema before it.
-func MigrateTo(ctx context.Context, db *DB, last int) ([]int, error) {
-	return db.migrateUpTo(ctx, last)
 }

@@ -18,7 +18,7 @@ func TestProgrammeDepthMigrationKeepsScores(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			db := modelstest.OpenEmpty(t, d)
-			if _, err := models.MigrateTo(ctx, db, 9); err != nil {
+			if _, err := db.MigrateTo(ctx, 9); err != nil {
 				t.Fatal(err)
 			}
 			raw := modelstest.Raw(t, db)
@@ -48,7 +48,7 @@ func TestProgrammeDepthMigrationKeepsScores(t *testing.T) {
 			}
 			exec("INSERT INTO standings (period_id, region_id, revision, verified, claimed, updated_at) VALUES (1, 1, 5, 5438, 6938, ?), (1, 2, 5, 10000, 10000, ?)", now, now)
 
-			if applied, err := models.MigrateTo(ctx, db, 10); err != nil || len(applied) != 1 || applied[0] != 10 {
+			if applied, err := db.MigrateTo(ctx, 10); err != nil || len(applied) != 1 || applied[0] != 10 {
 				t.Fatalf("migration 10: %v %v", applied, err)
 			}
 			s, err := db.Summary(ctx, 2019, "")

@@ -1,5 +1,5 @@
 // Command pantau is the Pantau server and its administration commands: serve, migrate,
-// user add, seed, report, export, import, audit, verify and version.
+// user add, seed, report, export, import, audit, verify, backup, restore and version.
 package main
 
 import (
@@ -38,6 +38,9 @@ Usage:
                                       import the catalogue or claims from XLSX or CSV, all rows or none
   pantau audit verify                 check the audit trail's hash chain; exit 1 naming the first broken event
   pantau verify FILE.pdf              check a signed document's signatures; exit 0 only when all are valid
+  pantau backup -o FILE               write a backup (database snapshot, files, CA) while the server runs
+  pantau restore FILE                 fill an empty installation from a backup, either database;
+                                      exit 0 only when every file's SHA-256 matched the manifest
   pantau version                      print the version
 
 Every command reads DATABASE_URL (PostgreSQL) or uses the embedded SQLite database in
@@ -70,6 +73,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = audit(ctx, args[1:], getenv, stdout, stderr)
 	case "verify":
 		err = verify(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		err = restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "pantau", version)
 	case "help", "-h", "--help":

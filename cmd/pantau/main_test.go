@@ -50,7 +50,7 @@ func TestVersionHelpAndUsage(t *testing.T) {
 	if code, _, errOut := cli(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Fatalf("unknown: %d %q", code, errOut)
 	}
-	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}} {
+	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}, {"backup", "--help"}, {"restore", "--help"}} {
 		code, _, errOut := cli(t, nil, "", cmd...)
 		if code != 0 || !strings.Contains(errOut, "Usage of pantau") {
 			t.Errorf("%v: %d %q", cmd, code, errOut)
@@ -58,6 +58,12 @@ func TestVersionHelpAndUsage(t *testing.T) {
 	}
 	if code, _, _ := cli(t, nil, "", "seed", "--nope"); code != 2 {
 		t.Fatalf("bad flag: %d", code)
+	}
+	if code, _, errOut := cli(t, nil, "", "backup"); code != 2 || !strings.Contains(errOut, "-o FILE") {
+		t.Fatalf("backup without -o: %d %q", code, errOut)
+	}
+	if code, _, errOut := cli(t, nil, "", "restore"); code != 2 || !strings.Contains(errOut, "name the one archive") {
+		t.Fatalf("restore without an archive: %d %q", code, errOut)
 	}
 }
 

@@ -25,7 +25,7 @@ func (c *config) signing(ctx context.Context, db *models.DB) (*models.Signing, e
 		return nil, fmt.Errorf("certificate authority in %s: %w", c.CADir, err)
 	}
 	ca.OCSPURL, ca.CRLURL = c.PublicURL+"/api/v1/signing/ocsp", c.PublicURL+"/api/v1/signing/crl"
-	sg := &models.Signing{CA: ca, Documents: &models.BlobStore{Dir: filepath.Join(c.DataDir, "documents"), MaxSize: 64 << 20}}
+	sg := &models.Signing{CA: ca, Documents: &models.BlobStore{Dir: documentsDir(c), MaxSize: 64 << 20}}
 	switch c.TSAURL {
 	case "":
 	case "local":
@@ -46,6 +46,9 @@ func (c *config) signing(ctx context.Context, db *models.DB) (*models.Signing, e
 	}
 	return sg, nil
 }
+
+// documentsDir holds signed documents, drawn signatures and delegation scans.
+func documentsDir(c *config) string { return filepath.Join(c.DataDir, "documents") }
 
 // caFiles collects repeated --ca flags.
 type caFiles []string

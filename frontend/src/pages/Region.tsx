@@ -26,6 +26,7 @@ import {
 } from '../components/ui';
 import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
 import { ExportMenu } from '../components/exports';
+import { DelegationCard } from './region/Delegation';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
 interface RegionData {
@@ -471,85 +472,4 @@ function describe(h: HistoryEntry): string {
     default:
       return h.action;
   }
-}
-
-function DelegationCard({
-  year,
-  region,
-  delegation,
-  writable,
-  onChange,
-}: {
-  year: number;
-  region: string;
-  delegation: Delegation;
-  writable: boolean;
-  onChange: () => void;
-}) {
-  const l = lang.value;
-  const [total, setTotal] = useState(delegation.total === null ? '' : String(delegation.total));
-  const [delegated, setDelegated] = useState(delegation.delegated === null ? '' : String(delegation.delegated));
-  const [basis, setBasis] = useState(delegation.legal_basis ?? '');
-  const form = useSubmit(
-    async () => {
-      const tv = parseDecimal(total);
-      const dv = parseDecimal(delegated);
-      const local: Record<string, string> = {};
-      if (tv === null || !Number.isInteger(tv)) local.total = t('form.integer');
-      if (dv === null || !Number.isInteger(dv)) local.delegated = t('form.integer');
-      if (Object.keys(local).length) invalid(local);
-      await ok(
-        store.api.PUT('/api/v1/periods/{year}/regions/{code}/delegation', {
-          params: { path: { year, code: region } },
-          body: { total: tv!, delegated: dv!, legal_basis: basis, version: delegation.version || undefined },
-        }),
-      );
-    },
-    { onDone: onChange, focus: { fields: ['total', 'delegated', 'legal_basis'], id: (f) => ({ total: 'del-total', delegated: 'del-delegated', legal_basis: 'del-basis' })[f] ?? f } },
-  );
-  const error = form.error;
-  const fieldsKnown = namesAny(error, ['total', 'delegated', 'legal_basis']);
-  return (
-    <section class="card delegation" aria-labelledby="delegation-h">
-      <h2 id="delegation-h">{t('delegation.title')}</h2>
-      <p>
-        <ZoneChip zone={delegation.zone} percent={delegation.percent} />{' '}
-        {delegation.total !== null
-          ? t('delegation.summary', { delegated: fmtNumber(delegation.delegated, l, 0), total: fmtNumber(delegation.total, l, 0) })
-          : t('delegation.none')}
-      </p>
-      {delegation.legal_basis ? (
-        <p>
-          <strong>{t('delegation.basis')}:</strong> {delegation.legal_basis}
-        </p>
-      ) : null}
-      <p class="hint">{t('delegation.basisHelp')}</p>
-      {writable ? (
-        <form onSubmit={form.submit} noValidate class="form">
-          <div class="row">
-            <Field id="del-total" label={t('delegation.total')} inputMode="numeric" value={total} onValue={setTotal} error={fieldError(error, 'total')} />
-            <Field
-              id="del-delegated"
-              label={t('delegation.delegated')}
-              inputMode="numeric"
-              value={delegated}
-              onValue={setDelegated}
-              error={fieldError(error, 'delegated')}
-            />
-          </div>
-          <Field
-            id="del-basis"
-            label={t('delegation.basis')}
-            value={basis}
-            onValue={setBasis}
-            error={fieldError(error, 'legal_basis')}
-            placeholder={t('delegation.basisPlaceholder')}
-          />
-          {error && !fieldsKnown ? <FormError error={error} /> : null}
-          <SubmitButton busy={form.busy}>{t('common.save')}</SubmitButton>
-          {form.done ? <OkNote>{t('common.saved')}</OkNote> : null}
-        </form>
-      ) : null}
-    </section>
-  );
 }

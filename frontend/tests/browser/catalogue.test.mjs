@@ -1,6 +1,7 @@
-// Browser test of the catalogue's depth in the admin pages (issue 11): a sub-indicator made under
-// its parent with the evidence it requires, then narrowed to the kinds of Pemda it applies to.
-// It works in a period of its own, so that no other test sees these changes.
+// Browser tests of the programme's depth (issue 11): in the admin pages a sub-indicator made under
+// its parent with the evidence it requires, then narrowed to the kinds of Pemda it applies to (in
+// a period of its own, so that no other test sees these changes); on a Pemda's page its list of
+// permit types, from which the delegation's counts follow.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BASE, api, axe, sharedBrowser, shot } from './harness.mjs';
@@ -71,6 +72,53 @@ test('the coordinator adds a sub-indicator under its parent with its required ev
   await shot(page, 'admin-catalogue-depth');
   const v = await axe(page);
   assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
+test('the operator records the list of permit types: the delegation follows from it, a twice-named permit is refused where it stands, and the list can give way to counts again', async () => {
+  const page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const card = page.locator('section.delegation');
+  await card.getByRole('button', { name: 'Daftar izin' }).click();
+  const form = card.getByTestId('permits-form');
+  const permits = [
+    ['Izin Mendirikan Bangunan', true, 'Lampiran I angka 1'],
+    ['Izin Usaha Perdagangan', true, 'Lampiran I angka 2'],
+    ['Izin Trayek', false, ''],
+    ['izin usaha  perdagangan', false, ''],
+  ];
+  for (const [i, [name, delegated, regulation]] of permits.entries()) {
+    if (i > 0) await form.getByRole('button', { name: 'Tambah izin' }).click();
+    await form.getByLabel(`Izin ${i + 1}`, { exact: true }).fill(name);
+    if (delegated) await form.locator(`li[data-permit="${i}"]`).getByLabel('Didelegasikan').check();
+    await form.locator(`li[data-permit="${i}"]`).getByLabel('Letak dalam peraturan').fill(regulation);
+  }
+  await form.getByLabel('Dasar hukum').fill('Peraturan Bupati Seruyan Nomor 16 Tahun 2017');
+  await form.getByText('2 dari 4 izin didelegasikan.').waitFor();
+  await form.getByRole('button', { name: 'Simpan daftar' }).click();
+  await form.locator('li[data-permit="3"]').getByText('Izin ini sudah ada di daftar.').waitFor();
+
+  await form.locator('li[data-permit="3"]').getByRole('button', { name: 'Hapus izin izin usaha perdagangan', exact: true }).click();
+  await form.getByRole('button', { name: 'Simpan daftar' }).click();
+  await card.getByText('2 dari 3 jenis izin dalam daftar didelegasikan.').waitFor();
+  const d = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/delegation')).body;
+  assert.equal(d.from_list, true);
+  assert.deepEqual(d.permits.map((p) => [p.name, p.delegated, p.regulation]), permits.slice(0, 3));
+  assert.equal(d.percent, 66.67);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'delegation-permits');
+
+  // Counts by hand give way to the list; removing the list keeps its counts.
+  await card.getByRole('button', { name: 'Jumlah saja' }).click();
+  await card.getByText('Jumlah ini mengikuti daftar izin.', { exact: false }).waitFor();
+  await card.getByRole('button', { name: 'Hapus daftar, pertahankan jumlahnya' }).click();
+  await card.getByLabel('Jumlah kewenangan').waitFor();
+  assert.equal(await card.getByLabel('Jumlah kewenangan').inputValue(), '3');
+  const after = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/delegation')).body;
+  assert.equal(after.from_list, false);
+  assert.equal(after.total, 3);
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });

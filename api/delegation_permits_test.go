@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pantau-id/pantau/models"
@@ -42,6 +43,13 @@ func TestDelegationPermitList(t *testing.T) {
 			if r.Code == "62.08" && (r.Delegation.Percent == nil || *r.Delegation.Percent != 75 || r.Delegation.Zone != "green") {
 				t.Fatalf("summary follows the list: %+v", r.Delegation)
 			}
+		}
+
+		// The delegation export lists each region's permits on a sheet of its own.
+		listed := sheetRows(t, openXLSX(t, e.mustOK(e.call("GET", "/api/v1/periods/2019/export/delegation.xlsx", models.RoleSignatory, nil)).Body), "Daftar izin")
+		if len(listed) != 5 || !slices.Equal(listed[4], []string{"62.08", "Kabupaten Seruyan", "4", "Izin Trayek", "Belum"}) ||
+			!slices.Equal(listed[1][3:], []string{"Izin Mendirikan Bangunan", "Ya", "Lampiran I angka 1"}) {
+			t.Fatalf("permits sheet: %q", listed)
 		}
 
 		// Refused, each changing nothing: counts by hand while the list holds, a nameless or twice-named

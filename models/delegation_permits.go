@@ -192,3 +192,41 @@ func carryDelegations(tx *gorm.DB, from, to int64, now time.Time) (int, error) {
 	}
 	return len(rows), nil
 }
+
+// RegionPermit is one entry of a region's list of permit types, as an export lists it.
+type RegionPermit struct {
+	RegionCode string
+	RegionName string
+	Position   int
+	DelegationPermit
+}
+
+// PermitLists returns the lists of permit types of a period's regions that f picks, by region
+// code and then in each list's order.
+func (db *DB) PermitLists(ctx context.Context, year int, f RegionFilter) ([]RegionPermit, error) {
+	q := db.read(ctx)
+	p, err := periodByYear(q, year)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Code, Name, PermitName, Regulation string
+		Position                           int
+		Delegated                          bool
+	}
+	err = f.where(q.Table("delegation_permits").
+		Select("regions.code, regions.name, delegation_permits.name AS permit_name, delegation_permits.regulation, delegation_permits.position, delegation_permits.delegated").
+		Joins("JOIN delegations ON delegations.id = delegation_permits.delegation_id").
+		Joins("JOIN regions ON regions.id = delegations.region_id").
+		Where("delegations.period_id = ? AND delegations.from_list", p.ID)).
+		Order("regions.code, delegation_permits.position").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RegionPermit, len(rows))
+	for i, r := range rows {
+		out[i] = RegionPermit{RegionCode: r.Code, RegionName: r.Name, Position: r.Position,
+			DelegationPermit: DelegationPermit{Name: r.PermitName, Delegated: r.Delegated, Regulation: r.Regulation}}
+	}
+	return out, nil
+}

@@ -42,7 +42,11 @@ func Export(ctx context.Context, db *models.DB, req Request) ([]Sheet, error) {
 			s.Regions = slices.DeleteFunc(s.Regions, func(r models.RegionSummary) bool { return r.Code != req.Filter.Region })
 		}
 		if req.Table == "delegation" {
-			return []Sheet{delegationSheet(s)}, nil
+			permits, err := db.PermitLists(ctx, req.Year, req.Filter)
+			if err != nil {
+				return nil, err
+			}
+			return []Sheet{delegationSheet(s), permitsSheet(permits)}, nil
 		}
 		return summarySheets(s), nil
 	case "radar":
@@ -166,6 +170,24 @@ func delegationSheet(s *models.Summary) Sheet {
 			}
 			if err := emit(r.Code, r.Name, label("region_kind", string(r.Kind)), total, delegated, d.Percent,
 				d.Zone.Label(models.Indonesian), d.LegalBasis); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// permitsSheet lists the regions' permit types, where they keep a list (XLSX only: CSV takes the first sheet).
+func permitsSheet(permits []models.RegionPermit) Sheet {
+	cols := []Column{{header(ClaimsLayout, "region_code"), Text}, {"Nama Pemda", Text}, {"No.", Number}, {"Jenis izin", Text},
+		{"Didelegasikan", Text}, {"Letak dalam peraturan", Text}}
+	return Sheet{Name: "Daftar izin", Columns: cols, Rows: func(emit func(...any) error) error {
+		for _, p := range permits {
+			delegated := "Belum"
+			if p.Delegated {
+				delegated = "Ya"
+			}
+			if err := emit(p.RegionCode, p.RegionName, p.Position, p.Name, delegated, p.Regulation); err != nil {
 				return err
 			}
 		}

@@ -46,6 +46,8 @@ type DB struct {
 	sealNow chan struct{}
 	// catalogues keeps each period's scorer for the standings' roll-up.
 	catalogues catalogueCache
+	// standings keeps decoded standings for summaries (see cachedStandingsOf).
+	standings standingCache
 }
 
 // Options say which database to open.

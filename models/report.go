@@ -167,18 +167,18 @@ func (db *DB) ProgressReportData(ctx context.Context, year int, scope ReportScop
 	var d *ProgressData
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
 		var err error
-		d, err = progressReportData(q, year, scope)
+		d, err = db.progressReportData(q, year, scope)
 		return err
 	})
 	return d, err
 }
 
-func progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData, error) {
+func (db *DB) progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData, error) {
 	province := scope.Province // a Pemda is ranked among its province's
 	if scope.Region != "" {
 		province = ProvinceOf(scope.Region)
 	}
-	sum, err := summaryOf(q, year, province)
+	sum, err := db.summaryOf(q, year, province)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func progressReportData(q *gorm.DB, year int, scope ReportScope) (*ProgressData,
 			}
 		}
 	}
-	switch d.Previous, err = summaryOf(q, year-1, province); err {
+	switch d.Previous, err = db.summaryOf(q, year-1, province); err {
 	case nil:
 	case ErrNotFound:
 		d.Previous = nil

@@ -204,7 +204,13 @@ func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
 			old.Applicable == f.Applicable && old.AreasJSON == string(js) {
 			continue
 		}
-		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, applicable = ?, areas = ?, updated_at = ? WHERE period_id = ? AND region_id = ?",
+		// The revision moves with the figures (cachedStandingsOf relies on it). Writers have moved
+		// it already (lockStanding, lockPeriodStandings); a migration's restatement has not.
+		bump := ""
+		if current != nil {
+			bump = ", revision = revision + 1"
+		}
+		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, applicable = ?, areas = ?, updated_at = ?"+bump+" WHERE period_id = ? AND region_id = ?",
 			f.Verified, f.Claimed, f.Applicable, string(js), now, periodID, r).Error
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package models_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -115,11 +116,28 @@ func TestStandingsFollowEveryWrite(t *testing.T) {
 		ctx := context.Background()
 		f := newCatalogueFixture(t, db)
 		rng := rand.New(rand.NewPCG(1, 2))
+		// Another instance on the same database keeps a summary of its own, which must follow
+		// the writes this one makes; both must equal a summary read afresh.
+		other := modelstest.Reopen(t, db)
 		check := func(step string) {
 			t.Helper()
 			sum, err := db.Summary(ctx, 2019, "")
 			if err != nil {
 				t.Fatal(err)
+			}
+			fresh, err := modelstest.Reopen(t, db).Summary(ctx, 2019, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := other.Summary(ctx, 2019, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(fresh)
+			for who, s := range map[string]*models.Summary{"this instance": sum, "the other instance": theirs} {
+				if got, _ := json.Marshal(s); !bytes.Equal(got, want) {
+					t.Fatalf("%s: %s's summary differs from one read afresh:\n%s\n%s", step, who, got, want)
+				}
 			}
 			for _, r := range sum.Regions {
 				v, c := recomputed(t, db, r.Code)

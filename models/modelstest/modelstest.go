@@ -104,6 +104,22 @@ func postgresSchema(tb testing.TB) string {
 	return u.String()
 }
 
+// Reopen returns a second store on a database that Open or OpenEmpty made, as another instance
+// of the server would have it (its own caches), closed when the test ends.
+func Reopen(tb testing.TB, db *models.DB) *models.DB {
+	tb.Helper()
+	opts, ok := opened.Load(db)
+	if !ok {
+		tb.Fatal("modelstest.Reopen: the database was not opened by modelstest.Open")
+	}
+	other, err := models.Open(opts.(models.Options))
+	if err != nil {
+		tb.Fatalf("reopen: %v", err)
+	}
+	tb.Cleanup(func() { other.Close() })
+	return other
+}
+
 // Raw returns a connection of its own to a database that Open or OpenEmpty made, apart from the store and
 // its audit trail: for tests that count rows or tamper with them on purpose.
 func Raw(tb testing.TB, db *models.DB) *gorm.DB {

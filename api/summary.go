@@ -130,10 +130,12 @@ func (s *Server) getSummary(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
+	body := e.body
 	if negotiate.AcceptsGzip(c.Request) {
 		h.Set("Content-Encoding", "gzip")
-		c.Data(http.StatusOK, "application/json; charset=utf-8", e.gzipped)
-		return
+		body = e.gzipped
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
+	// With its length known the body goes out in one piece instead of in chunks.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }

@@ -35,6 +35,7 @@ var roleMatrix = map[string]access{
 	"GET /api/v1/me":           {roles: everyone},
 	"PUT /api/v1/me/password":  {roles: everyone},
 	"GET /api/v1/users":        {roles: []models.Role{models.RoleAdmin}},
+	"GET /api/v1/signatories":  {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"POST /api/v1/users":       {roles: []models.Role{models.RoleAdmin}},
 	"PATCH /api/v1/users/:id":  {roles: []models.Role{models.RoleAdmin}},
 

@@ -59,6 +59,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.PUT("/me/password", s.changePassword)
 
 	in.GET("/users", s.allow(administrator), s.listUsers)
+	in.GET("/signatories", s.allow(managers), s.listSignatories)
 	in.POST("/users", s.allow(administrator), s.createUser)
 	in.PATCH("/users/:id", s.allow(administrator), s.updateUser)
 

@@ -18,6 +18,16 @@ func (s *Server) listUsers(c *gin.Context) {
 	c.JSON(http.StatusOK, users)
 }
 
+// listSignatories lists the signatory users a coordinator may assign to a commitment's slot.
+func (s *Server) listSignatories(c *gin.Context) {
+	out, err := s.db.SignatoryChoices(c.Request.Context(), currentUser(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
 // updateUser changes a user's name, role, region or whether the account is active (admin).
 func (s *Server) updateUser(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)

@@ -68,6 +68,8 @@ interface InputProps {
   placeholder?: string;
   required?: boolean;
   spellcheck?: boolean;
+  /** the id of a datalist of suggestions */
+  list?: string;
 }
 
 /** A labelled input whose error (from the API's `fields`) sits right under it. */

@@ -299,6 +299,8 @@ export const en: Record<MessageKey, string> = {
   'commit.signer': 'Signatory',
   'commit.signedAt': 'Time',
   'commit.assign': 'Assign the signatory',
+  'commit.signatoryEmail': "Signatory's e-mail",
+  'commit.signatoryHint': 'Type a name or e-mail to search the signatories; the name and title fill in.',
   'commit.titleField': 'Title',
 
   'slot.regent': 'Regent / mayor',

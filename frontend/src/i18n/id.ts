@@ -297,6 +297,8 @@ export const id = {
   'commit.signer': 'Penanda tangan',
   'commit.signedAt': 'Waktu',
   'commit.assign': 'Tetapkan penanda tangan',
+  'commit.signatoryEmail': 'E-mail penanda tangan',
+  'commit.signatoryHint': 'Ketik nama atau e-mail untuk mencari di antara penanda tangan; nama dan jabatan terisi sendiri.',
   'commit.titleField': 'Jabatan',
 
   'slot.regent': 'Bupati / Wali Kota',

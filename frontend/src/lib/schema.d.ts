@@ -151,6 +151,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/signatories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signatory users to assign to a slot (admin, coordinator)
+         * @description Active users with the signatory role, by name, each with the title they last held in a slot: what the slot form offers to search and pre-fill. A coordinator of a province sees those of the province, its regencies and cities, and those with no region.
+         */
+        get: operations["listSignatories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -2269,6 +2289,15 @@ export interface components {
              */
             version?: number;
         };
+        /** @description A signatory user a coordinator may assign to a commitment's slot. */
+        SignatoryChoice: {
+            /** Format: email */
+            email: string;
+            name: string;
+            region_code: string | null;
+            /** @description The title they were last assigned or signed under (e.g. Bupati Seruyan); empty when none. */
+            title: string;
+        };
     };
     responses: {
         /** @description Malformed body, query or path parameter (bad_request). */
@@ -2627,6 +2656,32 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSignatories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signatories. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatoryChoice"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -5,7 +5,7 @@
 // scripts/browser-test.sh against `pantau serve --demo`; screenshots at 360 px and desktop.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BASE, axe, sharedBrowser, shot, tinyPDF, users } from './harness.mjs';
+import { BASE, api, axe, sharedBrowser, shot, tinyPDF, users } from './harness.mjs';
 
 const { openPage, as } = sharedBrowser();
 
@@ -22,28 +22,6 @@ async function signInAs(email, password, opts) {
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.getByRole('heading', { level: 1, name: 'Ringkasan' }).waitFor();
   return page;
-}
-
-async function api(page, method, path, body) {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const me = await fetch('/api/v1/me').then((r) => r.json());
-      const r = await fetch(path, {
-        method,
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token ?? '' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      let parsed = null;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        parsed = text;
-      }
-      return { status: r.status, body: parsed };
-    },
-    [method, path, body],
-  );
 }
 
 async function noSeriousViolations(page, where) {
@@ -164,7 +142,13 @@ test('a deputy initials in three steps, the coordinator reassigns the initialled
   await coord.reload();
   await regent.locator('summary').click();
   await regent.getByText('Slot ini sudah diparaf').waitFor();
+  // picking the regent from the searchable list fills in their name and last title
+  const choice = (await api(coord, 'GET', '/api/v1/signatories')).body.find((c) => c.email === users.signatory);
+  assert.ok(choice, 'the regent is among the signatories offered');
+  assert.equal(await regent.locator(`datalist option[value="${users.signatory}"]`).count(), 1);
   await regent.getByLabel('E-mail').fill(users.signatory);
+  assert.equal(await regent.getByLabel('Nama').inputValue(), choice.name);
+  if (choice.title) assert.equal(await regent.getByLabel('Jabatan').inputValue(), choice.title);
   await regent.getByLabel('Nama').fill('Bupati Katingan (uji)');
   await regent.getByLabel('Jabatan').fill('');
   await regent.getByRole('button', { name: 'Simpan' }).click();

@@ -108,7 +108,13 @@ export async function api(page, method, path, body, file) {
       }
       const r = await fetch(path, { method, headers, body: payload });
       const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
+      let parsed = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = text; // not JSON: a file, or a page
+      }
+      return { status: r.status, body: parsed };
     },
     [method, path, body, file],
   );

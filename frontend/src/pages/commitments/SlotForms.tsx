@@ -1,17 +1,32 @@
 // A coordinator's tools on a commitment: assign a slot, record a delegation, void it.
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
-import { multipart, ok } from '../../lib/api';
+import { multipart, ok, type Schemas } from '../../lib/api';
 import { store } from '../../lib/state';
 import type { Commitment, Signatory } from '../../lib/types';
-import { Field, FormError, fieldError, SubmitButton } from '../../components/ui';
+import { Field, FormError, fieldError, SubmitButton, useLoad } from '../../components/ui';
 import { invalid, namesAny, useSubmit } from '../../components/form';
 import { slotName } from './common';
+
+type SignatoryChoice = Schemas['SignatoryChoice'];
+
+// The signatories a coordinator may assign, asked for once per visit to the page.
+let choicesOnce: Promise<SignatoryChoice[]> | null = null;
+const signatoryChoices = () => (choicesOnce ??= ok(store.api.GET('/api/v1/signatories')).catch((e) => ((choicesOnce = null), Promise.reject(e))));
 
 export function AssignForm({ id, slot, onDone }: { id: number; slot: Signatory; onDone: () => void }) {
   const [email, setEmail] = useState(slot.user_email ?? '');
   const [name, setName] = useState(slot.name ?? '');
   const [title, setTitle] = useState(slot.title ?? '');
+  const choices = useLoad(signatoryChoices, []);
+  // Picking a signatory from the list fills in their name and the title they last held.
+  const pick = (v: string) => {
+    setEmail(v);
+    const c = choices.data?.find((x) => x.email === v.trim().toLowerCase());
+    if (!c) return;
+    setName(c.name);
+    if (c.title) setTitle(c.title);
+  };
   const form = useSubmit(
     () => ok(store.api.PUT('/api/v1/commitments/{id}/signatories/{slot}', { params: { path: { id, slot: slot.slot } }, body: { user_email: email, name, title } })),
     { onDone },
@@ -26,7 +41,24 @@ export function AssignForm({ id, slot, onDone }: { id: number; slot: Signatory; 
       <form class="form" noValidate onSubmit={form.submit}>
         {slot.status === 'initialled' ? <p class="hint">{t('commit.reassignInitialled')}</p> : null}
         <div class="row wrap">
-          <Field id={`${idp}-email`} label={t('login.email')} type="email" value={email} onValue={setEmail} error={fieldError(error, 'user_email')} />
+          <Field
+            id={`${idp}-email`}
+            label={t('commit.signatoryEmail')}
+            type="email"
+            list={`${idp}-choices`}
+            autoComplete="off"
+            value={email}
+            onValue={pick}
+            hint={t('commit.signatoryHint')}
+            error={fieldError(error, 'user_email')}
+          />
+          <datalist id={`${idp}-choices`}>
+            {(choices.data ?? []).map((c) => (
+              <option key={c.email} value={c.email}>
+                {[c.name, c.title || c.region_code].filter(Boolean).join(' — ')}
+              </option>
+            ))}
+          </datalist>
           <Field id={`${idp}-name`} label={t('admin.name')} value={name} onValue={setName} error={fieldError(error, 'name')} />
           <Field id={`${idp}-title`} label={t('commit.titleField')} value={title} onValue={setTitle} error={fieldError(error, 'title')} />
         </div>

@@ -46,6 +46,9 @@ type DB struct {
 	sealNow chan struct{}
 	// catalogues keeps each period's scorer for the standings' roll-up.
 	catalogues catalogueCache
+	// MailOutbox makes notifications that are e-mailed also write an outbox row for the
+	// sender (notify.Outbox); serve sets it when PANTAU_SMTP_URL is set. Set it before use.
+	MailOutbox bool
 }
 
 // Options say which database to open.

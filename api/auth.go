@@ -176,8 +176,15 @@ func (s *Server) changePassword(c *gin.Context) {
 type meResponse struct {
 	*models.User
 	CSRFToken string `json:"csrf_token"`
+	// UnreadNotifications lets the web app show its badge without another request.
+	UnreadNotifications int64 `json:"unread_notifications"`
 }
 
 func (s *Server) me(c *gin.Context) {
-	c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: currentSession(c).CSRFToken})
+	unread, err := s.db.UnreadNotifications(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: currentSession(c).CSRFToken, UnreadNotifications: unread})
 }

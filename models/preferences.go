@@ -13,6 +13,8 @@ type Preferences struct {
 	// Language is "id" (the default) or "en": of notification titles and e-mails.
 	Language string           `json:"language"`
 	Email    EmailPreferences `json:"email"`
+	// Chosen is false for the defaults of a user who never set any.
+	Chosen bool `json:"-"`
 }
 
 // EmailPreferences say, per category, whether a user wants e-mail.
@@ -66,7 +68,7 @@ type preferencesRow struct {
 func (preferencesRow) TableName() string { return "user_preferences" }
 
 func (r preferencesRow) preferences() Preferences {
-	return Preferences{Language: r.Language, Email: EmailPreferences{r.EmailRejections, r.EmailComments, r.EmailReminders, r.EmailDigest}}
+	return Preferences{Language: r.Language, Email: EmailPreferences{r.EmailRejections, r.EmailComments, r.EmailReminders, r.EmailDigest}, Chosen: true}
 }
 
 // preferencesOf reads a user's preferences, the defaults when they never set any.
@@ -111,12 +113,8 @@ func (db *DB) SetPreferences(ctx context.Context, user *User, in PreferencesInpu
 }
 
 // Unsubscribe turns off one category of e-mail for a user (an unsubscribe link's work).
-func (db *DB) Unsubscribe(ctx context.Context, userID int64, c MailCategory) (*Preferences, error) {
-	var u User
-	if err := userQuery(db.read(ctx)).Where("users.id = ?", userID).Take(&u).Error; err != nil {
-		return nil, translate(err)
-	}
-	return db.changePreferences(ctx, &u, "unsubscribe", func(p *Preferences) {
+func (db *DB) Unsubscribe(ctx context.Context, user *User, c MailCategory) (*Preferences, error) {
+	return db.changePreferences(ctx, user, "unsubscribe", func(p *Preferences) {
 		switch c {
 		case MailRejections:
 			p.Email.Rejections = false
@@ -140,6 +138,7 @@ func (db *DB) changePreferences(ctx context.Context, user *User, action string, 
 		}
 		out = before
 		change(&out)
+		out.Chosen = true
 		row := preferencesRow{UserID: user.ID, Language: out.Language, EmailRejections: out.Email.Rejections, EmailComments: out.Email.Comments,
 			EmailReminders: out.Email.Reminders, EmailDigest: out.Email.Digest, UpdatedAt: db.Now()}
 		if err := tx.Save(&row).Error; err != nil {

@@ -124,8 +124,11 @@ func (db *DB) ItemComments(ctx context.Context, actor *User, ref ItemRef) ([]Com
 // commentsOf reads the comments a condition selects, with their authors and mentions.
 func commentsOf(q *gorm.DB, cond string, args ...any) ([]Comment, error) {
 	var rows []struct {
-		commentRow
-		Author, AuthorName string
+		ID, AuthorID, Version int64
+		Body                  string
+		CreatedAt             time.Time
+		EditedAt              *time.Time
+		Author, AuthorName    string
 	}
 	err := q.Table("comments").Select("comments.*, users.email AS author, users.name AS author_name").
 		Joins("JOIN users ON users.id = comments.author_id").Where(cond, args...).Order("comments.id").Limit(MaxComments).Scan(&rows).Error

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -22,6 +24,8 @@ type SMTP struct {
 	From string
 	// Timeout bounds connecting and each command; zero means 30 s.
 	Timeout time.Duration
+	// RootCAs verify the server's certificate; nil means the system's.
+	RootCAs *x509.CertPool
 }
 
 // ParseSMTPURL reads smtp://[user:pass@]host[:port] (port 25 by default; STARTTLS when the
@@ -61,7 +65,8 @@ func (s *SMTP) dial(ctx context.Context) (*gomail.Client, error) {
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
-	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout)}
+	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout),
+		gomail.WithTLSConfig(&tls.Config{ServerName: s.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12})}
 	if s.ImplicitTLS {
 		opts = append(opts, gomail.WithSSL())
 	} else {

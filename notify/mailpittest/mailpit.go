@@ -4,7 +4,14 @@
 package mailpittest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"fmt"
 	"net"
 	"net/http"
@@ -56,10 +63,55 @@ func freePort(tb testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// Start runs a mailpit for the test, stopped at its end. Without mailpit installed the test
-// is skipped, unless PANTAU_TEST_REQUIRE_MAILPIT is set (as scripts/test.sh and CI do): then
-// it fails.
-func Start(tb testing.TB) *Server {
+// TLS modes for StartTLS.
+const (
+	// RequireSTARTTLS: plain SMTP that must be upgraded with STARTTLS (smtp://).
+	RequireSTARTTLS = "--smtp-require-starttls"
+	// RequireTLS: TLS from the first byte (smtps://).
+	RequireTLS = "--smtp-require-tls"
+)
+
+// StartTLS runs a mailpit that speaks TLS as mode says, with a certificate for 127.0.0.1
+// made for the test, accepting any user name and password; the returned pool trusts it.
+func StartTLS(tb testing.TB, mode string) (*Server, *x509.CertPool) {
+	tb.Helper()
+	dir := tb.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mailpit test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	s := Start(tb, "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, mode, "--smtp-auth-accept-any")
+	return s, pool
+}
+
+// Start runs a mailpit for the test, with extra command-line arguments, stopped at its end.
+// Without mailpit installed the test is skipped, unless PANTAU_TEST_REQUIRE_MAILPIT is set (as
+// scripts/test.sh and CI do): then it fails.
+func Start(tb testing.TB, args ...string) *Server {
 	tb.Helper()
 	bin := binary()
 	if bin == "" {
@@ -70,8 +122,8 @@ func Start(tb testing.TB) *Server {
 	}
 	for attempt := 0; ; attempt++ {
 		smtp, web := freePort(tb), freePort(tb)
-		cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtp), "--listen", fmt.Sprintf("127.0.0.1:%d", web),
-			"--database", filepath.Join(tb.TempDir(), "mailpit.db"), "--quiet")
+		cmd := exec.Command(bin, append([]string{"--smtp", fmt.Sprintf("127.0.0.1:%d", smtp), "--listen", fmt.Sprintf("127.0.0.1:%d", web),
+			"--database", filepath.Join(tb.TempDir(), "mailpit.db"), "--quiet"}, args...)...)
 		if err := cmd.Start(); err != nil {
 			tb.Fatalf("start mailpit: %v", err)
 		}

@@ -1,0 +1,119 @@
+package api
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/notify"
+)
+
+type outboxRow struct {
+	ID            int64
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	MessageID     string
+}
+
+func (m *mailEnv) outboxRows() []outboxRow {
+	m.t.Helper()
+	var rows []outboxRow
+	if err := modelstest.Raw(m.t, m.db).Table("mail_outbox").Order("id").Find(&rows).Error; err != nil {
+		m.t.Fatal(err)
+	}
+	return rows
+}
+
+// closedPort is a local address nobody listens on.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestOutboxDelivery: an unreachable server leaves e-mails pending with a growing delay; once
+// it answers, each is delivered exactly once with its own Message-ID; a claim interrupted
+// mid-send is not sent again; an e-mail whose category was turned off after it was queued is
+// skipped; and with e-mail off nothing is queued at all.
+func TestOutboxDelivery(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		e := newMailEnv(t, db)
+		clock := time.Date(2019, 6, 1, 8, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return clock }
+		ctx := context.Background()
+		working := e.outbox.SMTP
+		down, err := notify.ParseSMTPURL("smtp://"+closedPort(t), working.From)
+		if err != nil {
+			t.Fatal(err)
+		}
+		down.Timeout = 2 * time.Second
+		e.outbox.SMTP = down
+
+		e.rejectClaim("Belum lengkap")
+		if _, err := e.outbox.Flush(ctx); err == nil {
+			t.Fatal("Flush with the server down reported no error")
+		}
+		rows := e.outboxRows()
+		if len(rows) != 1 || rows[0].Status != "pending" || rows[0].Attempts != 1 || !rows[0].NextAttemptAt.Equal(clock.Add(30*time.Second)) || rows[0].LastError == "" {
+			t.Fatalf("after a failed attempt: %+v", rows)
+		}
+		// Not due yet: nothing is tried.
+		if n, err := e.outbox.Flush(ctx); n != 0 || err != nil {
+			t.Fatalf("Flush before the retry time: %d, %v", n, err)
+		}
+		clock = clock.Add(31 * time.Second)
+		e.outbox.Flush(ctx)
+		if rows = e.outboxRows(); rows[0].Attempts != 2 || !rows[0].NextAttemptAt.Equal(clock.Add(time.Minute)) {
+			t.Fatalf("after a second failed attempt: %+v", rows)
+		}
+
+		// The server is back: delivered once, and never again.
+		e.outbox.SMTP = working
+		clock = clock.Add(2 * time.Minute)
+		e.flush()
+		e.flush()
+		list := e.mail.Wait(t, 1)
+		if rows = e.outboxRows(); len(list) != 1 || rows[0].Status != "sent" || list[0].MessageID != rows[0].MessageID {
+			t.Fatalf("after delivery: %+v, mailpit %+v", rows, list)
+		}
+
+		// A claim left by a sender that stopped mid-send is marked uncertain, not sent again.
+		e.rejectClaim("Masih belum lengkap")
+		raw := modelstest.Raw(t, db)
+		if err := raw.Exec("UPDATE mail_outbox SET status = 'sending', claimed_at = ? WHERE status = 'pending'", clock.Add(-time.Hour)).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.flush()
+		if rows = e.outboxRows(); len(rows) != 2 || rows[1].Status != "uncertain" {
+			t.Fatalf("interrupted claim: %+v", rows)
+		}
+
+		// Queued, then the category turned off: skipped.
+		e.rejectClaim("Ketiga")
+		e.mustOK(e.call("PUT", "/api/v1/me/preferences", models.RoleOperator, map[string]any{"email": map[string]any{"rejections": false}}))
+		e.flush()
+		if rows = e.outboxRows(); len(rows) != 3 || rows[2].Status != "skipped" {
+			t.Fatalf("unwanted e-mail: %+v", rows)
+		}
+		if n := len(e.mail.Messages(t)); n != 1 {
+			t.Fatalf("mailpit holds %d messages, want 1", n)
+		}
+
+		// With e-mail off (no PANTAU_SMTP_URL), notifications queue nothing.
+		e.mustOK(e.call("PUT", "/api/v1/me/preferences", models.RoleOperator, map[string]any{"email": map[string]any{"rejections": true}}))
+		db.MailOutbox = false
+		e.rejectClaim("Keempat")
+		if rows = e.outboxRows(); len(rows) != 3 {
+			t.Fatalf("e-mail off queued %d rows, want 3", len(rows))
+		}
+	})
+}

@@ -21,10 +21,10 @@ func TestBackoff(t *testing.T) {
 
 func TestParseSMTPURL(t *testing.T) {
 	for raw, want := range map[string]SMTP{
-		"smtp://mail.local":                   {Host: "mail.local", Port: 25},
-		"smtp://127.0.0.1:1025":               {Host: "127.0.0.1", Port: 1025},
+		"smtp://mail.local":                    {Host: "mail.local", Port: 25},
+		"smtp://127.0.0.1:1025":                {Host: "127.0.0.1", Port: 1025},
 		"smtps://user:p%40ss@mail.example:465": {Host: "mail.example", Port: 465, ImplicitTLS: true, Username: "user", Password: "p@ss"},
-		"smtps://mail.example":                {Host: "mail.example", Port: 465, ImplicitTLS: true},
+		"smtps://mail.example":                 {Host: "mail.example", Port: 465, ImplicitTLS: true},
 	} {
 		got, err := ParseSMTPURL(raw, "a@b.c")
 		if err != nil {

@@ -148,6 +148,13 @@ func TestNotificationsOfEvents(t *testing.T) {
 		if len(e.notifications(models.RoleOperator, "")) != 0 {
 			t.Fatal("62.08's operator heard of 62.71's extension")
 		}
+		var login struct {
+			Unread *int64 `json:"unread_notifications"`
+		}
+		e.mustOK(e.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": "operator_city@test.pantau.id", "password": testPassword})).decode(t, &login)
+		if login.Unread == nil || *login.Unread != 1 {
+			t.Fatalf("sign-in's unread count: %v", login.Unread)
+		}
 
 		// An approval of a claim at 0 (no evidence needed) tells the operator.
 		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I2", models.RoleOperator, map[string]any{"progress": 0}))

@@ -124,7 +124,8 @@ type unsubscribed struct {
 }
 
 // unsubscribe turns off the category of e-mail a signed link names, without signing in (GET
-// from the link, POST from a mail client's one-click unsubscribe, RFC 8058).
+// from the link, POST from a mail client's one-click unsubscribe, RFC 8058). A browser (Accept:
+// text/html) gets a short page in the user's language, anything else JSON.
 func (s *Server) unsubscribe(c *gin.Context) {
 	if s.opts.Tokens == nil {
 		fail(c, errBadRequest("bad_token"))
@@ -141,8 +142,18 @@ func (s *Server) unsubscribe(c *gin.Context) {
 		return
 	}
 	ctx := models.WithActor(c.Request.Context(), models.Actor{UserID: &u.ID, Email: u.Email, IP: c.ClientIP()})
-	if _, err := s.db.Unsubscribe(ctx, u, cat); err != nil {
+	prefs, err := s.db.Unsubscribe(ctx, u, cat)
+	if err != nil {
 		fail(c, err)
+		return
+	}
+	if c.NegotiateFormat(gin.MIMEJSON, gin.MIMEHTML) == gin.MIMEHTML {
+		page, err := notify.UnsubscribedPage(prefs.Language, cat, u.Email)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
 		return
 	}
 	c.JSON(http.StatusOK, unsubscribed{Category: cat, Email: u.Email})

@@ -240,4 +240,13 @@ func TestUnsubscribeRefusesForgedTokens(t *testing.T) {
 		t.Fatalf("one-click unsubscribe: %+v", prefs)
 	}
 	e.expect(e.call("GET", "/api/v1/unsubscribe?token="+tokens.Unsubscribe(99999, models.MailDigest), asAnonymous, nil), http.StatusNotFound, "not_found")
+
+	// A browser gets a page, in the user's language.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/unsubscribe?token="+tokens.Unsubscribe(id, models.MailDigest), nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	r := e.do(req)
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(r.Body), `E-mail kategori &#34;ringkasan mingguan&#34; untuk operator@test.pantau.id telah dihentikan`) {
+		t.Fatalf("page: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
 }

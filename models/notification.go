@@ -101,7 +101,9 @@ const maxNoticeText = 300
 // transaction of the event, and, when e-mail is on (DB.MailOutbox) and the user has not turned
 // the kind's category off, an outbox row that a sender delivers after the commit.
 func (db *DB) notify(tx *gorm.DB, actorID int64, n notice) error {
-	n.params.Text = firstChars(n.params.Text, maxNoticeText)
+	if cut := firstChars(n.params.Text, maxNoticeText); cut != n.params.Text {
+		n.params.Text = cut + "…"
+	}
 	raw, err := json.Marshal(n.params)
 	if err != nil {
 		return err

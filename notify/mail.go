@@ -4,6 +4,7 @@ import (
 	"bytes"
 	htmltemplate "html/template"
 	"net/url"
+	"strings"
 	texttemplate "text/template"
 
 	"github.com/pantau-id/pantau/models"
@@ -89,6 +90,31 @@ func (r *Renderer) Render(m *models.OutboxMail) (*Mail, error) {
 	return out, nil
 }
 
-func fillCategory(s, category string) string {
-	return string(bytes.ReplaceAll([]byte(s), []byte("{category}"), []byte(category)))
+func fillCategory(s, category string) string { return strings.ReplaceAll(s, "{category}", category) }
+
+var unsubscribedPage = htmltemplate.Must(htmltemplate.New("unsubscribed").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pantau</title></head>
+<body style="font-family: sans-serif; line-height: 1.5; max-width: 40em; margin: 2em auto; padding: 0 1em">
+<h1>Pantau</h1>
+<p>{{.Done}}</p>
+<p><a href="/">{{.Open}}</a></p>
+</body></html>
+`))
+
+var unsubscribedWords = map[string]phrase{
+	"done": {"E-mail kategori \"{category}\" untuk {email} telah dihentikan. Notifikasi di aplikasi tetap ada; Anda dapat menyalakannya lagi di pengaturan akun.",
+		"\"{category}\" e-mails to {email} are stopped. Notifications in the app go on; you can turn them on again in your account settings."},
+	"open": {"Buka Pantau", "Open Pantau"},
+}
+
+// UnsubscribedPage is the page a person sees after following an e-mail's unsubscribe link in a
+// browser, in lang ("en", otherwise Indonesian).
+func UnsubscribedPage(lang string, c models.MailCategory, email string) (string, error) {
+	if lang != "en" {
+		lang = "id"
+	}
+	done := strings.NewReplacer("{category}", mailWords[lang][string(c)], "{email}", email).Replace(unsubscribedWords["done"].in(lang))
+	var b bytes.Buffer
+	err := unsubscribedPage.Execute(&b, map[string]string{"Lang": lang, "Done": done, "Open": unsubscribedWords["open"].in(lang)})
+	return b.String(), err
 }

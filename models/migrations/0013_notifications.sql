@@ -25,7 +25,9 @@ CREATE TABLE comment_mentions (
 CREATE TABLE notifications (
     id {{ID}},
     user_id BIGINT NOT NULL REFERENCES users (id),
-    kind TEXT NOT NULL CHECK (kind IN ('item_rejected', 'item_approved', 'comment', 'mention', 'slot_assigned', 'extension_granted')),
+    -- item_rejected, item_approved, comment, mention, slot_assigned, extension_granted, and the
+    -- kinds to come (no CHECK, which SQLite could only change by rebuilding the table).
+    kind TEXT NOT NULL,
     params TEXT NOT NULL,
     link TEXT NOT NULL,
     created_at {{TIME}} NOT NULL,

@@ -5404,7 +5404,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The category is off for the user the token names. */
+            /** @description The category is off for the user the token names: JSON, or for a browser (Accept: text/html) a short page in the user's language. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,6 +5416,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    "text/html": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5437,7 +5438,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The category is off for the user the token names. */
+            /** @description The category is off for the user the token names: JSON, or for a browser (Accept: text/html) a short page in the user's language. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5449,6 +5450,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    "text/html": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -234,7 +234,10 @@ func TestUnsubscribeRefusesForgedTokens(t *testing.T) {
 	if !prefs.Email.Rejections {
 		t.Fatal("a forged token unsubscribed")
 	}
-	e.mustOK(e.call("POST", "/api/v1/unsubscribe?token="+good, asAnonymous, nil))
+	// A mail client's one-click unsubscribe (RFC 8058).
+	oneClick, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/unsubscribe?token="+good, strings.NewReader("List-Unsubscribe=One-Click"))
+	oneClick.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	e.mustOK(e.do(oneClick))
 	e.mustOK(e.call("GET", "/api/v1/me/preferences", models.RoleOperator, nil)).decode(t, &prefs)
 	if prefs.Email.Rejections || !prefs.Email.Comments {
 		t.Fatalf("one-click unsubscribe: %+v", prefs)

@@ -43,7 +43,7 @@ func closedPort(t *testing.T) string {
 // TestOutboxDelivery: an unreachable server leaves e-mails pending with a growing delay; once
 // it answers, each is delivered exactly once with its own Message-ID; a claim interrupted
 // mid-send is not sent again; an e-mail whose category was turned off after it was queued is
-// skipped; and with e-mail off nothing is queued at all.
+// skipped; one that cannot be made holds up no other; and with e-mail off nothing is queued.
 func TestOutboxDelivery(t *testing.T) {
 	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
 		e := newMailEnv(t, db)
@@ -108,12 +108,26 @@ func TestOutboxDelivery(t *testing.T) {
 			t.Fatalf("mailpit holds %d messages, want 1", n)
 		}
 
-		// With e-mail off (no PANTAU_SMTP_URL), notifications queue nothing.
+		// An e-mail that cannot be made (the address was broken behind the application's back)
+		// counts as a failed attempt and holds up nobody else's.
 		e.mustOK(e.call("PUT", "/api/v1/me/preferences", models.RoleOperator, map[string]any{"email": map[string]any{"rejections": true}}))
+		e.rejectClaim("Kelima")
+		e.mustOK(e.call("POST", itemPath+"/comments", models.RoleOperator, map[string]any{"body": "Sudah diperbaiki"}))
+		if err := raw.Exec("UPDATE users SET email = 'bukan alamat' WHERE id = ?", e.users[models.RoleOperator].ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.flush()
+		rows = e.outboxRows()
+		if len(rows) != 5 || rows[3].Status != "pending" || rows[3].Attempts != 1 || rows[4].Status != "sent" {
+			t.Fatalf("a broken address: %+v", rows)
+		}
+		e.mail.Wait(t, 2)
+
+		// With e-mail off (no PANTAU_SMTP_URL), notifications queue nothing.
 		db.MailOutbox = false
 		e.rejectClaim("Keempat")
-		if rows = e.outboxRows(); len(rows) != 3 {
-			t.Fatalf("e-mail off queued %d rows, want 3", len(rows))
+		if rows = e.outboxRows(); len(rows) != 5 {
+			t.Fatalf("e-mail off queued %d rows, want none more than 5", len(rows))
 		}
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"github.com/pantau-id/pantau/models"
 )
 
@@ -83,9 +85,20 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 	if batch == 0 {
 		batch = 50
 	}
-	due, err := o.DB.DueMail(ctx, batch)
-	if err != nil || len(due) == 0 {
+	all, err := o.DB.DueMail(ctx, batch)
+	if err != nil {
 		return 0, err
+	}
+	var due []models.OutboxMail
+	for _, m := range all {
+		if m.Wanted {
+			due = append(due, m)
+		} else if err := o.DB.MailSkipped(ctx, m.ID); err != nil {
+			return 0, err
+		}
+	}
+	if len(due) == 0 {
+		return len(all), nil
 	}
 	client, err := o.SMTP.dial(ctx)
 	if err != nil {
@@ -94,24 +107,19 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 				return i, ferr
 			}
 		}
-		return len(due), err
+		return len(all), err
 	}
 	defer client.Close()
 	for i := range due {
 		m := &due[i]
-		if !m.Wanted {
-			if err := o.DB.MailSkipped(ctx, m.ID); err != nil {
-				return i, err
+		msg, err := o.compose(m)
+		if err != nil {
+			// Counted as an attempt, so that a message that cannot be made does not hold up
+			// the others: it moves back in the queue and is given up in the end.
+			if ferr := o.failed(ctx, m, err); ferr != nil {
+				return i, ferr
 			}
 			continue
-		}
-		rendered, err := o.Renderer.Render(m)
-		if err != nil {
-			return i, err
-		}
-		msg, err := o.SMTP.message(m.Email, m.Name, m.MessageID, rendered, m.CreatedAt)
-		if err != nil {
-			return i, err
 		}
 		claimed, err := o.DB.ClaimMail(ctx, m.ID)
 		if err != nil {
@@ -130,7 +138,16 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 			return i, err
 		}
 	}
-	return len(due), nil
+	return len(all), nil
+}
+
+// compose renders an outbox e-mail into its MIME message.
+func (o *Outbox) compose(m *models.OutboxMail) (*gomail.Msg, error) {
+	rendered, err := o.Renderer.Render(m)
+	if err != nil {
+		return nil, err
+	}
+	return o.SMTP.message(m.Email, m.Name, m.MessageID, rendered, m.CreatedAt)
 }
 
 // failed records a failed attempt and when to try again.

@@ -131,3 +131,51 @@ func TestOutboxDelivery(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxTwoSenders: two senders (two instances) working the same outbox at once deliver
+// every e-mail exactly once.
+func TestOutboxTwoSenders(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		e := newMailEnv(t, db)
+		const n = 12
+		for i := 0; i < n; i++ {
+			e.rejectClaim("Belum lengkap")
+		}
+		other := *e.outbox
+		other.Batch, e.outbox.Batch = 5, 5
+		errs := make(chan error, 2)
+		for _, o := range []*notify.Outbox{e.outbox, &other} {
+			go func() {
+				for {
+					k, err := o.Flush(context.Background())
+					if err != nil || k == 0 {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := e.mail.Wait(t, n)
+		seen := map[string]bool{}
+		for _, m := range list {
+			if seen[m.MessageID] {
+				t.Fatalf("%s delivered twice", m.MessageID)
+			}
+			seen[m.MessageID] = true
+		}
+		time.Sleep(300 * time.Millisecond) // a duplicate still on its way would show now
+		if got := len(e.mail.Messages(t)); got != n {
+			t.Fatalf("mailpit holds %d messages, want %d", got, n)
+		}
+		for _, r := range e.outboxRows() {
+			if r.Status != "sent" {
+				t.Fatalf("row %d is %s", r.ID, r.Status)
+			}
+		}
+	})
+}

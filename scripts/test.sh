@@ -16,8 +16,8 @@ go build ./...
 go vet ./...
 go test -count=1 -timeout 20m ./...
 # Shared state under the race detector — the session and summary caches, the work pools, the
-# argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox — with the tests that
-# drive them concurrently (selected: the pure-Go SQLite is slow under -race).
+# argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
+# with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
 go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections|TestOutboxTwoSenders' ./api
 go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem' ./models
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora

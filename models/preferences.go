@@ -25,19 +25,25 @@ type EmailPreferences struct {
 	Digest     bool `json:"digest"`
 }
 
-// wants reports whether e-mail of the category is on.
-func (e EmailPreferences) wants(c MailCategory) bool {
+// field is the setting of a category (nil for an unknown one).
+func (e *EmailPreferences) field(c MailCategory) *bool {
 	switch c {
 	case MailRejections:
-		return e.Rejections
+		return &e.Rejections
 	case MailComments:
-		return e.Comments
+		return &e.Comments
 	case MailReminders:
-		return e.Reminders
+		return &e.Reminders
 	case MailDigest:
-		return e.Digest
+		return &e.Digest
 	}
-	return false
+	return nil
+}
+
+// wants reports whether e-mail of the category is on.
+func (e EmailPreferences) wants(c MailCategory) bool {
+	f := e.field(c)
+	return f != nil && *f
 }
 
 // DefaultPreferences: Indonesian, every e-mail on.
@@ -115,15 +121,8 @@ func (db *DB) SetPreferences(ctx context.Context, user *User, in PreferencesInpu
 // Unsubscribe turns off one category of e-mail for a user (an unsubscribe link's work).
 func (db *DB) Unsubscribe(ctx context.Context, user *User, c MailCategory) (*Preferences, error) {
 	return db.changePreferences(ctx, user, "unsubscribe", func(p *Preferences) {
-		switch c {
-		case MailRejections:
-			p.Email.Rejections = false
-		case MailComments:
-			p.Email.Comments = false
-		case MailReminders:
-			p.Email.Reminders = false
-		case MailDigest:
-			p.Email.Digest = false
+		if f := p.Email.field(c); f != nil {
+			*f = false
 		}
 	})
 }

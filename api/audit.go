@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -101,7 +102,8 @@ type historyEntry struct {
 	After  json.RawMessage `json:"after"`
 }
 
-// itemHistory lists every claim, evidence change and review of an item, oldest first.
+// itemHistory lists every claim, evidence change, review and (to those who may take part in
+// it) comment of an item, oldest first.
 func (s *Server) itemHistory(c *gin.Context) {
 	ref, ok := itemRef(c)
 	if !ok {
@@ -117,9 +119,14 @@ func (s *Server) itemHistory(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]historyEntry, len(events))
-	for i, e := range events {
-		out[i] = historyEntry{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Before: e.Before, After: e.After}
+	// The discussion shows to those who may take part in it.
+	discuss := currentUser(c).CanDiscuss(ref.RegionCode)
+	out := make([]historyEntry, 0, len(events))
+	for _, e := range events {
+		if !discuss && strings.HasPrefix(e.Action, "comment") {
+			continue
+		}
+		out = append(out, historyEntry{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Before: e.Before, After: e.After})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -103,6 +103,8 @@ type loginResponse struct {
 	CSRFToken string       `json:"csrf_token"`
 	ExpiresAt string       `json:"expires_at"`
 	User      *models.User `json:"user"`
+	// UnreadNotifications is GET /me's, so that the web app needs no second request.
+	UnreadNotifications int64 `json:"unread_notifications"`
 }
 
 // login signs in with an e-mail and a password. Since it sets the session cookie, it is
@@ -138,9 +140,15 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	unread, err := s.db.UnreadNotifications(ctx, u.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
-	c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"), User: u})
+	c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"), User: u,
+		UnreadNotifications: unread})
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -176,8 +184,15 @@ func (s *Server) changePassword(c *gin.Context) {
 type meResponse struct {
 	*models.User
 	CSRFToken string `json:"csrf_token"`
+	// UnreadNotifications lets the web app show its badge without another request.
+	UnreadNotifications int64 `json:"unread_notifications"`
 }
 
 func (s *Server) me(c *gin.Context) {
-	c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: currentSession(c).CSRFToken})
+	unread, err := s.db.UnreadNotifications(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: currentSession(c).CSRFToken, UnreadNotifications: unread})
 }

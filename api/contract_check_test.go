@@ -71,6 +71,8 @@ func (c *contract) operations() []string {
 func init() {
 	// The CA certificate is PEM, which is text.
 	openapi3filter.RegisterBodyDecoder("application/x-pem-file", openapi3filter.PlainBodyDecoder)
+	// The page a browser gets after unsubscribing is HTML, which is text.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 }
 
 // tally counts what the contract check did.

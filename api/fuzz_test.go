@@ -32,6 +32,9 @@ var fuzzTargets = []struct {
 	{"PATCH", "/api/v1/periods/2019/areas/PTSP", models.RoleCoordinator},
 	{"PATCH", "/api/v1/periods/2019/indicators/I1", models.RoleCoordinator},
 	{"PUT", "/api/v1/letterhead", models.RoleAdmin},
+	{"POST", "/api/v1/periods/2019/regions/62.08/items/I1/comments", models.RoleOperator},
+	{"PUT", "/api/v1/me/preferences", models.RoleOperator},
+	{"POST", "/api/v1/me/notifications/read", models.RoleOperator},
 }
 
 // checkContract fails unless the answer is a success or a client error in the contract's shape.
@@ -60,7 +63,8 @@ func FuzzJSONBodies(f *testing.F) {
 		`{"progress": 10, "note": "a\u0000b"}`, "{\"progress\": 10, \"note\": \"a\xff\xfe\"}", `{"name": "\u0000", "title": "\u0000", "weight": 2}`,
 		"{\"name\": \"" + strings.Repeat("é", 201) + "\", \"institution\": \"\xc3\"}", `{"n\u0000": 1}`, `{"email": "a\u0000@b.id", "password": "x"}`,
 		`{"progress": -184467440737095466.16}`, `{"progress": -1e6000}`, `{"weight": 1e30}`, `{"verified_progress": 1e-100, "decision": "approve"}`,
-		`{"bands": [{"key": "\u0000", "min": -1e6000, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`} {
+		`{"bands": [{"key": "\u0000", "min": -1e6000, "min_inclusive": true, "max": 100, "max_inclusive": true}]}`,
+		`{"body": "@operator@test.pantau.id halo"}`, `{"language": "en", "email": {"rejections": false}}`, `{"language": null, "email": null}`, `{"ids": [1, 2]}`, `{"ids": [1.5]}`} {
 		for i := range fuzzTargets {
 			f.Add(uint8(i), []byte(seed))
 		}

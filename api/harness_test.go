@@ -43,7 +43,13 @@ var testRoles = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.R
 // newAPI starts a server on db with no fixtures.
 func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 	t.Helper()
-	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, Options{})
+	return newAPIWith(t, db, blobs, Options{})
+}
+
+// newAPIWith starts a server on db with options and no fixtures.
+func newAPIWith(t testing.TB, db *models.DB, blobs *models.BlobStore, opts Options) *env {
+	t.Helper()
+	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +58,13 @@ func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 
 func newEnv(t testing.TB, db *models.DB) *env {
 	t.Helper()
-	e := newAPI(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10})
+	return newEnvWith(t, db, Options{})
+}
+
+// newEnvWith is newEnv with server options.
+func newEnvWith(t testing.TB, db *models.DB, opts Options) *env {
+	t.Helper()
+	e := newAPIWith(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, opts)
 	ctx := context.Background()
 	for _, r := range []models.RegionInput{
 		{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},

@@ -84,11 +84,15 @@ var hostileBases = map[string]struct {
 	"PUT /api/v1/periods/{year}/regions/{code}/delegation":                 {models.RoleOperator, map[string]any{"total": 120, "delegated": 90, "legal_basis": "Peraturan Bupati Seruyan Nomor 1 Tahun 2019"}},
 	"PUT /api/v1/periods/{year}/regions/{code}/delegation/permits": {models.RoleOperator, map[string]any{"legal_basis": "Peraturan Bupati Seruyan Nomor 16 Tahun 2017",
 		"permits": []any{map[string]any{"name": "Izin Mendirikan Bangunan", "delegated": true, "regulation": "Lampiran I angka 12"}}}},
-	"PUT /api/v1/evidence/{id}/review":                      {models.RoleReviewer, map[string]any{"status": "rejected", "reason": "Belum ditandatangani"}},
-	"PUT /api/v1/letterhead":                                {models.RoleAdmin, map[string]any{"government": "Pemerintah Provinsi Kalimantan Tengah", "institution": "DPMPTSP", "address": "Jl. Tjilik Riwut"}},
-	"POST /api/v1/commitments":                              {models.RoleCoordinator, map[string]any{"region_code": "62.71", "year": 2019}},
-	"PUT /api/v1/commitments/{id}/signatories/{slot}":       {models.RoleCoordinator, map[string]any{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}},
-	"POST /api/v1/commitments/{id}/signatories/{slot}/sign": {models.RoleSignatory, map[string]any{"mode": "initial", "passphrase": hostilePassphrase}},
+	"PUT /api/v1/evidence/{id}/review":                                            {models.RoleReviewer, map[string]any{"status": "rejected", "reason": "Belum ditandatangani"}},
+	"PUT /api/v1/letterhead":                                                      {models.RoleAdmin, map[string]any{"government": "Pemerintah Provinsi Kalimantan Tengah", "institution": "DPMPTSP", "address": "Jl. Tjilik Riwut"}},
+	"POST /api/v1/commitments":                                                    {models.RoleCoordinator, map[string]any{"region_code": "62.71", "year": 2019}},
+	"PUT /api/v1/commitments/{id}/signatories/{slot}":                             {models.RoleCoordinator, map[string]any{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}},
+	"POST /api/v1/commitments/{id}/signatories/{slot}/sign":                       {models.RoleSignatory, map[string]any{"mode": "initial", "passphrase": hostilePassphrase}},
+	"POST /api/v1/periods/{year}/regions/{code}/items/{indicator}/comments":       {models.RoleOperator, map[string]any{"body": "SK sudah kami unggah, @reviewer@test.pantau.id"}},
+	"PATCH /api/v1/periods/{year}/regions/{code}/items/{indicator}/comments/{id}": {models.RoleReviewer, map[string]any{"body": "Mohon lampirkan SK yang ditandatangani", "version": 1}},
+	"POST /api/v1/me/notifications/read":                                          {models.RoleOperator, map[string]any{"ids": []any{1}}},
+	"PUT /api/v1/me/preferences":                                                  {models.RoleOperator, map[string]any{"language": "en", "email": map[string]any{"comments": false}}},
 	"PUT /api/v1/commitment-template": {models.RoleAdmin, map[string]any{"title": "Komitmen {region}", "preamble": "Kami berkomitmen:", "commitments": "Satu.\nDua.",
 		"closing": "Demikian.", "place": "Palangka Raya"}},
 	"PUT /api/v1/me/signing-key":                                                {models.RoleSignatory, map[string]any{"passphrase": "frasa-sandi-baru", "old_passphrase": hostilePassphrase}},
@@ -143,7 +147,8 @@ var hostileForms = map[string]hostileForm{
 // for 62.08 (id 1) whose regent slot is theirs and whose DPRD chair slot they hold as a deputy,
 // Palangka Raya's 2020 commitment (id 2, theirs to sign as governor, in a batch), Seruyan's
 // 2020 commitment (id 3, to void), a second signatory with a key (to revoke), a document on
-// item I1 (evidence 1, uploaded by the coordinator) and the operator's claim on it.
+// item I1 (evidence 1, uploaded by the coordinator), the operator's claim on it and the reviewer's
+// comment on it (comment 1, which notified the operator: notification 1).
 func hostileEnv(t *testing.T, db *models.DB) *env {
 	e := newEnv(t, db)
 	cmSigning(t, e)
@@ -160,6 +165,8 @@ func hostileEnv(t *testing.T, db *models.DB) *env {
 	}
 	e.mustOK(e.upload("/api/v1/periods/2019/regions/62.08/items/I1/evidence", models.RoleCoordinator, "sk.pdf", samplePDF(t, "bukti")))
 	e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator, map[string]any{"progress": 50}))
+	// Comment 1, the reviewer's, which notifies the operator (notification 1).
+	e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/items/I1/comments", models.RoleReviewer, map[string]any{"body": "Mohon lampirkan SK"}))
 	// An empty year to copy a catalogue into, and a closed one to reopen.
 	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2021, "name": "Rencana Aksi 2021"}))
 	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2017, "name": "Rencana Aksi 2017"}))

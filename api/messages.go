@@ -61,6 +61,12 @@ var messages = map[string]msg{
 	"not_spreadsheet":  {"Berkas ini bukan lembar kerja XLSX atau CSV; simpan sebagai .xlsx atau .csv lalu unggah lagi.", "This file is not an XLSX or CSV spreadsheet; save it as .xlsx or .csv and upload it again."},
 	"import_too_large": {"Berkas terlalu besar untuk diimpor (paling besar 32 MB, 200.000 baris, dan isi XLSX yang terurai paling besar 512 MB).", "The file is too large to import (at most 32 MB, 200,000 rows, and XLSX contents unpacking to at most 512 MB)."},
 	"import_refused":   {"Ada baris yang ditolak; tidak ada yang diubah. Perbaiki baris bertanda lalu impor lagi.", "Some rows were refused; nothing was changed. Fix the marked rows and import again."},
+
+	// Discussions and notifications.
+	"not_your_comment":    {"Hanya penulis komentar yang dapat mengubah atau menghapusnya.", "Only a comment's author can change or delete it."},
+	"comment_edit_window": {"Komentar hanya dapat diubah dalam 15 menit setelah ditulis.", "A comment can be edited only within 15 minutes of writing it."},
+	"comment_answered":    {"Komentar ini sudah dijawab sehingga tidak dapat dihapus.", "This comment has been answered, so it cannot be deleted."},
+	"bad_token":           {"Tautan berhenti berlangganan tidak valid.", "The unsubscribe link is not valid."},
 }
 
 // fieldMessages explain why a field is invalid.
@@ -131,6 +137,8 @@ var fieldMessages = map[string]msg{
 	"deadline_passed":          {"Batas waktu periode ini sudah lewat untuk Pemda ini.", "This period's deadline has passed for this Pemda."},
 	"region_scope":             {"Pemda ini berada di luar wilayah tugas Anda.", "This Pemda is outside the area you work on."},
 	"logo_type":                {"Logo harus berupa berkas PNG atau JPEG.", "The logo must be a PNG or JPEG file."},
+	"language":                 {"Bahasa harus id atau en.", "The language must be id or en."},
+	"notification_limit":       {"Harus antara 1 dan 200.", "Must be between 1 and 200."},
 
 	// Commitments and signing.
 	"commitment_region":      {"Komitmen dibuat untuk kabupaten atau kota; untuk provinsi buat komitmen bersama (kind joint).", "Commitments are made for a regency or city; for a province make a joint commitment (kind joint)."},

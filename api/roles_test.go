@@ -106,6 +106,17 @@ var roleMatrix = map[string]access{
 	"PUT /api/v1/me/signing-key":                               {roles: []models.Role{models.RoleSignatory}},
 	"POST /api/v1/users/:id/signing-key":                       {roles: []models.Role{models.RoleAdmin}},
 	"POST /api/v1/users/:id/signing-key/revoke":                {roles: []models.Role{models.RoleAdmin}},
+
+	"GET /api/v1/periods/:year/regions/:code/items/:indicator/comments":        {roles: discussants, regionScoped: true},
+	"POST /api/v1/periods/:year/regions/:code/items/:indicator/comments":       {roles: discussants, regionScoped: true},
+	"PATCH /api/v1/periods/:year/regions/:code/items/:indicator/comments/:id":  {roles: discussants, regionScoped: true},
+	"DELETE /api/v1/periods/:year/regions/:code/items/:indicator/comments/:id": {roles: discussants, regionScoped: true},
+	"GET /api/v1/me/notifications":                                             {roles: everyone},
+	"POST /api/v1/me/notifications/read":                                       {roles: everyone},
+	"GET /api/v1/me/preferences":                                               {roles: everyone},
+	"PUT /api/v1/me/preferences":                                               {roles: everyone},
+	"GET /api/v1/unsubscribe":                                                  {public: true},
+	"POST /api/v1/unsubscribe":                                                 {public: true},
 }
 
 // fill puts concrete values into a route pattern.

@@ -17,6 +17,8 @@ var (
 	administrator = []models.Role{models.RoleAdmin}
 	auditors      = []models.Role{models.RoleAdmin, models.RoleReviewer}
 	signatories   = []models.Role{models.RoleSignatory}
+	// discussants take part in items' discussions (region scope checked by the store).
+	discussants = []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator, models.RoleReviewer}
 )
 
 // routes is the whole route table: every path, who may call it, and its handler.
@@ -52,11 +54,17 @@ func (s *Server) routes() (*gin.Engine, error) {
 	v1.POST("/signing/ocsp", s.ocspPost)
 	v1.GET("/signing/ocsp/*request", s.ocspGet)
 	v1.GET("/labels", s.labels)
+	v1.GET("/unsubscribe", s.unsubscribe)
+	v1.POST("/unsubscribe", s.unsubscribe)
 
 	in := v1.Group("", s.authenticate)
 	in.POST("/auth/logout", s.logout)
 	in.GET("/me", s.me)
 	in.PUT("/me/password", s.changePassword)
+	in.GET("/me/notifications", s.listNotifications)
+	in.POST("/me/notifications/read", s.markNotificationsRead)
+	in.GET("/me/preferences", s.getPreferences)
+	in.PUT("/me/preferences", s.setPreferences)
 
 	in.GET("/users", s.allow(administrator), s.listUsers)
 	in.GET("/signatories", s.allow(managers), s.listSignatories)
@@ -106,6 +114,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/evidence/:id", s.downloadEvidence)
 	in.PUT("/evidence/:id/review", s.allow(reviewers), s.reviewEvidence)
 	in.GET("/periods/:year/regions/:code/items/:indicator/history", s.itemHistory)
+	in.GET("/periods/:year/regions/:code/items/:indicator/comments", s.allow(discussants), s.listComments)
+	in.POST("/periods/:year/regions/:code/items/:indicator/comments", s.allow(discussants), s.addComment)
+	in.PATCH("/periods/:year/regions/:code/items/:indicator/comments/:id", s.allow(discussants), s.editComment)
+	in.DELETE("/periods/:year/regions/:code/items/:indicator/comments/:id", s.allow(discussants), s.deleteComment)
 	in.GET("/audit", s.allow(auditors), s.listAudit)
 	in.GET("/letterhead", s.getLetterhead)
 	in.PUT("/letterhead", s.allow(administrator), s.setLetterhead)

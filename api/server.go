@@ -18,6 +18,7 @@ import (
 
 	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/notify"
 )
 
 // Server holds what the handlers need. Build it with New.
@@ -58,6 +59,9 @@ type Options struct {
 	// MetricsAddresses are the client addresses (IPs or CIDR prefixes) that read /metrics
 	// without the token. With neither set, /metrics answers nobody.
 	MetricsAddresses []string
+	// Tokens checks the signed unsubscribe links of e-mails (GET /api/v1/unsubscribe); nil
+	// refuses every link.
+	Tokens *notify.Tokens
 	// UI serves the web app on every GET or HEAD path outside the API and the health and
 	// metrics endpoints (see routes.go's NoRoute); nil serves nothing there.
 	UI http.Handler

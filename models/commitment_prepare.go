@@ -367,7 +367,8 @@ func (db *DB) AssignSlot(ctx context.Context, a *PreparedAssignment, d *Draft) (
 		}
 		audit(tx, "commitment", c.auditKey(), "assign", a.before, map[string]any{"slot": s.Slot, "user_email": a.user.Email, "name": s.Name, "title": s.Title,
 			"capacity": s.SigningCapacity()})
-		return nil
+		return db.notify(tx, 0, notice{users: []int64{a.user.ID}, kind: NoticeSlotAssigned, link: fmt.Sprintf("/commitments/%d", c.ID),
+			params: NoticeParams{Year: c.Year, Region: c.RegionCode, Commitment: c.ID, Slot: s.Slot, Actor: actorFrom(ctx).Email}})
 	})
 	if err != nil {
 		return nil, err

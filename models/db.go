@@ -48,6 +48,9 @@ type DB struct {
 	catalogues catalogueCache
 	// standings keeps decoded standings for summaries (see cachedStandingsOf).
 	standings standingCache
+	// MailOutbox makes notifications that are e-mailed also write an outbox row for the
+	// sender (notify.Outbox); serve sets it when PANTAU_SMTP_URL is set. Set it before use.
+	MailOutbox bool
 }
 
 // Options say which database to open.

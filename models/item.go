@@ -359,7 +359,10 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 			"status": status, "comment": in.Comment, "claimed_progress": row.Progress, "evidence_sha256": approvedEvidence})
 		review := map[string]any{"item_id": row.ID, "user_id": actor.ID, "decision": in.Decision, "claimed_progress": row.Progress,
 			"verified_progress": verified, "comment": in.Comment, "created_at": now, "evidence_sha256": strings.Join(approvedEvidence, ",")}
-		return tx.Table("reviews").Create(review).Error
+		if err := tx.Table("reviews").Create(review).Error; err != nil {
+			return err
+		}
+		return db.notifyReview(tx, actor, ref, s, row, in)
 	})
 	if err != nil {
 		return nil, err

@@ -131,7 +131,12 @@ func (db *DB) SetExtension(ctx context.Context, actor *User, year int, regionCod
 			return err
 		}
 		audit(tx, "extension", fmt.Sprintf("%d/%s", year, regionCode), "set", was, out)
-		return nil
+		operators, err := regionOperators(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		return db.notify(tx, actor.ID, notice{users: operators, kind: NoticeExtensionGranted, link: fmt.Sprintf("/pemda/%s?year=%d", r.Code, year),
+			params: NoticeParams{Year: year, Region: r.Code, RegionName: r.Name, Actor: actor.Name, Until: out.Until, Text: out.Reason}})
 	})
 	if err != nil {
 		return nil, err

@@ -138,6 +138,15 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
 	return &u, nil
 }
 
+// UserByID finds a user, or ErrNotFound.
+func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := userQuery(db.read(ctx)).Where("users.id = ?", id).Take(&u).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &u, nil
+}
+
 // CountUsers returns how many users exist.
 func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 	var n int64

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (PostgreSQL server, poppler-utils, qpdf, zbar-tools,
 # libnss3-tools for certutil, openssl for the PDF signature tests' time-stamping authority, chromium for the web app's browser tests) when they are missing. Needs root, or sudo.
+# Also builds mailpit, the real SMTP server of the e-mail tests, once into a cache outside the
+# repository (${XDG_CACHE_HOME:-$HOME/.cache}/pantau/bin, where notify/mailpittest finds it).
 set -euo pipefail
+mailpit_dir="${XDG_CACHE_HOME:-$HOME/.cache}/pantau/bin"
+if [ ! -x "$mailpit_dir/mailpit" ]; then
+  echo "building mailpit v1.33.1 into $mailpit_dir (once; about a minute)"
+  GOBIN="$mailpit_dir" go install github.com/axllent/mailpit@v1.33.1
+fi
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -8,6 +8,7 @@ scripts/deps.sh
 pg_start
 trap pg_stop EXIT
 export PANTAU_TEST_REQUIRE_POSTGRES=1
+export PANTAU_TEST_REQUIRE_MAILPIT=1 # the e-mail tests fail, never skip, without mailpit (scripts/deps.sh builds it)
 scripts/frontend-build.sh          # npm ci + vite build, so the binary embeds the web app
 (cd frontend && npm test --silent) # the web app's unit tests (vitest)
 frontend/node_modules/.bin/redocly lint api/openapi.json  # the API document (rules: redocly.yaml)
@@ -15,9 +16,9 @@ go build ./...
 go vet ./...
 go test -count=1 -timeout 20m ./...
 # Shared state under the race detector — the session and summary caches, the work pools, the
-# argon2id pool, the attempt limits, the audit sealer and the orphan sweep — with the tests that
-# drive them concurrently (selected: the pure-Go SQLite is slow under -race).
-go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections' ./api
+# argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
+# with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
+go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections|TestOutboxTwoSenders' ./api
 go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem' ./models
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
 # already ran above as ordinary tests).

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/pantau-id/pantau/documents"
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/notify"
 )
 
 // config is every setting, read once from the environment and flags and validated.
@@ -45,6 +47,10 @@ type config struct {
 	// Who may read /metrics.
 	MetricsToken     string
 	MetricsAddresses []string
+	// SMTPURL and MailFrom say where e-mail goes and from whom; none is sent without SMTPURL.
+	SMTPURL, MailFrom string
+	// SMTP is SMTPURL parsed (nil when unset).
+	SMTP *notify.SMTP
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -106,7 +112,31 @@ func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level
 	fs.StringVar(&c.TSAURL, "tsa-url", env(getenv, "PANTAU_TSA_URL", ""), "RFC 3161 time-stamping authority for signatures (PAdES B-T): an http(s) URL, or \"local\" for the installation's own; empty signs without timestamps (env PANTAU_TSA_URL)")
 	c.tsaCAFlag(fs, getenv)
 	c.limitFlags(fs, getenv)
+	c.mailFlags(fs, getenv)
 	return level, proxies, ttl
+}
+
+// mailFlags registers the e-mail settings.
+func (c *config) mailFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.SMTPURL, "smtp-url", env(getenv, "PANTAU_SMTP_URL", ""),
+		"SMTP server for e-mail: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://… (TLS); empty sends no e-mail (env PANTAU_SMTP_URL, or PANTAU_SMTP_URL_FILE naming a file that holds it)")
+	fs.StringVar(&c.MailFrom, "mail-from", env(getenv, "PANTAU_MAIL_FROM", ""), "sender address of e-mail, e.g. \"Pantau <pantau@example.go.id>\" (env PANTAU_MAIL_FROM)")
+}
+
+// checkMail parses the e-mail settings.
+func (c *config) checkMail() error {
+	if c.SMTPURL == "" {
+		return nil
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("PANTAU_MAIL_FROM / --mail-from: %q is not an e-mail address (needed with PANTAU_SMTP_URL)", c.MailFrom)
+	}
+	s, err := notify.ParseSMTPURL(c.SMTPURL, c.MailFrom)
+	if err != nil {
+		return fmt.Errorf("PANTAU_SMTP_URL / --smtp-url: %w", err)
+	}
+	c.SMTP = s
+	return nil
 }
 
 // tsaCAFlag registers the file of roots trusted for timestamps.
@@ -197,6 +227,9 @@ func (c *config) finish(level, proxies, ttl string) error {
 		}
 	}
 	if err := c.validateLimits(); err != nil {
+		return err
+	}
+	if err := c.checkMail(); err != nil {
 		return err
 	}
 	return c.validate()

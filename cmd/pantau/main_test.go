@@ -80,6 +80,8 @@ func TestConfigErrorsAreClear(t *testing.T) {
 		"PANTAU_ARGON2_SLOTS":                         {"PANTAU_ARGON2_SLOTS": "many", "PANTAU_DATA_DIR": dir},
 		"PANTAU_SWEEP_INTERVAL":                       {"PANTAU_SWEEP_INTERVAL": "10s", "PANTAU_DATA_DIR": dir},
 		"metrics address \"localhost\"":               {"PANTAU_METRICS_ADDRESSES": "10.0.0.0/8, localhost", "PANTAU_DATA_DIR": dir},
+		"PANTAU_SMTP_URL / --smtp-url":                {"PANTAU_SMTP_URL": "http://mail.example", "PANTAU_MAIL_FROM": "a@b.id", "PANTAU_DATA_DIR": dir},
+		"PANTAU_MAIL_FROM / --mail-from":              {"PANTAU_SMTP_URL": "smtp://localhost:25", "PANTAU_DATA_DIR": dir},
 	}
 	for want, env := range cases {
 		code, _, errOut := cli(t, env, "", "serve")

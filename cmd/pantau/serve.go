@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/pantau-id/pantau/api"
 	"github.com/pantau-id/pantau/frontend"
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/notify"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -51,7 +53,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	models.LimitKeyDerivation(cfg.Argon2Slots, 0)
 	blobs := cfg.blobs()
+	tokens, err := notify.OpenTokens(filepath.Join(cfg.CADir, notify.TokenKeyFile))
+	if err != nil {
+		return err
+	}
+	db.MailOutbox = cfg.SMTP != nil
 	_, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
+		Tokens:  tokens,
 		Signing: signing, MetricsToken: cfg.MetricsToken, MetricsAddresses: cfg.MetricsAddresses,
 		Limits: api.Limits{Verify: cfg.VerifySlots, VerifyMemory: int64(cfg.VerifyMemoryMB) << 20, Reports: cfg.ReportSlots, Uploads: cfg.UploadSlots}})
 	if err != nil {
@@ -71,6 +79,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go db.RunSealer(sealerCtx, time.Second, log)
 	if cfg.SweepInterval > 0 {
 		go sweep(sealerCtx, db, cfg.SweepInterval, log, blobs, signing.Documents)
+	}
+	if cfg.SMTP != nil {
+		outbox := &notify.Outbox{DB: db, SMTP: cfg.SMTP, Renderer: &notify.Renderer{PublicURL: cfg.PublicURL, Tokens: tokens}, Log: log}
+		go outbox.Run(sealerCtx)
+		log.Info("sending e-mail", "smtp", cfg.SMTP.Host, "port", cfg.SMTP.Port, "from", cfg.MailFrom)
 	}
 	return listen(ctx, ln, handler, log)
 }

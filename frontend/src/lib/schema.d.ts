@@ -523,7 +523,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every claim, evidence upload and review of an item, oldest first */
+        /**
+         * Every claim, evidence upload and review of an item, and its discussion, oldest first
+         * @description Comments (actions comment, comment_edit, comment_delete) are listed only to those who may take part in the item's discussion: admins, coordinators and reviewers in their province, the region's operators.
+         */
         get: operations["itemHistory"];
         put?: never;
         post?: never;
@@ -1208,6 +1211,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/regions/{code}/items/{indicator}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's discussion, oldest first (admin; coordinator and reviewer in their province; the region's operator)
+         * @description At most 1000 comments.
+         */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Comment on an item (admin; coordinator and reviewer in their province; the region's operator)
+         * @description The item's participants (the region's operators, who claimed, reviewed or commented on it) are notified, and the users mentioned as @address who may take part, in the same transaction. The comment shows in the item's history.
+         */
+        post: operations["addComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/items/{indicator}/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one's own comment while nobody has answered it
+         * @description 409 once a later comment exists on the item; 403 for another's comment. The history keeps what it said.
+         */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit one's own comment within 15 minutes of writing it
+         * @description 403 for another's comment or after 15 minutes; 409 for a stale version. Users newly mentioned are notified.
+         */
+        patch: operations["editComment"];
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark some of the caller's notifications read
+         * @description Ids of other users' notifications change nothing.
+         */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's language and e-mail choices */
+        get: operations["getPreferences"];
+        /** Set the caller's language and e-mail choices */
+        put: operations["setPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Turn off one category of e-mail from an e-mail's link, without signing in
+         * @description The token is signed with the installation's key (HMAC-SHA256); an invalid one gives 400.
+         */
+        get: operations["unsubscribe"];
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058) from a mail client; as GET
+         * @description What a mail client sends for the e-mail's List-Unsubscribe-Post header (a form body List-Unsubscribe=One-Click, which is not read). The token is in the query, as for GET.
+         */
+        post: operations["unsubscribeOneClick"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1304,6 +1434,8 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             user: components["schemas"]["User"];
+            /** @description How many of the user's notifications are unread, as GET /api/v1/me says. */
+            unread_notifications: number;
         };
         /** @description A user; never carries a password hash. */
         User: {
@@ -1329,6 +1461,8 @@ export interface components {
         Me: components["schemas"]["User"] & {
             /** @description CSRF token of the current session. */
             csrf_token: string;
+            /** @description How many of the user's notifications are unread (one indexed count). */
+            unread_notifications: number;
         };
         UserInput: {
             /** Format: email */
@@ -1761,6 +1895,7 @@ export interface components {
             /** @description Pass as `after` for the next page; null on the last page. */
             next_after: number | null;
         };
+        /** @description One change to an item. Its discussion shows here too: comment (after: comment_id, body, mentions), comment_edit (before and after: comment_id, body) and comment_delete (before: comment_id, body). */
         HistoryEntry: {
             /** @description Position in the audit chain; null until the sealer has chained the event. */
             seq: number | null;
@@ -1768,7 +1903,7 @@ export interface components {
             at: string;
             actor: string;
             /** @enum {string} */
-            action: "claim" | "evidence_upload" | "evidence_review" | "review";
+            action: "claim" | "evidence_upload" | "evidence_review" | "review" | "comment" | "comment_edit" | "comment_delete";
             before: components["schemas"]["AuditState"];
             after: components["schemas"]["AuditState"];
         };
@@ -2297,6 +2432,87 @@ export interface components {
             region_code: string | null;
             /** @description The title they were last assigned or signed under (e.g. Bupati Seruyan); empty when none. */
             title: string;
+        };
+        /** @description One message of an item's discussion. */
+        Comment: {
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: email
+             * @description The author's e-mail address.
+             */
+            author: string;
+            author_name: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the author last edited it; null if never.
+             */
+            edited_at: string | null;
+            /**
+             * Format: int64
+             * @description Starts at 1 and grows with each edit; send it back with PATCH to be told (409) of an edit in between.
+             */
+            version: number;
+            /** @description Users mentioned as @address who may take part in the discussion; each was notified. */
+            mentions: string[];
+        };
+        CommentInput: {
+            /** @description The text (trimmed; required). "@address" mentions a user by e-mail. */
+            body: string;
+        };
+        CommentPatch: {
+            body: string;
+            /**
+             * Format: int64
+             * @description The comment's version as read; another value gives 409.
+             */
+            version?: number | null;
+        };
+        /** @enum {string} */
+        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted";
+        Notification: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description In the reader's chosen language (PUT /api/v1/me/preferences), else their Accept-Language's (id default, en). */
+            title: string;
+            /** @description Where in the web app it leads, a path such as /pemda/62.08?year=2019&item=I1. */
+            link: string;
+            /** Format: date-time */
+            created_at: string;
+            read: boolean;
+        };
+        EmailPreferences: {
+            /** @description E-mail when one of the user's items is rejected. */
+            rejections: boolean;
+            /** @description E-mail on comments in discussions the user takes part in, and on mentions. */
+            comments: boolean;
+            /** @description Deadline reminders (not sent yet: they come with the job queue). */
+            reminders: boolean;
+            /** @description Weekly digest (not sent yet: it comes with the job queue). */
+            digest: boolean;
+        };
+        Preferences: {
+            /**
+             * @description Of notification titles and e-mails.
+             * @enum {string}
+             */
+            language: "id" | "en";
+            email: components["schemas"]["EmailPreferences"];
+        };
+        /** @description A field left out or null keeps its value. */
+        PreferencesInput: {
+            /** @enum {string|null} */
+            language?: "id" | "en" | null;
+            email?: {
+                rejections?: boolean | null;
+                comments?: boolean | null;
+                reminders?: boolean | null;
+                digest?: boolean | null;
+            } | null;
         };
     };
     responses: {
@@ -5042,6 +5258,348 @@ export interface operations {
                     "application/json": (components["schemas"]["Error"] & components["schemas"]["ImportResult"]) | components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Indicator code within the period. */
+                indicator: components["parameters"]["Indicator"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Indicator code within the period. */
+                indicator: components["parameters"]["Indicator"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentInput"];
+            };
+        };
+        responses: {
+            /** @description The comment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Indicator code within the period. */
+                indicator: components["parameters"]["Indicator"];
+                /** @description The comment's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    editComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Indicator code within the period. */
+                indicator: components["parameters"]["Indicator"];
+                /** @description The comment's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited comment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description true: unread ones only. */
+                unread?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description How many stay unread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unread: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preferences (defaults: id, every e-mail on). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesInput"];
+            };
+        };
+        responses: {
+            /** @description The preferences now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of an e-mail's unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category is off for the user the token names: JSON, or for a browser (Accept: text/html) a short page in the user's language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        category: "rejections" | "comments" | "reminders" | "digest";
+                        /** Format: email */
+                        email: string;
+                    };
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribeOneClick: {
+        parameters: {
+            query: {
+                /** @description The signed token of an e-mail's unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category is off for the user the token names: JSON, or for a browser (Accept: text/html) a short page in the user's language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        category: "rejections" | "comments" | "reminders" | "digest";
+                        /** Format: email */
+                        email: string;
+                    };
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

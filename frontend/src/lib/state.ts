@@ -109,7 +109,7 @@ export function createStore(opts: StoreOptions): Store {
     },
     async signIn(email, password) {
       const r = await ok(api.POST('/api/v1/auth/login', { body: { email, password } }));
-      const me: Me = { ...r.user, csrf_token: r.csrf_token };
+      const me: Me = { ...r.user, csrf_token: r.csrf_token, unread_notifications: r.unread_notifications };
       expired.value = false;
       periods.value = null;
       early.clear();

@@ -1,0 +1,46 @@
+package notify
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pantau-id/pantau/models"
+)
+
+// phrase is a text in Indonesian and English, with {placeholders} for NoticeParams fields.
+type phrase struct{ id, en string }
+
+func (p phrase) in(lang string) string {
+	if lang == "en" {
+		return p.en
+	}
+	return p.id
+}
+
+var titles = map[models.NotificationKind]phrase{
+	models.NoticeItemRejected:     {"Ditolak: {indicator} {indicator_title} ({region_name}, {year})", "Rejected: {indicator} {indicator_title} ({region_name}, {year})"},
+	models.NoticeItemApproved:     {"Disetujui: {indicator} {indicator_title} ({region_name}, {year})", "Approved: {indicator} {indicator_title} ({region_name}, {year})"},
+	models.NoticeComment:          {"Komentar baru dari {actor} pada {indicator} ({region_name}, {year})", "New comment by {actor} on {indicator} ({region_name}, {year})"},
+	models.NoticeMention:          {"{actor} menyebut Anda pada {indicator} ({region_name}, {year})", "{actor} mentioned you on {indicator} ({region_name}, {year})"},
+	models.NoticeSlotAssigned:     {"Anda ditugaskan menandatangani komitmen {region} {year} (slot {slot})", "You are assigned to sign the {region} {year} commitment (slot {slot})"},
+	models.NoticeExtensionGranted: {"Batas waktu {region_name} {year} diperpanjang sampai {until}", "The {region_name} {year} deadline is extended to {until}"},
+}
+
+// Title is a notification's title in lang ("en", otherwise Indonesian).
+func Title(kind models.NotificationKind, lang string, p models.NoticeParams) string {
+	t, ok := titles[kind]
+	if !ok {
+		return string(kind)
+	}
+	return fill(t.in(lang), p)
+}
+
+// fill puts a notification's params into a text.
+func fill(text string, p models.NoticeParams) string {
+	year := ""
+	if p.Year != 0 {
+		year = strconv.Itoa(p.Year)
+	}
+	return strings.NewReplacer("{indicator}", p.Indicator, "{indicator_title}", p.IndicatorTitle, "{region}", p.Region,
+		"{region_name}", p.RegionName, "{year}", year, "{actor}", p.Actor, "{slot}", p.Slot, "{until}", p.Until).Replace(text)
+}

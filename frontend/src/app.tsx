@@ -48,6 +48,7 @@ const Reports = lazyPage(() => import('./pages/Reports'));
 const Commitments = lazyPage(() => import('./pages/Commitments'));
 const Admin = lazyPage(() => import('./pages/admin'));
 const Import = lazyPage(() => import('./pages/Import'));
+const Notifications = lazyPage(() => import('./pages/Notifications'));
 const Verify = lazyPage(() => import('./pages/Verify'));
 const Password = lazyPage(() => import('./pages/Password'));
 const NotFound = lazyPage(() => import('./pages/NotFound'));
@@ -130,6 +131,7 @@ function Shell() {
         <Route path="/radar" component={Radar} />
         <Route path="/reports" component={Reports} />
         <Route path="/import" component={Import} />
+        <Route path="/notifications" component={Notifications} />
         <Route path="/commitments" component={Commitments} />
         <Route path="/commitments/:id" component={Commitments} />
         <Route path="/admin" component={Admin} />
@@ -200,6 +202,11 @@ function Header({ user, reserve }: { user: Me | null; reserve: boolean }) {
         {user ? (
           <button type="button" class="menu-toggle" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
             {t('nav.menu')}
+            {user.unread_notifications ? (
+              <span class="count" aria-label={t('nav.unread', { n: user.unread_notifications })}>
+                {user.unread_notifications}
+              </span>
+            ) : null}
           </button>
         ) : null}
         <div class="bar-end">
@@ -222,6 +229,14 @@ function Header({ user, reserve }: { user: Me | null; reserve: boolean }) {
               <span class="who-name">{user.name}</span>
               <span class="who-role">{roleLabel(user.role)}</span>
             </span>
+            <a class="who-link notif-link" href="/notifications" aria-current={loc.path === '/notifications' ? 'page' : undefined} data-testid="notif-link">
+              {t('nav.notifications')}
+              {user.unread_notifications ? (
+                <span class="count" aria-label={t('nav.unread', { n: user.unread_notifications })}>
+                  {user.unread_notifications}
+                </span>
+              ) : null}
+            </a>
             <a class="who-link" href="/account/password" aria-current={loc.path === '/account/password' ? 'page' : undefined}>
               {t('nav.password')}
             </a>

@@ -112,6 +112,7 @@ export function TextArea({
   id,
   label,
   error,
+  hint,
   value,
   onValue,
   rows = 3,
@@ -119,10 +120,12 @@ export function TextArea({
   id: string;
   label: string;
   error?: string;
+  hint?: string;
   value: string;
   onValue: (v: string) => void;
   rows?: number;
 }) {
+  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
@@ -132,8 +135,13 @@ export function TextArea({
         value={value}
         onInput={(e) => onValue((e.currentTarget as HTMLTextAreaElement).value)}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={describedBy}
       />
+      {hint ? (
+        <small id={`${id}-hint`} class="hint">
+          {hint}
+        </small>
+      ) : null}
       {error ? (
         <small id={`${id}-error`} class="field-error">
           {error}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, statusLabel, t, zoneLabel } from '../i18n';
 import { ApiError, ok } from '../lib/api';
@@ -26,6 +26,7 @@ import {
 } from '../components/ui';
 import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
 import { ExportMenu } from '../components/exports';
+import { Discussion, canDiscuss } from '../components/discussion';
 import { DelegationCard } from './region/Delegation';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
@@ -74,8 +75,13 @@ async function loadRegion(year: number, code: string): Promise<RegionData> {
 }
 
 export default function Region() {
-  const { params } = useRoute();
+  const { params, query } = useRoute();
   const code = params.code;
+  // A link into one item (a notification's): its year is chosen, then the item opened.
+  const linkedYear = Number(query.year);
+  useEffect(() => {
+    if (Number.isInteger(linkedYear) && linkedYear > 0 && store.year.value !== linkedYear) store.year.value = linkedYear;
+  }, [linkedYear]);
   const { year, ready, error } = useYear();
   const d = useLoad(() => (year ? loadRegion(year, code) : Promise.resolve(null)), [year, code]);
   if (error) return <ErrorNote error={error} />;
@@ -83,10 +89,10 @@ export default function Region() {
   if (!year) return <Empty>{t('dash.noPeriods')}</Empty>;
   if (d.error && !d.data) return <ErrorNote error={d.error} onRetry={d.reload} />;
   if (!d.data) return <Loading />;
-  return <RegionBody data={d.data} year={year} reload={d.reload} />;
+  return <RegionBody data={d.data} year={year} reload={d.reload} focus={query.item} />;
 }
 
-function RegionBody({ data, year, reload }: { data: RegionData; year: number; reload: () => void }) {
+function RegionBody({ data, year, reload, focus }: { data: RegionData; year: number; reload: () => void; focus?: string }) {
   const { region, items, areas, delegation, summary, period, extension, trend } = data;
   const user = store.session.value;
   const lock = lockReason(period, extension);
@@ -175,11 +181,11 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
                   <span class="item-code">{p.parent}</span> {p.title}
                 </h3>
                 {p.items.map((item) => (
-                  <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
+                  <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
                 ))}
               </div>
             ) : (
-              p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />)
+              p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />)
             ),
           )}
         </section>
@@ -189,7 +195,7 @@ function RegionBody({ data, year, reload }: { data: RegionData; year: number; re
           <h2 id="outside-h">{t('region.notApplicable')}</h2>
           <p class="hint">{t('region.notApplicableHint')}</p>
           {outside.map((item) => (
-            <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} onChange={reload} />
+            <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
           ))}
         </section>
       ) : null}
@@ -254,16 +260,23 @@ function ItemCard({
   region,
   item,
   writable,
+  focused = false,
   onChange,
 }: {
   year: number;
   region: string;
   item: Item;
   writable: boolean;
+  /** the item a link pointed at (?item=): open, and scrolled to */
+  focused?: boolean;
   onChange: () => void;
 }) {
   const l = lang.value;
   const ref: ItemRef = { year, code: region, indicator: item.indicator_code };
+  const card = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView({ block: 'start' });
+  }, [focused]);
   const idp = `item-${item.indicator_code.replace(/[^\w-]/g, '_')}`;
   const [progress, setProgress] = useState(fmtInput(item.progress, l));
   const [note, setNote] = useState(item.note ?? '');
@@ -276,7 +289,7 @@ function ItemCard({
     { onDone: onChange, focus: { fields: ['progress', 'note'], id: (f) => `${idp}-${f}` } },
   );
   // Open state is the user's: a reload after a save never folds the card they work in.
-  const [open, setOpen] = useState(item.status === 'rejected');
+  const [open, setOpen] = useState(item.status === 'rejected' || focused);
   const error = form.error;
   // The last verdict is shown while it stands: a rejection's reason goes once the claim is
   // sent again (the history keeps it).
@@ -284,6 +297,7 @@ function ItemCard({
   const conflict = isStale(error);
   return (
     <details
+      ref={card}
       class={`item card status-${item.status}`}
       open={open}
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
@@ -367,6 +381,7 @@ function ItemCard({
             {form.done ? <OkNote>{t('item.claimSaved')}</OkNote> : null}
           </form>
         ) : null}
+        {open && canDiscuss(store.session.value, region) ? <Discussion at={ref} /> : null}
         <History year={year} region={region} item={item} />
       </div>
     </details>

@@ -7,6 +7,7 @@ import type { Evidence, Item, QueueEntry } from '../lib/types';
 import { Empty, ErrorNote, Field, FormError, Loading, PageHeader, TextArea, YearSelect, errorText, fieldError, useLoad, useYear, waitedText } from '../components/ui';
 import { invalid, isStale, namesAny } from '../components/form';
 import { EvidenceList } from '../components/evidence';
+import { Discussion, canDiscuss } from '../components/discussion';
 
 /** How long a decision waits before it is sent, so that "Batalkan" can take it back. */
 export const UNDO_MS = 8000;
@@ -216,7 +217,7 @@ export default function Review() {
               ))}
             </ol>
           </nav>
-          <ClaimView key={keyOf(current)} entry={current} items={itemsOf(current.region_code)} controls={form} onDecided={decided} />
+          <ClaimView key={keyOf(current)} year={year!} entry={current} items={itemsOf(current.region_code)} controls={form} onDecided={decided} />
         </div>
       ) : null}
     </>
@@ -251,11 +252,13 @@ function Shortcuts() {
 
 /** One claim: its figures, its documents (the newest waiting one open), and the decision. */
 function ClaimView({
+  year,
   entry,
   items,
   controls,
   onDecided,
 }: {
+  year: number;
   entry: QueueEntry;
   items: Promise<Item[]>;
   controls: { current: { approve: () => void; focusReason: () => void } | null };
@@ -352,6 +355,11 @@ function ClaimView({
           <EvidenceList evidence={docs ?? item.evidence} status="submitted" reviewer onReviewed={(ev) => setDocs((docs ?? item.evidence).map((d) => (d.id === ev.id ? ev : d)))} />
         ) : null}
       </div>
+      {canDiscuss(store.session.value, entry.region_code) ? (
+        <div class="card">
+          <Discussion at={{ year, code: entry.region_code, indicator: entry.indicator_code }} />
+        </div>
+      ) : null}
       <form
         class="decision card"
         noValidate

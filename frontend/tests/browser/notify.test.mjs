@@ -1,0 +1,70 @@
+// Browser test of the conversation on an item and of notifications (issue 14): a reviewer asks
+// a question on a Seruyan item mentioning the operator; the operator sees the count in the
+// header, follows the notification to the item, answers, and chooses which e-mails to get.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BASE, api, axe, sharedBrowser, shot, users } from './harness.mjs';
+
+const { as } = sharedBrowser();
+
+test('a reviewer asks on an item, the operator follows the notification there and answers, and chooses the e-mails to get', async () => {
+  const reviewer = await as('reviewer');
+  await reviewer.goto(BASE + '/pemda/62.08');
+  await reviewer.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const card = reviewer.locator('details[data-indicator="PBJ.2"]');
+  await card.locator('summary').first().click();
+  const talk = card.getByTestId('discussion');
+  const question = `Mohon lampirkan rekapitulasi SPSE terbaru, @${users.operator}`;
+  await talk.getByLabel('Tulis pesan').fill(question);
+  await talk.getByRole('button', { name: 'Kirim' }).click();
+  await talk.locator('.comment-body', { hasText: 'Mohon lampirkan rekapitulasi SPSE terbaru' }).waitFor();
+  assert.equal(await talk.getByLabel('Tulis pesan').inputValue(), '', 'the form is cleared');
+  // the author may still edit it
+  await talk.getByRole('button', { name: 'Ubah' }).waitFor();
+  await reviewer.context().close();
+
+  const page = await as('operator');
+  const link = page.getByTestId('notif-link');
+  const count = Number(await link.locator('.count').innerText());
+  assert.ok(count >= 1, `unread in the header: ${count}`);
+  await link.click();
+  await page.getByRole('heading', { level: 1, name: 'Pemberitahuan' }).waitFor();
+  const entry = page.getByTestId('notifications').locator('li.unread').first();
+  assert.match(await entry.innerText(), /PBJ\.2/);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'notifications');
+  await entry.locator('a').click();
+
+  // the link leads to the item, open, with the question in its discussion
+  await page.waitForURL(/\/pemda\/62\.08\?/);
+  const item = page.locator('details[data-indicator="PBJ.2"]');
+  assert.ok(await item.evaluate((d) => d.open), 'the item is open');
+  const thread = item.getByTestId('discussion');
+  await thread.locator('.comment-body', { hasText: 'Mohon lampirkan rekapitulasi SPSE terbaru' }).waitFor();
+  await thread.getByLabel('Tulis pesan').fill('Sudah kami unggah pada bukti dukung, terima kasih.');
+  await thread.getByRole('button', { name: 'Kirim' }).click();
+  await thread.locator('li.mine .comment-body', { hasText: 'Sudah kami unggah' }).waitFor();
+  // the reviewer's message, answered, cannot be deleted by anyone; the operator's own last one can
+  assert.equal(await thread.locator('li:not(.mine)').getByRole('button', { name: 'Hapus' }).count(), 0);
+  await thread.locator('li.mine').getByRole('button', { name: 'Hapus' }).waitFor();
+  await shot(page, 'discussion');
+  assert.deepEqual(await axe(page), []);
+
+  // what was read is no longer counted
+  const after = await link.locator('.count').count() ? Number(await link.locator('.count').innerText()) : 0;
+  assert.equal(after, count - 1);
+
+  // e-mails: no more for comments
+  await link.click();
+  const prefs = page.locator('form.preferences');
+  await prefs.getByLabel('Pesan di diskusi yang saya ikuti', { exact: false }).uncheck();
+  await prefs.getByRole('button', { name: 'Simpan' }).click();
+  await prefs.getByText('Tersimpan').waitFor();
+  const saved = (await api(page, 'GET', '/api/v1/me/preferences')).body;
+  assert.equal(saved.email.comments, false);
+  assert.equal(saved.email.rejections, true);
+  const list = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/items/PBJ.2/comments')).body;
+  assert.deepEqual(list.map((c) => c.author), [users.reviewer, users.operator]);
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});

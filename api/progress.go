@@ -60,3 +60,17 @@ func (s *Server) updatePeriod(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, p)
 }
+
+// todo answers what waits for the caller's action in a period ("Perlu tindakan").
+func (s *Server) todo(c *gin.Context) {
+	y, ok := year(c)
+	if !ok {
+		return
+	}
+	t, err := s.db.TodoFor(c.Request.Context(), currentUser(c), y)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}

@@ -47,6 +47,7 @@ var roleMatrix = map[string]access{
 	"GET /api/v1/periods/:year":                         {roles: everyone},
 	"PATCH /api/v1/periods/:year":                       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"GET /api/v1/periods/:year/progress":                {roles: everyone},
+	"GET /api/v1/periods/:year/todo":                    {roles: everyone},
 	"GET /api/v1/periods/:year/review-queue":            {roles: everyone},
 	"GET /api/v1/periods/:year/areas":                   {roles: everyone},
 	"POST /api/v1/periods/:year/areas":                  {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},

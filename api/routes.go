@@ -86,6 +86,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.GET("/periods/:year/catalogue", s.getCatalogue)
 	in.POST("/periods/:year/catalogue/copy", s.allow(managers), s.nationalScope, s.copyCatalogue)
 	in.GET("/periods/:year/progress", s.radar)
+	in.GET("/periods/:year/todo", s.todo)
 	in.GET("/periods/:year/review-queue", s.reviewQueue)
 	in.GET("/periods/:year/areas", s.listAreas)
 	in.POST("/periods/:year/areas", s.allow(managers), s.nationalScope, s.createArea)

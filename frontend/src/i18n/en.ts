@@ -619,4 +619,11 @@ export const en: Record<MessageKey, string> = {
   'notif.email.reminders': "Reminders before the deadline",
   'notif.email.digest': "The weekly digest",
   'notif.emailHint': "Notifications always show in the app. Every e-mail has a link to unsubscribe without signing in.",
+  'todo.title': "Needs your action",
+  'todo.none': "Nothing waits for your action.",
+  'todo.rejected': "{n} items of your Pemda rejected: repair and send them again",
+  'todo.unsubmitted': "{n} items not filled in yet",
+  'todo.review_queue': "{n} claims waiting for verification; the oldest has waited {days} days",
+  'todo.to_sign': "{n} commitment documents waiting for your signature",
+  'todo.behind': "{n} Pemda behind: {regions}",
 };

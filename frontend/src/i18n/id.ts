@@ -617,6 +617,13 @@ export const id = {
   'notif.email.reminders': "Pengingat sebelum batas waktu",
   'notif.email.digest': "Ringkasan mingguan",
   'notif.emailHint': "Pemberitahuan di aplikasi selalu tampil. Setiap e-mail memuat tautan untuk berhenti berlangganan tanpa perlu masuk.",
+  'todo.title': "Perlu tindakan",
+  'todo.none': "Tidak ada yang menunggu tindakan Anda.",
+  'todo.rejected': "{n} item Pemda Anda ditolak: perbaiki lalu kirim ulang",
+  'todo.unsubmitted': "{n} item belum diisi",
+  'todo.review_queue': "{n} klaim menunggu verifikasi; yang terlama menunggu {days} hari",
+  'todo.to_sign': "{n} dokumen komitmen menunggu tanda tangan Anda",
+  'todo.behind': "{n} Pemda masih tertinggal: {regions}",
 };
 
 export type MessageKey = keyof typeof id;

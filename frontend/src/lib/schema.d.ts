@@ -627,6 +627,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for my action (everyone signed in)
+         * @description An operator: their Pemda's rejected and unclaimed items. A reviewer: the claims waiting for verification in their scope, and how long the oldest has waited. A signatory: the year's commitments waiting for their signature. A coordinator: how many Pemda in their scope have items rejected or not started, the first few named. An admin: the review queue and the Pemda behind. Nothing waiting is an empty list.
+         */
+        get: operations["getTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/periods/{year}/review-queue": {
         parameters: {
             query?: never;
@@ -2514,6 +2534,30 @@ export interface components {
                 digest?: boolean | null;
             } | null;
         };
+        /** @description One thing waiting for the user's action, how many, and where in the web app to act. */
+        TodoAction: {
+            /**
+             * @description rejected, unsubmitted: the operator's Pemda's items; review_queue: claims waiting for verification; to_sign: commitments waiting for the signatory; behind: the Pemda with the most items rejected or not started.
+             * @enum {string}
+             */
+            kind: "rejected" | "unsubmitted" | "review_queue" | "to_sign" | "behind";
+            count: number;
+            /** @description review_queue: how many days the oldest claim has waited. */
+            days?: number;
+            /** @description behind: the first few Pemda, most behind first. */
+            regions?: {
+                code: string;
+                name: string;
+                count: number;
+            }[];
+            /** @description A path of the web app. */
+            link: string;
+        };
+        /** @description What waits for the caller's action in a period, most pressing first. */
+        Todo: {
+            year: number;
+            actions: components["schemas"]["TodoAction"][];
+        };
     };
     responses: {
         /** @description Malformed body, query or path parameter (bad_request). */
@@ -3946,6 +3990,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Radar"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What waits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -28,6 +28,7 @@ export type SigningKey = Schemas['SigningKey'];
 export type Letterhead = Schemas['Letterhead'];
 export type QueueEntry = Schemas['QueueEntry'];
 export type Radar = Schemas['Radar'];
+export type Todo = Schemas['Todo'];
 
 /** Every role, in the order the admin's forms list them. */
 export const ROLES: Role[] = ['admin', 'coordinator', 'operator', 'reviewer', 'signatory'];

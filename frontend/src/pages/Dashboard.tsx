@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { lang, t, zoneLabel } from '../i18n';
-import { fmtDate, fmtDelta, fmtPercent } from '../lib/format';
+import { fmtDate, fmtDelta, fmtNumber, fmtPercent } from '../lib/format';
 import { ok } from '../lib/api';
 import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
-import type { Band, Metric, RegionSummary, Summary, ZoneSchemes } from '../lib/types';
+import type { Band, Metric, RegionSummary, Summary, Todo, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
 import { ExportMenu } from '../components/exports';
 import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
@@ -13,17 +13,22 @@ import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip
 interface DashboardData {
   summary: Summary;
   zones: ZoneSchemes | null;
+  /** what waits for the user's action; null when it could not be read */
+  todo: Todo | null;
 }
 
-// Everything on this page comes from two reads: the year's summary (standings, ranks, change,
-// per-area figures, counts, narrative) and its zone bands (for the legend). It computes nothing.
+// Everything on this page comes from three reads: the year's summary (standings, ranks, change,
+// per-area figures, counts, narrative), its zone bands (for the legend) and what waits for the
+// user's action. It computes nothing.
 // A province's dashboard (?province=62) asks the summary for that province alone.
 async function loadDashboard(year: number, province: string): Promise<DashboardData> {
   const summary = province
     ? ok(store.api.GET('/api/v1/periods/{year}/summary', { params: { path: { year }, query: { province } } }))
     : store.summary(year);
-  const [s, zones] = await Promise.all([summary, store.zones(year).catch(() => null)]);
-  return { summary: s, zones };
+  // What waits for the user comes with the figures, so that nothing moves when it arrives.
+  const todo = ok(store.api.GET('/api/v1/periods/{year}/todo', { params: { path: { year } } })).catch(() => null);
+  const [s, zones, t] = await Promise.all([summary, store.zones(year).catch(() => null), todo]);
+  return { summary: s, zones, todo: t };
 }
 
 /** The province picked on the dashboard: ?province= in the address, else the user's own province, else national (''). */
@@ -84,6 +89,7 @@ function DashboardBody({ data, year, province }: { data: DashboardData; year: nu
         ) : null}{' '}
         {summary.as_of ? t('dash.asOf', { date: fmtDate(summary.as_of, l) }) : null}
       </p>
+      {data.todo ? <TodoList todo={data.todo} /> : null}
       <section aria-labelledby="counts-h" class="counts">
         <h2 id="counts-h" class="visually-hidden">
           {t('dash.countsTitle')}
@@ -405,6 +411,34 @@ function AreaFigures({ summary }: { summary: Summary }) {
       <ZoneCards metric="action_plan" counts={area.counts} testid="area-counts" />
       <p class="hint">{t('dash.average', { p: fmtPercent(area.average, l) })}</p>
       {area.narrative ? <p lang="id">{area.narrative}</p> : null}
+    </section>
+  );
+}
+
+/** "Perlu tindakan": what waits for the user, each with where to act; a word when nothing does. */
+function TodoList({ todo }: { todo: Todo }) {
+  const l = lang.value;
+  const n = (x: number) => fmtNumber(x, l, 0);
+  return (
+    <section class="todo card" aria-labelledby="todo-h" data-testid="todo">
+      <h2 id="todo-h">{t('todo.title')}</h2>
+      {todo.actions.length ? (
+        <ul>
+          {todo.actions.map((a) => (
+            <li key={a.kind} data-kind={a.kind}>
+              <a href={a.link}>
+                {a.kind === 'review_queue'
+                  ? t('todo.review_queue', { n: n(a.count), days: n(a.days ?? 0) })
+                  : a.kind === 'behind'
+                    ? t('todo.behind', { n: n(a.count), regions: (a.regions ?? []).map((r) => `${shortName(r.name)} (${n(r.count)})`).join(', ') })
+                    : t(`todo.${a.kind}`, { n: n(a.count) })}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="hint">{t('todo.none')}</p>
+      )}
     </section>
   );
 }

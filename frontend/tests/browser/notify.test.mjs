@@ -68,3 +68,30 @@ test('a reviewer asks on an item, the operator follows the notification there an
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });
+
+test("each role's home page starts with what needs its action", async () => {
+  // Seruyan claims an item and the reviewer rejects it: its operator now has something to do
+  const operator = await as('operator');
+  const item = '/api/v1/periods/2020/regions/62.08/items/PRC.1';
+  const claimed = await api(operator, 'PATCH', item, { progress: 80, note: 'Diperbarui' });
+  assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
+  await operator.context().close();
+  const reviewer = await as('reviewer');
+  const rejected = await api(reviewer, 'POST', `${item}/reviews`, { decision: 'reject', comment: 'Lampiran belum lengkap' });
+  assert.equal(rejected.status, 201, JSON.stringify(rejected.body));
+  await reviewer.context().close();
+  const expected = {
+    operator: /1 item Pemda Anda ditolak: perbaiki lalu kirim ulang/,
+    reviewer: /klaim menunggu verifikasi; yang terlama menunggu [\d.]+ hari/,
+    coordinator: /Pemda masih tertinggal: .+ \(\d+\)/,
+  };
+  for (const [role, text] of Object.entries(expected)) {
+    const page = await as(role);
+    await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+    const todo = page.getByTestId('todo');
+    await todo.getByRole('heading', { name: 'Perlu tindakan' }).waitFor();
+    await todo.getByRole('link', { name: text }).first().waitFor();
+    assert.deepEqual(page.jsErrors, [], role);
+    await page.context().close();
+  }
+});

@@ -63,6 +63,7 @@ func TestDelegationPermitList(t *testing.T) {
 		e.expect(r, 422, "validation_failed")
 		wantField(t, r, "permits.1.name", "permits.2.name")
 		e.expect(e.call("PUT", path+"/permits", models.RoleOperator, map[string]any{"permits": permits}), 422, "validation_failed")
+		e.expect(e.call("PUT", path+"/permits", models.RoleOperator, map[string]any{"legal_basis": basis}), 422, "validation_failed")
 		e.expect(e.call("PUT", path+"/permits", models.RoleOperator, map[string]any{"permits": permits, "legal_basis": basis, "version": d.Version - 1}), 409, "conflict")
 		e.expect(e.call("PUT", path+"/permits", asOperator2, map[string]any{"permits": permits, "legal_basis": basis}), 403, "forbidden")
 		e.expect(e.call("PUT", path+"/permits", models.RoleReviewer, map[string]any{"permits": permits, "legal_basis": basis}), 403, "forbidden")

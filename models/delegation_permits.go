@@ -33,6 +33,10 @@ const MaxDelegationPermits = 2000
 func (in *DelegationPermitsInput) Validate() error {
 	in.LegalBasis = strings.TrimSpace(in.LegalBasis)
 	errs := fieldErrors{}
+	if in.Permits == nil { // left out: [] is what removes a list
+		errs.add("permits", "required")
+		return errs.err()
+	}
 	if len(in.Permits) > MaxDelegationPermits {
 		errs.add("permits", "permits_too_many")
 		return errs.err()

@@ -74,3 +74,17 @@ func (s *Server) todo(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, t)
 }
+
+// explainZone answers why a region stands in its zone and what would move it up.
+func (s *Server) explainZone(c *gin.Context) {
+	y, ok := year(c)
+	if !ok {
+		return
+	}
+	x, err := s.db.ExplainZone(c.Request.Context(), y, c.Param("code"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, x)
+}

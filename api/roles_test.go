@@ -70,6 +70,7 @@ var roleMatrix = map[string]access{
 	"POST /api/v1/periods/:year/regions/:code/items/:indicator/evidence":     {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"POST /api/v1/periods/:year/regions/:code/items/:indicator/reviews":      {roles: []models.Role{models.RoleAdmin, models.RoleReviewer}},
 	"GET /api/v1/periods/:year/regions/:code/delegation":                     {roles: everyone},
+	"GET /api/v1/periods/:year/regions/:code/explanation":                    {roles: everyone},
 	"PUT /api/v1/periods/:year/regions/:code/items/:indicator/applicability": {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleOperator}, regionScoped: true},
 	"POST /api/v1/periods/:year/close":                                       {roles: []models.Role{models.RoleAdmin, models.RoleCoordinator}},
 	"POST /api/v1/periods/:year/reopen":                                      {roles: []models.Role{models.RoleAdmin}},

@@ -109,6 +109,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.POST("/periods/:year/regions/:code/items/:indicator/reviews", s.allow(reviewers), s.reviewItem)
 	in.PUT("/periods/:year/regions/:code/items/:indicator/applicability", s.allow(claimants), s.setApplicability)
 	in.GET("/periods/:year/regions/:code/delegation", s.getDelegation)
+	in.GET("/periods/:year/regions/:code/explanation", s.explainZone)
 	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
 	in.PUT("/periods/:year/regions/:code/delegation/permits", s.allow(claimants), s.setDelegationPermits)
 

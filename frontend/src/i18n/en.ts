@@ -626,4 +626,10 @@ export const en: Record<MessageKey, string> = {
   'todo.review_queue': "{n} claims waiting for verification; the oldest has waited {days} days",
   'todo.to_sign': "{n} commitment documents waiting for your signature",
   'todo.behind': "{n} Pemda behind: {regions}",
+  'explain.title': "Why the {zone} zone?",
+  'explain.next': "To the {zone} zone: verify {items} in full; the verified figure becomes {percent}.",
+  'explain.lead': "The items holding the figure back most, with what each adds if verified in full:",
+  'explain.verifiedNow': "now {p}",
+  'explain.gain': "+{points} points",
+  'explain.none': "Every item scored is verified in full.",
 };

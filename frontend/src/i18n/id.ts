@@ -624,6 +624,12 @@ export const id = {
   'todo.review_queue': "{n} klaim menunggu verifikasi; yang terlama menunggu {days} hari",
   'todo.to_sign': "{n} dokumen komitmen menunggu tanda tangan Anda",
   'todo.behind': "{n} Pemda masih tertinggal: {regions}",
+  'explain.title': "Mengapa zona {zone}?",
+  'explain.next': "Menuju zona {zone}: verifikasi penuh {items}; nilai terverifikasi menjadi {percent}.",
+  'explain.lead': "Item yang paling menahan nilai, dengan tambahannya bila terverifikasi penuh:",
+  'explain.verifiedNow': "kini {p}",
+  'explain.gain': "+{points} poin",
+  'explain.none': "Semua item yang dinilai sudah terverifikasi penuh.",
 };
 
 export type MessageKey = keyof typeof id;

@@ -448,6 +448,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/regions/{code}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why a region is in its zone, and what gets it to the next (everyone signed in) */
+        get: operations["explainZone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evidence/{id}": {
         parameters: {
             query?: never;
@@ -2558,6 +2575,28 @@ export interface components {
             year: number;
             actions: components["schemas"]["TodoAction"][];
         };
+        /** @description Why a region stands in its action-plan zone, computed from its items exactly as its standing is. */
+        ZoneExplanation: {
+            percent: components["schemas"]["NullablePercent"];
+            zone: components["schemas"]["ZoneKey"];
+            /** @description The leaf items not fully verified that would move the verified percentage, largest gain first (at most 10). */
+            items: {
+                indicator_code: string;
+                title: string;
+                area: string;
+                /** @description Its verified progress now. */
+                verified: number;
+                /** @description Points the region's verified percentage would gain were it verified at 100%. */
+                gain: number;
+            }[];
+            /** @description What gets the region into the next zone up: the fewest items, largest gains first, verified in full; null at the top or when no such set exists. */
+            next: {
+                zone: components["schemas"]["ZoneKey"];
+                min: number;
+                items: string[];
+                percent: components["schemas"]["NullablePercent"];
+            } | null;
+        };
     };
     responses: {
         /** @description Malformed body, query or path parameter (bad_request). */
@@ -3633,6 +3672,37 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    explainZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The explanation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneExplanation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -28,6 +28,7 @@ import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
 import { ExportMenu } from '../components/exports';
 import { Discussion, canDiscuss } from '../components/discussion';
 import { DelegationCard } from './region/Delegation';
+import { ZoneExplanation } from './region/Explanation';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
 interface RegionData {
@@ -164,6 +165,8 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
       </section>
 
       <Trend points={trend} />
+
+      <ZoneExplanation year={year} region={region.code} />
 
       {groups.map((g) => (
         <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>

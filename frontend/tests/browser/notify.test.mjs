@@ -95,3 +95,19 @@ test("each role's home page starts with what needs its action", async () => {
     await page.context().close();
   }
 });
+
+test("a Pemda's page explains its zone: what holds it back, and what gets it to the next zone", async () => {
+  const page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const card = page.getByTestId('explanation');
+  await card.getByRole('heading', { name: /^Mengapa zona \S+\?$/ }).waitFor();
+  const x = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/explanation')).body;
+  assert.ok(x.items.length > 0 && x.next, JSON.stringify(x));
+  await card.getByTestId('next-zone').getByText(new RegExp(`verifikasi penuh ${x.next.items.join(', ').replaceAll('.', '\\.')}`)).waitFor();
+  const first = card.locator('.gains li').first();
+  assert.match(await first.innerText(), new RegExp(`^${x.items[0].indicator_code.replace('.', '\\.')} .*\\+[\\d,]+ poin$`));
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'zone-explanation');
+  await page.context().close();
+});

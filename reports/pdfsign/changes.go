@@ -116,6 +116,10 @@ func (v *verifier) stateAt(end int64) (*model.Context, error) {
 	if end == int64(len(v.pdf)) {
 		return v.final, nil
 	}
+	if v.parsed+end > maxParsedAll {
+		return nil, errOverParse
+	}
+	v.parsed += end
 	return readBounded(v.parseContext(), v.blanked[:end])
 }
 

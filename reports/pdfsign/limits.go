@@ -28,6 +28,10 @@ const (
 	maxNesting    = 64              // arrays and dictionaries within each other
 	objStmFirst   = 1 << 20         // bytes of an object stream's table of contents
 	verifyBudget  = 1 * time.Second // time one Verify may spend reading the file and its earlier states
+	// maxParsedAll bounds the bytes one Verify parses across the file and its earlier states: a
+	// read holds about six times its size in live memory while it is compared with the next, so
+	// that 10 MiB of reading in all stays within the 64 MiB a check may cost.
+	maxParsedAll = 10 << 20
 )
 
 // errBeyondBounds says which bound a file broke.
@@ -35,6 +39,9 @@ var errBeyondBounds = errors.New("the file is beyond the verifier's bounds")
 
 // errOverBudget: Verify's time ran out.
 var errOverBudget = fmt.Errorf("%w: checking it takes more than %v", errBeyondBounds, verifyBudget)
+
+// errOverParse: reading every earlier state would parse more than maxParsedAll.
+var errOverParse = fmt.Errorf("%w: checking it takes more than %d MiB of reading", errBeyondBounds, maxParsedAll>>20)
 
 // checkSize refuses, before anything is copied or parsed, a file larger than Verify parses:
 // parsing costs a few times a file's size in memory.

@@ -210,7 +210,7 @@ func Verify(pdf []byte, roots *x509.CertPool, opts ...Option) (rep *Report) {
 // read parses the file (see parseBlanked).
 func (v *verifier) read() error {
 	ctx, blanked, err := parseBlanked(v.parseContext(), v.pdf)
-	v.final, v.blanked = ctx, blanked
+	v.final, v.blanked, v.parsed = ctx, blanked, int64(len(v.pdf))
 	return err
 }
 
@@ -227,6 +227,10 @@ type verifier struct {
 	docTimestamps []Timestamp
 	// budget ends when Verify's time is up (nil: no limit, for the signer's own documents).
 	budget context.Context
+	// parsed counts the bytes read so far, the file and its earlier states (see maxParsedAll).
+	parsed int64
+	// signed holds the bytes the last signature checked covers (see signedBytes).
+	signed []byte
 }
 
 // parseContext is the context reads of the file run in: the budget, if any.

@@ -129,8 +129,8 @@ func signatureFields(ctx *model.Context) []sigField {
 	return out
 }
 
-// signedBytes reads a signature value's /ByteRange and /Contents: the bytes it covers and
-// the blob.
+// signedBytes reads a signature value's /ByteRange and /Contents: the bytes it covers (valid
+// until the next call) and the blob.
 func (v *verifier) signedBytes(sv types.Dict) (br [4]int64, signed, blob []byte, err error) {
 	br, err = byteRange(v.final, sv, v.pdf)
 	if err != nil {
@@ -143,10 +143,11 @@ func (v *verifier) signedBytes(sv types.Dict) (br [4]int64, signed, blob []byte,
 	if err != nil {
 		return br, nil, nil, err
 	}
+	// One buffer serves every signature of the file: a dozen signatures over a large file
+	// would otherwise copy it a dozen times.
 	end := br[2] + br[3]
-	signed = make([]byte, 0, br[1]+br[3])
-	signed = append(append(signed, v.pdf[:br[1]]...), v.pdf[br[2]:end]...)
-	return br, signed, blob, nil
+	v.signed = append(append(v.signed[:0], v.pdf[:br[1]]...), v.pdf[br[2]:end]...)
+	return br, v.signed, blob, nil
 }
 
 // byteRange reads and checks /ByteRange: it must start at 0, stay within the file and leave

@@ -91,6 +91,8 @@ var hostileBases = map[string]struct {
 	"POST /api/v1/commitments/{id}/signatories/{slot}/sign":                       {models.RoleSignatory, map[string]any{"mode": "initial", "passphrase": hostilePassphrase}},
 	"POST /api/v1/periods/{year}/regions/{code}/items/{indicator}/comments":       {models.RoleOperator, map[string]any{"body": "SK sudah kami unggah, @reviewer@test.pantau.id"}},
 	"PATCH /api/v1/periods/{year}/regions/{code}/items/{indicator}/comments/{id}": {models.RoleReviewer, map[string]any{"body": "Mohon lampirkan SK yang ditandatangani", "version": 1}},
+	"POST /api/v1/periods/{year}/regions/{code}/remediation":                      {models.RoleOperator, map[string]any{"what": "Menetapkan Perbup pendelegasian", "owner": "Kepala DPMPTSP", "due": "2019-10-31"}},
+	"PATCH /api/v1/periods/{year}/regions/{code}/remediation/{id}":                {models.RoleCoordinator, map[string]any{"what": "Menetapkan Perbup pendelegasian yang baru", "status": "in_progress"}},
 	"POST /api/v1/me/notifications/read":                                          {models.RoleOperator, map[string]any{"ids": []any{1}}},
 	"PUT /api/v1/me/preferences":                                                  {models.RoleOperator, map[string]any{"language": "en", "email": map[string]any{"comments": false}}},
 	"PUT /api/v1/commitment-template": {models.RoleAdmin, map[string]any{"title": "Komitmen {region}", "preamble": "Kami berkomitmen:", "commitments": "Satu.\nDua.",
@@ -167,6 +169,8 @@ func hostileEnv(t *testing.T, db *models.DB) *env {
 	e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator, map[string]any{"progress": 50}))
 	// Comment 1, the reviewer's, which notifies the operator (notification 1).
 	e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/items/I1/comments", models.RoleReviewer, map[string]any{"body": "Mohon lampirkan SK"}))
+	// Remediation action 1 of Seruyan's 2019 plan.
+	e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/remediation", models.RoleCoordinator, map[string]any{"what": "Menyusun SOP", "owner": "Sekretaris DPMPTSP", "due": "2019-09-30"}))
 	// An empty year to copy a catalogue into, and a closed one to reopen.
 	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2021, "name": "Rencana Aksi 2021"}))
 	e.mustOK(e.call("POST", "/api/v1/periods", models.RoleCoordinator, map[string]any{"year": 2017, "name": "Rencana Aksi 2017"}))

@@ -109,6 +109,7 @@ var fieldMessages = map[string]msg{
 	"evidence_required":        {"Klaim di atas 0 memerlukan bukti dukung sebelum disetujui.", "A claim above 0 needs evidence before it can be approved."},
 	"total_positive":           {"Jumlah kewenangan harus lebih dari 0.", "The total must be above 0."},
 	"from_list":                {"Jumlah ini dihitung dari daftar izin; ubah daftarnya.", "These counts follow from the list of permits; change the list."},
+	"remediation_status":       {"Harus salah satu dari: planned, in_progress, done.", "Must be one of planned, in_progress, done."},
 	"permit_duplicate":         {"Izin ini sudah ada di daftar.", "This permit is already on the list."},
 	"permits_too_many":         {"Daftar izin terlalu panjang (paling banyak 2000).", "The list of permits is too long (at most 2000)."},
 	"delegated_range":          {"Harus antara 0 dan jumlah kewenangan.", "Must be between 0 and the total."},

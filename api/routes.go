@@ -110,6 +110,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.PUT("/periods/:year/regions/:code/items/:indicator/applicability", s.allow(claimants), s.setApplicability)
 	in.GET("/periods/:year/regions/:code/delegation", s.getDelegation)
 	in.GET("/periods/:year/regions/:code/explanation", s.explainZone)
+	in.GET("/periods/:year/regions/:code/remediation", s.remediationPlan)
+	in.POST("/periods/:year/regions/:code/remediation", s.allow(claimants), s.addRemediationAction)
+	in.PATCH("/periods/:year/regions/:code/remediation/:id", s.allow(claimants), s.updateRemediationAction)
+	in.DELETE("/periods/:year/regions/:code/remediation/:id", s.allow(claimants), s.deleteRemediationAction)
 	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
 	in.PUT("/periods/:year/regions/:code/delegation/permits", s.allow(claimants), s.setDelegationPermits)
 

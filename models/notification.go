@@ -22,6 +22,7 @@ const (
 	NoticeMention          NotificationKind = "mention"
 	NoticeSlotAssigned     NotificationKind = "slot_assigned"
 	NoticeExtensionGranted NotificationKind = "extension_granted"
+	NoticeActionOverdue    NotificationKind = "action_overdue"
 )
 
 // MailCategory is what a user may turn e-mail off for: each kind of notification that is
@@ -46,6 +47,8 @@ func (k NotificationKind) Category() MailCategory {
 		return MailRejections
 	case NoticeComment, NoticeMention:
 		return MailComments
+	case NoticeActionOverdue:
+		return MailReminders
 	}
 	return ""
 }

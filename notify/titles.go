@@ -24,6 +24,7 @@ var titles = map[models.NotificationKind]phrase{
 	models.NoticeMention:          {"{actor} menyebut Anda pada {indicator} ({region_name}, {year})", "{actor} mentioned you on {indicator} ({region_name}, {year})"},
 	models.NoticeSlotAssigned:     {"Anda ditugaskan menandatangani komitmen {region} {year} (slot {slot})", "You are assigned to sign the {region} {year} commitment (slot {slot})"},
 	models.NoticeExtensionGranted: {"Batas waktu {region_name} {year} diperpanjang sampai {until}", "The {region_name} {year} deadline is extended to {until}"},
+	models.NoticeActionOverdue:    {"Lewat tenggat ({until}): {text} — rencana perbaikan {region_name} {year}", "Overdue since {until}: {text} — {region_name}'s {year} remediation plan"},
 }
 
 // Title is a notification's title in lang ("en", otherwise Indonesian).
@@ -42,5 +43,5 @@ func fill(text string, p models.NoticeParams) string {
 		year = strconv.Itoa(p.Year)
 	}
 	return strings.NewReplacer("{indicator}", p.Indicator, "{indicator_title}", p.IndicatorTitle, "{region}", p.Region,
-		"{region_name}", p.RegionName, "{year}", year, "{actor}", p.Actor, "{slot}", p.Slot, "{until}", p.Until).Replace(text)
+		"{region_name}", p.RegionName, "{year}", year, "{actor}", p.Actor, "{slot}", p.Slot, "{until}", p.Until, "{text}", p.Text).Replace(text)
 }

@@ -80,6 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.SweepInterval > 0 {
 		go sweep(sealerCtx, db, cfg.SweepInterval, log, blobs, signing.Documents)
 	}
+	go remindOverdue(sealerCtx, db, time.Hour, log)
 	if cfg.SMTP != nil {
 		outbox := &notify.Outbox{DB: db, SMTP: cfg.SMTP, Renderer: &notify.Renderer{PublicURL: cfg.PublicURL, Tokens: tokens}, Log: log}
 		go outbox.Run(sealerCtx)
@@ -99,6 +100,25 @@ func sweep(ctx context.Context, db *models.DB, every time.Duration, log *slog.Lo
 			case res.Files > 0:
 				log.Info("removed orphaned files", "dir", s.Dir, "files", res.Files, "bytes", res.Bytes)
 			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+// remindOverdue tells, at start and then every interval until ctx ends, of the remediation
+// actions that passed their date (each once, whichever instance finds it first).
+func remindOverdue(ctx context.Context, db *models.DB, every time.Duration, log *slog.Logger) {
+	for {
+		n, err := db.NotifyOverdueActions(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("telling of overdue remediation actions failed", "err", err)
+		case n > 0:
+			log.Info("told of overdue remediation actions", "actions", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -630,6 +630,22 @@ export const id = {
   'explain.verifiedNow': "kini {p}",
   'explain.gain': "+{points} poin",
   'explain.none': "Semua item yang dinilai sudah terverifikasi penuh.",
+  'remedy.title': "Rencana perbaikan",
+  'remedy.none': "Belum ada tindakan. Untuk Pemda di zona merah atau kuning, koordinator dan operator menyepakati tindakan di sini.",
+  'remedy.add': "Tambah tindakan",
+  'remedy.what': "Tindakan",
+  'remedy.owner': "Penanggung jawab",
+  'remedy.ownerPlaceholder': "mis. Kepala DPMPTSP",
+  'remedy.due': "Tenggat",
+  'remedy.addButton': "Tambah",
+  'remedy.by': "{owner} · tenggat {date}",
+  'remedy.overdue': "Lewat tenggat",
+  'remedy.status': "Status",
+  'remedy.status.planned': "Direncanakan",
+  'remedy.status.in_progress': "Sedang dikerjakan",
+  'remedy.status.done': "Selesai",
+  'remedy.remove': "Hapus",
+  'remedy.removeOf': "Hapus tindakan {what}",
 };
 
 export type MessageKey = keyof typeof id;

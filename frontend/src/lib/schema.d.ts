@@ -465,6 +465,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/regions/{code}/remediation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A region's remediation plan (everyone signed in)
+         * @description The actions agreed for a Pemda in the period, by date, each marked overdue when its date has passed and it is not done.
+         */
+        get: operations["getRemediationPlan"];
+        put?: never;
+        /**
+         * Add an action to a region's remediation plan (admin, coordinator, operator of the region)
+         * @description what, owner and due (YYYY-MM-DD) are required, otherwise 422; a closed period is 409 period_closed. Audited.
+         */
+        post: operations["addRemediationAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/remediation/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an action from a region's remediation plan (admin, coordinator, operator of the region)
+         * @description Audited.
+         */
+        delete: operations["deleteRemediationAction"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an action of a region's remediation plan (admin, coordinator, operator of the region)
+         * @description The fields given change; a version that is not the action's is 409. A new date may be missed again: its overdue notice is sent anew. Audited.
+         */
+        patch: operations["updateRemediationAction"];
+        trace?: never;
+    };
     "/api/v1/evidence/{id}": {
         parameters: {
             query?: never;
@@ -2509,7 +2557,7 @@ export interface components {
             version?: number | null;
         };
         /** @enum {string} */
-        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted";
+        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted" | "action_overdue";
         Notification: {
             /** Format: int64 */
             id: number;
@@ -2527,7 +2575,7 @@ export interface components {
             rejections: boolean;
             /** @description E-mail on comments in discussions the user takes part in, and on mentions. */
             comments: boolean;
-            /** @description Deadline reminders (not sent yet: they come with the job queue). */
+            /** @description Remediation actions past their date (deadline reminders come with the job queue). */
             reminders: boolean;
             /** @description Weekly digest (not sent yet: it comes with the job queue). */
             digest: boolean;
@@ -2596,6 +2644,41 @@ export interface components {
                 items: string[];
                 percent: components["schemas"]["NullablePercent"];
             } | null;
+        };
+        /** @enum {string} */
+        RemediationStatus: "planned" | "in_progress" | "done";
+        /** @description One action of a Pemda's remediation plan for a period. */
+        RemediationAction: {
+            /** Format: int64 */
+            id: number;
+            /** @description What is to be done. */
+            what: string;
+            /** @description Who does it (a person or an office, as agreed). */
+            owner: string;
+            /**
+             * Format: date
+             * @description By when (YYYY-MM-DD).
+             */
+            due: string;
+            status: components["schemas"]["RemediationStatus"];
+            /** @description Its date has passed (WIB) and it is not done; its region's operators and its author are told once (notification action_overdue, e-mail category reminders). */
+            overdue: boolean;
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A new action (what, owner and due required; status planned by default) or, for PATCH, the fields to change with the version read. */
+        RemediationInput: {
+            what?: string;
+            owner?: string;
+            /** Format: date */
+            due?: string;
+            status?: components["schemas"]["RemediationStatus"];
+            /** Format: int64 */
+            version?: number;
         };
     };
     responses: {
@@ -3703,6 +3786,148 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRemediationPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemediationAction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addRemediationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemediationInput"];
+            };
+        };
+        responses: {
+            /** @description The action. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemediationAction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteRemediationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateRemediationAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemediationInput"];
+            };
+        };
+        responses: {
+            /** @description The action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemediationAction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

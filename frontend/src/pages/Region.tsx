@@ -29,6 +29,7 @@ import { ExportMenu } from '../components/exports';
 import { Discussion, canDiscuss } from '../components/discussion';
 import { DelegationCard } from './region/Delegation';
 import { ZoneExplanation } from './region/Explanation';
+import { RemediationPlan } from './region/Remediation';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
 interface RegionData {
@@ -167,6 +168,8 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
       <Trend points={trend} />
 
       <ZoneExplanation year={year} region={region.code} />
+
+      <RemediationPlan year={year} region={region.code} writable={writable} />
 
       {groups.map((g) => (
         <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>

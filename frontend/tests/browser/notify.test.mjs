@@ -111,3 +111,33 @@ test("a Pemda's page explains its zone: what holds it back, and what gets it to 
   await shot(page, 'zone-explanation');
   await page.context().close();
 });
+
+test('the coordinator and the operator keep a remediation plan: an action past its date is marked, and marked done', async () => {
+  const coord = await as('coordinator');
+  await coord.goto(BASE + '/pemda/62.08');
+  await coord.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const card = coord.getByTestId('remediation');
+  await card.getByLabel('Tindakan', { exact: true }).fill('Menetapkan Perbup pendelegasian yang baru');
+  await card.getByLabel('Penanggung jawab').fill('Kepala DPMPTSP');
+  await card.getByLabel('Tenggat').fill('2020-01-15');
+  await card.getByRole('button', { name: 'Tambah' }).click();
+  const row = card.locator('.actions-list li', { hasText: 'Menetapkan Perbup pendelegasian yang baru' });
+  await row.locator('.badge.overdue', { hasText: 'Lewat tenggat' }).waitFor();
+  assert.match(await row.innerText(), /Kepala DPMPTSP · tenggat 15 Januari 2020/);
+  assert.deepEqual(await axe(coord), []);
+  await shot(coord, 'remediation');
+  await coord.context().close();
+
+  const page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const mine = page.getByTestId('remediation').locator('.actions-list li', { hasText: 'Menetapkan Perbup pendelegasian yang baru' });
+  await mine.getByLabel('Status').selectOption('done');
+  await page.getByTestId('remediation').locator('.actions-list li.done', { hasText: 'Menetapkan Perbup pendelegasian yang baru' }).waitFor();
+  const plan = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/remediation')).body;
+  const action = plan.find((a) => a.what === 'Menetapkan Perbup pendelegasian yang baru');
+  assert.equal(action.status, 'done');
+  assert.equal(action.overdue, false);
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});

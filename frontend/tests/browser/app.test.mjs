@@ -367,7 +367,7 @@ test('reports download as PDF with a verification code', async () => {
 
 test('commitments: the coordinator prepares one, the regent signs on the pad, the PDF downloads', async () => {
   let page = await as('coordinator');
-  await page.getByRole('link', { name: 'Komitmen' }).click();
+  await page.getByRole('link', { name: 'Komitmen', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Komitmen PTSP Prima' }).waitFor();
   const create = page.getByRole('button', { name: 'Buat', exact: true });
   await page.getByLabel('Pemda').selectOption('62.08');
@@ -386,7 +386,7 @@ test('commitments: the coordinator prepares one, the regent signs on the pad, th
   await page.context().close();
 
   page = await as('signatory');
-  await page.getByRole('link', { name: 'Komitmen' }).click();
+  await page.getByRole('link', { name: 'Komitmen', exact: true }).click();
   await page.locator('.commit-list a').first().click();
   await page.waitForURL(url);
   // a first-time signer makes a key first: its card comes before the form to sign, which says so

@@ -161,7 +161,7 @@ test('a deputy initials in three steps, the coordinator reassigns the initialled
   if ((await api(bupati, 'GET', '/api/v1/me/signing-key')).status === 404) {
     assert.equal((await api(bupati, 'PUT', '/api/v1/me/signing-key', { passphrase: REGENT_PASS })).status, 200);
   }
-  await bupati.getByRole('link', { name: 'Komitmen' }).click();
+  await bupati.getByRole('link', { name: 'Komitmen', exact: true }).click();
   const waiting = bupati.locator('section.waiting');
   await waiting.getByRole('heading', { name: 'Menunggu tanda tangan saya' }).waitFor();
   for (const id of [ceremonyId, secondId]) {

@@ -93,6 +93,11 @@ func TestRemediationPlan(t *testing.T) {
 			t.Fatalf("a new date missed: told %d, %+v", n, a)
 		}
 
+		// The region's report lists the plan.
+		data, err := e.db.ProgressReportData(context.Background(), 2019, models.ReportScope{Region: "62.08"})
+		if err != nil || len(data.Sections) != 1 || len(data.Sections[0].Remediation) != 2 || data.Sections[0].Remediation[1].What != "Menetapkan Perbup pendelegasian" {
+			t.Fatalf("the report's plan: %v %+v", err, data)
+		}
 		e.expect(e.call("DELETE", plan+"/"+itoa(b.ID), models.RoleOperator, nil), 204, "")
 		e.mustOK(e.call("POST", "/api/v1/periods/2019/close", models.RoleCoordinator, nil))
 		e.expect(e.call("POST", plan, models.RoleCoordinator, map[string]any{"what": "x", "owner": "x", "due": "2019-12-31"}), 409, "period_closed")

@@ -47,6 +47,11 @@ var labels = map[string]map[string]label{
 		string(DecisionApprove): {"Disetujui", "Approved"},
 		string(DecisionReject):  {"Ditolak", "Rejected"},
 	},
+	"remediation_status": {
+		string(RemediationPlanned):    {"Direncanakan", "Planned"},
+		string(RemediationInProgress): {"Sedang dikerjakan", "In progress"},
+		string(RemediationDone):       {"Selesai", "Done"},
+	},
 	"role": {
 		string(RoleAdmin):       {"Administrator", "Administrator"},
 		string(RoleCoordinator): {"Koordinator provinsi", "Provincial coordinator"},

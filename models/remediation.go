@@ -85,10 +85,14 @@ func (in *RemediationInput) check(isNew bool) error {
 	return errs.err()
 }
 
-// overdueOn marks an action overdue when its date is before today (WIB) and it is not done.
-func (a *RemediationAction) overdueOn(today string) {
-	a.Overdue = a.Status != RemediationDone && a.Due < today
+// OverdueOn reports whether the action is overdue on a day (YYYY-MM-DD, WIB): its date has
+// passed and it is not done.
+func (a *RemediationAction) OverdueOn(today string) bool {
+	return a.Status != RemediationDone && a.Due < today
 }
+
+// overdueOn sets Overdue as of a day.
+func (a *RemediationAction) overdueOn(today string) { a.Overdue = a.OverdueOn(today) }
 
 // RemediationPlan lists a region's remediation actions for a period, by date.
 func (db *DB) RemediationPlan(ctx context.Context, year int, regionCode string) ([]RemediationAction, error) {

@@ -134,6 +134,8 @@ type ReportSection struct {
 	Delegation *Delegation
 	// Trend is the region's figures in every period up to the report's, oldest first.
 	Trend []TrendPoint
+	// Remediation is the region's remediation plan for the period, by date.
+	Remediation []RemediationAction
 }
 
 // ProgressData is everything a progress report shows, read from one data state.
@@ -353,6 +355,19 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 	}
 	for i := range d.Sections {
 		d.Sections[i].Trend = trends[d.Sections[i].Region.ID]
+	}
+	var actions []RemediationAction
+	aq := q.Where("period_id = ?", d.Period.ID)
+	if len(regions) == 1 {
+		aq = aq.Where("region_id = ?", regions[0].ID)
+	}
+	if err := aq.Order("due, id").Find(&actions).Error; err != nil {
+		return err
+	}
+	for _, a := range actions {
+		if ri, ok := regIndex[a.RegionID]; ok {
+			d.Sections[ri].Remediation = append(d.Sections[ri].Remediation, a)
+		}
 	}
 	figures := make(map[string]*RegionSummary, len(d.Summary.Regions))
 	for i := range d.Summary.Regions {

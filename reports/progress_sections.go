@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pantau-id/pantau/models"
 )
@@ -34,6 +35,34 @@ func (d *progressDoc) section(sec *models.ReportSection, first bool) {
 	d.facts(sec, rs)
 	d.trendChart(sec.Trend)
 	d.items(sec)
+	d.remediation(sec.Remediation)
+}
+
+// remediation lists the region's remediation plan: each action, who, by when and where it
+// stands as of the report's date (an action past its date and not done says so); nothing when
+// there is no plan.
+func (d *progressDoc) remediation(actions []models.RemediationAction) {
+	if len(actions) == 0 {
+		return
+	}
+	d.setY(d.y() + 3)
+	d.ensure(4 * d.lineH())
+	d.font("B", 9)
+	d.text(marginX, d.y(), contentW, "Rencana perbaikan", "L")
+	d.setY(d.y() + d.lineH() + 1)
+	today := d.at.In(models.WIB).Format(time.DateOnly)
+	t := &table{c: d.canvas, size: 7.5, cols: []column{{"Tindakan", 86, "L"}, {"Penanggung jawab", 44, "L"}, {"Tenggat", 22, "L"}, {"Status", 28, "L"}}}
+	t.start()
+	for i := range actions {
+		a := &actions[i]
+		status := cell{text: models.Label(models.Indonesian, "remediation_status", string(a.Status))}
+		if a.OverdueOn(today) {
+			status = cell{text: status.text + " — lewat tenggat", style: "B"}
+		}
+		due, _ := time.Parse(time.DateOnly, a.Due)
+		t.row([]cell{{text: a.What}, {text: a.Owner}, {text: DateID(due)}, status})
+	}
+	d.setY(d.y() + 2)
 }
 
 // trendChart draws the region's verified figure in each year as a small column in its zone's

@@ -76,6 +76,10 @@ func itoa(n int) string { return IntID(int64(n)) }
 func TestRegionReport(t *testing.T) {
 	data := fixture{year: 2019, regions: 14, areas: 2, indicators: 8, comments: true}.build()
 	sec := data.Sections[8]
+	sec.Remediation = []models.RemediationAction{
+		{What: "Menetapkan Perbup pendelegasian yang baru", Owner: "Kepala DPMPTSP", Due: "2026-10-31", Status: models.RemediationPlanned},
+		{What: "Mengunggah SOP pelayanan", Owner: "Sekretaris DPMPTSP", Due: "2026-12-15", Status: models.RemediationInProgress},
+	}
 	data.Sections = []models.ReportSection{sec}
 	p := progressFor(data, sec.Region.Code)
 	pdf, res := render(t, p)
@@ -85,7 +89,9 @@ func TestRegionReport(t *testing.T) {
 	text := pdfText(t, path)
 	rs := data.Summary.Regions[8]
 	for _, want := range []string{sec.Region.Name + ", Provinsi Kalimantan Tengah", PercentID(rs.ActionPlan.Percent), PercentID(rs.ActionPlan.ClaimedPercent),
-		PercentID(rs.Delegation.Percent), sec.Delegation.LegalBasis, sec.Items[0].Indicator.Title, "Dokumen SK belum ditandatangani"} {
+		PercentID(rs.Delegation.Percent), sec.Delegation.LegalBasis, sec.Items[0].Indicator.Title, "Dokumen SK belum ditandatangani",
+		// the plan, as of the report's date (22 November 2026): the first action is late
+		"Rencana perbaikan", "Menetapkan Perbup pendelegasian yang baru", "31 Oktober 2026", "Direncanakan — lewat tenggat", "15 Desember 2026", "Sedang dikerjakan"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report text lacks %q", want)
 		}

@@ -643,9 +643,6 @@ export const en: Record<MessageKey, string> = {
   'remedy.by': "{owner} · due {date}",
   'remedy.overdue': "Overdue",
   'remedy.status': "Status",
-  'remedy.status.planned': "Planned",
-  'remedy.status.in_progress': "In progress",
-  'remedy.status.done': "Done",
   'remedy.remove': "Remove",
   'remedy.removeOf': "Remove the action {what}",
 };

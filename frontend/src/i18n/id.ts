@@ -641,9 +641,6 @@ export const id = {
   'remedy.by': "{owner} · tenggat {date}",
   'remedy.overdue': "Lewat tenggat",
   'remedy.status': "Status",
-  'remedy.status.planned': "Direncanakan",
-  'remedy.status.in_progress': "Sedang dikerjakan",
-  'remedy.status.done': "Selesai",
   'remedy.remove': "Hapus",
   'remedy.removeOf': "Hapus tindakan {what}",
 };

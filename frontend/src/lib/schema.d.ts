@@ -2326,6 +2326,9 @@ export interface components {
             import_action: {
                 [key: string]: string;
             };
+            remediation_status: {
+                [key: string]: string;
+            };
         };
         /**
          * @description pending: the region says the item lies outside its authority and a reviewer decides; confirmed: it does not count; catalogue: the leaf's applies_to leaves the region's kind out.

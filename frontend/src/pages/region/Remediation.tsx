@@ -2,7 +2,7 @@
 // what, who, by when, where each stands — an overdue one marked; added to and kept up by those
 // who may write for the Pemda.
 import { useState } from 'preact/hooks';
-import { lang, t } from '../../i18n';
+import { label, lang, t } from '../../i18n';
 import { ok, type Schemas } from '../../lib/api';
 import { fmtDate } from '../../lib/format';
 import { store } from '../../lib/state';
@@ -78,7 +78,7 @@ function ActionRow({ action: a, year, region, writable, lang: l, onChange }: { a
             <select id={`remedy-status-${a.id}`} value={a.status} disabled={set.busy} onChange={(e) => set.run((e.currentTarget as HTMLSelectElement).value as Status)}>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {t(`remedy.status.${s}`)}
+                  {label('remediation_status', s)}
                 </option>
               ))}
             </select>
@@ -89,7 +89,7 @@ function ActionRow({ action: a, year, region, writable, lang: l, onChange }: { a
         </div>
       ) : (
         <p>
-          <span class={`badge status-${a.status}`}>{t(`remedy.status.${a.status}`)}</span>
+          <span class={`badge status-${a.status}`}>{label('remediation_status', a.status)}</span>
         </p>
       )}
       {set.error || drop.error ? <FormError error={set.error ?? drop.error} /> : null}

@@ -41,23 +41,22 @@ func (s *Server) addRemediationAction(c *gin.Context) {
 	c.JSON(http.StatusCreated, a)
 }
 
-// remediationID reads the action's id from the path.
-func remediationID(c *gin.Context) (int64, bool) {
+// remediationTarget reads the year and the action's id from the path.
+func remediationTarget(c *gin.Context) (y int, id int64, ok bool) {
+	if y, ok = year(c); !ok {
+		return 0, 0, false
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		fail(c, errBadRequest("bad_id"))
-		return 0, false
+		return 0, 0, false
 	}
-	return id, true
+	return y, id, true
 }
 
 // updateRemediationAction changes an action of a region's remediation plan.
 func (s *Server) updateRemediationAction(c *gin.Context) {
-	y, ok := year(c)
-	if !ok {
-		return
-	}
-	id, ok := remediationID(c)
+	y, id, ok := remediationTarget(c)
 	if !ok {
 		return
 	}
@@ -75,11 +74,7 @@ func (s *Server) updateRemediationAction(c *gin.Context) {
 
 // deleteRemediationAction removes an action from a region's remediation plan.
 func (s *Server) deleteRemediationAction(c *gin.Context) {
-	y, ok := year(c)
-	if !ok {
-		return
-	}
-	id, ok := remediationID(c)
+	y, id, ok := remediationTarget(c)
 	if !ok {
 		return
 	}

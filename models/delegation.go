@@ -136,11 +136,7 @@ func (db *DB) SetDelegation(ctx context.Context, actor *User, year int, regionCo
 // DelegationOf returns a region's delegation for a period; one never recorded has no values and zone no_data.
 func (db *DB) DelegationOf(ctx context.Context, year int, regionCode string) (*Delegation, error) {
 	q := db.read(ctx)
-	p, err := periodByYear(q, year)
-	if err != nil {
-		return nil, err
-	}
-	r, err := regionByCode(q, regionCode)
+	p, r, err := periodAndRegion(q, year, regionCode)
 	if err != nil {
 		return nil, err
 	}

@@ -44,11 +44,7 @@ const maxExplained = 10
 func (db *DB) ExplainZone(ctx context.Context, year int, regionCode string) (*ZoneExplanation, error) {
 	var out *ZoneExplanation
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
-		p, err := periodByYear(q, year)
-		if err != nil {
-			return err
-		}
-		r, err := regionByCode(q, regionCode)
+		p, r, err := periodAndRegion(q, year, regionCode)
 		if err != nil {
 			return err
 		}

@@ -421,11 +421,7 @@ func (db *DB) Items(ctx context.Context, year int, regionCode string, indicatorC
 
 // itemsOf reads a region's items (one per leaf of the catalogue) inside q's transaction.
 func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) ([]Item, error) {
-	p, err := periodByYear(q, year)
-	if err != nil {
-		return nil, err
-	}
-	r, err := regionByCode(q, regionCode)
+	p, r, err := periodAndRegion(q, year, regionCode)
 	if err != nil {
 		return nil, err
 	}

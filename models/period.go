@@ -194,6 +194,19 @@ func periodByYear(tx *gorm.DB, year int) (*Period, error) {
 	return &p, nil
 }
 
+// periodAndRegion reads a period by its year and a region by its code.
+func periodAndRegion(q *gorm.DB, year int, regionCode string) (*Period, *Region, error) {
+	p, err := periodByYear(q, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := regionByCode(q, regionCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, r, nil
+}
+
 func bumpPeriod(tx *gorm.DB, periodID int64) error {
 	return tx.Exec("UPDATE periods SET revision = revision + 1 WHERE id = ?", periodID).Error
 }

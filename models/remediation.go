@@ -97,11 +97,7 @@ func (a *RemediationAction) overdueOn(today string) { a.Overdue = a.OverdueOn(to
 // RemediationPlan lists a region's remediation actions for a period, by date.
 func (db *DB) RemediationPlan(ctx context.Context, year int, regionCode string) ([]RemediationAction, error) {
 	q := db.read(ctx)
-	p, err := periodByYear(q, year)
-	if err != nil {
-		return nil, err
-	}
-	r, err := regionByCode(q, regionCode)
+	p, r, err := periodAndRegion(q, year, regionCode)
 	if err != nil {
 		return nil, err
 	}

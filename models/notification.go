@@ -25,6 +25,10 @@ const (
 	NoticeActionOverdue    NotificationKind = "action_overdue"
 )
 
+// NotificationKinds lists every kind.
+var NotificationKinds = []NotificationKind{NoticeItemRejected, NoticeItemApproved, NoticeComment, NoticeMention, NoticeSlotAssigned,
+	NoticeExtensionGranted, NoticeActionOverdue}
+
 // MailCategory is what a user may turn e-mail off for: each kind of notification that is
 // e-mailed belongs to one (see Category).
 type MailCategory string

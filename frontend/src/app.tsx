@@ -229,8 +229,17 @@ function Header({ user, reserve }: { user: Me | null; reserve: boolean }) {
               <span class="who-name">{user.name}</span>
               <span class="who-role">{roleLabel(user.role)}</span>
             </span>
-            <a class="who-link notif-link" href="/notifications" aria-current={loc.path === '/notifications' ? 'page' : undefined} data-testid="notif-link">
-              {t('nav.notifications')}
+            <a
+              class="who-link notif-link"
+              href="/notifications"
+              aria-current={loc.path === '/notifications' ? 'page' : undefined}
+              title={t('nav.notifications')}
+              data-testid="notif-link"
+            >
+              <svg class="bell" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z" fill="currentColor" />
+              </svg>
+              <span class="visually-hidden">{t('nav.notifications')}</span>
               {user.unread_notifications ? (
                 <span class="count" aria-label={t('nav.unread', { n: user.unread_notifications })}>
                   {user.unread_notifications}

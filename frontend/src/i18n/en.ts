@@ -535,7 +535,7 @@ export const en: Record<MessageKey, string> = {
   'password.tooShort': 'At least {n} characters.',
   'password.same': 'The new password must differ from the current one.',
   'password.mismatch': 'Does not match the new password.',
-  'nav.import': 'Spreadsheet import',
+  'nav.import': 'Import',
   'upload.chooseOne': 'or choose a file',
   'export.download': 'Download table',
   'export.preparing': 'Preparing the file…',

@@ -533,7 +533,7 @@ export const id = {
   'password.tooShort': 'Paling sedikit {n} karakter.',
   'password.same': 'Kata sandi baru harus berbeda dari yang lama.',
   'password.mismatch': 'Tidak sama dengan kata sandi baru.',
-  'nav.import': 'Impor spreadsheet',
+  'nav.import': 'Impor',
   'upload.chooseOne': 'atau pilih berkas',
   'export.download': 'Unduh tabel',
   'export.preparing': 'Menyiapkan berkas…',

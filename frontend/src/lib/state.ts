@@ -64,6 +64,18 @@ export function createStore(opts: StoreOptions): Store {
     early.delete(key);
     return p.catch(load);
   }
+  // Reads in flight, shared: two parts of a page asking for the same thing at once (the
+  // dashboard and its province picker, the year's summary) make one request.
+  const inflight = new Map<string, Promise<unknown>>();
+  function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const p = inflight.get(key) as Promise<T> | undefined;
+    if (p) return p;
+    const q = load();
+    inflight.set(key, q);
+    const done = () => inflight.delete(key);
+    q.then(done, done);
+    return q;
+  }
   function start<T>(key: string, load: () => Promise<T>) {
     const p = load();
     p.catch(() => undefined);
@@ -126,7 +138,7 @@ export function createStore(opts: StoreOptions): Store {
         early.clear();
       }
     },
-    summary: (y) => once(`summary:${y}`, () => reads.summary(y)),
+    summary: (y) => shared(`summary:${y}`, () => once(`summary:${y}`, () => reads.summary(y))),
     zones: (y) => once(`zones:${y}`, () => reads.zones(y)),
     async loadPeriods() {
       const ps = (await once('periods', reads.periods)).slice().sort((a, b) => b.year - a.year);

@@ -25,9 +25,9 @@ let seruyanBefore;
 
 test('every role signs in and sees its own navigation', async () => {
   const expected = {
-    admin: ['Ringkasan', 'Antrean verifikasi', 'Radar koordinator', 'Laporan', 'Impor spreadsheet', 'Komitmen', 'Pengaturan'],
-    coordinator: ['Ringkasan', 'Radar koordinator', 'Laporan', 'Impor spreadsheet', 'Komitmen', 'Pengaturan'],
-    operator: ['Ringkasan', 'Pemda saya', 'Laporan', 'Impor spreadsheet'],
+    admin: ['Ringkasan', 'Antrean verifikasi', 'Radar koordinator', 'Laporan', 'Impor', 'Komitmen', 'Pengaturan'],
+    coordinator: ['Ringkasan', 'Radar koordinator', 'Laporan', 'Impor', 'Komitmen', 'Pengaturan'],
+    operator: ['Ringkasan', 'Pemda saya', 'Laporan', 'Impor'],
     reviewer: ['Ringkasan', 'Antrean verifikasi', 'Laporan'],
     signatory: ['Ringkasan', 'Laporan', 'Komitmen'],
   };

@@ -44,6 +44,16 @@ describe('session state', () => {
     expect(s.session.value).toBeNull();
   });
 
+  it("makes one request for a year's summary asked for twice at once, and a new one afterwards", async () => {
+    const s0 = server({ 'GET /api/v1/periods/2019/summary': () => json(200, { year: 2019, regions: [] }) });
+    const s = createStore({ base: BASE, fetch: s0.fetch, lang: () => 'id' });
+    const [a, b] = await Promise.all([s.summary(2019), s.summary(2019)]);
+    expect(a).toBe(b);
+    expect(s0.paths()).toEqual(['GET /api/v1/periods/2019/summary']);
+    await s.summary(2019); // after a write, a page reads the figures again
+    expect(s0.paths()).toHaveLength(2);
+  });
+
   it('restores a session from /me, and drops it when a call finds it ended', async () => {
     const responses = [json(200, { ...user('reviewer'), csrf_token: 'c' }), json(401, { error: { code: 'unauthenticated', message: '…' } })];
     const s = createStore({ base: BASE, fetch: async () => responses.shift()!, lang: () => 'id' });

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"testing"
 
 	"github.com/pantau-id/pantau/models"
@@ -61,6 +62,17 @@ func TestTodo(t *testing.T) {
 			map[string]string{"user_email": "signatory@test.pantau.id", "name": "H. Yulhaidir", "title": "Bupati Seruyan"}))
 		if s := todo(models.RoleSignatory); s[models.TodoToSign].Count != 1 || s[models.TodoToSign].Link != "/commitments" {
 			t.Fatalf("signatory with a slot to sign: %+v", s)
+		}
+		// A province's coordinator hears of that province alone (here, one with no Pemda yet).
+		province := "63"
+		kalsel, err := e.db.CreateUser(context.Background(), models.UserInput{Email: "koordinator.kalsel@test.pantau.id", Name: "Koordinator Kalsel",
+			Role: models.RoleCoordinator, Province: &province, Password: testPassword}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens["kalsel"] = e.login(kalsel.Email)
+		if k := todo("kalsel"); len(k) != 0 {
+			t.Fatalf("another province's coordinator: %+v", k)
 		}
 		e.expect(e.call("GET", "/api/v1/periods/2030/todo", models.RoleOperator, nil), 404, "not_found")
 	})

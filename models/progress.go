@@ -136,22 +136,28 @@ func (db *DB) Radar(ctx context.Context, year int) (*Radar, error) {
 	var r *Radar
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
 		var err error
-		r, err = radarOf(q, year, db.Now())
+		r, err = radarOf(q, year, db.Now(), RegionFilter{})
 		return err
 	})
 	return r, err
 }
 
-// radarOf reads a period's radar inside q's transaction, as of now.
-func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
+// radarOf reads a period's radar inside q's transaction, as of now, for the regions f picks.
+func radarOf(q *gorm.DB, year int, now time.Time, f RegionFilter) (*Radar, error) {
 	p, err := periodByYear(q, year)
 	if err != nil {
 		return nil, err
 	}
 	var regions []Region
 	var areas []Area
-	if err := q.Order("code").Find(&regions).Error; err != nil {
+	if err := f.where(q.Table("regions")).Order("code").Find(&regions).Error; err != nil {
 		return nil, err
+	}
+	picked := func(rq *gorm.DB) *gorm.DB { // the items of the regions f picks
+		if f == (RegionFilter{}) {
+			return rq
+		}
+		return rq.Where("items.region_id IN (?)", f.where(q.Session(&gorm.Session{NewDB: true}).Table("regions")).Select("regions.id"))
 	}
 	if err := q.Where("period_id = ?", p.ID).Order("position, id").Find(&areas).Error; err != nil {
 		return nil, err
@@ -168,7 +174,7 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 		Applicability              Applicability
 		N                          int
 	}
-	err = q.Table("items").Select("items.region_id, indicators.area_id, indicators.applies_to, parents.applies_to AS parent_applies_to, "+
+	err = picked(q.Table("items")).Select("items.region_id, indicators.area_id, indicators.applies_to, parents.applies_to AS parent_applies_to, "+
 		"items.status, items.applicability, COUNT(*) AS n").
 		Joins("JOIN indicators ON indicators.id = items.indicator_id").
 		Joins("LEFT JOIN indicators AS parents ON parents.id = indicators.parent_id").
@@ -182,7 +188,7 @@ func radarOf(q *gorm.DB, year int, now time.Time) (*Radar, error) {
 		RegionID  int64
 		UpdatedAt time.Time
 	}
-	err = q.Table("items").Select("region_id, updated_at").
+	err = picked(q.Table("items")).Select("region_id, updated_at").
 		Where("period_id = ? AND (status = ? OR applicability = ?)", p.ID, StatusSubmitted, ApplicabilityPending).Scan(&oldest).Error
 	if err != nil {
 		return nil, err

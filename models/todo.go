@@ -64,7 +64,15 @@ func (db *DB) TodoFor(ctx context.Context, u *User, year int) (*Todo, error) {
 			}
 			return err
 		}
-		r, err := radarOf(q, year, db.Now())
+		// Only the regions the user answers for are read: an operator's one, a province's.
+		var scope RegionFilter
+		switch {
+		case u.Role == RoleOperator:
+			scope.Region = derefString(u.RegionCode)
+		case u.Province != nil && (u.Role == RoleCoordinator || u.Role == RoleReviewer):
+			scope.Province = *u.Province
+		}
+		r, err := radarOf(q, year, db.Now(), scope)
 		if err != nil {
 			return err
 		}

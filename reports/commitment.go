@@ -82,7 +82,7 @@ func WriteCommitment(w io.Writer, in *Commitment) (*CommitmentResult, error) {
 	} else {
 		d.blocks()
 	}
-	if err := d.pdf.Output(w); err != nil {
+	if err := finishPDF(d.pdf, w); err != nil {
 		return nil, err
 	}
 	return &CommitmentResult{Pages: d.pdf.PageNo(), Fields: d.fields}, nil

@@ -66,6 +66,7 @@ func TestWriteCommitment(t *testing.T) {
 	}
 	checkFields(t, res)
 	pdfsigntest.QPDFCheck(t, a.Bytes())
+	pdfsigntest.SoundFonts(t, a.Bytes())
 	text := pdfLayoutText(t, a.Bytes(), 0)
 	for _, want := range []string{"KOMITMEN BERSAMA", "Nomor: 007/PTSP-PRIMA/62.08/2019", "Palangka Raya, 4 Maret 2019", "Bupati Seruyan,",
 		"Gubernur Kalimantan Tengah,", "Zulkifli Eka Putra", "Menyaksikan,", "Paraf", "Kode verifikasi: K7QM-2XPA-9RTD", "Halaman 1 dari", "3.", "pungutan liar"} {

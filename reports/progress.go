@@ -52,7 +52,7 @@ func WriteProgress(w io.Writer, p *Progress) (*Result, error) {
 	if err := d.render(); err != nil {
 		return nil, err
 	}
-	if err := d.pdf.Output(w); err != nil {
+	if err := finishPDF(d.pdf, w); err != nil {
 		return nil, err
 	}
 	return &Result{Pages: d.pdf.PageNo()}, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/reports/pdfsign/pdfsigntest"
 )
 
 func render(t testing.TB, p *Progress) ([]byte, *Result) {
@@ -31,6 +32,7 @@ func TestProvincialReport(t *testing.T) {
 	keepLook(t, "provincial", pdf, 40)
 	path := writeTemp(t, pdf)
 	qpdfCheck(t, path)
+	pdfsigntest.SoundFonts(t, pdf)
 	// Summary and ranking, the chart, the matrix, then one page per Pemda.
 	if n := pdfPages(t, path); n != res.Pages || n != 3+15 {
 		t.Fatalf("pdfinfo says %d pages, the writer %d; want %d", n, res.Pages, 3+15)

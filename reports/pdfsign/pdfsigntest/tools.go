@@ -125,3 +125,27 @@ func NSSDB(tb testing.TB, cas ...*x509.Certificate) string {
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
+
+// subsetFontLine is a pdffonts line of an embedded, tagged subset: its name starts with six
+// capital letters and "+", and the emb and sub columns say yes.
+var subsetFontLine = regexp.MustCompile(`^[A-Z]{6}\+\S+\s+.*\byes\s+yes\s+(yes|no)\s+\d+\s+\d+\s*$`)
+
+// SoundFonts fails the test unless pdfinfo says the file is PDF 1.7 and pdffonts lists at least
+// one font, each an embedded subset carrying a subset tag.
+func SoundFonts(tb testing.TB, pdf []byte) {
+	tb.Helper()
+	info, err := exec.Command(Tool(tb, "pdfinfo"), WriteTemp(tb, "info.pdf", pdf)).CombinedOutput()
+	if err != nil || !regexp.MustCompile(`PDF version:\s+1\.7\n`).Match(info) {
+		tb.Fatalf("pdfinfo (%v):\n%s", err, info)
+	}
+	out, err := exec.Command(Tool(tb, "pdffonts"), WriteTemp(tb, "fonts.pdf", pdf)).CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err != nil || len(lines) < 3 {
+		tb.Fatalf("pdffonts (%v):\n%s", err, out)
+	}
+	for _, l := range lines[2:] {
+		if !subsetFontLine.MatchString(l) {
+			tb.Errorf("not an embedded, tagged subset: %q", l)
+		}
+	}
+}

@@ -156,7 +156,6 @@ func (s *Server) logout(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.sessions.forgetUser(currentUser(c).ID)
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	c.Status(http.StatusNoContent)
@@ -177,7 +176,6 @@ func (s *Server) changePassword(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.sessions.forgetUser(currentUser(c).ID)
 	c.Status(http.StatusNoContent)
 }
 

@@ -26,6 +26,7 @@ const testPassword = "rahasia-yang-panjang"
 type env struct {
 	t      testing.TB
 	db     *models.DB
+	server *Server
 	engine *gin.Engine
 	srv    *httptest.Server
 	tokens map[models.Role]string
@@ -49,11 +50,22 @@ func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 // newAPIWith starts a server on db with options and no fixtures.
 func newAPIWith(t testing.TB, db *models.DB, blobs *models.BlobStore, opts Options) *env {
 	t.Helper()
-	_, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
+	s, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, engine: h.(*gin.Engine), srv: newTestServer(t, h), tokens: map[models.Role]string{}, users: map[models.Role]*models.User{}}
+	served := h
+	if twoInstances(db) {
+		served = newTwins(t, s, h, blobs, opts)
+	}
+	return &env{t: t, db: db, server: s, engine: h.(*gin.Engine), srv: newTestServer(t, served), tokens: map[models.Role]string{}, users: map[models.Role]*models.User{}}
+}
+
+// on returns the same users, signed in, calling another server on the same database.
+func (e *env) on(srv *httptest.Server) *env {
+	other := *e
+	other.srv = srv
+	return &other
 }
 
 func newEnv(t testing.TB, db *models.DB) *env {

@@ -9,8 +9,10 @@ import (
 )
 
 // sessionCache remembers resolved sessions for a moment, so that an authenticated request does
-// not always cost a database query. A logout or password change through this process takes
-// effect at once; through another instance sharing the database, within ttl.
+// not always cost a database query. A sign-out, a password change or a change to the account
+// takes effect at once: models announces it (models.TopicUser), through this process or, while
+// models.DB.Follow runs, another instance sharing the database; without Follow another
+// instance's change takes effect within ttl.
 type sessionCache struct {
 	ttl     time.Duration
 	max     int
@@ -52,7 +54,20 @@ func (sc *sessionCache) put(token string, s *models.Session, u *models.User) {
 	sc.entries[key] = cachedSession{sess: s, user: u, until: time.Now().Add(sc.ttl)}
 }
 
-// forgetUser drops every cached session of a user (after a logout or a password change).
+// forget hears of a change: a user's account or sessions changed, or, for the zero Change,
+// anything may have.
+func (sc *sessionCache) forget(c models.Change) {
+	switch c.Topic {
+	case models.TopicUser:
+		sc.forgetUser(c.ID)
+	case "":
+		sc.mu.Lock()
+		sc.entries = map[[32]byte]cachedSession{}
+		sc.mu.Unlock()
+	}
+}
+
+// forgetUser drops every cached session of a user.
 func (sc *sessionCache) forgetUser(userID int64) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()

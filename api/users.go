@@ -44,7 +44,6 @@ func (s *Server) updateUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.sessions.forgetUser(u.ID)
 	c.JSON(http.StatusOK, u)
 }
 

@@ -67,8 +67,12 @@ type change struct {
 
 type pendingKey struct{}
 
-// pending collects a transaction's changes.
-type pending struct{ changes []change }
+// pending collects a transaction's changes: those for the audit trail and those announced to
+// caches (see announce).
+type pending struct {
+	changes   []change
+	announced []Change
+}
 
 // audit records a change made in the current transaction (see DB.tx). before and after are
 // encoded as JSON; nil encodes as null.

@@ -48,6 +48,12 @@ type DB struct {
 	catalogues catalogueCache
 	// standings keeps decoded standings for summaries (see cachedStandingsOf).
 	standings standingCache
+	// feed tells other instances of this process's writes, and this process of theirs (Follow).
+	feed *changeFeed
+	// url is the PostgreSQL connection string, for Follow's and Lead's own connections.
+	url string
+	// followers counts Follow's live connections.
+	followers atomic.Int32
 	// MailOutbox makes notifications that are e-mailed also write an outbox row for the
 	// sender (notify.Outbox); serve sets it when PANTAU_SMTP_URL is set. Set it before use.
 	MailOutbox bool
@@ -99,7 +105,14 @@ func Open(opts Options) (*DB, error) {
 		return nil, err
 	}
 	tunepool(sqlDB, dialect)
-	return &DB{conn: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, sealNow: make(chan struct{}, 1)}, nil
+	db := &DB{conn: g, Dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, sealNow: make(chan struct{}, 1),
+		feed: newChangeFeed(), url: opts.DatabaseURL}
+	if dialect == Postgres {
+		if db.feed.channel, err = changesChannel(g); err != nil {
+			return nil, err
+		}
+	}
+	return db, nil
 }
 
 func tunepool(db *sql.DB, d Dialect) {
@@ -171,20 +184,27 @@ func (db *DB) txOnce(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, p)
+		if err := db.appendAudit(ctx, tx, p); err != nil {
+			return err
+		}
+		return db.publish(tx, p)
 	})
 	if err != nil {
 		// A catalogue read inside the failed transaction may have been cached; forget it.
 		db.catalogues.reset()
 	}
 	if err == nil {
-		db.writes.Add(1)
-		select {
-		case db.sealNow <- struct{}{}:
-		default: // a wake-up is already pending
-		}
+		db.committed(p)
 	}
 	return translate(err)
+}
+
+// wakeSealer asks RunSealer to seal now.
+func (db *DB) wakeSealer() {
+	select {
+	case db.sealNow <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 // snapshot runs fn in a read-only transaction that sees one state of the database throughout:

@@ -33,3 +33,6 @@ func InsertAuditEvents(db *DB, n int) error {
 	}
 	return db.conn.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
 }
+
+// FollowerName is the application_name of Follow's connection, for tests that cut it.
+func FollowerName(db *DB) string { return db.followerName() }

@@ -225,6 +225,13 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (*Session, *User
 func (db *DB) Logout(ctx context.Context, sessionID int64) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		audit(tx, "session", actorFrom(ctx).Email, "logout", nil, nil)
+		var owner []int64
+		if err := tx.Table("sessions").Where("id = ?", sessionID).Pluck("user_id", &owner).Error; err != nil {
+			return err
+		}
+		for _, id := range owner {
+			announce(tx, Change{TopicUser, id})
+		}
 		return tx.Exec("DELETE FROM sessions WHERE id = ?", sessionID).Error
 	})
 }
@@ -256,6 +263,7 @@ func (db *DB) ChangePassword(ctx context.Context, u *User, keepSession int64, ol
 		if err := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, db.Now(), u.ID).Error; err != nil {
 			return err
 		}
+		announce(tx, Change{TopicUser, u.ID})
 		res := tx.Exec("DELETE FROM sessions WHERE user_id = ? AND id <> ?", u.ID, keepSession)
 		audit(tx, "user", u.Email, "password_changed", nil, map[string]int64{"sessions_ended": res.RowsAffected})
 		return res.Error

@@ -284,6 +284,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *User, id int64, in UserPatc
 		}
 		next.Version = u.Version + 1
 		audit(tx, "user", u.Email, "update", u, next)
+		announce(tx, Change{TopicUser, u.ID}) // sessions resolved earlier carry the old account
 		out = next
 		return nil
 	})

@@ -15,11 +15,15 @@ frontend/node_modules/.bin/redocly lint api/openapi.json  # the API document (ru
 go build ./...
 go vet ./...
 go test -count=1 -timeout 20m ./...
+# The contract's tests again on PostgreSQL as a load-balanced deployment serves them: two
+# instances on one database, requests alternating between them (api/instances_test.go).
+contract_tests=$(grep -ho '^func Test[A-Za-z0-9_]*' api/{contract,roles,badinput,summary,programme,evidence,commitments,delegation_permits,remediation,comments}_test.go | sed 's/^func //' | paste -sd'|')
+PANTAU_TEST_TWO_INSTANCES=1 go test -count=1 -timeout 20m -run "^($contract_tests)\$/^postgres\$" ./api
 # Shared state under the race detector — the session and summary caches, the work pools, the
 # argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
 # with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
-go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections|TestOutboxTwoSenders' ./api
-go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem' ./models
+go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestLostConnections|TestOutboxTwoSenders|TestWritesOnOneInstanceSeenOnTheOther' ./api
+go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem|TestChangesReach|TestFollowReconnects|TestLeadOneAtATime|TestShareFilesFirstStartTogether' ./models
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
 # already ran above as ordinary tests).
 for target in FuzzJSONBodies FuzzUpload; do

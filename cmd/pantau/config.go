@@ -51,6 +51,9 @@ type config struct {
 	SMTPURL, MailFrom string
 	// SMTP is SMTPURL parsed (nil when unset).
 	SMTP *notify.SMTP
+	// SecretKey, when set, seals the CA directory's files in the database so that every
+	// instance sharing it signs with one CA (models.DB.ShareFiles).
+	SecretKey string
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -102,6 +105,7 @@ func (c *config) serveFlags(fs *flag.FlagSet, getenv func(string) string) (level
 	c.AdminEmail = env(getenv, "PANTAU_ADMIN_EMAIL", "")
 	c.AdminPassword = env(getenv, "PANTAU_ADMIN_PASSWORD", "")
 	c.DemoPassword = env(getenv, "PANTAU_DEMO_PASSWORD", "")
+	c.SecretKey = env(getenv, "PANTAU_SECRET_KEY", "")
 	level = fs.String("log-level", env(getenv, "PANTAU_LOG_LEVEL", "info"), "debug, info, warn or error (env PANTAU_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "PANTAU_LOG_FORMAT", "json"), "json or text (env PANTAU_LOG_FORMAT)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env(getenv, "PANTAU_SECURE_COOKIES", "false") == "true", "mark cookies Secure; set behind HTTPS (env PANTAU_SECURE_COOKIES)")
@@ -217,6 +221,9 @@ func (c *config) finish(level, proxies, ttl string) error {
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < models.MinPasswordLength {
 		return fmt.Errorf("PANTAU_ADMIN_PASSWORD must have at least %d characters", models.MinPasswordLength)
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < models.MinSharedKeyLen {
+		return fmt.Errorf("PANTAU_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", models.MinSharedKeyLen)
 	}
 	if err := c.checkPublicURL(); err != nil {
 		return err

@@ -47,16 +47,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	policy := models.DefaultLoginPolicy
 	policy.SessionTTL = cfg.SessionTTL
-	signing, err := cfg.signing(ctx, db)
+	signing, tokens, err := openKeys(ctx, &cfg, db)
 	if err != nil {
 		return err
 	}
 	models.LimitKeyDerivation(cfg.Argon2Slots, 0)
 	blobs := cfg.blobs()
-	tokens, err := notify.OpenTokens(filepath.Join(cfg.CADir, notify.TokenKeyFile))
-	if err != nil {
-		return err
-	}
 	db.MailOutbox = cfg.SMTP != nil
 	_, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
 		Tokens:  tokens,
@@ -74,19 +70,44 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stdout, "The web app is not part of this binary: run \"make build\" to include it.")
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "version", version)
-	sealerCtx, stopSealer := context.WithCancel(ctx)
-	defer stopSealer()
-	go db.RunSealer(sealerCtx, time.Second, log)
-	if cfg.SweepInterval > 0 {
-		go sweep(sealerCtx, db, cfg.SweepInterval, log, blobs, signing.Documents)
-	}
-	go remindOverdue(sealerCtx, db, time.Hour, log)
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go db.Follow(bgCtx, log)
+	// One instance among those sharing the database seals the audit trail, sweeps and reminds.
+	go db.Lead(bgCtx, "housekeeping", 5*time.Second, log, func(ctx context.Context) {
+		log.Info("leading the housekeeping: sealing the audit trail, sweeping files, reminding of overdue actions")
+		if cfg.SweepInterval > 0 {
+			go sweep(ctx, db, cfg.SweepInterval, log, blobs, signing.Documents)
+		}
+		go remindOverdue(ctx, db, time.Hour, log)
+		db.RunSealer(ctx, time.Second, log)
+	})
 	if cfg.SMTP != nil {
 		outbox := &notify.Outbox{DB: db, SMTP: cfg.SMTP, Renderer: &notify.Renderer{PublicURL: cfg.PublicURL, Tokens: tokens}, Log: log}
-		go outbox.Run(sealerCtx)
+		go outbox.Run(bgCtx)
 		log.Info("sending e-mail", "smtp", cfg.SMTP.Host, "port", cfg.SMTP.Port, "from", cfg.MailFrom)
 	}
 	return listen(ctx, ln, handler, log)
+}
+
+// openKeys opens, creating what is missing, the installation's CA (and TSA) and its unsubscribe
+// key. With PANTAU_SECRET_KEY set they are shared through the database, so that every instance
+// on it signs with one CA.
+func openKeys(ctx context.Context, cfg *config, db *models.DB) (signing *models.Signing, tokens *notify.Tokens, err error) {
+	open := func() error {
+		if signing, err = cfg.signing(ctx, db); err != nil {
+			return err
+		}
+		tokens, err = notify.OpenTokens(filepath.Join(cfg.CADir, notify.TokenKeyFile))
+		return err
+	}
+	if cfg.SecretKey == "" {
+		return signing, tokens, open()
+	}
+	if err := db.ShareFiles(ctx, cfg.CADir, []byte(cfg.SecretKey), open); err != nil {
+		return nil, nil, fmt.Errorf("sharing the CA directory %s through the database: %w", cfg.CADir, err)
+	}
+	return signing, tokens, nil
 }
 
 // sweep removes orphaned files from the stores at start and then every interval, until ctx ends.

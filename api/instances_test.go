@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+)
+
+// twoInstancesEnv, set to "1", makes every test server on PostgreSQL two instances of Pantau on
+// one database, each with its own store, caches and change feed (models.DB.Follow), with
+// requests alternating between them: the contract tests then run as a load-balanced
+// deployment would serve them. scripts/test.sh runs the contract's tests this way.
+const twoInstancesEnv = "PANTAU_TEST_TWO_INSTANCES"
+
+// twins serves each request on the other instance than the last. Before an instance serves, it
+// has heard every write notice the other sent (models.DB.FeedCounts): what a client that
+// waits a moment between requests sees. The longest wait is kept, for the figures.
+type twins struct {
+	t       testing.TB
+	dbs     [2]*models.DB
+	servers [2]*Server
+	hs      [2]http.Handler
+	// base is each instance's (published, heard) when both began to follow.
+	base   [2][2]int64
+	next   atomic.Int64
+	maxLag atomic.Int64 // nanoseconds
+}
+
+// newTwins starts a second instance beside the first (s serving h) and returns a handler
+// alternating between them; both follow each other's writes until the test ends.
+func newTwins(t testing.TB, s *Server, h http.Handler, blobs *models.BlobStore, opts Options) *twins {
+	t.Helper()
+	second := modelstest.Reopen(t, s.db)
+	second.Now = func() time.Time { return s.db.Now() } // one clock, which tests may set
+	s2, h2, err := New(second, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := &twins{t: t, dbs: [2]*models.DB{s.db, second}, servers: [2]*Server{s, s2}, hs: [2]http.Handler{h, h2}}
+	for _, d := range tw.dbs {
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Follow(ctx, nil); close(done) }()
+		t.Cleanup(func() { stop(); <-done })
+		deadline := time.Now().Add(5 * time.Second)
+		for !d.Following() {
+			if time.Now().After(deadline) {
+				t.Fatal("an instance did not start following the other")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for i, d := range tw.dbs {
+		tw.base[i][0], tw.base[i][1] = d.FeedCounts()
+	}
+	t.Cleanup(func() {
+		if lag := time.Duration(tw.maxLag.Load()); lag > 0 {
+			t.Logf("two instances: the longest wait for the other's writes was %v", lag)
+		}
+	})
+	return tw
+}
+
+func (tw *twins) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i := int(tw.next.Add(1) % 2)
+	tw.caughtUp(i)
+	tw.hs[i].ServeHTTP(w, r)
+}
+
+// caughtUp waits until instance i has heard every write notice of the other, failing the test
+// after two seconds.
+func (tw *twins) caughtUp(i int) {
+	published, _ := tw.dbs[1-i].FeedCounts()
+	published -= tw.base[1-i][0]
+	start := time.Now()
+	for {
+		if _, heard := tw.dbs[i].FeedCounts(); heard-tw.base[i][1] >= published {
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			tw.t.Errorf("instance %d has not heard the other's writes after 2 s", i+1)
+			return
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if lag := int64(time.Since(start)); lag > tw.maxLag.Load() {
+		tw.maxLag.Store(lag)
+	}
+}
+
+// twoInstances says whether test servers on db run as two instances.
+func twoInstances(db *models.DB) bool {
+	return db.Dialect == models.Postgres && os.Getenv(twoInstancesEnv) == "1"
+}
+
+// TestWritesOnOneInstanceSeenOnTheOther: two instances on one PostgreSQL, each with warm caches.
+// A write on the first reaches the second through the change feed: the summary and the item
+// move, a signed-out session and a deactivated user are refused, and a login locked out on one
+// is locked out on the other. A third instance that does not follow keeps serving a revoked
+// session from its cache, which is what the feed prevents.
+func TestWritesOnOneInstanceSeenOnTheOther(t *testing.T) {
+	db := modelstest.Open(t, models.Postgres)
+	opts := Options{SessionCacheTTL: time.Hour} // only the feed can make a cached session stale
+	one := newEnvWith(t, db, opts)
+	tw := newTwins(t, one.server, one.engine, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, opts)
+	deaf, deafHandler, err := New(modelstest.Reopen(t, db), &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10},
+		slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Server{one.server, tw.servers[1], deaf} {
+		s.summary.revalidate = time.Hour // only the feed can make a cached summary stale
+	}
+	two := one.on(newTestServer(t, tw.hs[1]))
+	three := one.on(newTestServer(t, deafHandler))
+	waitFor := func() { tw.caughtUp(1) }
+
+	// Warm the second instance's caches.
+	summary := func(e *env) float64 {
+		var out struct {
+			Regions []struct {
+				Code       string
+				ActionPlan struct {
+					ClaimedPercent float64 `json:"claimed_percent"`
+				} `json:"action_plan"`
+			}
+		}
+		e.mustOK(e.call("GET", "/api/v1/periods/2019/summary", models.RoleCoordinator, nil)).decode(t, &out)
+		for _, r := range out.Regions {
+			if r.Code == "62.08" {
+				return r.ActionPlan.ClaimedPercent
+			}
+		}
+		t.Fatal("62.08 is not in the summary")
+		return 0
+	}
+	progress := func(e *env) float64 {
+		var items []struct {
+			IndicatorCode string  `json:"indicator_code"`
+			Progress      float64 `json:"progress"`
+		}
+		e.mustOK(e.call("GET", "/api/v1/periods/2019/regions/62.08/items", models.RoleOperator, nil)).decode(t, &items)
+		for _, it := range items {
+			if it.IndicatorCode == "I2" {
+				return it.Progress
+			}
+		}
+		t.Fatal("I2 is not among 62.08's items")
+		return 0
+	}
+	before := summary(two)
+	progress(two)
+	three.mustOK(three.call("GET", "/api/v1/me", models.RoleReviewer, nil))
+
+	one.mustOK(one.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I2", models.RoleOperator, map[string]any{"progress": 60}))
+	waitFor()
+	if after := summary(two); after == before {
+		t.Errorf("the second instance's summary still says %v%% claimed after a claim on the first", after)
+	}
+	if p := progress(two); p != 60 {
+		t.Errorf("the second instance sees the item at %v%%, want 60", p)
+	}
+
+	// A session signed out on the first is refused on the second at once, while an instance
+	// that does not follow still accepts it from its cache.
+	two.mustOK(two.call("GET", "/api/v1/me", models.RoleReviewer, nil))
+	if r := one.call("POST", "/api/v1/auth/logout", models.RoleReviewer, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("logout: %d %s", r.Status, r.Body)
+	}
+	waitFor()
+	if r := two.call("GET", "/api/v1/me", models.RoleReviewer, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("a signed-out session on the second instance: %d, want 401", r.Status)
+	}
+	if r := three.call("GET", "/api/v1/me", models.RoleReviewer, nil); r.Status != http.StatusOK {
+		t.Errorf("the instance without the feed answered %d; the control expects its stale cache (200)", r.Status)
+	}
+
+	// A user deactivated on the first is refused on the second.
+	two.mustOK(two.call("GET", "/api/v1/me", models.RoleSignatory, nil))
+	one.mustOK(one.call("PATCH", "/api/v1/users/"+itoa(one.users[models.RoleSignatory].ID), models.RoleAdmin, map[string]any{"active": false}))
+	waitFor()
+	if r := two.call("GET", "/api/v1/me", models.RoleSignatory, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("a deactivated user on the second instance: %d, want 401", r.Status)
+	}
+
+	// Failed sign-ins on the first lock the account on the second.
+	email := one.users[models.RoleCoordinator].Email
+	for range models.DefaultLoginPolicy.PerAccount {
+		one.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": email, "password": "salah-salah-salah"})
+	}
+	waitFor()
+	if r := two.call("POST", "/api/v1/auth/login", asAnonymous, map[string]string{"email": email, "password": testPassword}); r.Status != http.StatusTooManyRequests {
+		t.Errorf("the right password on the second instance after a lock-out on the first: %d, want 429", r.Status)
+	}
+}

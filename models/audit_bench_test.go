@@ -73,7 +73,9 @@ func benchFixture(b *testing.B, db *models.DB, items int) (claimant, reviewer *m
 		code := fmt.Sprintf("I%d", i)
 		check(db.CreateIndicator(ctx, 2025, models.IndicatorInput{Code: code, Area: "PTSP", Title: "Indikator"}))
 		blob := models.Blob{SHA256: fmt.Sprintf("%064x", i+1), Size: 10, ContentType: "application/pdf"}
-		check(db.AddEvidence(ctx, claimant, models.ItemRef{Year: 2025, RegionCode: "11.01", IndicatorCode: code}, models.EvidenceUpload{Blob: blob, Filename: "bukti.pdf"}))
+		ev, err := db.AddEvidence(ctx, claimant, models.ItemRef{Year: 2025, RegionCode: "11.01", IndicatorCode: code}, models.EvidenceUpload{Blob: blob, Filename: "bukti.pdf"})
+		check(ev, err)
+		check(db.ReviewEvidence(ctx, reviewer, ev.ID, models.EvidenceReview{Status: models.EvidenceAccepted})) // an approval needs reviewed evidence
 	}
 	return claimant, reviewer
 }

@@ -50,7 +50,7 @@ func TestVersionHelpAndUsage(t *testing.T) {
 	if code, _, errOut := cli(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Fatalf("unknown: %d %q", code, errOut)
 	}
-	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}, {"backup", "--help"}, {"restore", "--help"}} {
+	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"migrate", "--dry-run", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}, {"backup", "--help"}, {"restore", "--help"}} {
 		code, _, errOut := cli(t, nil, "", cmd...)
 		if code != 0 || !strings.Contains(errOut, "Usage of pantau") {
 			t.Errorf("%v: %d %q", cmd, code, errOut)

@@ -96,7 +96,7 @@ func TestComposeKeepsSecretsOut(t *testing.T) {
 }
 
 // TestUnitIsSandboxed: the systemd unit keeps the sandboxing options it was checked with
-// (systemd-analyze security: exposure 1.4).
+// (systemd-analyze security: exposure 1.2).
 func TestUnitIsSandboxed(t *testing.T) {
 	u := read(t, "pantau.service")
 	for _, want := range []string{"DynamicUser=yes", "StateDirectory=pantau", "ReadWritePaths=/var/lib/pantau", "Environment=PANTAU_DATA_DIR=/var/lib/pantau",

@@ -2,13 +2,14 @@
 # Records what a release made and answered, for the upgrade test (cmd/pantau/upgrade_test.go):
 #   scripts/release-fixture.sh v0.3.0
 # builds the tag's binary from `git archive` in a temporary directory, seeds the demo data set with
-# it on SQLite and on PostgreSQL, issues a progress report, serves it once (which also seals the
-# audit chain) and writes cmd/pantau/testdata/upgrade/TAG/:
+# it on SQLite and on PostgreSQL, issues a progress report, serves it once (a commitment is signed
+# by the regent; the audit chain is sealed) and writes cmd/pantau/testdata/upgrade/TAG/:
 #   sqlite.db.gz      the SQLite database (VACUUM INTO: one compact file)
 #   postgres.sql.gz   pg_dump --inserts of the PostgreSQL schema, unqualified, to load into any schema
 #   sqlite.json.gz, postgres.json.gz   what the release answered: schema version, rows per table, the
 #                     audit chain's head and `audit verify`, the periods, each period's summary and
-#                     the report's verification code with GET /api/v1/verify/{code}
+#                     the report's and the commitment's verification codes with what
+#                     GET /api/v1/verify/{code} answered
 # Run it once per release and commit the result; the test never builds an old release.
 # Needs git, go, curl, jq, sqlite3, psql, pg_dump, and PostgreSQL: PANTAU_TEST_DATABASE_URL, or
 # Debian's PostgreSQL for a throwaway cluster (scripts/pg.sh).
@@ -36,6 +37,26 @@ export PANTAU_DEMO_PASSWORD=kata-sandi-demo # the demo data set's, not a secret
 port=$((20000 + RANDOM % 20000))
 base=http://127.0.0.1:$port
 
+# login EMAIL prints a bearer token of a demo user.
+login() {
+  curl -sf -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$PANTAU_DEMO_PASSWORD\"}" "$base/api/v1/auth/login" | jq -r .token
+}
+
+# sign_commitment: the coordinator drafts Seruyan's 2020 commitment, the regent makes a signing
+# key and signs it; prints its verification code.
+sign_commitment() {
+  local coordinator regent id code
+  coordinator=$(login koordinator@demo.pantau.id)
+  regent=$(login bupati.seruyan@demo.pantau.id)
+  send() { curl -sf -X "$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$4" "$base$3"; }
+  send "$regent" PUT /api/v1/me/signing-key '{"passphrase":"frasa-sandi-bupati"}' >/dev/null
+  read -r id code < <(send "$coordinator" POST /api/v1/commitments '{"region_code":"62.08","year":2020}' | jq -r '"\(.id) \(.verification_code)"')
+  send "$coordinator" PUT "/api/v1/commitments/$id/signatories/regent" \
+    '{"user_email":"bupati.seruyan@demo.pantau.id","name":"Bupati Seruyan","title":"Bupati Seruyan"}' >/dev/null
+  send "$regent" POST "/api/v1/commitments/$id/signatories/regent/sign" '{"mode":"sign","passphrase":"frasa-sandi-bupati"}' >/dev/null
+  echo "$code"
+}
+
 # answers NAME: seed, report, serve and record what the release answered into $work/NAME.json.
 answers() {
   local name=$1
@@ -47,7 +68,7 @@ answers() {
   pid=$!
   for _ in $(seq 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
   local token
-  token=$(curl -sf -H 'Content-Type: application/json' -d "{\"email\":\"admin@demo.pantau.id\",\"password\":\"$PANTAU_DEMO_PASSWORD\"}" "$base/api/v1/auth/login" | jq -r .token)
+  token=$(login admin@demo.pantau.id)
   local get=(curl -sf -H "Authorization: Bearer $token")
   "${get[@]}" "$base/api/v1/periods" >"$work/periods.json"
   echo '{}' >"$work/summaries.json"
@@ -55,18 +76,24 @@ answers() {
     "${get[@]}" "$base/api/v1/periods/$year/summary" | jq --arg y "$year" --slurpfile s "$work/summaries.json" '$s[0] + {($y): .}' >"$work/s.json"
     mv "$work/s.json" "$work/summaries.json"
   done
-  curl -sf "$base/api/v1/verify/$code" >"$work/verify.json"
+  local signed
+  signed=$(sign_commitment)
+  echo '[]' >"$work/documents.json"
+  for c in "$code" "$signed"; do
+    curl -sf "$base/api/v1/verify/$c" | jq --arg c "$c" --slurpfile d "$work/documents.json" '$d[0] + [{code: $c, verify: .}]' >"$work/d.json"
+    mv "$work/d.json" "$work/documents.json"
+  done
   sleep 2 # the sealer chains the sign-in's audit events
   kill -TERM "$pid"
   wait "$pid" || true
   pid=""
   local verified
   verified=$("$bin" audit verify | sed 's/ checked in .*//')
-  jq -n --arg tag "$tag" --arg db "$name" --arg code "$code" --arg verified "$verified" \
+  jq -n --arg tag "$tag" --arg db "$name" --arg verified "$verified" \
     --slurpfile periods "$work/periods.json" --slurpfile summaries "$work/summaries.json" \
-    --slurpfile verify "$work/verify.json" \
+    --slurpfile documents "$work/documents.json" \
     '{release: $tag, database: $db, audit_verify: $verified, periods: $periods[0],
-      summaries: $summaries[0], documents: [{code: $code, verify: $verify[0]}]}' >"$work/$name.json"
+      summaries: $summaries[0], documents: $documents[0]}' >"$work/$name.json"
 }
 
 rm -rf "$out"

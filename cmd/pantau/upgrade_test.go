@@ -39,11 +39,12 @@ type release struct {
 }
 
 // TestUpgradeFromRelease loads each earlier release's database (the demo data set, seeded,
-// reported on and served by that release's binary) into a fresh database of each kind, lists
-// and applies the pending migrations with this code, and finds nothing lost: every table keeps
-// its rows, the audit chain verifies and still ends in the release's head, the report's code
-// verifies as it did, and the periods and every period's summary answer what the release
-// answered (fields added since are allowed; none changed or dropped).
+// reported on, served and signed in by that release's binary) into a fresh database of each
+// kind, lists and applies the pending migrations with this code, and finds nothing lost: every
+// table keeps its rows, the audit chain verifies and still holds the release's head, the codes
+// of the report and of the regent's signed commitment verify as they did, and the periods and
+// every period's summary answer what the release answered (fields added since are allowed;
+// none changed or dropped).
 func TestUpgradeFromRelease(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/upgrade/v*")
 	if err != nil || len(dirs) == 0 {
@@ -137,7 +138,7 @@ func checkAnswers(t *testing.T, rel *release, env map[string]string) {
 	for _, doc := range rel.Documents {
 		get(t, srv.base+"/api/v1/verify/"+doc.Code, "", &now)
 		if d := sameAnswer("verify "+doc.Code, doc.Verify, now); d != "" {
-			t.Errorf("the report's code after the upgrade: %s", d)
+			t.Errorf("verification code %s after the upgrade: %s", doc.Code, d)
 		}
 	}
 	var login struct{ Token string }

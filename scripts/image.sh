@@ -24,7 +24,7 @@ fi
 ctx=$(mktemp -d /tmp/pantau-image.XXXXXX)
 trap 'rm -rf "$ctx"' EXIT
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$ctx/pantau" ./cmd/pantau
-go version -m "$ctx/pantau" | grep -q 'CGO_ENABLED=0' || { echo "the binary is not static" >&2; exit 1; }
+[[ $(go version -m "$ctx/pantau") == *CGO_ENABLED=0* ]] || { echo "the binary is not static" >&2; exit 1; }
 cp /etc/ssl/certs/ca-certificates.crt "$ctx/" # the host's (Debian's ca-certificates), for outgoing TLS
 mkdir "$ctx/data"
 "${build[@]}" --quiet -f deploy/Containerfile -t "pantau:$version" -t pantau:latest "$ctx"

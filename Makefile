@@ -4,7 +4,7 @@ BIN      ?= bin/pantau
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: run build frontend test bench clean
+.PHONY: run build frontend test bench image clean
 
 ## run: build Pantau and start it on the embedded SQLite database with demo data
 run: build
@@ -25,6 +25,10 @@ test:
 ## bench: Go benchmarks and the load script at national scale, on SQLite and PostgreSQL
 bench:
 	scripts/bench.sh
+
+## image: the container image pantau:VERSION FROM scratch around the static binary (podman or buildah; deploy/Containerfile)
+image: frontend
+	VERSION=$(VERSION) scripts/image.sh
 
 clean:
 	rm -rf bin

@@ -79,6 +79,9 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := m.watchPool(db); err != nil {
+		return nil, nil, err
+	}
 	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: m, summary: newSummaryCache(db),
 		sessions: newSessionCache(opts.SessionCacheTTL), pools: newPools(opts.Limits),
 		docs: &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL, Log: log}}

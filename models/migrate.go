@@ -129,6 +129,17 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 
 // PendingMigrations returns the versions not yet applied.
 func (db *DB) PendingMigrations(ctx context.Context) ([]int, error) {
+	pending, err := db.Pending(ctx)
+	versions := make([]int, len(pending))
+	for i, m := range pending {
+		versions[i] = m.Version
+	}
+	return versions, err
+}
+
+// Pending returns the migrations not yet applied, in version order, changing nothing (not even
+// creating schema_migrations).
+func (db *DB) Pending(ctx context.Context) ([]Migration, error) {
 	all, err := Migrations()
 	if err != nil {
 		return nil, err
@@ -143,10 +154,10 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]int, error) {
 	for _, v := range have {
 		done[v] = true
 	}
-	var pending []int
+	var pending []Migration
 	for _, m := range all {
 		if !done[m.Version] {
-			pending = append(pending, m.Version)
+			pending = append(pending, m)
 		}
 	}
 	return pending, nil

@@ -18,13 +18,18 @@ import (
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlags("migrate", "Apply every pending database migration, each in its own transaction, and exit.", stderr)
+	fs := newFlags("migrate", "Apply every pending database migration, each in its own transaction, and exit.\n"+
+		"With --dry-run, list the pending migrations (version and name) and change nothing.", stderr)
 	cfg.dbFlags(fs, getenv)
+	dryRun := fs.Bool("dry-run", false, "list the pending migrations and exit 0, changing nothing (not even creating the database)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
 		return err
+	}
+	if *dryRun {
+		return listPending(ctx, &cfg, stdout)
 	}
 	db, err := cfg.open(nil)
 	if err != nil {

@@ -27,7 +27,7 @@ const usage = `Pantau tracks corruption-prevention action plans (Korsupgah / MCP
 
 Usage:
   pantau serve [--demo] [flags]       run the web server
-  pantau migrate                      apply pending database migrations and exit
+  pantau migrate [--dry-run]          apply pending database migrations and exit (--dry-run: list them)
   pantau user add --email E --name N --role R [--region CODE]
                                       add a user; the password is read from standard input
   pantau seed --demo                  load the Central Kalimantan demo data into an empty database

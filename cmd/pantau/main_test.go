@@ -50,7 +50,7 @@ func TestVersionHelpAndUsage(t *testing.T) {
 	if code, _, errOut := cli(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Fatalf("unknown: %d %q", code, errOut)
 	}
-	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}, {"backup", "--help"}, {"restore", "--help"}} {
+	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"migrate", "--dry-run", "--help"}, {"user", "add", "--help"}, {"seed", "--help"}, {"backup", "--help"}, {"restore", "--help"}} {
 		code, _, errOut := cli(t, nil, "", cmd...)
 		if code != 0 || !strings.Contains(errOut, "Usage of pantau") {
 			t.Errorf("%v: %d %q", cmd, code, errOut)
@@ -123,27 +123,10 @@ func TestMigrateUserAddSeed(t *testing.T) {
 func TestServeDemoWalkthrough(t *testing.T) {
 	for name, env := range envs(t) {
 		t.Run(name, func(t *testing.T) {
-			env["PANTAU_ADDR"] = "127.0.0.1:0"
 			env["PANTAU_DEMO_PASSWORD"] = "kata-sandi-demo"
 			env["PANTAU_TSA_URL"] = "local"
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			out, logs := &syncBuffer{}, &syncBuffer{}
-			done := make(chan int, 1)
-			go func() {
-				done <- run(ctx, []string{"serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), out, logs)
-			}()
-			running := regexp.MustCompile(`running on (http://\S+)`)
-			var base string
-			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				if m := running.FindStringSubmatch(out.String()); m != nil {
-					base = m[1]
-					break
-				}
-			}
-			if base == "" {
-				t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
-			}
+			srv := serveInProcess(t, env, "--demo")
+			base, out, logs := srv.base, srv.out, srv.logs
 			if !strings.Contains(out.String(), "reviewer@demo.pantau.id") || !strings.Contains(out.String(), "kata-sandi-demo") {
 				t.Fatalf("demo logins not shown:\n%s", out.String())
 			}
@@ -222,15 +205,7 @@ func TestServeDemoWalkthrough(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(env["PANTAU_DATA_DIR"], "ca", "tsa.pem")); err != nil {
 				t.Fatalf("the local TSA: %v", err)
 			}
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Fatalf("serve exited %d:\n%s", code, logs.String())
-				}
-			case <-time.After(15 * time.Second):
-				t.Fatal("serve did not shut down")
-			}
+			srv.stop()
 			if strings.Contains(logs.String(), "kata-sandi-demo") || strings.Contains(logs.String(), op) {
 				t.Fatal("the request log contains a password or a token")
 			}
@@ -238,6 +213,51 @@ func TestServeDemoWalkthrough(t *testing.T) {
 				t.Fatalf("no structured request log:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+// served is "pantau serve" running in the test's process.
+type served struct {
+	t         *testing.T
+	base      string
+	out, logs *syncBuffer
+	cancel    context.CancelFunc
+	done      chan int
+}
+
+// serveInProcess runs "pantau serve ARGS" with env on a free port until it says where it runs;
+// it is stopped when the test ends, if the test did not stop it.
+func serveInProcess(t *testing.T, env map[string]string, args ...string) *served {
+	t.Helper()
+	env["PANTAU_ADDR"] = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &served{t: t, out: &syncBuffer{}, logs: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), s.out, s.logs)
+	}()
+	t.Cleanup(cancel)
+	running := regexp.MustCompile(`running on (http://\S+)`)
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := running.FindStringSubmatch(s.out.String()); m != nil {
+			s.base = m[1]
+			return s
+		}
+	}
+	t.Fatalf("server did not start:\n%s\n%s", s.out.String(), s.logs.String())
+	return nil
+}
+
+// stop shuts the server down and fails the test unless it exits 0 within 15 seconds.
+func (s *served) stop() {
+	s.t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		if code != 0 {
+			s.t.Fatalf("serve exited %d:\n%s", code, s.logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		s.t.Fatal("serve did not shut down")
 	}
 }
 

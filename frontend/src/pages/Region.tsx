@@ -326,70 +326,73 @@ function ItemCard({
           )}
         </span>
       </summary>
-      <div class="item-body">
-        <p class="hint">
-          {t('item.weight')}: {fmtNumber(item.weight, l)}
-          {item.updated_at ? ` · ${t('item.updated')}: ${fmtDateTime(item.updated_at, l)}` : ''}
-        </p>
-        {item.requirement ? (
-          <p class="requirement" data-testid="requirement">
-            <strong>{t('item.requirement')}:</strong> {item.requirement}
+      {/* A closed card's body is not built: a Pemda has a hundred items, and most stay closed. */}
+      {open ? (
+        <div class="item-body">
+          <p class="hint">
+            {t('item.weight')}: {fmtNumber(item.weight, l)}
+            {item.updated_at ? ` · ${t('item.updated')}: ${fmtDateTime(item.updated_at, l)}` : ''}
           </p>
-        ) : null}
-        {item.applicability_reason && item.applicability !== 'applicable' ? (
-          <p class="na-reason" data-testid="na-reason">
-            <strong>{t(item.applicability === 'catalogue' ? 'item.naCatalogue' : 'item.naReason')}:</strong> {item.applicability_reason}
-          </p>
-        ) : null}
-        {item.note ? (
-          <p>
-            <strong>{t('item.note')}:</strong> {item.note}
-          </p>
-        ) : null}
-        {verdict ? (
-          <div class={`review-note ${verdict.decision}`} role={item.status === 'rejected' ? 'note' : undefined}>
-            <strong>{verdict.decision === 'reject' ? t('item.rejectedBecause') : t('item.approvedNote')}</strong> {verdict.comment || '—'}
-            <small>
-              {' '}
-              — {verdict.reviewer}, {fmtDateTime(verdict.created_at, l)}
-            </small>
-          </div>
-        ) : null}
-        <h3>{t('item.evidence')}</h3>
-        <EvidenceList evidence={item.evidence} status={item.status} item={writable ? ref : undefined} onReplaced={() => onChange()} />
-        {writable ? (
-          <Dropzone id={`${idp}-file`} item={ref} version={item.version} status={item.status} verified={fmtPercent(item.verified_progress, l)} onUploaded={() => onChange()} />
-        ) : null}
-        {writable && item.applicability !== 'catalogue' ? <Applicability ref_={ref} item={item} idp={idp} onChange={onChange} /> : null}
-        {writable && item.applicability === 'applicable' ? (
-          <form class="claim-form" onSubmit={form.submit} noValidate>
-            <h3>{t('item.claimTitle')}</h3>
-            <div class="row">
-              <Field
-                id={`${idp}-progress`}
-                label={t('item.progressLabel')}
-                inputMode="decimal"
-                value={progress}
-                onValue={setProgress}
-                error={fieldError(error, 'progress')}
-                hint={t('item.progressHint')}
-              />
+          {item.requirement ? (
+            <p class="requirement" data-testid="requirement">
+              <strong>{t('item.requirement')}:</strong> {item.requirement}
+            </p>
+          ) : null}
+          {item.applicability_reason && item.applicability !== 'applicable' ? (
+            <p class="na-reason" data-testid="na-reason">
+              <strong>{t(item.applicability === 'catalogue' ? 'item.naCatalogue' : 'item.naReason')}:</strong> {item.applicability_reason}
+            </p>
+          ) : null}
+          {item.note ? (
+            <p>
+              <strong>{t('item.note')}:</strong> {item.note}
+            </p>
+          ) : null}
+          {verdict ? (
+            <div class={`review-note ${verdict.decision}`} role={item.status === 'rejected' ? 'note' : undefined}>
+              <strong>{verdict.decision === 'reject' ? t('item.rejectedBecause') : t('item.approvedNote')}</strong> {verdict.comment || '—'}
+              <small>
+                {' '}
+                — {verdict.reviewer}, {fmtDateTime(verdict.created_at, l)}
+              </small>
             </div>
-            <TextArea id={`${idp}-note`} label={t('item.noteLabel')} value={note} onValue={setNote} error={fieldError(error, 'note')} />
-            {error && !namesAny(error, ['progress', 'note']) ? <FormError error={error} /> : null}
-            {conflict ? (
-              <button type="button" class="link" onClick={onChange}>
-                {t('common.reloadLatest')}
-              </button>
-            ) : null}
-            <p class="hint">{t(item.status === 'submitted' ? 'item.claimHintWaiting' : 'item.claimHint')}</p>
-            <SubmitButton busy={form.busy}>{t('item.submitClaim')}</SubmitButton>
-            {form.done ? <OkNote>{t('item.claimSaved')}</OkNote> : null}
-          </form>
-        ) : null}
-        {open && canDiscuss(store.session.value, region) ? <Discussion at={ref} /> : null}
-        <History year={year} region={region} item={item} />
-      </div>
+          ) : null}
+          <h3>{t('item.evidence')}</h3>
+          <EvidenceList evidence={item.evidence} status={item.status} item={writable ? ref : undefined} onReplaced={() => onChange()} />
+          {writable ? (
+            <Dropzone id={`${idp}-file`} item={ref} version={item.version} status={item.status} verified={fmtPercent(item.verified_progress, l)} onUploaded={() => onChange()} />
+          ) : null}
+          {writable && item.applicability !== 'catalogue' ? <Applicability ref_={ref} item={item} idp={idp} onChange={onChange} /> : null}
+          {writable && item.applicability === 'applicable' ? (
+            <form class="claim-form" onSubmit={form.submit} noValidate>
+              <h3>{t('item.claimTitle')}</h3>
+              <div class="row">
+                <Field
+                  id={`${idp}-progress`}
+                  label={t('item.progressLabel')}
+                  inputMode="decimal"
+                  value={progress}
+                  onValue={setProgress}
+                  error={fieldError(error, 'progress')}
+                  hint={t('item.progressHint')}
+                />
+              </div>
+              <TextArea id={`${idp}-note`} label={t('item.noteLabel')} value={note} onValue={setNote} error={fieldError(error, 'note')} />
+              {error && !namesAny(error, ['progress', 'note']) ? <FormError error={error} /> : null}
+              {conflict ? (
+                <button type="button" class="link" onClick={onChange}>
+                  {t('common.reloadLatest')}
+                </button>
+              ) : null}
+              <p class="hint">{t(item.status === 'submitted' ? 'item.claimHintWaiting' : 'item.claimHint')}</p>
+              <SubmitButton busy={form.busy}>{t('item.submitClaim')}</SubmitButton>
+              {form.done ? <OkNote>{t('item.claimSaved')}</OkNote> : null}
+            </form>
+          ) : null}
+          {canDiscuss(store.session.value, region) ? <Discussion at={ref} /> : null}
+          <History year={year} region={region} item={item} />
+        </div>
+      ) : null}
     </details>
   );
 }

@@ -2559,8 +2559,11 @@ export interface components {
              */
             version?: number | null;
         };
-        /** @enum {string} */
-        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted" | "action_overdue";
+        /**
+         * @description deadline_reminder: the Pemda's deadline is near and some of its items are not submitted (sent on the configured days before it, PANTAU_REMINDER_DAYS); weekly_digest: a coordinator's weekly digest (Mondays 07:00 WIB).
+         * @enum {string}
+         */
+        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted" | "action_overdue" | "deadline_reminder" | "weekly_digest";
         Notification: {
             /** Format: int64 */
             id: number;

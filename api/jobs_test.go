@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/pantau-id/pantau/jobs"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/notify/mailpittest"
 )
 
 // startQueue migrates River's tables and runs a job queue (an instance) on db until the test ends.
@@ -96,12 +98,7 @@ func TestDeadlineReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		off := false
-		if _, err := db.SetPreferences(ctx, quiet, models.PreferencesInput{Email: &struct {
-			Rejections *bool `json:"rejections"`
-			Comments   *bool `json:"comments"`
-			Reminders  *bool `json:"reminders"`
-			Digest     *bool `json:"digest"`
-		}{Reminders: &off}}); err != nil {
+		if _, err := db.SetPreferences(ctx, quiet, models.PreferencesInput{Email: &emailPrefs{Reminders: &off}}); err != nil {
 			t.Fatal(err)
 		}
 		operator := e.users[models.RoleOperator].Email
@@ -179,6 +176,97 @@ func TestDeadlineReminders(t *testing.T) {
 		setClock(db, "2019-12-01 07:00")
 		if n, err := db.SendDeadlineReminders(ctx, models.DefaultReminderDays); n != 0 || err != nil {
 			t.Fatalf("after the deadline: %d, %v", n, err)
+		}
+	})
+}
+
+// emailPrefs is the e-mail part of a preferences change.
+type emailPrefs = struct {
+	Rejections *bool `json:"rejections"`
+	Comments   *bool `json:"comments"`
+	Reminders  *bool `json:"reminders"`
+	Digest     *bool `json:"digest"`
+}
+
+// TestWeeklyDigest: the weekly plan queues one digest per coordinator (planned twice, still
+// one); each tells its scope's week — the national coordinator's, in English, names the Pemda
+// that moved, what waits and who is behind; a province without moves says so; a coordinator who
+// turned the digest e-mail off gets it in the app only.
+func TestWeeklyDigest(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		e := newMailEnv(t, db)
+		ctx := context.Background()
+		setClock(db, "2019-11-20 10:00")
+		db.MailOutbox = false // the week's own notifications are not what this test reads
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I1", models.RoleOperator, map[string]any{"progress": 80}))
+		e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/items/I1/reviews", models.RoleReviewer, map[string]any{"decision": "reject", "comment": "SK belum ada"}))
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.71/items/I2", asOperator2, map[string]any{"progress": 50}))
+		// Before the week the digest looks back on: not counted.
+		setClock(db, "2019-11-10 10:00")
+		e.mustOK(e.call("PATCH", "/api/v1/periods/2019/regions/62.71/items/I1", asOperator2, map[string]any{"progress": 30}))
+
+		db.MailOutbox = true
+		national := e.users[models.RoleCoordinator]
+		en := "en"
+		if _, err := db.SetPreferences(ctx, national, models.PreferencesInput{Language: &en}); err != nil {
+			t.Fatal(err)
+		}
+		coordinator := func(email, province string) *models.User {
+			u, err := db.CreateUser(ctx, models.UserInput{Email: email, Name: email, Role: models.RoleCoordinator, Province: &province, Password: testPassword}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		coordinator("kalteng@test.pantau.id", "63")
+		quiet := coordinator("quiet@test.pantau.id", "62")
+		off := false
+		if _, err := db.SetPreferences(ctx, quiet, models.PreferencesInput{Email: &emailPrefs{Digest: &off}}); err != nil {
+			t.Fatal(err)
+		}
+
+		setClock(db, "2019-11-25 07:00") // Monday
+		q := startQueue(t, db, jobs.Config{})
+		for i, want := range []int{3, 0} {
+			if n, err := q.PlanDigests(ctx, db.Now()); n != want || err != nil {
+				t.Fatalf("plan %d: %d, %v; want %d", i, n, err, want)
+			}
+		}
+		waitFor(t, "three digests", func() bool { return len(kindCounts(t, db, models.NoticeWeeklyDigest)) == 3 })
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := q.SendDigest(ctx, jobs.DigestArgs{UserID: national.ID, Year: 2019, Week: "2019-W48"}); again || err != nil {
+			t.Fatalf("a second digest of the week: %v, %v", again, err)
+		}
+		if got := kindCounts(t, db, models.NoticeWeeklyDigest); got[national.Email] != 1 || got["quiet@test.pantau.id"] != 1 || got["kalteng@test.pantau.id"] != 1 {
+			t.Fatalf("digests: %v", got)
+		}
+		e.flush()
+		mails := map[string]*mailpittest.Message{}
+		for _, s := range e.mail.Wait(t, 2) {
+			m := e.mail.Message(t, s.ID)
+			m.Text = strings.ReplaceAll(m.Text, "\r\n", "\n")
+			mails[s.To[0].Address] = m
+		}
+		if len(mails) != 2 || mails["quiet@test.pantau.id"] != nil {
+			t.Fatalf("digest e-mails to %v", mails)
+		}
+		m := mails[national.Email]
+		for _, want := range []string{"Weekly digest 2019-W48: 2 Pemda moved", "All of Indonesia — The seven days since 2019-11-18",
+			"0 items verified, 1 rejected, 2 claimed; 2 items waiting for review.",
+			"What moved this week:\n- Kabupaten Seruyan (62.08): 0 verified, 1 rejected, 1 claimed\n- Kota Palangka Raya (62.71): 0 verified, 0 rejected, 1 claimed\n",
+			"What waits for review:\n- Kota Palangka Raya (62.71): 2 items\n",
+			"Who is behind:\n- Provinsi Kalimantan Tengah (62): score 0% (Red), 2 not done\n- Kabupaten Seruyan (62.08): score 0% (Red), 2 not done\n"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("national digest lacks %q:\n%s", want, m.Text)
+			}
+		}
+		if !strings.Contains(m.HTML, "<li>Kabupaten Seruyan (62.08): 0 verified, 1 rejected, 1 claimed</li>") {
+			t.Errorf("national digest's HTML:\n%s", m.HTML)
+		}
+		if p := mails["kalteng@test.pantau.id"]; p == nil || !strings.Contains(p.Text, "Provinsi 63") || !strings.Contains(p.Text, "Yang bergerak minggu ini:\n- Tidak ada.") {
+			t.Errorf("provincial digest: %+v", p)
 		}
 	})
 }

@@ -13,12 +13,12 @@ import (
 var digestWords = map[string]map[string]string{
 	"id": {"scope_all": "Seluruh Indonesia", "scope_province": "Provinsi {province}", "since": "Tujuh hari sejak {since}",
 		"totals": "{verified} butir diverifikasi, {rejected} ditolak, {claimed} diajukan; {queue} butir menunggu verifikasi.",
-		"moved": "Yang bergerak minggu ini", "waiting": "Yang menunggu verifikasi", "behind": "Yang tertinggal",
+		"moved":  "Yang bergerak minggu ini", "waiting": "Yang menunggu verifikasi", "behind": "Yang tertinggal",
 		"verified": "diverifikasi", "rejected": "ditolak", "claimed": "diajukan", "items": "butir", "left": "belum selesai",
 		"score": "skor", "more": "dan {n} Pemda lainnya", "none": "Tidak ada."},
 	"en": {"scope_all": "All of Indonesia", "scope_province": "Province {province}", "since": "The seven days since {since}",
 		"totals": "{verified} items verified, {rejected} rejected, {claimed} claimed; {queue} items waiting for review.",
-		"moved": "What moved this week", "waiting": "What waits for review", "behind": "Who is behind",
+		"moved":  "What moved this week", "waiting": "What waits for review", "behind": "Who is behind",
 		"verified": "verified", "rejected": "rejected", "claimed": "claimed", "items": "items", "left": "not done",
 		"score": "score", "more": "and {n} more Pemda", "none": "None."},
 }

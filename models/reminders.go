@@ -73,14 +73,26 @@ func (db *DB) remindPeriod(ctx context.Context, p *Period, days []int, now time.
 	}
 	sent := 0
 	for _, b := range due {
-		n := reminderDue(days, b.left)
-		err := db.tx(ctx, func(tx *gorm.DB) error {
+		key := fmt.Sprintf("reminder:%d:%d", p.ID, reminderDue(days, b.left))
+		// Read first: through the days of a reminder, the hourly passes find it written
+		// already, and a write transaction (which other caches count) would change nothing.
+		var waiting int64
+		err := db.read(ctx).Table("users").Where("role = ? AND region_id = ? AND active = ?", RoleOperator, b.region.ID, true).
+			Where("NOT EXISTS (SELECT 1 FROM notifications WHERE notifications.user_id = users.id AND notifications.dedupe_key = ?)", key).
+			Count(&waiting).Error
+		if err != nil {
+			return sent, translate(err)
+		}
+		if waiting == 0 {
+			continue
+		}
+		err = db.tx(ctx, func(tx *gorm.DB) error {
 			users, err := regionOperators(tx, b.region.ID)
 			if err != nil {
 				return err
 			}
 			written, err := db.writeNotices(tx, 0, notice{users: users, kind: NoticeDeadlineReminder,
-				link: fmt.Sprintf("/pemda/%s?year=%d", b.region.Code, p.Year), key: fmt.Sprintf("reminder:%d:%d", p.ID, n),
+				link: fmt.Sprintf("/pemda/%s?year=%d", b.region.Code, p.Year), key: key,
 				params: NoticeParams{Year: p.Year, Region: b.region.Code, RegionName: b.region.Name, Until: b.deadline, Days: b.left, Count: b.count}})
 			sent += written
 			return err

@@ -9,36 +9,11 @@ import (
 	"time"
 
 	"github.com/pantau-id/pantau/jobs"
+	"github.com/pantau-id/pantau/jobs/jobstest"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
 	"github.com/pantau-id/pantau/notify/mailpittest"
 )
-
-// startQueue migrates River's tables and runs a job queue (an instance) on db until the test ends.
-func startQueue(t *testing.T, db *models.DB, cfg jobs.Config) *jobs.Queue {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	cfg.DB = db
-	cfg.FetchPoll = 200 * time.Millisecond
-	q, err := jobs.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := q.Stop(stop); err != nil {
-			t.Errorf("stop the queue: %v", err)
-		}
-	})
-	return q
-}
 
 // kindCounts counts the notifications of a kind per user e-mail.
 func kindCounts(t *testing.T, db *models.DB, kind models.NotificationKind) map[string]int {
@@ -110,7 +85,7 @@ func TestDeadlineReminders(t *testing.T) {
 		// 14 days out, two instances: each queue looks at start (River elects one scheduler),
 		// and two more passes race each other; each operator is reminded once.
 		setClock(db, "2019-11-16 07:00")
-		queues := []*jobs.Queue{startQueue(t, db, jobs.Config{}), startQueue(t, db, jobs.Config{})}
+		queues := []*jobs.Queue{jobstest.Start(t, db, jobs.Config{}), jobstest.Start(t, db, jobs.Config{})}
 		var wg sync.WaitGroup
 		for range 2 {
 			wg.Add(1)
@@ -226,7 +201,7 @@ func TestWeeklyDigest(t *testing.T) {
 		}
 
 		setClock(db, "2019-11-25 07:00") // Monday
-		q := startQueue(t, db, jobs.Config{})
+		q := jobstest.Start(t, db, jobs.Config{})
 		for i, want := range []int{3, 0} {
 			if n, err := q.PlanDigests(ctx, db.Now()); n != want || err != nil {
 				t.Fatalf("plan %d: %d, %v; want %d", i, n, err, want)

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pantau-id/pantau/jobs"
+	"github.com/pantau-id/pantau/jobs/jobstest"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
 )
@@ -34,31 +35,6 @@ func TestWeekly(t *testing.T) {
 			t.Errorf("after %s: %s, want %s", from, got.In(models.WIB).Format("2006-01-02 15:04 Mon"), want)
 		}
 	}
-}
-
-// startQueue migrates River's tables and runs a queue on db until the test ends.
-func startQueue(t *testing.T, db *models.DB, cfg jobs.Config) *jobs.Queue {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	if applied, err := jobs.Migrate(ctx, db); len(applied) != 0 || err != nil {
-		t.Fatalf("second migration: %v, %v", applied, err)
-	}
-	if behind, err := jobs.Pending(ctx, db); behind || err != nil {
-		t.Fatalf("pending after migrating: %v, %v", behind, err)
-	}
-	cfg.DB, cfg.FetchPoll = db, 200*time.Millisecond
-	q, err := jobs.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Stop(context.Background()) })
-	return q
 }
 
 // TestRetentionAndMetrics: the daily retention job, run at start, deletes the notifications read
@@ -106,7 +82,13 @@ func TestRetentionAndMetrics(t *testing.T) {
 		clock = clock.AddDate(0, 0, 100) // 200 days after the first reads, 100 after the last
 
 		reg := prometheus.NewRegistry()
-		startQueue(t, db, jobs.Config{Metrics: reg, ReminderDays: []int{}})
+		jobstest.Start(t, db, jobs.Config{Metrics: reg, ReminderDays: []int{}})
+		if applied, err := jobs.Migrate(ctx, db); len(applied) != 0 || err != nil {
+			t.Fatalf("second migration: %v, %v", applied, err)
+		}
+		if behind, err := jobs.Pending(ctx, db); behind || err != nil {
+			t.Fatalf("pending after migrating: %v, %v", behind, err)
+		}
 		left := func() map[int64]bool {
 			var rows []int64
 			if err := modelstest.Raw(t, db).Table("notifications").Order("id").Pluck("id", &rows).Error; err != nil {

@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/pantau-id/pantau/jobs"
 	"github.com/pantau-id/pantau/jobs/jobstest"
@@ -244,4 +247,30 @@ func TestWeeklyDigest(t *testing.T) {
 			t.Errorf("provincial digest: %+v", p)
 		}
 	})
+}
+
+// TestOutboxPace: with a pace of 10 e-mails a second, six take at least half a second to send,
+// and all arrive.
+func TestOutboxPace(t *testing.T) {
+	db := modelstest.Open(t, models.SQLite)
+	e := newMailEnv(t, db)
+	ctx := context.Background()
+	for i := range 6 {
+		u, err := db.CreateUser(ctx, models.UserInput{Email: fmt.Sprintf("koordinator%d@test.pantau.id", i), Name: "Koordinator", Role: models.RoleCoordinator, Password: testPassword}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := db.SendDigest(ctx, u.ID, &models.Digest{Year: 2019, Week: "2019-W01"}); !ok || err != nil {
+			t.Fatalf("digest: %v, %v", ok, err)
+		}
+	}
+	e.outbox.Pace = rate.NewLimiter(10, 1)
+	start := time.Now()
+	e.flush()
+	if took := time.Since(start); took < 500*time.Millisecond {
+		t.Fatalf("six e-mails at 10 a second took %s", took)
+	}
+	if n := len(e.mail.Wait(t, 6)); n != 6 {
+		t.Fatalf("mailpit holds %d e-mails, want 6", n)
+	}
 }

@@ -121,3 +121,7 @@ func (s *Server) observe() gin.HandlerFunc {
 		s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
 }
+
+// Metrics is the registry /metrics serves, for collectors outside the HTTP server (the job
+// queue's, package jobs).
+func (s *Server) Metrics() prometheus.Registerer { return s.metrics.registry }

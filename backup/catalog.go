@@ -54,11 +54,15 @@ func (c catalog) ph(n int) string {
 	return "?"
 }
 
-// tableNames lists the tables other than the migrations' own record, by name.
+// tableNames lists the tables other than the migrations' own record and the job queue's
+// (River's river_* tables: jobs in flight, which the restored installation's own queue
+// replaces; serve creates them again), by name.
 func (c catalog) tableNames(ctx context.Context) ([]string, error) {
-	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' " +
+		"AND name NOT LIKE 'river\\_%' ESCAPE '\\' ORDER BY name"
 	if c.d == models.Postgres {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' " +
+			"AND table_name NOT LIKE 'river\\_%' ESCAPE '\\' ORDER BY table_name"
 	}
 	return strings1(ctx, c.q, q)
 }

@@ -11,7 +11,8 @@ const module = "github.com/pantau-id/pantau"
 // layers ranks the module's top-level packages: a package (or its tests) may import only
 // packages of a lower layer, or of its own top-level package. cmd → api → documents →
 // (reports → models); sheets and backup are beside reports; notify (notifications' words, e-mail
-// and its outbox sender) beside documents; frontend is beside api and wired in by cmd.
+// and its outbox sender) and jobs (the job queue) beside documents; frontend is beside api and
+// wired in by cmd.
 var layers = map[string]int{
 	"internal":  0,
 	"models":    0,
@@ -20,6 +21,7 @@ var layers = map[string]int{
 	"backup":    1,
 	"documents": 2,
 	"notify":    2,
+	"jobs":      2,
 	"api":       3,
 	"frontend":  3,
 	"cmd":       4,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // NotificationKind says what happened.
@@ -23,11 +24,16 @@ const (
 	NoticeSlotAssigned     NotificationKind = "slot_assigned"
 	NoticeExtensionGranted NotificationKind = "extension_granted"
 	NoticeActionOverdue    NotificationKind = "action_overdue"
+	// NoticeDeadlineReminder: a Pemda's deadline is N days away and some of its items are not
+	// submitted (see SendDeadlineReminders).
+	NoticeDeadlineReminder NotificationKind = "deadline_reminder"
+	// NoticeWeeklyDigest: a coordinator's weekly digest (see SendDigest).
+	NoticeWeeklyDigest NotificationKind = "weekly_digest"
 )
 
 // NotificationKinds lists every kind.
 var NotificationKinds = []NotificationKind{NoticeItemRejected, NoticeItemApproved, NoticeComment, NoticeMention, NoticeSlotAssigned,
-	NoticeExtensionGranted, NoticeActionOverdue}
+	NoticeExtensionGranted, NoticeActionOverdue, NoticeDeadlineReminder, NoticeWeeklyDigest}
 
 // MailCategory is what a user may turn e-mail off for: each kind of notification that is
 // e-mailed belongs to one (see Category).
@@ -51,8 +57,10 @@ func (k NotificationKind) Category() MailCategory {
 		return MailRejections
 	case NoticeComment, NoticeMention:
 		return MailComments
-	case NoticeActionOverdue:
+	case NoticeActionOverdue, NoticeDeadlineReminder:
 		return MailReminders
+	case NoticeWeeklyDigest:
+		return MailDigest
 	}
 	return ""
 }
@@ -71,6 +79,12 @@ type NoticeParams struct {
 	Commitment int64  `json:"commitment,omitempty"`
 	Slot       string `json:"slot,omitempty"`
 	Until      string `json:"until,omitempty"`
+	// Days is how many days are left before a reminder's deadline; Count how many items wait.
+	Days  int `json:"days,omitempty"`
+	Count int `json:"count,omitempty"`
+	// Week is a digest's ISO week ("2026-W49"), Digest its content.
+	Week   string  `json:"week,omitempty"`
+	Digest *Digest `json:"digest,omitempty"`
 }
 
 // Notification is one thing a user is told in the app.
@@ -83,6 +97,8 @@ type Notification struct {
 	Link      string
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	// DedupeKey is set on notices that exist at most once per user (see notice.key).
+	DedupeKey *string `json:"-"`
 }
 
 // TableName is the notifications table.
@@ -94,6 +110,9 @@ type notice struct {
 	kind   NotificationKind
 	params NoticeParams
 	link   string
+	// key, when set, makes the notice exist at most once per user (notifications.dedupe_key):
+	// a user who already has it is skipped, and gets no second e-mail.
+	key string
 }
 
 // itemLink is the web app's address of an item.
@@ -108,29 +127,47 @@ const maxNoticeText = 300
 // transaction of the event, and, when e-mail is on (DB.MailOutbox) and the user has not turned
 // the kind's category off, an outbox row that a sender delivers after the commit.
 func (db *DB) notify(tx *gorm.DB, actorID int64, n notice) error {
+	_, err := db.writeNotices(tx, actorID, n)
+	return err
+}
+
+// writeNotices is notify, returning how many notifications it wrote (fewer than n.users when
+// some already had a keyed notice).
+func (db *DB) writeNotices(tx *gorm.DB, actorID int64, n notice) (int, error) {
 	if cut := firstChars(n.params.Text, maxNoticeText); cut != n.params.Text {
 		n.params.Text = cut + "…"
 	}
 	raw, err := json.Marshal(n.params)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	now := db.Now().UTC().Truncate(time.Microsecond)
 	seen := map[int64]bool{actorID: true}
+	written := 0
 	for _, uid := range n.users {
 		if seen[uid] {
 			continue
 		}
 		seen[uid] = true
 		row := Notification{UserID: uid, Kind: n.kind, RawParams: string(raw), Link: n.link, CreatedAt: now}
-		if err := tx.Create(&row).Error; err != nil {
-			return err
+		create := tx
+		if n.key != "" {
+			row.DedupeKey = &n.key
+			create = tx.Clauses(clause.OnConflict{DoNothing: true})
 		}
+		res := create.Create(&row)
+		if res.Error != nil {
+			return written, res.Error
+		}
+		if res.RowsAffected == 0 {
+			continue // the user has this keyed notice already
+		}
+		written++
 		if err := db.queueMail(tx, &row, now); err != nil {
-			return err
+			return written, err
 		}
 	}
-	return nil
+	return written, nil
 }
 
 // queueMail adds the outbox row of a notification when it is to be e-mailed.

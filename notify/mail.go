@@ -21,6 +21,8 @@ type Mail struct {
 type mailView struct {
 	Name, Title, Quote, Link, Unsubscribe string
 	T                                     map[string]string
+	// Digest is a weekly digest's content (notify/digest.go), nil for other e-mails.
+	Digest *digestView
 }
 
 // mailWords are the fixed words of an e-mail, per language.
@@ -34,7 +36,8 @@ var mailWords = map[string]map[string]string{
 var textMail = texttemplate.Must(texttemplate.New("text").Parse(`{{.T.hello}} {{.Name}},
 
 {{.Title}}
-{{if .Quote}}
+{{if .Digest}}
+{{template "digest" .Digest}}{{end}}{{if .Quote}}
 {{.T.quote}}:
 {{.Quote}}
 {{end}}
@@ -50,7 +53,7 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <body style="font-family: sans-serif; line-height: 1.5">
 <p>{{.T.hello}} {{.Name}},</p>
 <p><strong>{{.Title}}</strong></p>
-{{if .Quote}}<p>{{.T.quote}}:</p><blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em">{{.Quote}}</blockquote>{{end}}
+{{if .Digest}}{{template "digest" .Digest}}{{end}}{{if .Quote}}<p>{{.T.quote}}:</p><blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em">{{.Quote}}</blockquote>{{end}}
 <p><a href="{{.Link}}">{{.T.open}}</a></p>
 <hr>
 <p style="font-size: small; color: #555">{{.T.why}}<br><a href="{{.Unsubscribe}}">{{.T.unsubscribe}}</a></p>
@@ -79,6 +82,9 @@ func (r *Renderer) Render(m *models.OutboxMail) (*Mail, error) {
 		Unsubscribe: r.PublicURL + "/api/v1/unsubscribe?token=" + url.QueryEscape(r.Tokens.Unsubscribe(m.UserID, m.Category))}
 	view := mailView{Name: m.Name, Title: Title(m.Kind, lang, m.Params), Quote: m.Params.Text, Link: r.PublicURL + m.Link,
 		Unsubscribe: out.Unsubscribe, T: words}
+	if m.Params.Digest != nil {
+		view.Digest = newDigestView(m.Params.Digest, lang)
+	}
 	var text, html bytes.Buffer
 	if err := textMail.Execute(&text, view); err != nil {
 		return nil, err

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"golang.org/x/time/rate"
 
 	"github.com/pantau-id/pantau/models"
 )
 
 // Outbox delivers the e-mails that notifications queued (models.DB.MailOutbox), after their
-// transaction committed and outside any request: a poller, until a durable job queue takes
-// its place over the same table.
+// transaction committed and outside any request: a poller over the table, which the events'
+// transactions and the queue's jobs (package jobs: reminders, digests) fill.
 //
 // Each e-mail goes out at most once. A sender first connects to the SMTP server, then claims
 // the row (pending → sending; another sender that claimed it first wins), sends, and marks it
@@ -35,6 +36,10 @@ type Outbox struct {
 	MaxAttempts int
 	// ClaimLease is how old a claim must be to count as interrupted; zero means 10 minutes.
 	ClaimLease time.Duration
+	// Pace, when set, bounds the sending rate (PANTAU_MAIL_RATE): each e-mail waits for a
+	// token before it is claimed, so that a digest to every coordinator does not flood the
+	// SMTP server.
+	Pace *rate.Limiter
 }
 
 // Backoff is the wait after the n-th failed attempt (1, 2, …): 30 s doubling, at most an hour.
@@ -120,6 +125,11 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 				return i, ferr
 			}
 			continue
+		}
+		if o.Pace != nil {
+			if err := o.Pace.Wait(ctx); err != nil {
+				return i, err
+			}
 		}
 		claimed, err := o.DB.ClaimMail(ctx, m.ID)
 		if err != nil {

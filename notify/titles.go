@@ -25,6 +25,9 @@ var titles = map[models.NotificationKind]phrase{
 	models.NoticeSlotAssigned:     {"Anda ditugaskan menandatangani komitmen {region} {year} (slot {slot})", "You are assigned to sign the {region} {year} commitment (slot {slot})"},
 	models.NoticeExtensionGranted: {"Batas waktu {region_name} {year} diperpanjang sampai {until}", "The {region_name} {year} deadline is extended to {until}"},
 	models.NoticeActionOverdue:    {"Lewat tenggat ({until}): {text} — rencana perbaikan {region_name} {year}", "Overdue since {until}: {text} — {region_name}'s {year} remediation plan"},
+	models.NoticeDeadlineReminder: {"Tenggat {region_name} {year}: {until}, {days} hari lagi — {count} butir belum diajukan",
+		"{region_name}'s {year} deadline is {until}, {days} days away — {count} items not submitted"},
+	models.NoticeWeeklyDigest: {"Ringkasan mingguan {week}: {count} Pemda bergerak", "Weekly digest {week}: {count} Pemda moved"},
 }
 
 // Title is a notification's title in lang ("en", otherwise Indonesian).
@@ -43,5 +46,6 @@ func fill(text string, p models.NoticeParams) string {
 		year = strconv.Itoa(p.Year)
 	}
 	return strings.NewReplacer("{indicator}", p.Indicator, "{indicator_title}", p.IndicatorTitle, "{region}", p.Region,
-		"{region_name}", p.RegionName, "{year}", year, "{actor}", p.Actor, "{slot}", p.Slot, "{until}", p.Until, "{text}", p.Text).Replace(text)
+		"{region_name}", p.RegionName, "{year}", year, "{actor}", p.Actor, "{slot}", p.Slot, "{until}", p.Until, "{text}", p.Text,
+		"{days}", strconv.Itoa(p.Days), "{count}", strconv.Itoa(p.Count), "{week}", p.Week).Replace(text)
 }

@@ -46,7 +46,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	for _, v := range applied {
 		fmt.Fprintf(stdout, "applied migration %04d\n", v)
 	}
-	return nil
+	return migrateJobs(ctx, db, stdout)
 }
 
 func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -82,6 +82,9 @@ func TestConfigErrorsAreClear(t *testing.T) {
 		"metrics address \"localhost\"":               {"PANTAU_METRICS_ADDRESSES": "10.0.0.0/8, localhost", "PANTAU_DATA_DIR": dir},
 		"PANTAU_SMTP_URL / --smtp-url":                {"PANTAU_SMTP_URL": "http://mail.example", "PANTAU_MAIL_FROM": "a@b.id", "PANTAU_DATA_DIR": dir},
 		"PANTAU_MAIL_FROM / --mail-from":              {"PANTAU_SMTP_URL": "smtp://localhost:25", "PANTAU_DATA_DIR": dir},
+		"PANTAU_MAIL_RATE / --mail-rate":              {"PANTAU_MAIL_RATE": "fast", "PANTAU_DATA_DIR": dir},
+		"PANTAU_REMINDER_DAYS / --reminder-days":      {"PANTAU_REMINDER_DAYS": "14,seven", "PANTAU_DATA_DIR": dir},
+		"PANTAU_NOTIFICATION_RETENTION_DAYS":          {"PANTAU_NOTIFICATION_RETENTION_DAYS": "-3", "PANTAU_DATA_DIR": dir},
 	}
 	for want, env := range cases {
 		code, _, errOut := cli(t, env, "", "serve")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pantau-id/pantau/api"
 	"github.com/pantau-id/pantau/frontend"
+	"github.com/pantau-id/pantau/jobs"
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/notify"
 )
@@ -27,10 +28,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg.dbFlags(fs, getenv)
 	level, proxies, ttl := cfg.serveFlags(fs, getenv)
 	withDemo := fs.Bool("demo", false, "load the demo data set when the database is empty, and show the demo logins")
+	jobCfg := jobFlags(fs, getenv)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.finish(*level, *proxies, *ttl); err != nil {
+		return err
+	}
+	if err := jobCfg.check(); err != nil {
 		return err
 	}
 	log := newLogger(&cfg, stderr)
@@ -54,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	models.LimitKeyDerivation(cfg.Argon2Slots, 0)
 	blobs := cfg.blobs()
 	db.MailOutbox = cfg.SMTP != nil
-	_, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
+	srv, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(), PublicURL: cfg.PublicURL,
 		Tokens:  tokens,
 		Signing: signing, MetricsToken: cfg.MetricsToken, MetricsAddresses: cfg.MetricsAddresses,
 		Limits: api.Limits{Verify: cfg.VerifySlots, VerifyMemory: int64(cfg.VerifyMemoryMB) << 20, Reports: cfg.ReportSlots, Uploads: cfg.UploadSlots}})
@@ -83,10 +88,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		db.RunSealer(ctx, time.Second, log)
 	})
 	if cfg.SMTP != nil {
-		outbox := &notify.Outbox{DB: db, SMTP: cfg.SMTP, Renderer: &notify.Renderer{PublicURL: cfg.PublicURL, Tokens: tokens}, Log: log}
+		outbox := &notify.Outbox{DB: db, SMTP: cfg.SMTP, Renderer: &notify.Renderer{PublicURL: cfg.PublicURL, Tokens: tokens}, Log: log, Pace: jobCfg.pace()}
 		go outbox.Run(bgCtx)
 		log.Info("sending e-mail", "smtp", cfg.SMTP.Host, "port", cfg.SMTP.Port, "from", cfg.MailFrom)
 	}
+	queue, err := startJobs(bgCtx, db, jobCfg, log, srv.Metrics())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := queue.Stop(stop); err != nil {
+			log.Warn("stopping the job queue", "err", err)
+		}
+	}()
 	return listen(ctx, ln, handler, log)
 }
 
@@ -180,7 +196,11 @@ func prepareSchema(ctx context.Context, cfg *config, db *models.DB, log *slog.Lo
 		if len(applied) > 0 {
 			log.Info("applied migrations", "versions", applied)
 		}
-		return nil
+		applied, err = jobs.Migrate(ctx, db)
+		if len(applied) > 0 {
+			log.Info("applied job queue migrations", "versions", applied)
+		}
+		return err
 	}
 	pending, err := db.PendingMigrations(ctx)
 	if err != nil {
@@ -188,6 +208,13 @@ func prepareSchema(ctx context.Context, cfg *config, db *models.DB, log *slog.Lo
 	}
 	if len(pending) > 0 {
 		return fmt.Errorf("the database schema is behind (pending migrations %v): run \"pantau migrate\" first", pending)
+	}
+	behind, err := jobs.Pending(ctx, db)
+	if err != nil {
+		return err
+	}
+	if behind {
+		return errors.New("the job queue's tables are missing or behind: run \"pantau migrate\" first")
 	}
 	return nil
 }

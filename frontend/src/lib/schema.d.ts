@@ -2559,8 +2559,11 @@ export interface components {
              */
             version?: number | null;
         };
-        /** @enum {string} */
-        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted" | "action_overdue";
+        /**
+         * @description deadline_reminder: the Pemda's deadline is near and some of its items are not submitted (sent on the configured days before it, PANTAU_REMINDER_DAYS); weekly_digest: a coordinator's weekly digest (Mondays 07:00 WIB).
+         * @enum {string}
+         */
+        NotificationKind: "item_rejected" | "item_approved" | "comment" | "mention" | "slot_assigned" | "extension_granted" | "action_overdue" | "deadline_reminder" | "weekly_digest";
         Notification: {
             /** Format: int64 */
             id: number;
@@ -2578,9 +2581,9 @@ export interface components {
             rejections: boolean;
             /** @description E-mail on comments in discussions the user takes part in, and on mentions. */
             comments: boolean;
-            /** @description Remediation actions past their date (deadline reminders come with the job queue). */
+            /** @description Deadline reminders (to operators whose Pemda has items not submitted, on the configured days before the deadline) and remediation actions past their date. */
             reminders: boolean;
-            /** @description Weekly digest (not sent yet: it comes with the job queue). */
+            /** @description The weekly digest of coordinators (Mondays 07:00 WIB): per Pemda in their scope what moved, what waits for review, who is behind. */
             digest: boolean;
         };
         Preferences: {

@@ -13,7 +13,7 @@ fi
 weed_version=v0.0.0-20261109003541-7506e5f91cd6
 if [ ! -x "$mailpit_dir/weed" ]; then
   # go install refuses the module's replace directives: build it in a writable copy instead.
-  echo "building SeaweedFS $weed_version into $mailpit_dir (once; about WEED_MINUTES minutes)"
+  echo "building SeaweedFS $weed_version into $mailpit_dir (once; 32 minutes on the 2 shared cores of the dev machine under load, less when idle)"
   go mod download github.com/seaweedfs/seaweedfs@$weed_version
   weed_src=$(mktemp -d)
   cp -r "$(go env GOMODCACHE)/github.com/seaweedfs/seaweedfs@$weed_version" "$weed_src/seaweedfs"

@@ -40,6 +40,9 @@ type Server struct {
 	cmd    *exec.Cmd
 	done   chan error
 	stop   sync.Once
+	// sockets are the Unix sockets weed makes in /tmp for its gRPC ports; a killed weed
+	// leaves them behind.
+	sockets []string
 }
 
 // binary finds weed: $PANTAU_WEED, then PATH, then the cache scripts/deps.sh builds it into
@@ -89,9 +92,11 @@ func Start(tb testing.TB) *Server {
 		}
 		tb.Skip("SeaweedFS (weed) is not installed; scripts/deps.sh builds it")
 	}
+	began := time.Now()
 	for attempt := 0; ; attempt++ {
 		s, err := start(tb, bin)
 		if err == nil {
+			tb.Logf("SeaweedFS answers at %s after %s", s.Endpoint, time.Since(began).Round(time.Millisecond))
 			tb.Cleanup(s.Stop)
 			return s
 		}
@@ -107,8 +112,8 @@ func start(tb testing.TB, bin string) (*Server, error) {
 	args := []string{"server", "-dir=" + dir, "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
 		"-master.port=" + strconv.Itoa(p[0]), "-master.port.grpc=" + strconv.Itoa(p[1]),
 		"-volume.port=" + strconv.Itoa(p[2]), "-volume.port.grpc=" + strconv.Itoa(p[3]), "-volume.max=100",
-		"-filer.port=" + strconv.Itoa(p[4]), "-filer.port.grpc=" + strconv.Itoa(p[5]),
-		"-s3", "-s3.port=" + strconv.Itoa(p[6]), "-s3.port.grpc=" + strconv.Itoa(p[7]),
+		"-filer.port=" + strconv.Itoa(p[4]), "-filer.port.grpc=" + strconv.Itoa(p[5]), "-filer.localSocket=" + filepath.Join(dir, "filer.sock"),
+		"-s3", "-s3.port=" + strconv.Itoa(p[6]), "-s3.port.grpc=" + strconv.Itoa(p[7]), "-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
 		"-s3.port.iceberg=0", "-s3.port.lance=0"}
 	cmd := exec.Command(bin, args...)
 	log, err := os.Create(filepath.Join(dir, "weed.log"))
@@ -121,6 +126,9 @@ func start(tb testing.TB, bin string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", p[6]), cmd: cmd, done: make(chan error, 1)}
+	for name, port := range map[string]int{"master": p[1], "volume": p[3], "filer": p[5], "s3": p[7]} {
+		s.sockets = append(s.sockets, fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", name, port))
+	}
 	go func() { s.done <- cmd.Wait() }()
 	s.Client, err = minio.New(fmt.Sprintf("127.0.0.1:%d", p[6]), &minio.Options{
 		Creds: credentials.NewStaticV4(AccessKey, SecretKey, ""), BucketLookup: minio.BucketLookupPath})
@@ -163,14 +171,14 @@ func (s *Server) ready() error {
 }
 
 // Stop ends the server (a test may stop it early, to see what happens when storage is down).
+// It is killed: its data is thrown away anyway, and a graceful stop takes weed half a minute.
 func (s *Server) Stop() {
 	s.stop.Do(func() {
-		s.cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-s.done:
-		case <-time.After(10 * time.Second):
-			s.cmd.Process.Kill()
-			<-s.done
+		s.cmd.Process.Kill()
+		err := <-s.done
+		s.done <- err
+		for _, p := range s.sockets {
+			os.Remove(p)
 		}
 	})
 }

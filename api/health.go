@@ -24,7 +24,7 @@ func (s *Server) readyz(c *gin.Context) {
 	}
 	if err := s.blobs.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "file storage not ready", "store", s.blobs.String(), "err", err)
-		writeError(c, &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Key: "storage_unavailable", RetryAfter: 5})
+		writeError(c, errStorageUnavailable)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "database": string(s.db.Dialect), "storage": s.blobs.Backend()})

@@ -82,7 +82,7 @@ func TestEvidenceOnS3(t *testing.T) {
 }
 
 // TestReadyzFollowsTheObjectStore: with SeaweedFS stopped, /readyz answers 503 within its
-// two seconds, naming the file storage.
+// two seconds, naming the file storage, and so do uploads.
 func TestReadyzFollowsTheObjectStore(t *testing.T) {
 	e, weed, _ := s3Env(t, Options{})
 	var ready struct{ Status, Database, Storage string }
@@ -101,4 +101,12 @@ func TestReadyzFollowsTheObjectStore(t *testing.T) {
 		t.Fatalf("readyz does not name the storage: %s", r.Body)
 	}
 	e.mustOK(e.call("GET", "/healthz", asAnonymous, nil))
+	up := e.upload("/api/v1/periods/2019/regions/62.08/items/I2/evidence", "operator", "bukti.pdf", samplePDF(t, "bukti"))
+	e.expect(up, 503, "unavailable")
+	if !strings.Contains(string(up.Body), "Penyimpanan berkas") {
+		t.Fatalf("the upload's answer does not name the storage: %s", up.Body)
+	}
+	if n := e.counts()["evidence"]; n != 0 {
+		t.Fatalf("%d evidence rows after a refused upload", n)
+	}
 }

@@ -50,6 +50,7 @@ func OpenS3(cfg S3Config) (*S3Bucket, error) {
 		Secure:       secure,
 		Region:       cfg.Region,
 		BucketLookup: minio.BucketLookupPath,
+		MaxRetries:   3, // about a second of retries, not ten: a request waits on them
 	})
 	if err != nil {
 		return nil, err
@@ -60,6 +61,18 @@ func OpenS3(cfg S3Config) (*S3Bucket, error) {
 // Store is the part of the bucket under prefix ("evidence", "documents").
 func (b *S3Bucket) Store(prefix string) *S3Store {
 	return &S3Store{b: b, prefix: strings.Trim(prefix, "/")}
+}
+
+// ErrStorageUnavailable: the object store cannot be reached right now.
+var ErrStorageUnavailable = errors.New("file storage unavailable")
+
+// unreachable marks an error of the connection to the server as ErrStorageUnavailable.
+func unreachable(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%w: %v", ErrStorageUnavailable, err)
+	}
+	return err
 }
 
 // S3Store keeps a BlobStore's files in a bucket under keys PREFIX/ab/abcdef… (the SHA-256).
@@ -80,7 +93,7 @@ func (s *S3Store) put(ctx context.Context, f *os.File, b Blob) error {
 		return err
 	}
 	_, err := s.b.client.PutObject(ctx, s.b.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{ContentType: b.ContentType})
-	return err
+	return unreachable(err)
 }
 
 // get opens an object; reading it is what reaches the server.
@@ -88,12 +101,13 @@ func (s *S3Store) get(ctx context.Context, sha string) (io.ReadCloser, error) {
 	return s.b.client.GetObject(ctx, s.b.bucket, s.key(sha), minio.GetObjectOptions{})
 }
 
-// notFound turns the server's "no such key" into an error matching fs.ErrNotExist.
+// notFound turns the server's "no such key" into an error matching fs.ErrNotExist (and a
+// lost connection into ErrStorageUnavailable).
 func (s *S3Store) notFound(err error) error {
 	if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
 		return fmt.Errorf("%s: %w", s, fs.ErrNotExist)
 	}
-	return err
+	return unreachable(err)
 }
 
 func (s *S3Store) has(ctx context.Context, sha string) (bool, error) {

@@ -86,13 +86,16 @@ func (s *S3Store) key(sha string) string { return s.prefix + "/" + sha[:2] + "/"
 // String names the bucket and prefix, for logs and errors.
 func (s *S3Store) String() string { return "s3://" + s.b.bucket + "/" + s.prefix }
 
-// put uploads a spooled, checked file from its start. Always uploading, even when the object
-// exists, renews its age, which keeps a sweep from taking content an upload is about to refer to.
+// put uploads a spooled, checked file from its start: one streamed PUT up to 16 MiB, parts read
+// from the file beyond. Always uploading, even when the object exists, renews its age, which
+// keeps a sweep from taking content an upload is about to refer to. The payload is not hashed
+// for the signature (UNSIGNED-PAYLOAD: one pass over the file less, a third faster here): every
+// read checks the content against its SHA-256 anyway.
 func (s *S3Store) put(ctx context.Context, f *os.File, b Blob) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	_, err := s.b.client.PutObject(ctx, s.b.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{ContentType: b.ContentType})
+	_, err := s.b.client.PutObject(ctx, s.b.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{ContentType: b.ContentType, DisableContentSha256: true})
 	return unreachable(err)
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -132,7 +133,8 @@ func TestStoreBackends(t *testing.T) {
 				t.Fatalf("a damaged file was opened: %v", err)
 			}
 
-			checkSweep(t, store, b.SHA256, d.SHA256)
+			large := checkStreaming(t, store)
+			checkSweep(t, store, b.SHA256, d.SHA256, large)
 			if left, _ := filepath.Glob(filepath.Join(store.Dir, "tmp", "*")); len(left) != 0 {
 				t.Fatalf("spooled files left behind: %v", left)
 			}
@@ -140,9 +142,9 @@ func TestStoreBackends(t *testing.T) {
 	}
 }
 
-// checkSweep refers to kept in a row, lets kept and orphan grow older than the grace, stores a
-// young file, and sweeps: only orphan goes.
-func checkSweep(t *testing.T, store *models.BlobStore, kept, orphan string) {
+// checkSweep refers to kept in a row, lets kept and the orphans grow older than the grace,
+// stores a young file, and sweeps: only the orphans go.
+func checkSweep(t *testing.T, store *models.BlobStore, kept string, orphans ...string) {
 	t.Helper()
 	ctx := context.Background()
 	db := modelstest.Open(t, models.SQLite)
@@ -161,12 +163,73 @@ func checkSweep(t *testing.T, store *models.BlobStore, kept, orphan string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Files != 1 {
-		t.Fatalf("swept %d files, want the orphan only", res.Files)
+	if res.Files != len(orphans) {
+		t.Fatalf("swept %d files, want the %d orphans only", res.Files, len(orphans))
 	}
-	for sha, want := range map[string]bool{kept: true, orphan: false, young.SHA256: true} {
+	want := map[string]bool{kept: true, young.SHA256: true}
+	for _, sha := range orphans {
+		want[sha] = false
+	}
+	for sha, want := range want {
 		if ok, err := store.Has(ctx, sha); ok != want || err != nil {
 			t.Fatalf("after the sweep, %s present: %v (%v), want %v", sha, ok, err, want)
 		}
 	}
+}
+
+// checkStreaming stores and reads back a 20 MiB file and finds that neither held it in memory:
+// the process allocated well under its size on each way. It returns the file's SHA-256.
+func checkStreaming(t *testing.T, store *models.BlobStore) string {
+	t.Helper()
+	const size = 20 << 20
+	big := *store
+	big.MaxSize = 32 << 20
+	content := func() io.Reader {
+		return io.MultiReader(bytes.NewReader(pdfWith(7)), io.LimitReader(zeros{}, size-int64(len(pdfWith(7)))))
+	}
+	h := sha256.New()
+	io.Copy(h, content())
+	var b models.Blob
+	allocated := allocatedBy(t, func() {
+		var err error
+		if b, err = big.Put(content()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if b.SHA256 != hex.EncodeToString(h.Sum(nil)) || allocated > size/4 {
+		t.Fatalf("storing 20 MiB allocated %d bytes (as %+v)", allocated, b)
+	}
+	t.Logf("storing 20 MiB allocated %d KiB", allocated>>10)
+	allocated = allocatedBy(t, func() {
+		f, err := big.Open(b.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if n, err := io.Copy(io.Discard, f); n != size || err != nil {
+			t.Fatalf("read back %d bytes (%v)", n, err)
+		}
+	})
+	t.Logf("reading it allocated %d KiB", allocated>>10)
+	if allocated > size/4 {
+		t.Fatalf("reading 20 MiB allocated %d bytes", allocated)
+	}
+	return b.SHA256
+}
+
+// zeros reads as endless zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// allocatedBy is how many bytes the process allocated while fn ran.
+func allocatedBy(t *testing.T, fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

@@ -38,6 +38,8 @@ var (
 	errNotFound        = &Error{Status: http.StatusNotFound, Code: "not_found"}
 	// errUnavailable: the database cannot be reached right now.
 	errUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: 5}
+	// errStorageUnavailable: the file storage (an S3 bucket) cannot be reached right now.
+	errStorageUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Key: "storage_unavailable", RetryAfter: 5}
 	// errBusy: the work the request needs (key derivation, verification, reports, uploads) is
 	// at its concurrency limit.
 	errBusy = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Key: "busy", RetryAfter: 2}
@@ -88,6 +90,8 @@ func classify(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Fields: map[string]string{"file": "empty_file"}}
 	case errors.Is(err, models.ErrUnavailable):
 		return errUnavailable
+	case errors.Is(err, models.ErrStorageUnavailable):
+		return errStorageUnavailable
 	case errors.Is(err, models.ErrBusy):
 		return errBusy
 	}

@@ -102,7 +102,8 @@ func uploadError(err error) error {
 	if errors.As(err, &tooBig) {
 		return models.ErrTooLarge
 	}
-	if errors.Is(err, models.ErrTooLarge) || errors.Is(err, models.ErrUnsupportedType) || errors.Is(err, models.ErrEmptyFile) {
+	if errors.Is(err, models.ErrTooLarge) || errors.Is(err, models.ErrUnsupportedType) || errors.Is(err, models.ErrEmptyFile) ||
+		errors.Is(err, models.ErrStorageUnavailable) {
 		return err
 	}
 	return errBadRequest("not_multipart")

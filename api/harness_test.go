@@ -76,7 +76,13 @@ func newEnv(t testing.TB, db *models.DB) *env {
 // newEnvWith is newEnv with server options.
 func newEnvWith(t testing.TB, db *models.DB, opts Options) *env {
 	t.Helper()
-	e := newAPIWith(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, opts)
+	return newEnvOn(t, db, &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10}, opts)
+}
+
+// newEnvOn is newEnvWith with the given file store.
+func newEnvOn(t testing.TB, db *models.DB, blobs *models.BlobStore, opts Options) *env {
+	t.Helper()
+	e := newAPIWith(t, db, blobs, opts)
 	ctx := context.Background()
 	for _, r := range []models.RegionInput{
 		{Code: "62", Name: "Provinsi Kalimantan Tengah", Kind: models.KindProvince},

@@ -51,6 +51,9 @@ var messages = map[string]msg{
 	"reissue_needed":      {"Dokumen ini disahkan sebelum slot memiliki kolom paraf; batalkan dan buat komitmen pengganti.", "This document was certified before slots had a paraf field; void it and make a replacement."},
 	"ocsp_request":        {"Permintaan OCSP tidak dapat dibaca.", "The OCSP request could not be read."},
 
+	// File storage (readiness).
+	"storage_unavailable": {"Penyimpanan berkas sedang tidak dapat dihubungi; coba lagi sebentar lagi.", "The file storage cannot be reached; try again shortly."},
+
 	// Limits on work and on where requests come from.
 	"busy":         {"Server sedang sibuk; coba lagi sebentar lagi.", "The server is busy; try again shortly."},
 	"cross_origin": {"Permintaan dari situs lain ditolak.", "Requests from another site are refused."},

@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,14 +14,20 @@ import (
 
 // staging keeps track of what a restore wrote, so that a failed one leaves nothing behind.
 type staging struct {
-	created []string    // stored files put in place
+	created []stored    // stored files put in place
 	secrets [][2]string // secrets written aside: temporary path, final path
+}
+
+// stored is a file a restore put into a store.
+type stored struct {
+	store *models.BlobStore
+	sha   string
 }
 
 // undo removes the stored files put in place and the secrets written aside.
 func (s *staging) undo() {
-	for _, p := range s.created {
-		os.Remove(p)
+	for _, f := range s.created {
+		f.store.Remove(context.Background(), f.sha)
 	}
 	for _, sec := range s.secrets {
 		os.Remove(sec[0])
@@ -36,38 +44,42 @@ func (s *staging) place() error {
 	return nil
 }
 
-// restoreFile writes a stored file into its store (as the store writes: a synced temporary
-// file renamed into place) once its content matched the manifest and its name.
-func (r *restorer) restoreFile(e Entry) error {
+// restoreFile writes a stored file into its store, in a directory or a bucket (as the store
+// writes: checked, then put in place whole) once its content matched the manifest and its name.
+func (r *restorer) restoreFile(ctx context.Context, e Entry) error {
 	storeName, sha, err := parseFileEntry(e.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
-	dir, err := place(r.layout.Stores, storeName)
+	store, err := r.store(storeName)
 	if err != nil {
 		return err
 	}
 	if e.SHA256 != sha {
 		return fmt.Errorf("%w: %s: the manifest gives it SHA-256 %s", ErrDamaged, e.Path, e.SHA256)
 	}
-	final := (&models.BlobStore{Dir: dir}).Path(sha)
-	if _, err := os.Stat(final); err == nil {
-		return r.verified(e, func(io.Reader) error { return nil }) // the store has it already
-	}
-	tmp, err := r.writeAside(e, filepath.Join(dir, "tmp"), "restore-*", 0o640)
-	if err != nil {
+	var created bool
+	err = r.verified(e, func(rd io.Reader) error {
+		created, err = store.Import(ctx, sha, rd)
+		if errors.Is(err, models.ErrCorrupt) {
+			return nil // the store kept nothing; verified names the mismatch with the manifest
+		}
 		return err
+	})
+	if created {
+		r.staged.created = append(r.staged.created, stored{store, sha})
 	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		os.Remove(tmp)
-		return err
+	return err
+}
+
+// store finds a named store of the layout.
+func (r *restorer) store(name string) (*models.BlobStore, error) {
+	for _, s := range r.layout.Stores {
+		if s.Name == name {
+			return s.Blobs, nil
+		}
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	r.staged.created = append(r.staged.created, final)
-	return nil
+	return nil, fmt.Errorf("the backup has %q, which this installation does not keep", name)
 }
 
 // stageSecret writes a secret beside its place, to be moved there when everything else

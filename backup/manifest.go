@@ -10,6 +10,7 @@ package backup
 
 import (
 	"fmt"
+	"github.com/pantau-id/pantau/models"
 	"path"
 	"regexp"
 	"strings"
@@ -72,10 +73,17 @@ type Entry struct {
 
 // Layout says where an installation keeps its files: content-addressed stores by name
 // ("evidence", "documents") and secrets by name ("ca" a directory, "demo-logins.txt" a file).
-// A backup and the restore of it name the same stores and secrets; the paths may differ.
+// A backup and the restore of it name the same stores and secrets; the paths, and whether
+// a store keeps its files in a directory or a bucket, may differ.
 type Layout struct {
-	Stores  []Place
+	Stores  []Store
 	Secrets []Place
+}
+
+// Store is a named content-addressed store of an installation.
+type Store struct {
+	Name  string
+	Blobs *models.BlobStore
 }
 
 // Place is a named directory or file of an installation.

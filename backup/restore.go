@@ -202,7 +202,7 @@ func (r *restorer) run(ctx context.Context, pool *sql.DB) (err error) {
 	for _, e := range r.m.Entries {
 		switch {
 		case strings.HasPrefix(e.Path, "files/"):
-			err = r.restoreFile(e)
+			err = r.restoreFile(ctx, e)
 		case strings.HasPrefix(e.Path, "secrets/"):
 			err = r.stageSecret(e)
 		}

@@ -211,7 +211,7 @@ func (aw *archiveWriter) dumpTable(ctx context.Context, cat catalog, t *tableInf
 
 // copyFiles copies every referenced file from the stores that hold it, checking that its
 // content still has the SHA-256 it is named by.
-func (aw *archiveWriter) copyFiles(stores []Place, refs map[string]bool) error {
+func (aw *archiveWriter) copyFiles(stores []Store, refs map[string]bool) error {
 	shas := make([]string, 0, len(refs))
 	for sha := range refs {
 		shas = append(shas, sha)
@@ -234,8 +234,8 @@ func (aw *archiveWriter) copyFiles(stores []Place, refs map[string]bool) error {
 }
 
 // copyFile copies one stored file, reporting false when this store does not hold it.
-func (aw *archiveWriter) copyFile(store Place, sha string) (bool, error) {
-	f, err := os.Open((&models.BlobStore{Dir: store.Path}).Path(sha))
+func (aw *archiveWriter) copyFile(store Store, sha string) (bool, error) {
+	f, err := store.Blobs.Open(sha)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	} else if err != nil {
@@ -250,7 +250,7 @@ func (aw *archiveWriter) copyFile(store Place, sha string) (bool, error) {
 		return false, fmt.Errorf("%s: %w", e.path, err)
 	}
 	if got := e.close(); got != sha {
-		return false, fmt.Errorf("%s in %s: the content's SHA-256 is %s, not its name (changed on disk)", sha, store.Path, got)
+		return false, fmt.Errorf("%s in %s: the content's SHA-256 is %s, not its name (changed meanwhile)", sha, store.Blobs, got)
 	}
 	return true, nil
 }

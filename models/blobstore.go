@@ -24,12 +24,18 @@ type Blob struct {
 	ContentType string
 }
 
-// BlobStore keeps files by the SHA-256 of their content under a directory. Writes go to a
-// temporary file that is synced and then renamed into place, so a file is either complete or absent.
+// BlobStore keeps files by the SHA-256 of their content: in a directory (the default), or in an
+// S3 bucket when Remote is set. Every write is spooled to a temporary file under Dir/tmp,
+// checked (size, type by content, SHA-256), and only then stored, so that a file is either
+// complete or absent; every read is checked against the SHA-256 it is named by before a byte of
+// it is served.
 type BlobStore struct {
+	// Dir is where the files are kept; with Remote, only where uploads and reads are spooled.
 	Dir string
 	// MaxSize is the largest file accepted, in bytes.
 	MaxSize int64
+	// Remote, when set, keeps the files in an S3 bucket instead of Dir.
+	Remote *S3Store
 }
 
 // Upload errors.
@@ -37,6 +43,8 @@ var (
 	ErrTooLarge        = errors.New("file too large")
 	ErrUnsupportedType = errors.New("unsupported file type")
 	ErrEmptyFile       = errors.New("empty file")
+	// ErrCorrupt: a stored file's content no longer has the SHA-256 it is named by.
+	ErrCorrupt = errors.New("stored file does not match its SHA-256")
 )
 
 // allowedTypes are the evidence types accepted, as detected from content (never from the name).
@@ -56,18 +64,23 @@ var allowedTypes = map[string]bool{
 	"application/vnd.oasis.opendocument.presentation": true,
 }
 
+// Backend names the kind of store, as the storage metrics label it: "local" or "s3".
+func (s *BlobStore) Backend() string {
+	if s.Remote != nil {
+		return "s3"
+	}
+	return "local"
+}
+
 // Put stores r's content, refusing content over MaxSize, empty content and types outside the
 // allow-list. Nothing is left behind when it fails.
 func (s *BlobStore) Put(r io.Reader) (Blob, error) {
-	tmpDir := filepath.Join(s.Dir, "tmp")
-	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
-		return Blob{}, err
-	}
-	f, err := os.CreateTemp(tmpDir, "upload-*")
+	defer observeStorage(s.Backend(), "put", time.Now())
+	f, err := s.spool()
 	if err != nil {
 		return Blob{}, err
 	}
-	defer os.Remove(f.Name()) // a no-op after the rename
+	defer os.Remove(f.Name()) // a no-op after a rename into place
 	defer f.Close()
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, s.MaxSize+1))
@@ -91,37 +104,186 @@ func (s *BlobStore) Put(r io.Reader) (Blob, error) {
 	if !allowedTypes[ctype] {
 		return Blob{}, fmt.Errorf("%w: %s", ErrUnsupportedType, ctype)
 	}
-	if err := f.Sync(); err != nil {
-		return Blob{}, err
-	}
-	if err := f.Close(); err != nil {
-		return Blob{}, err
-	}
 	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, ContentType: ctype}
-	final := s.path(b.SHA256)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return Blob{}, err
-	}
-	if err := os.Rename(f.Name(), final); err != nil {
-		return Blob{}, err
-	}
-	return b, syncDir(filepath.Dir(final))
+	return b, s.keep(context.Background(), f, b)
 }
 
-// Open returns the stored content for a SHA-256.
-func (s *BlobStore) Open(sha string) (*os.File, error) {
+// Import stores r's content, which must have the SHA-256 sha, as it is: no size or type check
+// (a restore puts back what a store once accepted). It reports whether the store did not
+// hold it before.
+func (s *BlobStore) Import(ctx context.Context, sha string, r io.Reader) (created bool, err error) {
+	defer observeStorage(s.Backend(), "put", time.Now())
+	if !shaPattern.MatchString(sha) {
+		return false, fmt.Errorf("%q is not a SHA-256", sha)
+	}
+	if ok, err := s.Has(ctx, sha); err != nil || ok {
+		return false, err
+	}
+	f, err := s.spool()
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), r)
+	if err != nil {
+		return false, err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
+		return false, fmt.Errorf("%w: %s has SHA-256 %s", ErrCorrupt, sha, got)
+	}
+	return true, s.keep(ctx, f, Blob{SHA256: sha, Size: n, ContentType: "application/octet-stream"})
+}
+
+// spool creates a temporary file under Dir/tmp.
+func (s *BlobStore) spool() (*os.File, error) {
+	tmpDir := filepath.Join(s.Dir, "tmp")
+	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
+		return nil, err
+	}
+	return os.CreateTemp(tmpDir, "upload-*")
+}
+
+// keep stores a checked, spooled file under its SHA-256: renamed into place in Dir, or
+// uploaded to the bucket from the file (streamed; the whole file is never in memory).
+func (s *BlobStore) keep(ctx context.Context, f *os.File, b Blob) error {
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if s.Remote != nil {
+		return s.Remote.put(ctx, f, b)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	final := s.path(b.SHA256)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), final); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(final))
+}
+
+// Open returns the stored content for a SHA-256, once its content was checked against it: a
+// file whose content does not hash to its name is ErrCorrupt, never served. A SHA-256 the
+// store does not hold is an error matching fs.ErrNotExist.
+func (s *BlobStore) Open(sha string) (io.ReadSeekCloser, error) {
 	if !shaPattern.MatchString(sha) {
 		return nil, ErrNotFound
 	}
-	return os.Open(s.path(sha))
+	defer observeStorage(s.Backend(), "get", time.Now())
+	if s.Remote != nil {
+		return s.openRemote(context.Background(), sha)
+	}
+	f, err := os.Open(s.path(sha))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkContent(f, sha); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// openRemote copies an object into a spooled file, already unlinked (it vanishes when
+// closed), checking its SHA-256 on the way.
+func (s *BlobStore) openRemote(ctx context.Context, sha string) (io.ReadSeekCloser, error) {
+	obj, err := s.Remote.get(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	defer obj.Close()
+	f, err := s.spool()
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(f.Name())
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), obj); err != nil {
+		f.Close()
+		return nil, s.Remote.notFound(err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s in %s has SHA-256 %s", ErrCorrupt, sha, s.Remote, got)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// checkContent reads r to its end and says ErrCorrupt unless its SHA-256 is sha.
+func checkContent(r io.Reader, sha string) error {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
+		return fmt.Errorf("%w: %s has SHA-256 %s", ErrCorrupt, sha, got)
+	}
+	return nil
+}
+
+// Has says whether the store holds the content with this SHA-256.
+func (s *BlobStore) Has(ctx context.Context, sha string) (bool, error) {
+	if !shaPattern.MatchString(sha) {
+		return false, nil
+	}
+	if s.Remote != nil {
+		return s.Remote.has(ctx, sha)
+	}
+	_, err := os.Stat(s.path(sha))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Remove deletes the content with this SHA-256 (a restore that failed takes back what it wrote).
+func (s *BlobStore) Remove(ctx context.Context, sha string) error {
+	if !shaPattern.MatchString(sha) {
+		return ErrNotFound
+	}
+	if s.Remote != nil {
+		return s.Remote.remove(ctx, sha)
+	}
+	return os.Remove(s.path(sha))
+}
+
+// Ping checks that the store can be reached: the bucket answers, or the directory exists.
+func (s *BlobStore) Ping(ctx context.Context) error {
+	defer observeStorage(s.Backend(), "ping", time.Now())
+	if s.Remote != nil {
+		return s.Remote.ping(ctx)
+	}
+	_, err := os.Stat(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // created by the first upload
+	}
+	return err
 }
 
 var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 func (s *BlobStore) path(sha string) string { return filepath.Join(s.Dir, sha[:2], sha) }
 
-// Path is where the content with this SHA-256 (64 lower-case hex digits) is kept.
-func (s *BlobStore) Path(sha string) string { return s.path(sha) }
+// String names the store in logs: its directory or its bucket and prefix.
+func (s *BlobStore) String() string {
+	if s.Remote != nil {
+		return s.Remote.String()
+	}
+	return s.Dir
+}
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
@@ -151,8 +313,18 @@ const DefaultSweepGrace = time.Hour
 // again — if an upload stored the same content meanwhile, the file moved aside is that upload's
 // fresh one and is put back. Every column whose name contains "sha256" counts as a reference,
 // so that a new table that keeps blobs is covered without a change here. Several instances may
-// sweep the same directory at once.
+// sweep the same directory at once. With Remote, the bucket is swept as sweepRemote says.
 func (s *BlobStore) Sweep(ctx context.Context, db *DB, grace time.Duration) (SweepResult, error) {
+	defer observeStorage(s.Backend(), "sweep", time.Now())
+	if s.Remote != nil {
+		return s.sweepRemote(ctx, db, grace)
+	}
+	return s.sweepDir(ctx, db, grace)
+}
+
+// sweepDir sweeps the directory: its stored files and its temporary files (with Remote, only
+// the latter are there).
+func (s *BlobStore) sweepDir(ctx context.Context, db *DB, grace time.Duration) (SweepResult, error) {
 	var res SweepResult
 	cutoff := time.Now().Add(-grace)
 	var candidates []string

@@ -9,6 +9,7 @@ pg_start
 trap pg_stop EXIT
 export PANTAU_TEST_REQUIRE_POSTGRES=1
 export PANTAU_TEST_REQUIRE_MAILPIT=1 # the e-mail tests fail, never skip, without mailpit (scripts/deps.sh builds it)
+export PANTAU_TEST_REQUIRE_S3=1      # the object storage tests fail, never skip, without SeaweedFS (likewise)
 scripts/frontend-build.sh          # npm ci + vite build, so the binary embeds the web app
 (cd frontend && npm test --silent) # the web app's unit tests (vitest)
 frontend/node_modules/.bin/redocly lint api/openapi.json  # the API document (rules: redocly.yaml)

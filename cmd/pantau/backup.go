@@ -19,7 +19,7 @@ import (
 // directory, and the demo logins beside the database.
 func (c *config) layout() backup.Layout {
 	return backup.Layout{
-		Stores:  []backup.Place{{Name: "evidence", Path: c.EvidenceDir}, {Name: "documents", Path: documentsDir(c)}},
+		Stores:  []backup.Store{{Name: "evidence", Blobs: c.blobs()}, {Name: "documents", Blobs: c.documents()}},
 		Secrets: []backup.Place{{Name: "ca", Path: c.CADir}, {Name: "demo-logins.txt", Path: demoLoginsPath(c)}},
 	}
 }

@@ -32,7 +32,8 @@ type installation struct {
 
 func openInstallation(t *testing.T, env map[string]string) *installation {
 	t.Helper()
-	cfg := &config{DatabaseURL: env["DATABASE_URL"], DataDir: env["PANTAU_DATA_DIR"], MaxUploadMB: 20, PublicURL: documents.DefaultPublicURL}
+	cfg := &config{DatabaseURL: env["DATABASE_URL"], DataDir: env["PANTAU_DATA_DIR"], MaxUploadMB: 20, PublicURL: documents.DefaultPublicURL,
+		S3Config: s3Settings(func(k string) string { return env[k] })}
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}

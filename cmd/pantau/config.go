@@ -54,6 +54,9 @@ type config struct {
 	// SecretKey, when set, seals the CA directory's files in the database so that every
 	// instance sharing it signs with one CA (models.DB.ShareFiles).
 	SecretKey string
+	// S3Config and S3: the bucket files are kept in (storage.go); nil keeps them in directories.
+	S3Config models.S3Config
+	S3       *models.S3Bucket
 }
 
 // env reads a setting; NAME_FILE, when set, names a file holding the value (for secrets).
@@ -75,6 +78,7 @@ func (c *config) dbFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DataDir, "data-dir", env(getenv, "PANTAU_DATA_DIR", "./data"), "directory for the SQLite database, evidence files and keys (env PANTAU_DATA_DIR)")
 	fs.StringVar(&c.EvidenceDir, "evidence-dir", env(getenv, "PANTAU_EVIDENCE_DIR", ""), "directory for evidence files (env PANTAU_EVIDENCE_DIR; default DATA_DIR/evidence)")
 	fs.StringVar(&c.CADir, "ca-dir", env(getenv, "PANTAU_CA_DIR", ""), "directory of the installation's certificate authority, created at first start; its key is readable by the owner only (env PANTAU_CA_DIR; default DATA_DIR/ca)")
+	c.S3Config = s3Settings(getenv)
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", 20, "largest evidence upload in MiB (env PANTAU_MAX_UPLOAD_MB)")
 	if v := getenv("PANTAU_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -259,7 +263,7 @@ func (c *config) validate() error {
 	if c.EvidenceDir == "" {
 		c.EvidenceDir = filepath.Join(c.DataDir, "evidence")
 	}
-	return nil
+	return c.openBucket()
 }
 
 // open connects to the configured database.
@@ -267,8 +271,9 @@ func (c *config) open(log *slog.Logger) (*models.DB, error) {
 	return models.Open(models.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: log})
 }
 
+// blobs is the store of evidence and reports.
 func (c *config) blobs() *models.BlobStore {
-	return &models.BlobStore{Dir: c.EvidenceDir, MaxSize: c.MaxUploadMB << 20}
+	return c.store("evidence", c.EvidenceDir, c.MaxUploadMB<<20)
 }
 
 // publicURLFlag registers the address people reach Pantau at, under which printed documents'

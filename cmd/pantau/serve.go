@@ -133,9 +133,9 @@ func sweep(ctx context.Context, db *models.DB, every time.Duration, log *slog.Lo
 			res, err := s.Sweep(ctx, db, models.DefaultSweepGrace)
 			switch {
 			case err != nil && ctx.Err() == nil:
-				log.Warn("sweeping orphaned files failed", "dir", s.Dir, "err", err)
+				log.Warn("sweeping orphaned files failed", "store", s.String(), "err", err)
 			case res.Files > 0:
-				log.Info("removed orphaned files", "dir", s.Dir, "files", res.Files, "bytes", res.Bytes)
+				log.Info("removed orphaned files", "store", s.String(), "files", res.Files, "bytes", res.Bytes)
 			}
 		}
 		select {

@@ -25,7 +25,7 @@ func (c *config) signing(ctx context.Context, db *models.DB) (*models.Signing, e
 		return nil, fmt.Errorf("certificate authority in %s: %w", c.CADir, err)
 	}
 	ca.OCSPURL, ca.CRLURL = c.PublicURL+"/api/v1/signing/ocsp", c.PublicURL+"/api/v1/signing/crl"
-	sg := &models.Signing{CA: ca, Documents: &models.BlobStore{Dir: documentsDir(c), MaxSize: 64 << 20}}
+	sg := &models.Signing{CA: ca, Documents: c.documents()}
 	switch c.TSAURL {
 	case "":
 	case "local":

@@ -1,0 +1,235 @@
+package models_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/models/s3test"
+)
+
+// storeBackend makes an empty store of one kind and can overwrite a stored file behind its back.
+type storeBackend struct {
+	name    string
+	open    func(t *testing.T, maxSize int64) *models.BlobStore
+	corrupt func(t *testing.T, s *models.BlobStore, sha string, content []byte)
+}
+
+// storeBackends are the local directory and an S3 bucket on a real SeaweedFS.
+func storeBackends(t *testing.T) []storeBackend {
+	var weed *s3test.Server
+	var bucket string
+	return []storeBackend{{
+		name: "local",
+		open: func(t *testing.T, maxSize int64) *models.BlobStore {
+			return &models.BlobStore{Dir: t.TempDir(), MaxSize: maxSize}
+		},
+		corrupt: func(t *testing.T, s *models.BlobStore, sha string, content []byte) {
+			if err := os.WriteFile(blobPath(s.Dir, sha), content, 0o640); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}, {
+		name: "s3",
+		open: func(t *testing.T, maxSize int64) *models.BlobStore {
+			weed = s3test.Start(t)
+			cfg := weed.Bucket(t)
+			bucket = cfg.Bucket
+			b, err := models.OpenS3(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &models.BlobStore{Dir: t.TempDir(), MaxSize: maxSize, Remote: b.Store("evidence")}
+		},
+		corrupt: func(t *testing.T, s *models.BlobStore, sha string, content []byte) {
+			key := "evidence/" + sha[:2] + "/" + sha
+			if _, err := weed.Client.PutObject(context.Background(), bucket, key, bytes.NewReader(content), int64(len(content)), minio.PutObjectOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}}
+}
+
+func shaOf(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// TestStoreBackends runs the same cases on the local directory and on S3: content comes back
+// as stored, too large, empty and refused types store nothing, a file whose content no longer
+// hashes to its name is an error rather than served, a missing one is fs.ErrNotExist, and the
+// sweep removes old orphans only.
+func TestStoreBackends(t *testing.T) {
+	for _, be := range storeBackends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			ctx := context.Background()
+			store := be.open(t, 64<<10)
+			cases := []struct {
+				name    string
+				content []byte
+				want    error
+			}{
+				{"too large", append(pdfWith(0), make([]byte, 64<<10)...), models.ErrTooLarge},
+				{"empty", nil, models.ErrEmptyFile},
+				{"type refused", []byte("just some words, not a document"), models.ErrUnsupportedType},
+			}
+			for _, c := range cases {
+				if _, err := store.Put(bytes.NewReader(c.content)); !errors.Is(err, c.want) {
+					t.Fatalf("%s: %v, want %v", c.name, err, c.want)
+				}
+				if ok, err := store.Has(ctx, shaOf(c.content)); ok || err != nil {
+					t.Fatalf("%s: stored anyway (%v)", c.name, err)
+				}
+			}
+
+			content := pdfWith(1)
+			b, err := store.Put(bytes.NewReader(content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.SHA256 != shaOf(content) || b.Size != int64(len(content)) || b.ContentType != "application/pdf" {
+				t.Fatalf("stored as %+v", b)
+			}
+			f, err := store.Open(b.SHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(f)
+			if _, err := f.Seek(9, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			rest, _ := io.ReadAll(f)
+			f.Close()
+			if !bytes.Equal(got, content) || !bytes.Equal(rest, content[9:]) {
+				t.Fatalf("read back %q, then from 9 %q", got, rest)
+			}
+			if _, err := store.Open(shaOf(pdfWith(99))); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("a file never stored: %v", err)
+			}
+
+			damaged := pdfWith(2)
+			d, err := store.Put(bytes.NewReader(damaged))
+			if err != nil {
+				t.Fatal(err)
+			}
+			be.corrupt(t, store, d.SHA256, append(damaged, '!'))
+			if f, err := store.Open(d.SHA256); !errors.Is(err, models.ErrCorrupt) {
+				if f != nil {
+					f.Close()
+				}
+				t.Fatalf("a damaged file was opened: %v", err)
+			}
+
+			large := checkStreaming(t, store)
+			checkSweep(t, store, b.SHA256, d.SHA256, large)
+			if left, _ := filepath.Glob(filepath.Join(store.Dir, "tmp", "*")); len(left) != 0 {
+				t.Fatalf("spooled files left behind: %v", left)
+			}
+		})
+	}
+}
+
+// checkSweep refers to kept in a row, lets kept and the orphans grow older than the grace,
+// stores a young file, and sweeps: only the orphans go.
+func checkSweep(t *testing.T, store *models.BlobStore, kept string, orphans ...string) {
+	t.Helper()
+	ctx := context.Background()
+	db := modelstest.Open(t, models.SQLite)
+	now := time.Now().UTC()
+	if err := modelstest.Raw(t, db).Exec("INSERT INTO documents (kind, verification_code, title, status, sha256, size, created_at, updated_at) VALUES ('report', 'KODE1', 'Laporan', 'issued', ?, 1, ?, ?)",
+		kept, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	const grace = 2 * time.Second
+	time.Sleep(grace + 1100*time.Millisecond) // S3 keeps whole seconds
+	young, err := store.Put(bytes.NewReader(pdfWith(3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := store.Sweep(ctx, db, grace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Files != len(orphans) {
+		t.Fatalf("swept %d files, want the %d orphans only", res.Files, len(orphans))
+	}
+	want := map[string]bool{kept: true, young.SHA256: true}
+	for _, sha := range orphans {
+		want[sha] = false
+	}
+	for sha, want := range want {
+		if ok, err := store.Has(ctx, sha); ok != want || err != nil {
+			t.Fatalf("after the sweep, %s present: %v (%v), want %v", sha, ok, err, want)
+		}
+	}
+}
+
+// checkStreaming stores and reads back a 20 MiB file and finds that neither held it in memory:
+// the process allocated well under its size on each way. It returns the file's SHA-256.
+func checkStreaming(t *testing.T, store *models.BlobStore) string {
+	t.Helper()
+	const size = 20 << 20
+	big := *store
+	big.MaxSize = 32 << 20
+	content := func() io.Reader {
+		return io.MultiReader(bytes.NewReader(pdfWith(7)), io.LimitReader(zeros{}, size-int64(len(pdfWith(7)))))
+	}
+	h := sha256.New()
+	io.Copy(h, content())
+	var b models.Blob
+	allocated := allocatedBy(t, func() {
+		var err error
+		if b, err = big.Put(content()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if b.SHA256 != hex.EncodeToString(h.Sum(nil)) || allocated > size/4 {
+		t.Fatalf("storing 20 MiB allocated %d bytes (as %+v)", allocated, b)
+	}
+	t.Logf("storing 20 MiB allocated %d KiB", allocated>>10)
+	allocated = allocatedBy(t, func() {
+		f, err := big.Open(b.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if n, err := io.Copy(io.Discard, f); n != size || err != nil {
+			t.Fatalf("read back %d bytes (%v)", n, err)
+		}
+	})
+	t.Logf("reading it allocated %d KiB", allocated>>10)
+	if allocated > size/4 {
+		t.Fatalf("reading 20 MiB allocated %d bytes", allocated)
+	}
+	return b.SHA256
+}
+
+// zeros reads as endless zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// allocatedBy is how many bytes the process allocated while fn ran.
+func allocatedBy(t *testing.T, fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}

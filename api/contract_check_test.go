@@ -349,6 +349,7 @@ func presentCredentials(_ context.Context, in *openapi3filter.AuthenticationInpu
 // TestMain runs the tests and says how much traffic the contract check saw.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopTwinStorage()
 	t := &contractTally
 	if t.responses > 0 {
 		c, _ := contractDocument()

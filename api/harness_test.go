@@ -50,6 +50,9 @@ func newAPI(t testing.TB, db *models.DB, blobs *models.BlobStore) *env {
 // newAPIWith starts a server on db with options and no fixtures.
 func newAPIWith(t testing.TB, db *models.DB, blobs *models.BlobStore, opts Options) *env {
 	t.Helper()
+	if twoInstances(db) && blobs != nil && blobs.Remote == nil {
+		blobs.Remote = twinBucket(t) // two instances share a bucket, as on two machines
+	}
 	s, h, err := New(db, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -5,18 +5,21 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pantau-id/pantau/models"
 	"github.com/pantau-id/pantau/models/modelstest"
+	"github.com/pantau-id/pantau/models/s3test"
 )
 
 // twoInstancesEnv, set to "1", makes every test server on PostgreSQL two instances of Pantau on
-// one database, each with its own store, caches and change feed (models.DB.Follow), with
-// requests alternating between them: the contract tests then run as a load-balanced
-// deployment would serve them. scripts/test.sh runs the contract's tests this way.
+// one database and one S3 bucket (a SeaweedFS shared by the package's tests), each with its own
+// store, caches, change feed (models.DB.Follow) and spool directory, with requests alternating
+// between them: the contract tests then run as a load-balanced deployment would serve them.
+// scripts/test.sh runs the contract's tests this way.
 const twoInstancesEnv = "PANTAU_TEST_TWO_INSTANCES"
 
 // twins serves each request on the other instance than the last. Before an instance serves, it
@@ -39,7 +42,8 @@ func newTwins(t testing.TB, s *Server, h http.Handler, blobs *models.BlobStore, 
 	t.Helper()
 	second := modelstest.Reopen(t, s.db)
 	second.Now = func() time.Time { return s.db.Now() } // one clock, which tests may set
-	s2, h2, err := New(second, blobs, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
+	own := &models.BlobStore{Dir: t.TempDir(), MaxSize: blobs.MaxSize, Remote: blobs.Remote} // its own disk, the same bucket
+	s2, h2, err := New(second, own, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +102,34 @@ func (tw *twins) caughtUp(i int) {
 // twoInstances says whether test servers on db run as two instances.
 func twoInstances(db *models.DB) bool {
 	return db.Dialect == models.Postgres && os.Getenv(twoInstancesEnv) == "1"
+}
+
+// twinStorage is the SeaweedFS the two-instance runs keep their files in, started by the first
+// test that needs it and stopped by TestMain.
+var twinStorage struct {
+	once   sync.Once
+	server *s3test.Server
+	err    error
+}
+
+// twinBucket returns a fresh bucket's evidence store on the shared SeaweedFS.
+func twinBucket(t testing.TB) *models.S3Store {
+	t.Helper()
+	twinStorage.once.Do(func() { twinStorage.server, twinStorage.err = s3test.StartShared() })
+	if twinStorage.err != nil {
+		t.Fatal(twinStorage.err)
+	}
+	bucket, err := models.OpenS3(twinStorage.server.Bucket(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bucket.Store("evidence")
+}
+
+func stopTwinStorage() {
+	if twinStorage.server != nil {
+		twinStorage.server.Stop()
+	}
 }
 
 // TestWritesOnOneInstanceSeenOnTheOther: two instances on one PostgreSQL, each with warm caches.

@@ -40,8 +40,8 @@ type Server struct {
 	cmd    *exec.Cmd
 	done   chan error
 	stop   sync.Once
-	// sockets are the Unix sockets weed makes in /tmp for its gRPC ports; a killed weed
-	// leaves them behind.
+	// sockets are the Unix sockets weed makes in /tmp for its gRPC ports, which a killed
+	// weed leaves behind, and a shared server's directory: Stop removes them.
 	sockets []string
 }
 
@@ -67,18 +67,17 @@ func binary() string {
 }
 
 // freePorts returns n local TCP ports nobody listens on right now.
-func freePorts(tb testing.TB, n int) []int {
-	tb.Helper()
+func freePorts(n int) ([]int, error) {
 	var ports []int
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
 		defer l.Close()
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	return ports
+	return ports, nil
 }
 
 // Start runs a SeaweedFS for the test, stopped at its end. Without weed installed the test is
@@ -87,28 +86,65 @@ func Start(tb testing.TB) *Server {
 	tb.Helper()
 	bin := binary()
 	if bin == "" {
-		if os.Getenv("PANTAU_TEST_REQUIRE_S3") != "" {
-			tb.Fatal("SeaweedFS (weed) is not installed (scripts/deps.sh builds it) and PANTAU_TEST_REQUIRE_S3 is set")
+		if os.Getenv(RequireEnv) != "" {
+			tb.Fatal("SeaweedFS (weed) is not installed (scripts/deps.sh builds it) and " + RequireEnv + " is set")
 		}
 		tb.Skip("SeaweedFS (weed) is not installed; scripts/deps.sh builds it")
 	}
 	began := time.Now()
+	s, err := launch(bin, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("SeaweedFS answers at %s after %s", s.Endpoint, time.Since(began).Round(time.Millisecond))
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// RequireEnv, when set, makes a missing weed an error rather than a reason to skip.
+const RequireEnv = "PANTAU_TEST_REQUIRE_S3"
+
+// StartShared runs a SeaweedFS that outlives any one test (several tests of a package share
+// it; the caller stops it, in TestMain). It fails when weed is not installed.
+func StartShared() (*Server, error) {
+	bin := binary()
+	if bin == "" {
+		return nil, fmt.Errorf("SeaweedFS (weed) is not installed; scripts/deps.sh builds it")
+	}
+	dir, err := os.MkdirTemp("", "pantau-weed-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := launch(bin, dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.sockets = append(s.sockets, dir) // removed with the sockets
+	return s, nil
+}
+
+// launch starts weed in dir, trying up to three times (a free port may be taken meanwhile).
+func launch(bin, dir string) (*Server, error) {
 	for attempt := 0; ; attempt++ {
-		s, err := start(tb, bin)
+		s, err := start(bin, filepath.Join(dir, strconv.Itoa(attempt)))
 		if err == nil {
-			tb.Logf("SeaweedFS answers at %s after %s", s.Endpoint, time.Since(began).Round(time.Millisecond))
-			tb.Cleanup(s.Stop)
-			return s
+			return s, nil
 		}
 		if attempt == 2 {
-			tb.Fatalf("SeaweedFS did not start: %v", err)
+			return nil, fmt.Errorf("SeaweedFS did not start: %w", err)
 		}
 	}
 }
 
-func start(tb testing.TB, bin string) (*Server, error) {
-	dir := tb.TempDir()
-	p := freePorts(tb, 8)
+func start(bin, dir string) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	p, err := freePorts(8)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{"server", "-dir=" + dir, "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
 		"-master.port=" + strconv.Itoa(p[0]), "-master.port.grpc=" + strconv.Itoa(p[1]),
 		"-volume.port=" + strconv.Itoa(p[2]), "-volume.port.grpc=" + strconv.Itoa(p[3]), "-volume.max=100",
@@ -178,7 +214,7 @@ func (s *Server) Stop() {
 		err := <-s.done
 		s.done <- err
 		for _, p := range s.sockets {
-			os.Remove(p)
+			os.RemoveAll(p)
 		}
 	})
 }

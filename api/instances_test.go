@@ -41,7 +41,7 @@ type twins struct {
 func newTwins(t testing.TB, s *Server, h http.Handler, blobs *models.BlobStore, opts Options) *twins {
 	t.Helper()
 	second := modelstest.Reopen(t, s.db)
-	second.Now = func() time.Time { return s.db.Now() } // one clock, which tests may set
+	second.Now = func() time.Time { return s.db.Now() }                                      // one clock, which tests may set
 	own := &models.BlobStore{Dir: t.TempDir(), MaxSize: blobs.MaxSize, Remote: blobs.Remote} // its own disk, the same bucket
 	s2, h2, err := New(second, own, slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, opts)
 	if err != nil {

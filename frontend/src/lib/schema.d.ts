@@ -28,7 +28,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description 200 while the database answers within two seconds, 503 otherwise.
+         * @description 200 while the database and the file store (with S3 storage: a HEAD on the bucket) each answer within two seconds, 503 otherwise; the message names the file storage when it is the one down.
          */
         get: operations["readyz"];
         put?: never;
@@ -1504,6 +1504,11 @@ export interface components {
             status: "ok";
             /** @enum {string} */
             database: "sqlite" | "postgres";
+            /**
+             * @description Where files are kept: local directories or an S3-compatible bucket.
+             * @enum {string}
+             */
+            storage: "local" | "s3";
         };
         LoginRequest: {
             /** Format: email */
@@ -2847,7 +2852,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The database answers. */
+            /** @description The database and the file store answer. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pantau-id/pantau/models"
+	"github.com/pantau-id/pantau/models/modelstest"
 )
 
 // TestUIMountedOutsideAPI: with a UI handler, the app's paths reach it, while unknown API,
@@ -19,7 +20,7 @@ func TestUIMountedOutsideAPI(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<!doctype html>app")
 	})
-	_, h, err := New(nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{UI: ui})
+	_, h, err := New(modelstest.Open(t, models.SQLite), nil, slog.New(slog.NewTextHandler(io.Discard, nil)), models.DefaultLoginPolicy, Options{UI: ui})
 	if err != nil {
 		t.Fatal(err)
 	}

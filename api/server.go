@@ -85,9 +85,7 @@ func New(db *models.DB, blobs *models.BlobStore, log *slog.Logger, policy models
 	s := &Server{db: db, blobs: blobs, log: log, policy: policy, opts: opts, metrics: m, summary: newSummaryCache(db),
 		sessions: newSessionCache(opts.SessionCacheTTL), pools: newPools(opts.Limits),
 		docs: &documents.Service{DB: db, Store: blobs, Signing: opts.Signing, PublicURL: opts.PublicURL, Log: log}}
-	if db != nil {
-		db.OnChange(s.sessions.forget)
-	}
+	db.OnChange(s.sessions.forget)
 	r, err := s.routes()
 	if err != nil {
 		return nil, nil, err

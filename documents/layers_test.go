@@ -12,7 +12,7 @@ const module = "github.com/pantau-id/pantau"
 // packages of a lower layer, or of its own top-level package. cmd → api → documents →
 // (reports → models); sheets and backup are beside reports; notify (notifications' words, e-mail
 // and its outbox sender) and jobs (the job queue) beside documents; frontend is beside api and
-// wired in by cmd.
+// wired in by cmd; deploy (checks of the packaging) and scripts stand on top.
 var layers = map[string]int{
 	"internal":  0,
 	"models":    0,
@@ -26,6 +26,7 @@ var layers = map[string]int{
 	"frontend":  3,
 	"cmd":       4,
 	"scripts":   4,
+	"deploy":    4,
 }
 
 // topOf is the top-level package of an import path inside the module ("models" for

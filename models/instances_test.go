@@ -132,8 +132,8 @@ func TestChangesReachThisProcessAndOtherInstances(t *testing.T) {
 func TestFollowReconnects(t *testing.T) {
 	db := modelstest.Open(t, models.Postgres)
 	second := modelstest.Reopen(t, db)
-	there := listen(second)
 	follow(t, second)
+	there := listen(second) // after the first connection's "anything may have changed"
 	var cut int
 	if err := modelstest.Raw(t, db).Raw("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?",
 		models.FollowerName(second)).Scan(&cut).Error; err != nil || cut != 1 {

@@ -16,15 +16,23 @@ const leaderLockSpace = 7261130
 // database, and returns when ctx ends. On PostgreSQL the leader is whoever holds a session-level
 // advisory lock on a connection of its own; the others try again every retry and take over
 // when the leader's connection ends (its process died or lost the database). fn's context ends
-// when leadership is lost; fn should then return. On SQLite, one process owns the database, and
-// fn simply runs.
+// when leadership is lost; fn should then return. A leader whose connection died while its
+// process lives learns it at its next check, within twice retry (a check every retry, whose
+// ping has retry to answer); so an instance taking over from a leader waits three times retry
+// before it runs fn, and the two never work at once. On SQLite, one process owns the database, and fn simply runs.
 func (db *DB) Lead(ctx context.Context, name string, retry time.Duration, log *slog.Logger, fn func(ctx context.Context)) {
 	if db.Dialect != Postgres {
 		fn(ctx)
 		return
 	}
+	followed := false // whether another instance led when this one last tried
 	for ctx.Err() == nil {
-		led, err := db.leadOnce(ctx, name, retry, fn)
+		wait := time.Duration(0)
+		if followed {
+			wait = 3 * retry
+		}
+		led, err := db.leadOnce(ctx, name, retry, wait, fn)
+		followed = !led && err == nil
 		if err != nil && ctx.Err() == nil && log != nil {
 			log.Warn("leadership lost or not reached; will try again", "work", name, "err", err)
 		}
@@ -38,9 +46,9 @@ func (db *DB) Lead(ctx context.Context, name string, retry time.Duration, log *s
 	}
 }
 
-// leadOnce tries to take the lock once; while it holds it, it runs fn and checks every retry
-// that its connection lives. led says whether fn ran.
-func (db *DB) leadOnce(ctx context.Context, name string, retry time.Duration, fn func(ctx context.Context)) (led bool, err error) {
+// leadOnce tries to take the lock once; holding it, it waits for wait, then runs fn and checks
+// every retry that its connection lives. led says whether it took the lock.
+func (db *DB) leadOnce(ctx context.Context, name string, retry, wait time.Duration, fn func(ctx context.Context)) (led bool, err error) {
 	pool, err := db.conn.DB()
 	if err != nil {
 		return false, err
@@ -70,7 +78,10 @@ func (db *DB) leadOnce(ctx context.Context, name string, retry time.Duration, fn
 			case <-leadCtx.Done():
 				return
 			case <-t.C:
-				if err := conn.PingContext(leadCtx); err != nil && leadCtx.Err() == nil {
+				pingCtx, cancel := context.WithTimeout(leadCtx, retry)
+				err := conn.PingContext(pingCtx)
+				cancel()
+				if err != nil && leadCtx.Err() == nil {
 					lost <- err
 					stop()
 					return
@@ -78,7 +89,11 @@ func (db *DB) leadOnce(ctx context.Context, name string, retry time.Duration, fn
 			}
 		}
 	}()
-	fn(leadCtx)
+	select {
+	case <-leadCtx.Done(): // ended, or the connection died while waiting
+	case <-time.After(wait):
+		fn(leadCtx)
+	}
 	stop()
 	select {
 	case err = <-lost:

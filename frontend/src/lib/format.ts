@@ -71,7 +71,8 @@ export function fmtDate(v: string | Date | null | undefined, lang: Lang, timeZon
 export function fmtDateTime(v: string | Date | null | undefined, lang: Lang): string {
   const d = toDate(v);
   if (!d) return '—';
-  const part = (type: string) => df(lang, true, WIB).formatToParts(d).find((p) => p.type === type)?.value ?? '';
+  const parts = df(lang, true, WIB).formatToParts(d); // once: formatting is the costly step
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const date = `${part('day')} ${part('month')} ${part('year')}`;
   return lang === 'id' ? `${date} pukul ${part('hour')}.${part('minute')} WIB` : `${date} at ${part('hour')}:${part('minute')} WIB`;
 }

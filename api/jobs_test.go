@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -273,4 +274,28 @@ func TestOutboxPace(t *testing.T) {
 	if n := len(e.mail.Wait(t, 6)); n != 6 {
 		t.Fatalf("mailpit holds %d e-mails, want 6", n)
 	}
+}
+
+// TestQueueTellsOfOverdueActions: the queue's hourly reminder job, run at start by two
+// instances' queues on one database, tells of a remediation action past its date once: the
+// Pemda's operator and the action's author.
+func TestQueueTellsOfOverdueActions(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		e := newEnv(t, db)
+		setClock(db, "2019-09-01 08:00")
+		e.mustOK(e.call("POST", "/api/v1/periods/2019/regions/62.08/remediation", models.RoleCoordinator,
+			map[string]any{"what": "Menetapkan Perbup pendelegasian", "owner": "Kepala DPMPTSP", "due": "2019-09-15"}))
+		setClock(db, "2019-09-20 08:00")
+		queues := []*jobs.Queue{jobstest.Start(t, db, jobs.Config{}), jobstest.Start(t, db, jobs.Config{})}
+		want := map[string]int{e.users[models.RoleOperator].Email: 1, e.users[models.RoleCoordinator].Email: 1}
+		waitFor(t, "the overdue action's notices", func() bool { return len(kindCounts(t, db, models.NoticeActionOverdue)) == len(want) })
+		for _, q := range queues {
+			if err := q.Stop(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := kindCounts(t, db, models.NoticeActionOverdue); !maps.Equal(got, want) {
+			t.Fatalf("overdue notices %v, want %v", got, want)
+		}
+	})
 }

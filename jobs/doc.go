@@ -2,8 +2,9 @@
 // (github.com/riverqueue/river), kept in the application's own database — PostgreSQL through
 // riverdatabasesql, the embedded SQLite through riversqlite — instead of goroutines and timers:
 //
-//   - deadline reminders (RemindArgs, every hour): operators of Pemda whose items are not all
-//     submitted, N days before the deadline (models.SendDeadlineReminders);
+//   - reminders (RemindArgs, every hour): operators of Pemda whose items are not all submitted,
+//     N days before the deadline (models.SendDeadlineReminders), and the remediation actions
+//     that passed their date (models.NotifyOverdueActions);
 //   - the weekly digest (DigestPlanArgs, Mondays 07:00 WIB), which queues one DigestArgs per
 //     coordinator (models.DigestFor, models.SendDigest);
 //   - retention (PruneArgs, daily): read notifications older than the configured age.

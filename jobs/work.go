@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,7 +11,8 @@ import (
 	"github.com/pantau-id/pantau/models"
 )
 
-// RemindArgs looks for due deadline reminders and writes them.
+// RemindArgs looks for due reminders and writes them: deadline reminders, and the remediation
+// actions that passed their date (models.DB.NotifyOverdueActions).
 type RemindArgs struct{}
 
 // Kind names the job in River's table.
@@ -26,7 +28,11 @@ func (w *remindWorker) Work(ctx context.Context, _ *river.Job[RemindArgs]) error
 	if n > 0 {
 		w.q.cfg.Log.Info("sent deadline reminders", "reminders", n)
 	}
-	return err
+	overdue, oerr := w.q.cfg.DB.NotifyOverdueActions(ctx)
+	if overdue > 0 {
+		w.q.cfg.Log.Info("told of overdue remediation actions", "actions", overdue)
+	}
+	return errors.Join(err, oerr)
 }
 
 // DigestPlanArgs queues this week's digest for every coordinator.

@@ -78,13 +78,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go db.Follow(bgCtx, log)
-	// One instance among those sharing the database seals the audit trail, sweeps and reminds.
+	// One instance among those sharing the database seals the audit trail and sweeps; timed
+	// work (reminders, digests) is the job queue's.
 	go db.Lead(bgCtx, "housekeeping", 5*time.Second, log, func(ctx context.Context) {
-		log.Info("leading the housekeeping: sealing the audit trail, sweeping files, reminding of overdue actions")
+		log.Info("leading the housekeeping: sealing the audit trail, sweeping files")
 		if cfg.SweepInterval > 0 {
 			go sweep(ctx, db, cfg.SweepInterval, log, blobs, signing.Documents)
 		}
-		go remindOverdue(ctx, db, time.Hour, log)
 		db.RunSealer(ctx, time.Second, log)
 	})
 	if cfg.SMTP != nil {
@@ -137,25 +137,6 @@ func sweep(ctx context.Context, db *models.DB, every time.Duration, log *slog.Lo
 			case res.Files > 0:
 				log.Info("removed orphaned files", "store", s.String(), "files", res.Files, "bytes", res.Bytes)
 			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
-	}
-}
-
-// remindOverdue tells, at start and then every interval until ctx ends, of the remediation
-// actions that passed their date (each once, whichever instance finds it first).
-func remindOverdue(ctx context.Context, db *models.DB, every time.Duration, log *slog.Logger) {
-	for {
-		n, err := db.NotifyOverdueActions(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("telling of overdue remediation actions failed", "err", err)
-		case n > 0:
-			log.Info("told of overdue remediation actions", "actions", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -19,10 +19,7 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	db, err := cfg.open(nil)
+	db, err := cfg.openValid()
 	if err != nil {
 		return err
 	}

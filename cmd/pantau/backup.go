@@ -40,10 +40,7 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "pantau backup: say where to write the archive with -o FILE")
 		return errUsage
 	}
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	db, err := cfg.open(nil)
+	db, err := cfg.openValid()
 	if err != nil {
 		return err
 	}
@@ -89,10 +86,7 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintln(stderr, "pantau restore: name the one archive to restore")
 		return errUsage
 	}
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	db, err := cfg.open(nil)
+	db, err := cfg.openValid()
 	if err != nil {
 		return err
 	}

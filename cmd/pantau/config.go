@@ -266,6 +266,15 @@ func (c *config) validate() error {
 	return c.openBucket()
 }
 
+// openValid checks the shared settings, then connects to the configured database: the start of
+// every command that only reads or fills it (audit, backup, restore).
+func (c *config) openValid() (*models.DB, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c.open(nil)
+}
+
 // open connects to the configured database.
 func (c *config) open(log *slog.Logger) (*models.DB, error) {
 	return models.Open(models.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: log})

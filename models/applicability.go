@@ -67,7 +67,7 @@ func (db *DB) SetApplicability(ctx context.Context, actor *User, ref ItemRef, in
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true, entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+	return db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true, entry: true, answer: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
 		if !s.applies {
 			return Invalid("applicable", "catalogue_not_applicable")
 		}
@@ -90,10 +90,6 @@ func (db *DB) SetApplicability(ctx context.Context, actor *User, ref ItemRef, in
 			map[string]any{"applicability": changes["applicability"], "reason": changes["applicability_reason"]})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return db.Item(ctx, ref)
 }
 
 // reviewApplicability decides a pending claim that an item does not apply: approval confirms

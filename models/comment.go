@@ -107,7 +107,7 @@ func (db *DB) ItemComments(ctx context.Context, actor *User, ref ItemRef) ([]Com
 	}
 	out := []Comment{}
 	err := db.snapshot(ctx, func(q *gorm.DB) error {
-		s, err := loadScope(q, ref)
+		s, err := db.loadScope(q, ref)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (db *DB) AddComment(ctx context.Context, actor *User, ref ItemRef, in Comme
 	}
 	var id int64
 	err = db.tx(ctx, func(tx *gorm.DB) error {
-		s, err := loadScope(tx, ref)
+		s, err := db.loadScope(tx, ref)
 		if err != nil {
 			return err
 		}
@@ -314,8 +314,8 @@ func (db *DB) comment(ctx context.Context, id int64) (*Comment, error) {
 
 // itemComment loads a comment of the item ref names for a change by actor, who must be its
 // author.
-func itemComment(tx *gorm.DB, actor *User, ref ItemRef, id int64) (*itemScope, *commentRow, error) {
-	s, err := loadScope(tx, ref)
+func (db *DB) itemComment(tx *gorm.DB, actor *User, ref ItemRef, id int64) (*itemScope, *commentRow, error) {
+	s, err := db.loadScope(tx, ref)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -342,7 +342,7 @@ func (db *DB) EditComment(ctx context.Context, actor *User, ref ItemRef, id int6
 		return nil, err
 	}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
-		s, row, err := itemComment(tx, actor, ref, id)
+		s, row, err := db.itemComment(tx, actor, ref, id)
 		if err != nil {
 			return err
 		}
@@ -394,7 +394,7 @@ func (db *DB) DeleteComment(ctx context.Context, actor *User, ref ItemRef, id in
 		return Forbidden("region_scope")
 	}
 	return db.tx(ctx, func(tx *gorm.DB) error {
-		_, row, err := itemComment(tx, actor, ref, id)
+		_, row, err := db.itemComment(tx, actor, ref, id)
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 	b := up.Blob
 	e := &Evidence{SHA256: b.SHA256, Size: b.Size, ContentType: b.ContentType, Filename: up.Filename, UploadedBy: actor.ID,
 		Status: EvidenceWaiting, ReplacesID: up.Replaces, EffectiveDate: up.EffectiveDate, Version: 1}
-	err := db.changeItem(ctx, actor, ref, itemChange{entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+	_, err := db.changeItem(ctx, actor, ref, itemChange{entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
 		if !s.applies {
 			return Invalid("file", "item_not_applicable")
 		}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -148,9 +149,11 @@ type itemScope struct {
 	indicator Indicator
 	// applies is false when the catalogue leaves the region's kind out of the indicator.
 	applies bool
+	// catalogue is the period's catalogue at the revision read with period.
+	catalogue *cachedCatalogue
 }
 
-func loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
+func (db *DB) loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
 	p, err := periodByYear(tx, ref.Year)
 	if err != nil {
 		return nil, err
@@ -159,40 +162,38 @@ func loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &itemScope{period: p, region: r}
-	ind, err := indicatorByCode(tx, p.ID, ref.IndicatorCode)
+	c, err := db.catalogueAt(tx, p.ID, p.Revision)
 	if err != nil {
 		return nil, err
 	}
-	s.indicator = *ind
 	// Items exist for leaves only.
-	var children int64
-	if err := tx.Table("indicators").Where("parent_id = ?", ind.ID).Count(&children).Error; err != nil {
-		return nil, err
-	}
-	if children > 0 {
+	ind := c.byCode[ref.IndicatorCode]
+	if ind == nil || c.parents[ind.ID] {
 		return nil, ErrNotFound
 	}
-	s.applies = ind.AppliesTo.Has(r.Kind)
+	s := &itemScope{period: p, region: r, indicator: *ind, applies: ind.AppliesTo.Has(r.Kind), catalogue: c}
 	if ind.ParentID != nil && s.applies {
-		var parent Indicator
-		if err := tx.Omit("AreaCode", "ParentCode").Take(&parent, *ind.ParentID).Error; err != nil {
-			return nil, translate(err)
-		}
-		s.applies = parent.AppliesTo.Has(r.Kind)
+		s.applies = c.byID[*ind.ParentID].AppliesTo.Has(r.Kind)
 	}
 	return s, nil
 }
 
 // ensureItem returns the item's row, creating an untouched draft when none exists yet.
 func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
+	var got itemRow
+	take := func() error {
+		return tx.Where("indicator_id = ? AND region_id = ?", s.indicator.ID, s.region.ID).Take(&got).Error
+	}
+	// Most items exist: read first, create only when missing (under the region's lock, so
+	// nobody else creates it meanwhile; DoNothing keeps a race harmless all the same).
+	if err := take(); !errors.Is(err, gorm.ErrRecordNotFound) {
+		return &got, translate(err)
+	}
 	row := itemRow{PeriodID: s.period.ID, RegionID: s.region.ID, IndicatorID: s.indicator.ID, Status: StatusDraft, Applicability: ApplicabilityApplicable, UpdatedAt: db.Now()}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return nil, err
 	}
-	var got itemRow
-	err := tx.Where("indicator_id = ? AND region_id = ?", s.indicator.ID, s.region.ID).Take(&got).Error
-	return &got, translate(err)
+	return &got, translate(take())
 }
 
 // updateItem writes changes to an item whose version the caller read under the region's
@@ -218,21 +219,35 @@ type itemChange struct {
 	// entry: the region's own entry (a claim, an upload, applicability), refused after the
 	// deadline unless extended; otherwise (reviews) only a closed period refuses it.
 	entry bool
+	// answer: return the item as the transaction leaves it (read inside it, which spares a
+	// second transaction).
+	answer bool
 }
 
 // changeItem runs fn on an item's row in a transaction, creating the item as an untouched
 // draft when needed. It first locks the region's standing for the period, so concurrent
 // changes to the region's items are applied one after the other — nobody's change is refused
 // because another came first; only a callerVersion that is not the item's is ErrConflict.
-// The actor must be allowed to act on the region when write is set.
-func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemChange, fn func(tx *gorm.DB, s *itemScope, row *itemRow) error) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		s, err := loadScope(tx, ref)
+// The period, the region and the catalogue are read under that lock, so a change to the
+// catalogue (which locks every standing of the period) is seen whole or not at all.
+func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemChange, fn func(tx *gorm.DB, s *itemScope, row *itemRow) error) (*Item, error) {
+	var answer *Item
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		locked, err := lockStandingOf(tx, ref)
 		if err != nil {
 			return err
 		}
-		if err := db.lockStanding(tx, s.period.ID, s.region.ID); err != nil {
+		s, err := db.loadScope(tx, ref)
+		if err != nil {
 			return err
+		}
+		if !locked { // the standing's row is missing: create it, then read again under its lock
+			if err := db.lockStanding(tx, s.period.ID, s.region.ID); err != nil {
+				return err
+			}
+			if s, err = db.loadScope(tx, ref); err != nil {
+				return err
+			}
 		}
 		if ch.entry {
 			err = beforeDeadline(tx, s.period, s.region.ID, db.Now())
@@ -252,11 +267,24 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 		if err := fn(tx, s, row); err != nil {
 			return err
 		}
-		if !ch.rescore {
+		if ch.rescore {
+			if err := db.restateRegion(tx, s); err != nil {
+				return err
+			}
+		}
+		if !ch.answer {
 			return nil
 		}
-		return db.restate(tx, s.period.ID, []int64{s.region.ID})
+		items, err := itemsIn(tx, s.period, s.region, ref.IndicatorCode)
+		if err == nil && len(items) == 0 {
+			err = ErrNotFound
+		}
+		if err == nil {
+			answer = &items[0]
+		}
+		return err
 	})
+	return answer, err
 }
 
 // ClaimItem records a claim by actor and puts the item up for review. A stale version is
@@ -268,7 +296,7 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: c.Version, rescore: true, entry: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+	return db.changeItem(ctx, actor, ref, itemChange{callerVersion: c.Version, rescore: true, entry: true, answer: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
 		if !s.applies || row.Applicability != ApplicabilityApplicable {
 			return Invalid("progress", "item_not_applicable")
 		}
@@ -278,10 +306,6 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 		}
 		return db.recordClaim(tx, actor, ref, row, *c.Progress, note)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return db.Item(ctx, ref)
 }
 
 // recordClaim writes a claim to an item's row (read under its region's standing lock), puts it
@@ -312,7 +336,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
+	return db.changeItem(ctx, actor, ref, itemChange{callerVersion: in.Version, rescore: true, answer: true}, func(tx *gorm.DB, s *itemScope, row *itemRow) error {
 		if !s.applies || row.Applicability == ApplicabilityConfirmed {
 			return Invalid("decision", "item_not_applicable")
 		}
@@ -364,10 +388,6 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 		}
 		return db.notifyReview(tx, actor, ref, s, row, in)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return db.Item(ctx, ref)
 }
 
 // acceptWithApproval accepts the listed documents of an item as part of its approval: each
@@ -425,6 +445,11 @@ func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) (
 	if err != nil {
 		return nil, err
 	}
+	return itemsIn(q, p, r, indicatorCode...)
+}
+
+// itemsIn is itemsOf with the period and region read.
+func itemsIn(q *gorm.DB, p *Period, r *Region, indicatorCode ...string) ([]Item, error) {
 	var rows []struct {
 		IndicatorCode, AreaCode, Title, Note, Requirement string
 		ParentCode, ParentTitle                           *string

@@ -78,6 +78,14 @@ func (db *DB) lockStanding(tx *gorm.DB, periodID, regionID int64) error {
 		"ON CONFLICT (period_id, region_id) DO UPDATE SET revision = standings.revision + 1", periodID, regionID).Error
 }
 
+// lockStandingOf is lockStanding by the item's period year and region code, before either is
+// read. It reports false, having locked nothing, when the standing has no row yet.
+func lockStandingOf(tx *gorm.DB, ref ItemRef) (bool, error) {
+	res := tx.Exec("UPDATE standings SET revision = revision + 1 WHERE period_id = (SELECT id FROM periods WHERE year = ?) "+
+		"AND region_id = (SELECT id FROM regions WHERE code = ?)", ref.Year, ref.RegionCode)
+	return res.RowsAffected > 0, res.Error
+}
+
 // lockPeriodStandings locks every region's standing in a period, for changes that move every
 // region's figures (the catalogue).
 func lockPeriodStandings(tx *gorm.DB, periodID int64) error {
@@ -118,6 +126,11 @@ type cachedCatalogue struct {
 	revision int64
 	areas    []Area
 	scorer   *Scorer
+	// byCode finds an indicator by its code, byID by its id; parents are the indicators that
+	// have sub-indicators (items exist for the others, the leaves).
+	byCode  map[string]*Indicator
+	byID    map[int64]*Indicator
+	parents map[int64]bool
 }
 
 // scorerFor returns the period's areas and scorer as of tx. It reads the period's revision in
@@ -130,41 +143,51 @@ func (db *DB) scorerFor(tx *gorm.DB, periodID int64) ([]Area, *Scorer, error) {
 	if len(rev) == 0 {
 		return nil, nil, ErrNotFound
 	}
-	db.catalogues.mu.Lock()
-	c, ok := db.catalogues.entries[periodID]
-	db.catalogues.mu.Unlock()
-	if ok && c.revision == rev[0] {
-		return c.areas, c.scorer, nil
-	}
-	var areas []Area
-	if err := tx.Where("period_id = ?", periodID).Order("position, id").Find(&areas).Error; err != nil {
-		return nil, nil, err
-	}
-	indicators, err := indicatorsOf(tx, periodID)
+	c, err := db.catalogueAt(tx, periodID, rev[0])
 	if err != nil {
 		return nil, nil, err
 	}
-	c = cachedCatalogue{revision: rev[0], areas: areas, scorer: NewScorer(areas, indicators)}
+	return c.areas, c.scorer, nil
+}
+
+// catalogueAt returns the period's catalogue at a revision the caller read in tx, from the
+// cache when it holds that revision.
+func (db *DB) catalogueAt(tx *gorm.DB, periodID, revision int64) (*cachedCatalogue, error) {
+	db.catalogues.mu.Lock()
+	c, ok := db.catalogues.entries[periodID]
+	db.catalogues.mu.Unlock()
+	if ok && c.revision == revision {
+		return &c, nil
+	}
+	var areas []Area
+	if err := tx.Where("period_id = ?", periodID).Order("position, id").Find(&areas).Error; err != nil {
+		return nil, err
+	}
+	indicators, err := indicatorsOf(tx, periodID)
+	if err != nil {
+		return nil, err
+	}
+	c = cachedCatalogue{revision: revision, areas: areas, scorer: NewScorer(areas, indicators),
+		byCode: make(map[string]*Indicator, len(indicators)), byID: make(map[int64]*Indicator, len(indicators)), parents: map[int64]bool{}}
+	for i := range indicators {
+		ind := &indicators[i]
+		c.byCode[ind.Code], c.byID[ind.ID] = ind, ind
+		if ind.ParentID != nil {
+			c.parents[*ind.ParentID] = true
+		}
+	}
 	db.catalogues.mu.Lock()
 	if db.catalogues.entries == nil {
 		db.catalogues.entries = map[int64]cachedCatalogue{}
 	}
 	db.catalogues.entries[periodID] = c
 	db.catalogues.mu.Unlock()
-	return c.areas, c.scorer, nil
+	return &c, nil
 }
 
 // restate recomputes the figures of the given regions (every region when nil) for a period
 // from their items, inside tx, whose locks the caller holds.
 func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
-	_, scorer, err := db.scorerFor(tx, periodID)
-	if err != nil {
-		return err
-	}
-	values, err := leafValues(tx, periodID, regionIDs)
-	if err != nil {
-		return err
-	}
 	var kinds []struct {
 		ID   int64
 		Kind RegionKind
@@ -179,6 +202,25 @@ func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
 	kindOf := make(map[int64]RegionKind, len(kinds))
 	for _, k := range kinds {
 		kindOf[k.ID] = k.Kind
+	}
+	_, scorer, err := db.scorerFor(tx, periodID)
+	if err != nil {
+		return err
+	}
+	return db.restateWith(tx, scorer, periodID, regionIDs, kindOf)
+}
+
+// restateRegion recomputes the figures of an item's region, like restate, with the region and
+// the catalogue already read under the region's standing lock.
+func (db *DB) restateRegion(tx *gorm.DB, s *itemScope) error {
+	return db.restateWith(tx, s.catalogue.scorer, s.period.ID, []int64{s.region.ID}, map[int64]RegionKind{s.region.ID: s.region.Kind})
+}
+
+// restateWith is restate with the period's scorer and the regions' kinds known.
+func (db *DB) restateWith(tx *gorm.DB, scorer *Scorer, periodID int64, regionIDs []int64, kindOf map[int64]RegionKind) error {
+	values, err := leafValues(tx, periodID, regionIDs)
+	if err != nil {
+		return err
 	}
 	// Many regions at once (a catalogue change, a new period) mostly leave figures as they
 	// were: compare, and write only what moved.

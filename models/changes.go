@@ -62,6 +62,11 @@ type changeFeed struct {
 	published, heard atomic.Int64
 	mu               sync.Mutex
 	listeners        []func(Change)
+	// queued holds committed transactions' changes not sent yet, done the channels of the
+	// writers waiting for them; sending lets one writer send at a time.
+	queued  []Change
+	done    []chan error
+	sending sync.Mutex
 }
 
 func newChangeFeed() *changeFeed {
@@ -97,8 +102,8 @@ func announce(tx *gorm.DB, c Change) {
 	}
 }
 
-// notice is the payload of one transaction's notification: the sending instance, then its
-// changes as topic:id.
+// notice is the payload of one notification: the sending instance, then the changes of the
+// transactions it tells of as topic:id.
 func (f *changeFeed) notice(changes []Change) string {
 	var b strings.Builder
 	b.WriteString(f.instance)
@@ -130,19 +135,54 @@ func (f *changeFeed) parseNotice(payload string) (changes []Change, ok bool) {
 	return changes, true
 }
 
-// publish sends a committing transaction's notice, on PostgreSQL; it is delivered at commit.
-func (db *DB) publish(tx *gorm.DB, p *pending) error {
+// noticeTimeout bounds sending a committed transaction's notice.
+const noticeTimeout = 5 * time.Second
+
+// publish tells other instances, on PostgreSQL, of a transaction that committed, and returns
+// once the notice is on its way to them. Writers that commit while a notice is being sent
+// queue up, and the next of them sends all their changes in one notice. A notice goes in a
+// transaction of its own that does not wait for the disk: a lost notice costs nothing durable,
+// since a listener that loses its connection assumes anything changed. (A NOTIFY inside the
+// write transaction would hold PostgreSQL's notification lock through that commit's flush,
+// lining up every write of the database behind one another's disk writes.)
+func (db *DB) publish(ctx context.Context, changes []Change) error {
 	if db.Dialect != Postgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_notify(?, ?)", db.feed.channel, db.feed.notice(p.announced)).Error
+	f := db.feed
+	done := make(chan error, 1)
+	f.mu.Lock()
+	f.queued = append(f.queued, changes...)
+	f.done = append(f.done, done)
+	f.mu.Unlock()
+	f.sending.Lock()
+	defer f.sending.Unlock()
+	select {
+	case err := <-done: // sent by the writer before us
+		return err
+	default:
+	}
+	f.mu.Lock()
+	batch, waiting := f.queued, f.done
+	f.queued, f.done = nil, nil
+	f.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), noticeTimeout)
+	defer cancel()
+	err := db.conn.WithContext(ctx).Exec("SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, ?)",
+		f.channel, f.notice(batch)).Error
+	if err == nil {
+		f.published.Add(1)
+	} else {
+		err = fmt.Errorf("tell other instances of a committed change: %w", err)
+	}
+	for _, w := range waiting {
+		w <- err
+	}
+	return <-done
 }
 
 // committed tells this process's caches of its own transaction's commit.
 func (db *DB) committed(p *pending) {
-	if db.Dialect == Postgres {
-		db.feed.published.Add(1)
-	}
 	db.changed(p.announced)
 }
 

@@ -184,19 +184,17 @@ func (db *DB) txOnce(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if err := db.appendAudit(ctx, tx, p); err != nil {
-			return err
-		}
-		return db.publish(tx, p)
+		return db.appendAudit(ctx, tx, p)
 	})
 	if err != nil {
 		// A catalogue read inside the failed transaction may have been cached; forget it.
 		db.catalogues.reset()
+		return translate(err)
 	}
-	if err == nil {
-		db.committed(p)
-	}
-	return translate(err)
+	db.committed(p)
+	// The change is committed whatever publish answers: an error says other instances may not
+	// have heard of it.
+	return translate(db.publish(ctx, p.announced))
 }
 
 // wakeSealer asks RunSealer to seal now.

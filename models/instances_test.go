@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -125,6 +126,55 @@ func TestChangesReachThisProcessAndOtherInstances(t *testing.T) {
 			t.Error("the other instance's write count did not move after a write here")
 		}
 	})
+}
+
+// TestConcurrentWritesAllHeard has many writers commit at once: notices sent while others
+// queue up carry several transactions' changes, and the other instance hears every one.
+func TestConcurrentWritesAllHeard(t *testing.T) {
+	db := modelstest.Open(t, models.Postgres)
+	ctx := context.Background()
+	admin := mustUser(t, db, models.UserInput{Email: "admin@x.id", Name: "Admin", Role: models.RoleAdmin, Password: "kata-sandi-panjang"})
+	const n = 40
+	users := make([]*models.User, n)
+	for i := range users {
+		users[i] = mustUser(t, db, models.UserInput{Email: fmt.Sprintf("u%d@x.id", i), Name: "Pengguna", Role: models.RoleReviewer, Password: "kata-sandi-panjang"})
+	}
+	second := modelstest.Reopen(t, db)
+	there := listen(second)
+	follow(t, second)
+	publishedBefore, _ := db.FeedCounts()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("Pengguna %d", i)
+			_, err := db.UpdateUser(ctx, admin, u.ID, models.UserPatch{Name: &name})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range users {
+		want := models.Change{Topic: models.TopicUser, ID: u.ID}
+		if _, ok := within(2*time.Second, func() bool { return there.has(want) }); !ok {
+			t.Fatalf("the other instance did not hear %v", want)
+		}
+	}
+	published, _ := db.FeedCounts()
+	if sent := published - publishedBefore; sent < 1 || sent > n {
+		t.Errorf("%d writes sent %d notices, want between 1 and %d", n, sent, n)
+	}
+	if _, heardBy := second.FeedCounts(); heardBy != published-publishedBefore {
+		t.Errorf("the other instance heard %d notices of the %d sent", heardBy, published-publishedBefore)
+	}
+	t.Logf("%d concurrent writes, %d notices", n, published-publishedBefore)
 }
 
 // TestFollowReconnects cuts the listening connection: the follower reconnects and, since it

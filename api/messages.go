@@ -118,6 +118,7 @@ var fieldMessages = map[string]msg{
 	"delegated_range":          {"Harus antara 0 dan jumlah kewenangan.", "Must be between 0 and the total."},
 	"empty_file":               {"Berkas kosong.", "The file is empty."},
 	"bands_cover":              {"Zona harus mencakup 0 sampai 100 tanpa celah atau tumpang tindih, dengan kunci yang berbeda.", "Bands must cover 0 to 100 without gaps or overlaps, with distinct keys."},
+	"document_kind":            {"Jenis dokumen harus regulation (peraturan) atau annex (lampiran).", "The kind of document must be regulation or annex."},
 	"evidence_not_current":     {"Dokumen yang diganti harus dokumen terkini dari butir yang sama.", "The replaced document must be a current document of the same item."},
 	"evidence_status":          {"Status harus accepted, rejected atau waiting.", "Status must be accepted, rejected or waiting."},
 	"date_format":              {"Gunakan format tanggal YYYY-MM-DD.", "Use the date format YYYY-MM-DD."},

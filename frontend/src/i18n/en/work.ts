@@ -137,6 +137,7 @@ export const work: Record<keyof typeof id, string> = {
   'delegationDocs.uploadSubmit': 'Upload',
   'delegationDocs.replaceSubmit': 'Replace',
   'delegationDocs.saved': 'Document saved.',
+  'delegationDocs.replaced': 'Replaced',
 
   'review.title': 'Review queue',
   'review.loading': 'Collecting the claims that wait…',

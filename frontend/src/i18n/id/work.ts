@@ -135,6 +135,7 @@ export const work = {
   'delegationDocs.uploadSubmit': 'Unggah',
   'delegationDocs.replaceSubmit': 'Ganti',
   'delegationDocs.saved': 'Dokumen tersimpan.',
+  'delegationDocs.replaced': 'Diganti',
 
   'review.title': 'Antrean verifikasi',
   'review.loading': 'Mengumpulkan klaim yang menunggu…',

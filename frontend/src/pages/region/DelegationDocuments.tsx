@@ -1,7 +1,7 @@
 // The regulation that delegates a Pemda's licensing authority, and its annex, as files: the
 // current one of each kind with its download, an upload (or replacement) for those who may
 // write, and the replaced ones under "Riwayat".
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t, type MessageKey } from '../../i18n';
 import { download, multipart, ok, type Schemas } from '../../lib/api';
 import { fmtBytes, fmtDateTime } from '../../lib/format';
@@ -68,7 +68,7 @@ export function DelegationDocuments({ year, region, current, writable, onChange 
             {history.map((doc) => (
               <li key={doc.id} data-doc={doc.id}>
                 <span class="file-name">
-                  <strong>{t(words[doc.kind].name)}:</strong> {doc.filename} <span class="badge">{t('evidence.superseded')}</span>
+                  <strong>{t(words[doc.kind].name)}:</strong> {doc.filename} <span class="badge">{t('delegationDocs.replaced')}</span>
                 </span>
                 <DocMeta doc={doc} />
                 <span class="file-actions">
@@ -111,6 +111,7 @@ function DownloadDoc({ year, region, doc }: { year: number; region: string; doc:
 function UploadDoc({ year, region, kind, replacing, onDone }: { year: number; region: string; kind: Kind; replacing: boolean; onDone: () => void }) {
   const id = `deldoc-${kind}`;
   const [file, setFile] = useState<File | null>(null);
+  const input = useRef<HTMLInputElement>(null);
   const form = useSubmit(
     async () => {
       if (!file) invalid({ file: t('evidence.chooseFile') });
@@ -122,7 +123,15 @@ function UploadDoc({ year, region, kind, replacing, onDone }: { year: number; re
         }),
       );
     },
-    { onDone, focus: { fields: ['file', 'kind'], id: () => `${id}-file` } },
+    {
+      onDone: () => {
+        // the file is filed: the chooser is empty again, for the next replacement
+        setFile(null);
+        if (input.current) input.current.value = '';
+        onDone();
+      },
+      focus: { fields: ['file', 'kind'], id: () => `${id}-file` },
+    },
   );
   const fileErr = fieldError(form.error, 'file') ?? fieldError(form.error, 'kind');
   return (
@@ -130,6 +139,7 @@ function UploadDoc({ year, region, kind, replacing, onDone }: { year: number; re
       <div class={`field${fileErr ? ' has-error' : ''}`}>
         <label for={`${id}-file`}>{t(replacing ? words[kind].replace : words[kind].upload)}</label>
         <input
+          ref={input}
           id={`${id}-file`}
           type="file"
           accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"

@@ -175,6 +175,18 @@ func documentsOf(q *gorm.DB, periodID, regionID int64, current bool) ([]Delegati
 	return out, err
 }
 
+// currentDocuments reads the current delegation documents of a period's regions (of the one
+// region when regions has one), the regulation before the annex.
+func currentDocuments(q *gorm.DB, periodID int64, regions []Region) ([]DelegationDocument, error) {
+	dq := q.Where("period_id = ? AND NOT superseded", periodID)
+	if len(regions) == 1 {
+		dq = dq.Where("region_id = ?", regions[0].ID)
+	}
+	var out []DelegationDocument
+	err := dq.Order("region_id, CASE kind WHEN 'regulation' THEN 0 ELSE 1 END").Find(&out).Error
+	return out, err
+}
+
 // carryDocuments copies the current delegation documents of period from into period to, for
 // the regions that have none there yet: the copies point at the same stored files and keep who
 // uploaded them and when. It returns how many it copied.

@@ -2380,6 +2380,9 @@ export interface components {
             remediation_status: {
                 [key: string]: string;
             };
+            document_kind: {
+                [key: string]: string;
+            };
         };
         /**
          * @description pending: the region says the item lies outside its authority and a reviewer decides; confirmed: it does not count; catalogue: the leaf's applies_to leaves the region's kind out.

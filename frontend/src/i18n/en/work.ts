@@ -123,8 +123,6 @@ export const work: Record<keyof typeof id, string> = {
   'delegation.total': 'Total authorities',
   'delegation.delegated': 'Authorities delegated',
   'delegationDocs.title': 'Delegation regulation documents',
-  'delegationDocs.regulation': 'Regulation',
-  'delegationDocs.annex': 'Annex',
   'delegationDocs.none': 'not uploaded yet',
   'delegationDocs.uploaded': 'uploaded {date} by {name}',
   'delegationDocs.history': 'History ({n} replaced documents)',

@@ -121,8 +121,6 @@ export const work = {
   'delegation.total': 'Jumlah kewenangan',
   'delegation.delegated': 'Kewenangan yang didelegasikan',
   'delegationDocs.title': 'Dokumen peraturan pendelegasian',
-  'delegationDocs.regulation': 'Peraturan',
-  'delegationDocs.annex': 'Lampiran',
   'delegationDocs.none': 'belum diunggah',
   'delegationDocs.uploaded': 'diunggah {date} oleh {name}',
   'delegationDocs.history': 'Riwayat ({n} dokumen diganti)',

@@ -2,7 +2,7 @@
 // current one of each kind with its download, an upload (or replacement) for those who may
 // write, and the replaced ones under "Riwayat".
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { lang, t, type MessageKey } from '../../i18n';
+import { label, lang, t, type MessageKey } from '../../i18n';
 import { download, multipart, ok, type Schemas } from '../../lib/api';
 import { fmtBytes, fmtDateTime } from '../../lib/format';
 import { store } from '../../lib/state';
@@ -12,10 +12,10 @@ import { FieldMessage, invalid, useSubmit } from '../../components/form';
 type Doc = Schemas['DelegationDocument'];
 type Kind = Doc['kind'];
 const kinds: Kind[] = ['regulation', 'annex'];
-/** Each kind's words: its name, and the labels of its upload and of its replacement. */
-const words: Record<Kind, { name: MessageKey; upload: MessageKey; replace: MessageKey }> = {
-  regulation: { name: 'delegationDocs.regulation', upload: 'delegationDocs.uploadRegulation', replace: 'delegationDocs.replaceRegulation' },
-  annex: { name: 'delegationDocs.annex', upload: 'delegationDocs.uploadAnnex', replace: 'delegationDocs.replaceAnnex' },
+/** The labels of each kind's upload and of its replacement (the kinds' names come from the server's label table). */
+const words: Record<Kind, { upload: MessageKey; replace: MessageKey }> = {
+  regulation: { upload: 'delegationDocs.uploadRegulation', replace: 'delegationDocs.replaceRegulation' },
+  annex: { upload: 'delegationDocs.uploadAnnex', replace: 'delegationDocs.replaceAnnex' },
 };
 
 interface Props {
@@ -51,7 +51,7 @@ export function DelegationDocuments({ year, region, current, writable, onChange 
           return (
             <li key={kind} data-kind={kind}>
               <span class="file-name">
-                <strong>{t(words[kind].name)}:</strong> {doc ? doc.filename : <span class="empty">{t('delegationDocs.none')}</span>}
+                <strong>{label('document_kind', kind)}:</strong> {doc ? doc.filename : <span class="empty">{t('delegationDocs.none')}</span>}
               </span>
               {doc ? <DocMeta doc={doc} /> : null}
               <span class="file-actions">{doc ? <DownloadDoc year={year} region={region} doc={doc} /> : null}</span>
@@ -68,7 +68,7 @@ export function DelegationDocuments({ year, region, current, writable, onChange 
             {history.map((doc) => (
               <li key={doc.id} data-doc={doc.id}>
                 <span class="file-name">
-                  <strong>{t(words[doc.kind].name)}:</strong> {doc.filename} <span class="badge">{t('delegationDocs.replaced')}</span>
+                  <strong>{label('document_kind', doc.kind)}:</strong> {doc.filename} <span class="badge">{t('delegationDocs.replaced')}</span>
                 </span>
                 <DocMeta doc={doc} />
                 <span class="file-actions">

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -43,16 +44,25 @@ func (s *Server) uploadDelegationDocument(c *gin.Context) {
 		err = file.required()
 	}
 	if err != nil {
-		fail(c, err)
+		fail(c, documentTypeError(err))
 		return
 	}
 	up.Blob, up.Filename = file.blob, file.name
 	doc, err := s.db.AddDelegationDocument(ctx, currentUser(c), y, code, up)
 	if err != nil {
-		fail(c, err)
+		fail(c, documentTypeError(err))
 		return
 	}
 	c.JSON(http.StatusCreated, doc)
+}
+
+// documentTypeError says which types a delegation document may have (fewer than evidence) when
+// err refuses the file's type.
+func documentTypeError(err error) error {
+	if errors.Is(err, models.ErrUnsupportedType) {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Key: "document_type"}
+	}
+	return err
 }
 
 // listDelegationDocuments lists a region's delegation documents for a period, current and replaced.

@@ -118,7 +118,11 @@ func TestDelegationDocuments(t *testing.T) {
 		wantField(t, r, "kind")
 		e.expect(e.uploadWith(docs, models.RoleOperator, kind("regulation"), "kosong.pdf", []byte{}), 422, "validation_failed")
 		e.expect(e.uploadWith(docs, models.RoleOperator, kind("regulation"), "catatan.txt", []byte("hanya teks biasa")), 415, "unsupported_media_type")
-		e.expect(e.uploadWith(docs, models.RoleOperator, kind("regulation"), "perbup.docx", wordFile(t)), 415, "unsupported_media_type")
+		r = e.uploadWith(docs, models.RoleOperator, kind("regulation"), "perbup.docx", wordFile(t))
+		e.expect(r, 415, "unsupported_media_type")
+		if !bytes.Contains(r.Body, []byte("Dokumen pendelegasian harus berupa PDF, PNG atau JPEG.")) {
+			t.Fatalf("the refusal should name the types a regulation may have: %s", r.Body)
+		}
 		e.expect(e.uploadWith(docs, models.RoleOperator, kind("regulation"), "besar.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 300<<10)...)), 413, "too_large")
 		e.expect(e.uploadWith(docs, models.RoleOperator, map[string]string{"jenis": "regulation"}, "a.pdf", pdf), 400, "bad_request")
 		e.expect(e.call("POST", docs, models.RoleOperator, `{"kind":"regulation"}`), 400, "bad_request")

@@ -19,6 +19,7 @@ var messages = map[string]msg{
 	"conflict":               {"Data sudah ada atau telah diubah orang lain; muat ulang lalu coba lagi.", "This already exists or was changed by someone else; reload and try again."},
 	"too_large":              {"Berkas terlalu besar.", "The file is too large."},
 	"unsupported_media_type": {"Jenis berkas tidak didukung; unggah PDF, PNG, JPEG atau dokumen perkantoran.", "Unsupported file type; upload a PDF, PNG, JPEG or office document."},
+	"document_type":          {"Dokumen pendelegasian harus berupa PDF, PNG atau JPEG.", "A delegation document must be a PDF, PNG or JPEG."},
 	"validation_failed":      {"Beberapa isian tidak valid.", "Some fields are not valid."},
 	"rate_limited":           {"Terlalu banyak percobaan masuk yang gagal; coba lagi nanti.", "Too many failed sign-in attempts; try again later."},
 	"unavailable":            {"Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi.", "The database cannot be reached; try again shortly."},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,18 +32,11 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		return
 	}
 	var up models.EvidenceUpload
-	stored := false
+	var file storedFile
 	err := readForm(c, s.uploadLimit(), models.ErrTooLarge, []string{"file", "replaces", "effective_date"}, func(part *multipart.Part) error {
 		switch part.FormName() {
 		case "file":
-			if stored {
-				return nil
-			}
-			blob, err := s.blobs.Put(part)
-			if err != nil {
-				return uploadError(err)
-			}
-			up.Blob, up.Filename, stored = blob, part.FileName(), true
+			return file.take(s.blobs, part)
 		case "replaces":
 			v, err := formText(part, "replaces", maxFormValueLen)
 			if err != nil {
@@ -62,14 +56,14 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = file.required()
+	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if !stored {
-		fail(c, models.Invalid("file", "required"))
-		return
-	}
+	up.Blob, up.Filename = file.blob, file.name
 	ev, err := s.db.AddEvidence(ctx, currentUser(c), ref, up)
 	if err != nil {
 		fail(c, err)
@@ -97,6 +91,34 @@ func (s *Server) reviewEvidence(c *gin.Context) {
 	c.JSON(http.StatusOK, ev)
 }
 
+// storedFile is the file of an upload form, stored in the blob store as it is read.
+type storedFile struct {
+	blob   models.Blob
+	name   string
+	stored bool
+}
+
+// take stores a file part's content; a second file in the same form is ignored.
+func (f *storedFile) take(blobs *models.BlobStore, part *multipart.Part) error {
+	if f.stored {
+		return nil
+	}
+	blob, err := blobs.Put(part)
+	if err != nil {
+		return uploadError(err)
+	}
+	f.blob, f.name, f.stored = blob, part.FileName(), true
+	return nil
+}
+
+// required refuses a form that held no file.
+func (f *storedFile) required() error {
+	if !f.stored {
+		return models.Invalid("file", "required")
+	}
+	return nil
+}
+
 func uploadError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -120,17 +142,23 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	f, err := s.blobs.Open(ev.SHA256)
+	s.serveBlob(c, models.Blob{SHA256: ev.SHA256, ContentType: ev.ContentType}, ev.Filename, ev.CreatedAt)
+}
+
+// serveBlob answers with a stored file as an attachment named filename: its content checked
+// against its SHA-256 (which is also its ETag), byte ranges and conditional requests honoured.
+func (s *Server) serveBlob(c *gin.Context, b models.Blob, filename string, modified time.Time) {
+	f, err := s.blobs.Open(b.SHA256)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	defer f.Close()
 	h := c.Writer.Header()
-	h.Set("Content-Type", ev.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Filename}))
+	h.Set("Content-Type", b.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, max-age=0")
-	h.Set("ETag", `"`+ev.SHA256+`"`)
-	http.ServeContent(c.Writer, c.Request, "", ev.CreatedAt, f)
+	h.Set("ETag", `"`+b.SHA256+`"`)
+	http.ServeContent(c.Writer, c.Request, "", modified, f)
 }

@@ -116,6 +116,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	in.DELETE("/periods/:year/regions/:code/remediation/:id", s.allow(claimants), s.deleteRemediationAction)
 	in.PUT("/periods/:year/regions/:code/delegation", s.allow(claimants), s.setDelegation)
 	in.PUT("/periods/:year/regions/:code/delegation/permits", s.allow(claimants), s.setDelegationPermits)
+	in.GET("/periods/:year/regions/:code/delegation/documents", s.listDelegationDocuments)
+	in.POST("/periods/:year/regions/:code/delegation/documents", s.allow(claimants), s.costly(s.pools.uploads), s.uploadDelegationDocument)
+	in.GET("/periods/:year/regions/:code/delegation/documents/:id/file", s.downloadDelegationDocument)
 
 	in.GET("/evidence/:id", s.downloadEvidence)
 	in.PUT("/evidence/:id/review", s.allow(reviewers), s.reviewEvidence)

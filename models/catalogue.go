@@ -302,10 +302,14 @@ func (db *DB) CopyCatalogue(ctx context.Context, year int, in CopyInput) ([]Cata
 		if err != nil {
 			return err
 		}
+		documents, err := carryDocuments(tx, src.ID, p.ID)
+		if err != nil {
+			return err
+		}
 		if out, err = catalogueOf(tx, p.ID); err != nil {
 			return err
 		}
-		audit(tx, "catalogue", p.yearKey(), "copy", nil, map[string]any{"from": in.From, "areas": len(areas), "indicators": len(inds), "delegations": carried})
+		audit(tx, "catalogue", p.yearKey(), "copy", nil, map[string]any{"from": in.From, "areas": len(areas), "indicators": len(inds), "delegations": carried, "delegation_documents": documents})
 		return db.catalogueChanged(tx, p.ID)
 	})
 	return out, err

@@ -19,10 +19,12 @@ type Delegation struct {
 	Zone       Zone   `json:"zone"`
 	LegalBasis string `json:"legal_basis"`
 	// FromList: the counts follow from Permits, the region's list of permit types.
-	FromList  bool               `json:"from_list"`
-	Permits   []DelegationPermit `json:"permits"`
-	Version   int64              `json:"version"`
-	UpdatedAt *time.Time         `json:"updated_at"`
+	FromList bool               `json:"from_list"`
+	Permits  []DelegationPermit `json:"permits"`
+	// Documents are the current regulation and annex as files (see DelegationDocument).
+	Documents []DelegationDocument `json:"documents"`
+	Version   int64                `json:"version"`
+	UpdatedAt *time.Time           `json:"updated_at"`
 }
 
 // DelegationInput sets a region's delegation for a period.
@@ -75,7 +77,7 @@ func (r *delegationRow) view(s Scheme) *Delegation {
 	p := DelegationPercent(r.Delegated, r.Total)
 	updated := r.UpdatedAt
 	return &Delegation{Total: &r.Total, Delegated: &r.Delegated, Percent: &p, Zone: s.Zone(&p),
-		LegalBasis: r.LegalBasis, FromList: r.FromList, Permits: []DelegationPermit{}, Version: r.Version, UpdatedAt: &updated}
+		LegalBasis: r.LegalBasis, FromList: r.FromList, Permits: []DelegationPermit{}, Documents: []DelegationDocument{}, Version: r.Version, UpdatedAt: &updated}
 }
 
 // SetDelegation records a region's delegation for a period. A stale version is ErrConflict.
@@ -148,14 +150,19 @@ func delegationOf(tx *gorm.DB, periodID, regionID int64) (*Delegation, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs, err := documentsOf(tx, periodID, regionID, true)
+	if err != nil {
+		return nil, err
+	}
 	var row delegationRow
 	err = tx.Where("period_id = ? AND region_id = ?", periodID, regionID).Take(&row).Error
 	if translate(err) == ErrNotFound {
-		return &Delegation{Zone: ZoneNoData, Permits: []DelegationPermit{}}, nil
+		return &Delegation{Zone: ZoneNoData, Permits: []DelegationPermit{}, Documents: docs}, nil
 	} else if err != nil {
 		return nil, err
 	}
 	d := row.view(schemes[MetricDelegation])
+	d.Documents = docs
 	if row.FromList {
 		if d.Permits, err = permitsOf(tx, row.ID); err != nil {
 			return nil, err

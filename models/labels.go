@@ -95,6 +95,10 @@ var labels = map[string]map[string]label{
 		string(ImportUnchanged): {"Tetap", "Unchanged"},
 		string(ImportError):     {"Ditolak", "Refused"},
 	},
+	"document_kind": {
+		string(DocumentRegulation): {"Peraturan", "Regulation"},
+		string(DocumentAnnex):      {"Lampiran", "Annex"},
+	},
 	"delegation_kind": {
 		string(DelegationAN):         {"Atas nama (a.n.)", "On behalf (a.n.)"},
 		string(DelegationSuratKuasa): {"Surat kuasa", "Power of attorney"},

@@ -345,6 +345,16 @@ func loadSections(q *gorm.DB, d *ProgressData, regions []Region) error {
 			d.Sections[ri].Delegation = delegs[i].view(d.Schemes[MetricDelegation])
 		}
 	}
+	docs, err := currentDocuments(q, d.Period.ID, regions)
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		if ri, ok := regIndex[doc.RegionID]; ok {
+			del := d.Sections[ri].Delegation
+			del.Documents = append(del.Documents, doc)
+		}
+	}
 	ids := make([]int64, len(regions))
 	for i, r := range regions {
 		ids[i] = r.ID

@@ -128,6 +128,17 @@ func TestProgressReportData(t *testing.T) {
 		if after.State == before.State || count(after) != count(before)+1 {
 			t.Fatalf("state %q → %q, evidence %d → %d", before.State, after.State, count(before), count(after))
 		}
+		// The delegation's regulation is named in the report, and filing it moves the state.
+		if _, err := db.AddDelegationDocument(ctx, u, open, "62.08", models.DelegationDocumentUpload{Blob: b, Filename: "perbup.pdf", Kind: models.DocumentRegulation}); err != nil {
+			t.Fatal(err)
+		}
+		filed, err := db.ProgressReportData(ctx, open, models.ReportScope{Region: "62.08"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if docs := filed.Sections[0].Delegation.Documents; filed.State == after.State || len(docs) != 1 || docs[0].Filename != "perbup.pdf" || len(after.Sections[0].Delegation.Documents) != 0 {
+			t.Fatalf("state %q → %q, documents %+v", after.State, filed.State, docs)
+		}
 	})
 }
 

@@ -129,6 +129,13 @@ func (d *progressDoc) facts(sec *models.ReportSection, rs models.RegionSummary) 
 	}
 	t.row([]cell{label("Pendelegasian kewenangan"), {text: delText, style: "B"}, {zone: zone}})
 	t.row([]cell{label("Dasar hukum pendelegasian"), {text: basis}, {}})
+	if del != nil && len(del.Documents) > 0 {
+		names := make([]string, len(del.Documents))
+		for i, doc := range del.Documents {
+			names[i] = models.Label(models.Indonesian, "document_kind", string(doc.Kind)) + ": " + doc.Filename
+		}
+		t.row([]cell{label("Dokumen pendelegasian"), {text: strings.Join(names, "; ")}, {}})
+	}
 	d.setY(d.y() + 3)
 }
 

@@ -82,6 +82,7 @@ func TestRegionReport(t *testing.T) {
 		{What: "Menetapkan Perbup pendelegasian yang baru", Owner: "Kepala DPMPTSP", Due: "2026-10-31", Status: models.RemediationPlanned},
 		{What: "Mengunggah SOP pelayanan", Owner: "Sekretaris DPMPTSP", Due: "2026-12-15", Status: models.RemediationInProgress},
 	}
+	sec.Delegation.Documents = []models.DelegationDocument{{Kind: models.DocumentRegulation, Filename: "perbup-16-2017.pdf"}, {Kind: models.DocumentAnnex, Filename: "lampiran.pdf"}}
 	data.Sections = []models.ReportSection{sec}
 	p := progressFor(data, sec.Region.Code)
 	pdf, res := render(t, p)
@@ -92,6 +93,7 @@ func TestRegionReport(t *testing.T) {
 	rs := data.Summary.Regions[8]
 	for _, want := range []string{sec.Region.Name + ", Provinsi Kalimantan Tengah", PercentID(rs.ActionPlan.Percent), PercentID(rs.ActionPlan.ClaimedPercent),
 		PercentID(rs.Delegation.Percent), sec.Delegation.LegalBasis, sec.Items[0].Indicator.Title, "Dokumen SK belum ditandatangani",
+		"Dokumen pendelegasian", "Peraturan: perbup-16-2017.pdf; Lampiran: lampiran.pdf",
 		// the plan, as of the report's date (22 November 2026): the first action is late
 		"Rencana perbaikan", "Menetapkan Perbup pendelegasian yang baru", "31 Oktober 2026", "Direncanakan — lewat tenggat", "15 Desember 2026", "Sedang dikerjakan"} {
 		if !strings.Contains(text, want) {

@@ -1423,6 +1423,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/periods/{year}/regions/{code}/delegation/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a region's delegation documents, current and replaced
+         * @description The current documents first (the regulation, then the annex), then those replaced, newest first.
+         */
+        get: operations["listDelegationDocuments"];
+        put?: never;
+        /**
+         * Upload the delegation's regulation or annex (admin, coordinator, operator of the region)
+         * @description Files a PDF, PNG or JPEG (detected from the content; anything else gives 415) as the region's regulation or annex for the period. It replaces the current document of that kind, which is kept: superseded, naming its replacement, still listed and downloadable. A missing or empty file or an unknown kind gives 422; a closed period 409 period_closed; after the period's deadline 409 deadline_passed unless the region's extension covers the day. Copying a catalogue forward into a new year carries the current documents with the delegation.
+         */
+        post: operations["uploadDelegationDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{year}/regions/{code}/delegation/documents/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a delegation document, current or replaced
+         * @description Served as evidence is: checked against its SHA-256 before a byte is sent, as an attachment, with byte ranges and If-None-Match.
+         */
+        get: operations["downloadDelegationDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1763,6 +1807,8 @@ export interface components {
             version: number;
             /** Format: date-time */
             updated_at: string | null;
+            /** @description The current documents (at most one regulation and one annex); the replaced ones are listed by GET …/delegation/documents. */
+            documents: components["schemas"]["DelegationDocument"][];
         };
         DelegationInput: {
             /** Format: int64 */
@@ -2334,6 +2380,9 @@ export interface components {
             remediation_status: {
                 [key: string]: string;
             };
+            document_kind: {
+                [key: string]: string;
+            };
         };
         /**
          * @description pending: the region says the item lies outside its authority and a reviewer decides; confirmed: it does not count; catalogue: the leaf's applies_to leaves the region's kind out.
@@ -2691,6 +2740,42 @@ export interface components {
             /** Format: int64 */
             version?: number;
         };
+        /** @description A file of a region's delegation for a period: the regulation or its annex. */
+        DelegationDocument: {
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description regulation: the regional head's regulation (Perbup, Perwali, Pergub) that delegates the authority; annex: its annex (lampiran) listing the permits.
+             * @enum {string}
+             */
+            kind: "regulation" | "annex";
+            sha256: string;
+            filename: string;
+            /**
+             * Format: int64
+             * @description Size in bytes.
+             */
+            size: number;
+            /**
+             * @description Type detected from the content.
+             * @enum {string}
+             */
+            content_type: "application/pdf" | "image/png" | "image/jpeg";
+            /** @description The uploader's name (empty when the account is gone). */
+            uploaded_by: string;
+            /**
+             * Format: date-time
+             * @description When it was uploaded; a document carried into a new year keeps its original upload time.
+             */
+            uploaded_at: string;
+            /** @description True once a newer document of the same kind replaced it (it stays listed and downloadable). */
+            superseded: boolean;
+            /**
+             * Format: int64
+             * @description The document that replaced it; null for a current one (and for a copy carried into a new year).
+             */
+            replaced_by: number | null;
+        };
     };
     responses: {
         /** @description Malformed body, query or path parameter (bad_request). */
@@ -2814,6 +2899,8 @@ export interface components {
         Slot: components["schemas"]["CommitmentSlotName"];
         /** @description User id. */
         UserID: number;
+        /** @description Delegation document id. */
+        DelegationDocumentID: number;
     };
     requestBodies: never;
     headers: never;
@@ -5977,6 +6064,153 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDelegationDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDocument"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadDelegationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    kind: "regulation" | "annex";
+                    /**
+                     * Format: binary
+                     * @description The document: PDF, PNG or JPEG.
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored document. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    downloadDelegationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year of the period. */
+                year: components["parameters"]["Year"];
+                /** @description Kemendagri region code. */
+                code: components["parameters"]["RegionCode"];
+                /** @description Delegation document id. */
+                id: components["parameters"]["DelegationDocumentID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its detected content type, as an attachment. */
+            200: {
+                headers: {
+                    /** @description attachment; filename=… */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                };
+            };
+            /** @description The requested byte range, in the file's content type (several ranges as multipart/byteranges). */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "multipart/byteranges": Blob;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description The requested range cannot be satisfied: Go's net/http range answer, plain text rather than the Error body. */
+            416: {
+                headers: {
+                    /** @description bytes *\/size */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

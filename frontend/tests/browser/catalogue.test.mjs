@@ -1,10 +1,11 @@
 // Browser tests of the programme's depth (issue 11): in the admin pages a sub-indicator made under
 // its parent with the evidence it requires, then narrowed to the kinds of Pemda it applies to (in
 // a period of its own, so that no other test sees these changes); on a Pemda's page its list of
-// permit types, from which the delegation's counts follow.
+// permit types, from which the delegation's counts follow, and the regulation as a file, replaced
+// with its history kept.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BASE, api, axe, sharedBrowser, shot } from './harness.mjs';
+import { BASE, api, axe, sharedBrowser, shot, tinyPDF } from './harness.mjs';
 
 const { as } = sharedBrowser();
 
@@ -119,6 +120,38 @@ test('the operator records the list of permit types: the delegation follows from
   const after = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/delegation')).body;
   assert.equal(after.from_list, false);
   assert.equal(after.total, 3);
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
+test('the operator uploads the delegation regulation, then replaces it: the new one is current, the old one is under Riwayat', async () => {
+  const page = await as('operator');
+  await page.goto(BASE + '/pemda/62.08');
+  await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const docs = page.locator('section.delegation').getByTestId('delegation-docs');
+  const regulation = docs.locator('li[data-kind="regulation"]');
+  await regulation.getByText('belum diunggah').waitFor();
+  await regulation.getByLabel('Unggah peraturan (Perbup/Perwali/Pergub)').setInputFiles({ name: 'Perbup Seruyan 16-2017.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Perbup 16/2017') });
+  await regulation.getByRole('button', { name: 'Unggah', exact: true }).click();
+  await regulation.getByText('Perbup Seruyan 16-2017.pdf').waitFor();
+
+  await regulation.getByLabel('Ganti peraturan dengan yang lebih baru').setInputFiles({ name: 'Perbup Seruyan 3-2020.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Perbup 3/2020') });
+  await regulation.getByRole('button', { name: 'Ganti', exact: true }).click();
+  await regulation.getByText('Perbup Seruyan 3-2020.pdf').waitFor();
+  const history = docs.locator('details.delegation-history');
+  await history.getByText('Riwayat (1 dokumen diganti)').click();
+  await history.getByText('Perbup Seruyan 16-2017.pdf').waitFor();
+  const download = page.waitForEvent('download');
+  await history.getByRole('button', { name: 'Unduh Perbup Seruyan 16-2017.pdf' }).click();
+  assert.equal((await download).suggestedFilename(), 'Perbup Seruyan 16-2017.pdf');
+
+  const listed = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/delegation/documents')).body;
+  assert.deepEqual(listed.map((d) => [d.kind, d.filename, d.superseded]), [
+    ['regulation', 'Perbup Seruyan 3-2020.pdf', false],
+    ['regulation', 'Perbup Seruyan 16-2017.pdf', true],
+  ]);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'delegation-documents');
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });

@@ -1,6 +1,6 @@
-// A Pemda's delegation of licensing authority to its DPMPTSP for a year: the figures and the
-// regulation, and — for those who may write — either the counts, or the list of permit types
-// within the Pemda's authority from which the counts follow.
+// A Pemda's delegation of licensing authority to its DPMPTSP for a year: the figures, the
+// regulation (named, and its text and annex as files), and — for those who may write — either
+// the counts, or the list of permit types within the Pemda's authority from which they follow.
 import { useState } from 'preact/hooks';
 import { lang, t } from '../../i18n';
 import { ok, type Schemas } from '../../lib/api';
@@ -9,6 +9,7 @@ import { store } from '../../lib/state';
 import type { Delegation } from '../../lib/types';
 import { Field, FormError, OkNote, SubmitButton, ZoneChip, fieldError } from '../../components/ui';
 import { FieldMessage, invalid, namesAny, useSubmit } from '../../components/form';
+import { DelegationDocuments } from './DelegationDocuments';
 
 type Permit = Schemas['DelegationPermit'];
 type Mode = 'counts' | 'list';
@@ -39,6 +40,7 @@ export function DelegationCard({ year, region, delegation, writable, onChange }:
         </p>
       ) : null}
       <p class="hint">{t('delegation.basisHelp')}</p>
+      <DelegationDocuments year={year} region={region} current={delegation.documents} writable={writable} onChange={onChange} />
       {delegation.from_list && !(writable && mode === 'list') ? <PermitTable permits={delegation.permits} /> : null}
       {writable ? (
         <>

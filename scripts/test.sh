@@ -19,7 +19,7 @@ go test -count=1 -timeout 20m ./...
 # The contract's tests again on PostgreSQL as a load-balanced deployment serves them: two
 # instances on one database and one SeaweedFS bucket, requests alternating between them
 # (api/instances_test.go).
-contract_tests=$(grep -ho '^func Test[A-Za-z0-9_]*' api/{contract,roles,badinput,summary,programme,evidence,commitments,delegation_permits,remediation,comments}_test.go | sed 's/^func //' | paste -sd'|')
+contract_tests=$(grep -ho '^func Test[A-Za-z0-9_]*' api/{contract,roles,badinput,summary,programme,evidence,commitments,delegation_permits,delegation_documents,remediation,comments}_test.go | sed 's/^func //' | paste -sd'|')
 PANTAU_TEST_TWO_INSTANCES=1 go test -count=1 -timeout 20m -run "^($contract_tests)\$/^postgres\$" ./api
 # Shared state under the race detector — the session and summary caches, the work pools, the
 # argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —

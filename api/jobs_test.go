@@ -232,7 +232,7 @@ func TestWeeklyDigest(t *testing.T) {
 			t.Fatalf("digest e-mails to %v", mails)
 		}
 		m := mails[national.Email]
-		for _, want := range []string{"Weekly digest 2019-W48: 2 Pemda moved", "All of Indonesia — The seven days since 2019-11-18",
+		for _, want := range []string{"Weekly digest, 18–24 November 2019: 2 Pemda moved", "All of Indonesia — The week of 18–24 November 2019",
 			"0 items verified, 1 rejected, 2 claimed; 2 items waiting for review.",
 			"What moved this week:\n- Kabupaten Seruyan (62.08): 0 verified, 1 rejected, 1 claimed\n- Kota Palangka Raya (62.71): 0 verified, 0 rejected, 1 claimed\n",
 			"What waits for review:\n- Kota Palangka Raya (62.71): 2 items\n",

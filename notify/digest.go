@@ -5,18 +5,19 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/pantau-id/pantau/models"
 )
 
 // digestWords are the words of a weekly digest, per language.
 var digestWords = map[string]map[string]string{
-	"id": {"scope_all": "Seluruh Indonesia", "scope_province": "Provinsi {province}", "since": "Tujuh hari sejak {since}",
+	"id": {"scope_all": "Seluruh Indonesia", "scope_province": "Provinsi {province}", "since": "Pekan {span}",
 		"totals": "{verified} butir diverifikasi, {rejected} ditolak, {claimed} diajukan; {queue} butir menunggu verifikasi.",
 		"moved":  "Yang bergerak minggu ini", "waiting": "Yang menunggu verifikasi", "behind": "Yang tertinggal",
 		"verified": "diverifikasi", "rejected": "ditolak", "claimed": "diajukan", "items": "butir", "left": "belum selesai",
 		"score": "skor", "more": "dan {n} Pemda lainnya", "none": "Tidak ada."},
-	"en": {"scope_all": "All of Indonesia", "scope_province": "Province {province}", "since": "The seven days since {since}",
+	"en": {"scope_all": "All of Indonesia", "scope_province": "Province {province}", "since": "The week of {span}",
 		"totals": "{verified} items verified, {rejected} rejected, {claimed} claimed; {queue} items waiting for review.",
 		"moved":  "What moved this week", "waiting": "What waits for review", "behind": "Who is behind",
 		"verified": "verified", "rejected": "rejected", "claimed": "claimed", "items": "items", "left": "not done",
@@ -43,7 +44,7 @@ func newDigestView(d *models.Digest, lang string) *digestView {
 	if d.Province != "" {
 		scope = strings.ReplaceAll(w["scope_province"], "{province}", d.Province)
 	}
-	v := &digestView{Scope: scope, Since: strings.ReplaceAll(w["since"], "{since}", d.Since),
+	v := &digestView{Scope: scope, Since: strings.ReplaceAll(w["since"], "{span}", digestSpan(d, lang)),
 		Totals: strings.NewReplacer("{verified}", strconv.Itoa(d.Verified), "{rejected}", strconv.Itoa(d.Rejected),
 			"{claimed}", strconv.Itoa(d.Claimed), "{queue}", strconv.Itoa(d.Queue)).Replace(w["totals"])}
 	section := func(heading string, list []models.DigestRegion, total int, line func(r models.DigestRegion) string) {
@@ -93,3 +94,30 @@ var _ = htmltemplate.Must(htmlMail.New("digest").Parse(`<p>{{.Scope}} — {{.Sin
 {{range .Sections}}<h3 style="margin-bottom: 0.25em">{{.Heading}}</h3>
 <ul style="margin-top: 0">{{range .Lines}}<li>{{.}}</li>{{end}}</ul>{{if .More}}<p style="font-size: small">{{.More}}</p>{{end}}
 {{end}}`))
+
+// digestSpan names the seven days a digest looks back on, as people write them:
+// "18–24 November 2019", "30 November – 6 Desember 2026" (in English, "… December 2026"); a
+// digest without its first day is named by its ISO week.
+func digestSpan(d *models.Digest, lang string) string {
+	first, err := time.ParseInLocation(time.DateOnly, d.Since, models.WIB)
+	if err != nil {
+		return d.Week
+	}
+	last := first.AddDate(0, 0, 6)
+	date := models.DateIndonesian
+	if lang == "en" {
+		date = func(t time.Time) string { return t.In(models.WIB).Format("2 January 2006") }
+	}
+	from := date(first)
+	switch {
+	case first.Month() == last.Month() && first.Year() == last.Year():
+		from = strconv.Itoa(first.Day())
+	case first.Year() == last.Year():
+		from = strings.TrimSuffix(from, " "+strconv.Itoa(first.Year()))
+	}
+	sep := "–"
+	if strings.Contains(from, " ") {
+		sep = " – "
+	}
+	return from + sep + date(last)
+}

@@ -98,3 +98,19 @@ func TestTitles(t *testing.T) {
 		t.Errorf("%d kinds have titles, want %d", len(titles), len(models.NotificationKinds))
 	}
 }
+
+func TestDigestTitleNamesItsDays(t *testing.T) {
+	for _, c := range []struct{ since, lang, want string }{
+		{"2019-11-18", "id", "Ringkasan mingguan 18–24 November 2019: 3 Pemda bergerak"},
+		{"2019-11-18", "en", "Weekly digest, 18–24 November 2019: 3 Pemda moved"},
+		{"2026-11-30", "id", "Ringkasan mingguan 30 November – 6 Desember 2026: 3 Pemda bergerak"},
+		{"2026-11-30", "en", "Weekly digest, 30 November – 6 December 2026: 3 Pemda moved"},
+		{"2025-12-29", "id", "Ringkasan mingguan 29 Desember 2025 – 4 Januari 2026: 3 Pemda bergerak"},
+		{"", "id", "Ringkasan mingguan 2026-W49: 3 Pemda bergerak"},
+	} {
+		p := models.NoticeParams{Count: 3, Week: "2026-W49", Digest: &models.Digest{Since: c.since, Week: "2026-W49"}}
+		if got := Title(models.NoticeWeeklyDigest, c.lang, p); got != c.want {
+			t.Errorf("since %q in %s: %q, want %q", c.since, c.lang, got, c.want)
+		}
+	}
+}

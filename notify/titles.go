@@ -27,7 +27,7 @@ var titles = map[models.NotificationKind]phrase{
 	models.NoticeActionOverdue:    {"Lewat tenggat ({until}): {text} — rencana perbaikan {region_name} {year}", "Overdue since {until}: {text} — {region_name}'s {year} remediation plan"},
 	models.NoticeDeadlineReminder: {"Tenggat {region_name} {year}: {until}, {days} hari lagi — {count} butir belum diajukan",
 		"{region_name}'s {year} deadline is {until}, {days} days away — {count} items not submitted"},
-	models.NoticeWeeklyDigest: {"Ringkasan mingguan {week}: {count} Pemda bergerak", "Weekly digest {week}: {count} Pemda moved"},
+	models.NoticeWeeklyDigest: {"Ringkasan mingguan {week}: {count} Pemda bergerak", "Weekly digest, {week}: {count} Pemda moved"},
 }
 
 // Title is a notification's title in lang ("en", otherwise Indonesian).
@@ -35,6 +35,9 @@ func Title(kind models.NotificationKind, lang string, p models.NoticeParams) str
 	t, ok := titles[kind]
 	if !ok {
 		return string(kind)
+	}
+	if p.Digest != nil {
+		p.Week = digestSpan(p.Digest, lang)
 	}
 	return fill(t.in(lang), p)
 }

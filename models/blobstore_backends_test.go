@@ -8,9 +8,11 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,4 +234,63 @@ func allocatedBy(t *testing.T, fn func()) uint64 {
 	fn()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestS3ServerThatHangs: a server that takes connections and never answers is unavailable
+// once the timeout passes, for a store, a read, a check and the readiness ping alike, instead
+// of holding the caller until the transport gives up.
+func TestS3ServerThatHangs(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	b, err := models.OpenS3(models.S3Config{Endpoint: "http://" + ln.Addr().String(), Bucket: "pantau", Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &models.BlobStore{Dir: t.TempDir(), MaxSize: 1 << 20, Remote: b.Store("evidence")}
+	ctx := context.Background()
+	content := []byte("%PDF-1.4\n% bukti\n")
+	// Put has no caller's deadline: only the store's timeout ends it (the transport's own
+	// default would wait a minute per attempt).
+	put := make(chan error, 1)
+	go func() { _, err := store.Put(bytes.NewReader(content)); put <- err }()
+	select {
+	case err := <-put:
+		if !errors.Is(err, models.ErrStorageUnavailable) {
+			t.Errorf("Put: %v, want ErrStorageUnavailable", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Put still waits on a server that does not answer, 30 s on with a 100 ms timeout")
+	}
+	if _, err := store.Open(shaOf(content)); !errors.Is(err, models.ErrStorageUnavailable) {
+		t.Errorf("Open: %v, want ErrStorageUnavailable", err)
+	}
+	if _, err := store.Has(ctx, shaOf(content)); !errors.Is(err, models.ErrStorageUnavailable) {
+		t.Errorf("Has: %v, want ErrStorageUnavailable", err)
+	}
+	if err := store.Ping(ctx); !errors.Is(err, models.ErrStorageUnavailable) {
+		t.Errorf("Ping: %v, want ErrStorageUnavailable", err)
+	}
 }

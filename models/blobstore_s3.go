@@ -1,11 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -23,7 +25,14 @@ type S3Config struct {
 	Region    string
 	AccessKey string
 	SecretKey string
+	// Timeout bounds connecting to the server and waiting for its answer's headers (a body
+	// then streams as long as it needs); 0 means DefaultS3Timeout.
+	Timeout time.Duration
 }
+
+// DefaultS3Timeout: a server that has not connected or begun to answer by then is taken as
+// unavailable, so that a bucket that hangs rather than refuses does not hold requests.
+const DefaultS3Timeout = 10 * time.Second
 
 // S3Bucket is a bucket on an S3-compatible server, addressed path-style (as SeaweedFS and
 // MinIO want it). Its stores keep their files under a prefix each.
@@ -45,12 +54,20 @@ func OpenS3(cfg S3Config) (*S3Bucket, error) {
 	if host == "" || cfg.Bucket == "" {
 		return nil, errors.New("S3 storage needs an endpoint and a bucket")
 	}
+	transport, err := minio.DefaultTransport(secure)
+	if err != nil {
+		return nil, err
+	}
+	timeout := cmp.Or(cfg.Timeout, DefaultS3Timeout)
+	transport.DialContext = (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+	transport.TLSHandshakeTimeout, transport.ResponseHeaderTimeout = timeout, timeout
 	client, err := minio.New(host, &minio.Options{
 		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure:       secure,
 		Region:       cfg.Region,
 		BucketLookup: minio.BucketLookupPath,
 		MaxRetries:   3, // about a second of retries, not ten: a request waits on them
+		Transport:    transport,
 	})
 	if err != nil {
 		return nil, err
@@ -129,7 +146,7 @@ func (s *S3Store) remove(ctx context.Context, sha string) error {
 func (s *S3Store) ping(ctx context.Context) error {
 	ok, err := s.b.client.BucketExists(ctx, s.b.bucket)
 	if err != nil {
-		return err
+		return unreachable(err)
 	}
 	if !ok {
 		return fmt.Errorf("bucket %q does not exist", s.b.bucket)

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, statusLabel, t, zoneLabel } from '../i18n';
 import { ApiError, ok } from '../lib/api';
-import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
+import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal, todayWIB } from '../lib/format';
 import { can, store } from '../lib/state';
 import type { Area, Delegation, HistoryEntry, Item, Period, Region as RegionT, RegionSummary, Summary } from '../lib/types';
 import type { Schemas } from '../lib/api';
@@ -42,9 +42,6 @@ interface RegionData {
   extension: Schemas['Extension'] | null;
   trend: Schemas['TrendPoint'][];
 }
-
-/** Today's date in WIB (YYYY-MM-DD), the day the deadline rule counts in. */
-const todayWIB = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 
 /** Why the period refuses writes for this region today, or null: closed, or past the deadline without an extension covering today. */
 function lockReason(period: Period | null, extension: Schemas['Extension'] | null): string | null {

@@ -8,7 +8,7 @@ import { can, store } from '../lib/state';
 import type { Band, Metric, ProvinceSummary, RegionSummary, Summary, Todo, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
 import { ExportMenu } from '../components/exports';
-import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Loading, PageHeader, Progressive, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
 
 interface DashboardData {
   summary: Summary;
@@ -124,17 +124,17 @@ function DashboardBody({ data, year, province }: { data: DashboardData; year: nu
 
       <Narrative text={summary.narrative} />
 
-      {/* Below the first screen: painted a frame later, each part in a task of its own, so that
-          the first screen is not kept waiting (nothing shown sits below them but the footer). */}
-      <AfterPaint>
-        {summary.provinces?.length ? <Provinces summary={summary} /> : null}
-        <AreaFigures summary={summary} />
-        <Ranking summary={summary} ranked={ranked} year={year} province={province} />
-        <AfterPaint>
-          <BarChart summary={summary} />
-          <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
-        </AfterPaint>
-      </AfterPaint>
+      {/* Below the first screen: each part painted a frame after the one before (nothing shown
+          sits below them but the footer, which the page's height keeps out of sight). */}
+      <Progressive
+        parts={[
+          summary.provinces?.length ? <Provinces key="provinces" summary={summary} /> : null,
+          <AreaFigures key="areas" summary={summary} />,
+          <Ranking key="ranking" summary={summary} ranked={ranked} year={year} province={province} />,
+          <BarChart key="chart" summary={summary} />,
+          <HeatMap key="heat" summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />,
+        ]}
+      />
     </>
   );
 }

@@ -280,7 +280,7 @@ function HeatMap({ summary, ranked, bands }: { summary: Summary; ranked: RegionS
   const areas = summary.areas;
   if (areas.length === 0) return null;
   return (
-    <section class="card later" style={guess(ranked.length + 3)} aria-labelledby="heat-h">
+    <section class="card" aria-labelledby="heat-h">
       <h2 id="heat-h">{t('dash.heat')}</h2>
       <div class="table-wrap heat-wrap" tabIndex={0} role="region" aria-labelledby="heat-h">
         <table class="heat" data-testid="heatmap">

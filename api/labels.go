@@ -11,10 +11,6 @@ import (
 // labels serves the one table of names for states and kinds, in every language, so the web
 // app shows the words the narrative and the PDFs use. It changes only with a new release.
 func (s *Server) labels(c *gin.Context) {
-	out := make(map[models.Lang]map[string]map[string]string, len(models.Langs))
-	for _, l := range models.Langs {
-		out[l] = models.Labels(l)
-	}
 	c.Header("Cache-Control", "public, max-age=3600")
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, models.AllLabels())
 }

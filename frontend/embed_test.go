@@ -132,3 +132,21 @@ func TestRobotsFile(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineDataInThePage(t *testing.T) {
+	page := `<!doctype html><html><head><title>Pantau</title></head><body></body></html>`
+	h := New(fstest.MapFS{"index.html": {Data: []byte(page)}},
+		Inline{ID: "pantau-labels", Value: map[string]string{"red": "Merah", "evil": "</script><script>alert(1)</script>"}})
+	body := get(h, "/pemda/62.08").Body.String()
+	want := `<script type="application/json" id="pantau-labels">{"evil":"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e","red":"Merah"}</script>` + "\n</head>"
+	if !strings.Contains(body, want) {
+		t.Fatalf("page %q\nwants %q", body, want)
+	}
+	if strings.Count(body, "</script>") != 1 {
+		t.Errorf("a value closed the data block: %q", body)
+	}
+	// without inline data the page is served as built
+	if plain := get(New(fstest.MapFS{"index.html": {Data: []byte(page)}}), "/").Body.String(); plain != page {
+		t.Errorf("page changed: %q", plain)
+	}
+}

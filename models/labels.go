@@ -118,6 +118,15 @@ func Label(lang Lang, group, key string) string {
 	return l.id
 }
 
+// AllLabels returns the whole table in every language: by language, group and key.
+func AllLabels() map[Lang]map[string]map[string]string {
+	out := make(map[Lang]map[string]map[string]string, len(Langs))
+	for _, l := range Langs {
+		out[l] = Labels(l)
+	}
+	return out
+}
+
 // Labels returns the whole table in one language, by group and key, for the API.
 func Labels(lang Lang) map[string]map[string]string {
 	out := make(map[string]map[string]string, len(labels))

@@ -263,20 +263,24 @@ export function saveBlob(blob: Blob, filename: string) {
 export const waitedText = (days: number) => t(days === 0 ? 'review.ageToday' : days === 1 ? 'review.ageOne' : 'review.age', { days });
 
 /**
- * Renders its children only after the page has painted once: what lies below the first screen
- * then costs the first screen nothing (on a slow phone the ranking shows a few hundred ms sooner).
+ * Renders a page's parts a few at a time: the first `first` at once, then `step` more each time
+ * the page has painted. What lies below the first screen then costs the first screen nothing,
+ * and no task grows long on a slow phone. Parts only ever append, so nothing shown moves (put
+ * nothing visible after them); once all are shown, new data renders them all at once.
  */
-export function AfterPaint({ children }: { children: ComponentChildren }) {
-  const [painted, setPainted] = useState(false);
+export function Progressive({ parts, first = 0, step = 1 }: { parts: ComponentChildren[]; first?: number; step?: number }) {
+  const [shown, setShown] = useState(first);
+  const more = shown < parts.length;
   useEffect(() => {
+    if (!more) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true))));
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setShown((n) => n + step))));
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, []);
-  return painted ? <>{children}</> : null;
+  }, [shown, more, step]);
+  return <>{more ? parts.slice(0, shown) : parts}</>;
 }
 
 /** A short confirmation next to a form's button ("Tersimpan"), announced to screen readers. */

@@ -18,7 +18,8 @@ export function docBadge(e: Evidence, item: ItemStatus, reviewer: boolean): DocB
   return null;
 }
 
-const newestFirst = (a: Evidence, b: Evidence) => b.uploaded_at.localeCompare(a.uploaded_at) || b.id - a.id;
+// RFC 3339 times of one server compare as strings (no localeCompare: it loads the browser's collation data).
+const newestFirst = (a: Evidence, b: Evidence) => (a.uploaded_at < b.uploaded_at ? 1 : a.uploaded_at > b.uploaded_at ? -1 : 0) || b.id - a.id;
 
 /** Current documents first, newest first; replaced revisions last. */
 export function orderEvidence(list: Evidence[]): Evidence[] {

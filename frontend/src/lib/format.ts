@@ -5,35 +5,55 @@
 
 export type Lang = 'id' | 'en';
 
-const locale = (lang: Lang) => (lang === 'en' ? 'en-GB' : 'id-ID');
+// Written out here rather than through Intl: a page's first Intl.NumberFormat, DateTimeFormat or
+// Collator makes the browser load its ICU data, tens of milliseconds of a phone's main thread
+// before the dashboard can paint (tests/unit/format.test.ts checks these against Intl).
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function nf(lang: Lang, min: number, max: number): Intl.NumberFormat {
-  const key = `${lang}:${min}:${max}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: min, maximumFractionDigits: max });
-    numberFormats.set(key, f);
+const seps: Record<Lang, { group: string; decimal: string }> = { id: { group: '.', decimal: ',' }, en: { group: ',', decimal: '.' } };
+
+/**
+ * The decimal digits of |v| rounded half away from zero to at most `digits` fraction digits, as
+ * Intl.NumberFormat rounds: from the shortest decimal that reads back as v ("1.005", not the
+ * binary 1.00499…). Null for a magnitude written with an exponent.
+ */
+function roundDigits(v: number, digits: number): { int: string; frac: string } | null {
+  const s = String(Math.abs(v));
+  if (s.includes('e')) return null;
+  const [int, frac = ''] = s.split('.');
+  if (frac.length <= digits) return { int, frac: frac.replace(/0+$/, '') };
+  // round the digit string int+frac[0:digits] up by one unit when the next digit is 5 or more
+  const kept = (int + frac.slice(0, digits)).split('').map(Number);
+  if (frac.charCodeAt(digits) >= 53) {
+    let i = kept.length - 1;
+    while (i >= 0 && kept[i] === 9) kept[i--] = 0;
+    if (i < 0) kept.unshift(1);
+    else kept[i]++;
   }
-  return f;
+  const all = kept.join('');
+  const cut = all.length - digits;
+  return { int: all.slice(0, cut), frac: all.slice(cut).replace(/0+$/, '') };
 }
 
 /** A number with up to `digits` decimals ("1.234,5" in Indonesian). */
 export function fmtNumber(v: number | null | undefined, lang: Lang, digits = 2): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  return nf(lang, 0, digits).format(v);
+  const r = roundDigits(v, digits);
+  if (!r) return v.toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: digits });
+  const { group, decimal } = seps[lang];
+  const int = r.int.replace(/\B(?=(\d{3})+$)/g, group);
+  return (v < 0 || Object.is(v, -0) ? '-' : '') + int + (r.frac ? decimal + r.frac : '');
 }
 
 /** A percentage as the API rounds it, up to two decimals and none when whole: "82,78%", "82,5%", "100%"; null is "—". */
 export function fmtPercent(v: number | null | undefined, lang: Lang): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  return nf(lang, 0, 2).format(v) + '%';
+  return fmtNumber(v, lang) + '%';
 }
 
 /** A signed change in percentage points: "+1,25" / "−3"; null is "—". */
 export function fmtDelta(v: number | null | undefined, lang: Lang): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  const abs = nf(lang, 0, 2).format(Math.abs(v));
+  const abs = fmtNumber(Math.abs(v), lang);
   if (v > 0) return '+' + abs;
   if (v < 0) return '−' + abs;
   return abs;
@@ -42,18 +62,14 @@ export function fmtDelta(v: number | null | undefined, lang: Lang): string {
 /** The zone every time is shown in: the PDF reports' WIB. */
 export const WIB = 'Asia/Jakarta';
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function df(lang: Lang, withTime: boolean, timeZone: string): Intl.DateTimeFormat {
-  const key = `${lang}:${withTime}:${timeZone}`;
-  let f = dateFormats.get(key);
-  if (!f) {
-    const o: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', timeZone };
-    if (withTime) Object.assign(o, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    f = new Intl.DateTimeFormat(locale(lang), o);
-    dateFormats.set(key, f);
-  }
-  return f;
-}
+/** The zones dates are read in: WIB (UTC+7 all year, as Indonesia keeps no summer time), or UTC for a calendar date. */
+export type TimeZone = typeof WIB | 'UTC';
+const offsetMs: Record<TimeZone, number> = { [WIB]: 7 * 3_600_000, UTC: 0 };
+
+const months: Record<Lang, string[]> = {
+  id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
 
 function toDate(v: string | Date | null | undefined): Date | null {
   if (!v) return null;
@@ -61,21 +77,29 @@ function toDate(v: string | Date | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** The wall clock in a zone, read through the UTC getters. */
+const inZone = (d: Date, timeZone: TimeZone) => new Date(d.getTime() + offsetMs[timeZone]);
+
+const dayMonthYear = (w: Date, lang: Lang) => `${w.getUTCDate()} ${months[lang][w.getUTCMonth()]} ${w.getUTCFullYear()}`;
+
 /** A date: "1 Oktober 2019" / "1 October 2019" (a calendar date such as a deadline: pass 'UTC'). */
-export function fmtDate(v: string | Date | null | undefined, lang: Lang, timeZone = WIB): string {
+export function fmtDate(v: string | Date | null | undefined, lang: Lang, timeZone: TimeZone = WIB): string {
   const d = toDate(v);
-  return d ? df(lang, false, timeZone).format(d) : '—';
+  return d ? dayMonthYear(inZone(d, timeZone), lang) : '—';
 }
 
 /** A moment: "1 Desember 2026 pukul 05.49 WIB" / "1 December 2026 at 05:49 WIB". */
 export function fmtDateTime(v: string | Date | null | undefined, lang: Lang): string {
   const d = toDate(v);
   if (!d) return '—';
-  const parts = df(lang, true, WIB).formatToParts(d); // once: formatting is the costly step
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const date = `${part('day')} ${part('month')} ${part('year')}`;
-  return lang === 'id' ? `${date} pukul ${part('hour')}.${part('minute')} WIB` : `${date} at ${part('hour')}:${part('minute')} WIB`;
+  const w = inZone(d, WIB);
+  const hh = String(w.getUTCHours()).padStart(2, '0');
+  const mm = String(w.getUTCMinutes()).padStart(2, '0');
+  return lang === 'id' ? `${dayMonthYear(w, lang)} pukul ${hh}.${mm} WIB` : `${dayMonthYear(w, lang)} at ${hh}:${mm} WIB`;
 }
+
+/** Today's date in WIB (YYYY-MM-DD), the day deadlines count in. */
+export const todayWIB = (now: Date = new Date()) => inZone(now, WIB).toISOString().slice(0, 10);
 
 /** Whole days from `from` to `now` (never negative). */
 export function daysSince(from: string | Date | null | undefined, now: Date = new Date()): number | null {

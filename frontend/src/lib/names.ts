@@ -6,7 +6,9 @@ export function shortName(name: string): string {
   return name.replace(/^Kabupaten\s+/i, '').replace(/^Provinsi\s+/i, 'Prov. ');
 }
 
-const collator = new Intl.Collator('id');
+// Made at the first comparison, not when the module loads: building a collator loads the
+// browser's ICU collation data, which a page that never compares names need not wait for.
+let collator: Intl.Collator | undefined;
 
 /** Compares names the Indonesian way, with one collator (localeCompare with a locale builds one per call). */
-export const byName = (a: string, b: string) => collator.compare(a, b);
+export const byName = (a: string, b: string) => (collator ??= new Intl.Collator('id')).compare(a, b);

@@ -19,6 +19,7 @@ export type Band = Schemas['Band'];
 export type ZoneSchemes = Schemas['ZoneSchemes'];
 export type RegionSummary = Schemas['RegionSummary'];
 export type Summary = Schemas['Summary'];
+export type ProvinceSummary = Schemas['ProvinceSummary'];
 export type HistoryEntry = Schemas['HistoryEntry'];
 export type Verification = Schemas['Verification'];
 export type FileCheck = Schemas['FileCheck'];

@@ -5,13 +5,15 @@ import { fmtDate, fmtDelta, fmtNumber, fmtPercent } from '../lib/format';
 import { ok } from '../lib/api';
 import { byName, shortName } from '../lib/names';
 import { can, store } from '../lib/state';
-import type { Band, Metric, RegionSummary, Summary, Todo, ZoneSchemes } from '../lib/types';
+import type { Band, Metric, ProvinceSummary, RegionSummary, Summary, Todo, ZoneSchemes } from '../lib/types';
 import { ZONE_KEYS, bandText } from '../lib/zones';
 import { ExportMenu } from '../components/exports';
-import { AfterPaint, Empty, ErrorNote, Loading, PageHeader, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
+import { Empty, ErrorNote, Loading, PageHeader, Progressive, YearSelect, ZoneChip, useLoad, useYear } from '../components/ui';
 
 interface DashboardData {
   summary: Summary;
+  /** the provinces to pick from (the national summary's) */
+  provinces: ProvinceSummary[];
   zones: ZoneSchemes | null;
   /** what waits for the user's action; null when it could not be read */
   todo: Todo | null;
@@ -19,17 +21,26 @@ interface DashboardData {
 
 // Everything on this page comes from three reads: the year's summary (standings, ranks, change,
 // per-area figures, counts, narrative), its zone bands (for the legend) and what waits for the
-// user's action. It computes nothing.
-// A province's dashboard (?province=62) asks the summary for that province alone.
+// user's action. It computes nothing, and renders once they are all there.
+// A province's dashboard (?province=62) asks the summary for that province alone, and the
+// national one for the province picker.
 async function loadDashboard(year: number, province: string): Promise<DashboardData> {
-  const summary = province
-    ? ok(store.api.GET('/api/v1/periods/{year}/summary', { params: { path: { year }, query: { province } } }))
-    : store.summary(year);
+  const summary = province ? ok(store.api.GET('/api/v1/periods/{year}/summary', { params: { path: { year }, query: { province } } })) : store.summary(year);
+  const known = provinceLists.get(year);
+  const provinces = !province
+    ? summary.then((s) => s.provinces ?? [])
+    : known
+      ? Promise.resolve(known)
+      : store.summary(year).then((n) => n.provinces ?? [], () => []);
   // What waits for the user comes with the figures, so that nothing moves when it arrives.
   const todo = ok(store.api.GET('/api/v1/periods/{year}/todo', { params: { path: { year } } })).catch(() => null);
-  const [s, zones, t] = await Promise.all([summary, store.zones(year).catch(() => null), todo]);
-  return { summary: s, zones, todo: t };
+  const [s, ps, zones, t] = await Promise.all([summary, provinces, store.zones(year).catch(() => null), todo]);
+  provinceLists.set(year, ps);
+  return { summary: s, provinces: ps, zones, todo: t };
 }
+
+/** Each year's provinces (from its national summary), read once for the picker. */
+const provinceLists = new Map<number, ProvinceSummary[]>();
 
 /** The province picked on the dashboard: ?province= in the address, else the user's own province, else national (''). */
 function useProvince(): [string, (code: string) => void] {
@@ -39,6 +50,15 @@ function useProvince(): [string, (code: string) => void] {
   const province = q === undefined ? (user?.province ?? '') : q;
   return [province, (code: string) => loc.route(`/?province=${encodeURIComponent(code)}`)];
 }
+
+/** Codes in their characters' order (localeCompare would load the browser's collation data for digits). */
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * What lies below a phone's first screen is laid out and painted only when scrolled near
+ * (class "later": CSS content-visibility); until then it holds a height guessed from its rows.
+ */
+const guess = (n: number) => ({ '--rows': String(n) });
 
 /** Regions in rank order (the server's rank; equal ranks by name; unranked last). */
 const byRank = (a: RegionSummary, b: RegionSummary) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || byName(a.name, b.name);
@@ -63,9 +83,14 @@ export function Dashboard() {
   }
   return (
     <>
+      {/* the pickers come with the figures: the header takes its height once */}
       <PageHeader title={t('dash.title')}>
-        <ProvinceSelect year={year} value={province} onChange={setProvince} />
-        <YearSelect />
+        {d.data || d.error ? (
+          <>
+            <ProvinceSelect provinces={d.data?.provinces ?? []} value={province} onChange={setProvince} />
+            <YearSelect />
+          </>
+        ) : null}
       </PageHeader>
       {d.error ? <ErrorNote error={d.error} onRetry={d.reload} /> : null}
       {d.loading && !d.data ? <Loading /> : null}
@@ -78,7 +103,6 @@ function DashboardBody({ data, year, province }: { data: DashboardData; year: nu
   const { summary } = data;
   const l = lang.value;
   const ranked = useMemo(() => summary.regions.slice().sort(byRank), [summary]);
-  const anyChange = ranked.some((r) => r.change !== null);
   return (
     <>
       <p class="as-of" data-testid="as-of">
@@ -100,69 +124,79 @@ function DashboardBody({ data, year, province }: { data: DashboardData; year: nu
 
       <Narrative text={summary.narrative} />
 
-      {summary.provinces?.length ? <Provinces summary={summary} /> : null}
-
-      <AreaFigures summary={summary} />
-
-      <section aria-labelledby="ranking-h">
-        <div class="section-head">
-          <h2 id="ranking-h">{t('dash.ranking')}</h2>
-          {summary.average !== null ? <p class="hint average">{t('dash.average', { p: fmtPercent(summary.average, l) })}</p> : null}
-          <ExportMenu year={year} table="summary" filter={{ province }} label={t('export.summary')} />
-        </div>
-        <div class="table-wrap ranking-wrap" tabIndex={0} role="region" aria-labelledby="ranking-h">
-          <table class="ranking" data-testid="ranking">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('dash.col.region')}</th>
-                <th scope="col">{t('dash.col.verified')}</th>
-                <th scope="col" class="num">
-                  {t('dash.col.claimed')}
-                </th>
-                <th scope="col">{t('dash.col.delegation')}</th>
-                <th scope="col" class="num">
-                  {t('dash.col.change', { year: year - 1 })}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ranked.map((r) => (
-                <tr key={r.code} data-region={r.code}>
-                  <td class="num rank">{r.rank ?? '—'}</td>
-                  <th scope="row" class="name">
-                    <a href={`/pemda/${encodeURIComponent(r.code)}`}>
-                      <span class="short" aria-hidden="true">
-                        {shortName(r.name)}
-                      </span>
-                      <span class="long">{r.name}</span>
-                    </a>
-                  </th>
-                  <td class="verified" data-label={t('dash.col.verified')}>
-                    <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
-                  </td>
-                  <td class="num claimed" data-label={t('dash.col.claimedShort')}>
-                    {fmtPercent(r.action_plan.claimed_percent, l)}
-                  </td>
-                  <td class="delegation" data-label={t('dash.col.delegationShort')}>
-                    <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
-                  </td>
-                  <td class={`num change${r.change === null ? ' none' : ''}`} data-label={t('dash.col.changeShort')}>
-                    {fmtDelta(r.change, l)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {!anyChange ? <p class="hint">{t('dash.noPrevious', { year: year - 1 })}</p> : null}
-      </section>
-
-      <AfterPaint>
-        <BarChart summary={summary} />
-        <HeatMap summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />
-      </AfterPaint>
+      {/* Below the first screen: each part painted a frame after the one before (nothing shown
+          sits below them but the footer, which the page's height keeps out of sight). */}
+      <Progressive
+        parts={[
+          summary.provinces?.length ? <Provinces key="provinces" summary={summary} /> : null,
+          <AreaFigures key="areas" summary={summary} />,
+          <Ranking key="ranking" summary={summary} ranked={ranked} year={year} province={province} />,
+          <BarChart key="chart" summary={summary} />,
+          <HeatMap key="heat" summary={summary} ranked={ranked} bands={data.zones?.action_plan ?? []} />,
+        ]}
+      />
     </>
+  );
+}
+
+/** The Pemda in rank order: a table on a wide screen, a card per Pemda on a phone. */
+function Ranking({ summary, ranked, year, province }: { summary: Summary; ranked: RegionSummary[]; year: number; province: string }) {
+  const l = lang.value;
+  const anyChange = ranked.some((r) => r.change !== null);
+  return (
+    <section aria-labelledby="ranking-h">
+      <div class="section-head">
+        <h2 id="ranking-h">{t('dash.ranking')}</h2>
+        {summary.average !== null ? <p class="hint average">{t('dash.average', { p: fmtPercent(summary.average, l) })}</p> : null}
+        <ExportMenu year={year} table="summary" filter={{ province }} label={t('export.summary')} />
+      </div>
+      <div class="table-wrap ranking-wrap later" style={guess(ranked.length)} tabIndex={0} role="region" aria-labelledby="ranking-h">
+        <table class="ranking" data-testid="ranking">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('dash.col.region')}</th>
+              <th scope="col">{t('dash.col.verified')}</th>
+              <th scope="col" class="num">
+                {t('dash.col.claimed')}
+              </th>
+              <th scope="col">{t('dash.col.delegation')}</th>
+              <th scope="col" class="num">
+                {t('dash.col.change', { year: year - 1 })}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ranked.map((r) => (
+              <tr key={r.code} data-region={r.code}>
+                <td class="num rank">{r.rank ?? '—'}</td>
+                <th scope="row" class="name">
+                  <a href={`/pemda/${encodeURIComponent(r.code)}`}>
+                    <span class="short" aria-hidden="true">
+                      {shortName(r.name)}
+                    </span>
+                    <span class="long">{r.name}</span>
+                  </a>
+                </th>
+                <td class="verified" data-label={t('dash.col.verified')}>
+                  <ZoneChip zone={r.action_plan.zone} percent={r.action_plan.percent} />
+                </td>
+                <td class="num claimed" data-label={t('dash.col.claimedShort')}>
+                  {fmtPercent(r.action_plan.claimed_percent, l)}
+                </td>
+                <td class="delegation" data-label={t('dash.col.delegationShort')}>
+                  <ZoneChip zone={r.delegation.zone} percent={r.delegation.percent} />
+                </td>
+                <td class={`num change${r.change === null ? ' none' : ''}`} data-label={t('dash.col.changeShort')}>
+                  {fmtDelta(r.change, l)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!anyChange ? <p class="hint">{t('dash.noPrevious', { year: year - 1 })}</p> : null}
+    </section>
   );
 }
 
@@ -208,7 +242,7 @@ function BarChart({ summary }: { summary: Summary }) {
     .map((r) => ({ code: r.code, name: r.name, percent: r[metric].percent, zone: r[metric].zone }))
     .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || byName(a.name, b.name));
   return (
-    <section class="card bar-chart" aria-labelledby="chart-h">
+    <section class="card bar-chart later" style={guess(rows.length)} aria-labelledby="chart-h">
       <div class="section-head">
         <h2 id="chart-h">{t('dash.chart')}</h2>
         <div class="segmented" role="group" aria-label={t('dash.chartMetric')}>
@@ -323,10 +357,8 @@ function Legend({ bands }: { bands: Band[] }) {
 }
 
 /** The province picker: national (every province) or one province's dashboard. */
-function ProvinceSelect({ year, value, onChange }: { year: number; value: string; onChange: (code: string) => void }) {
-  // the national summary (read once per year, shared with the national dashboard) names the provinces
-  const national = useLoad(() => store.summary(year), [year]);
-  const provinces = (national.data?.provinces ?? []).slice().sort((a, b) => a.code.localeCompare(b.code));
+function ProvinceSelect({ provinces: all, value, onChange }: { provinces: ProvinceSummary[]; value: string; onChange: (code: string) => void }) {
+  const provinces = all.slice().sort((a, b) => byCode(a.code, b.code));
   if (provinces.length < 2 && !value) return null;
   return (
     <div class="year-select">
@@ -350,7 +382,7 @@ function Provinces({ summary }: { summary: Summary }) {
   return (
     <section aria-labelledby="provinces-h">
       <h2 id="provinces-h">{t('dash.provinces')}</h2>
-      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="provinces-h">
+      <div class="table-wrap later" style={guess(rows.length + 1)} tabIndex={0} role="region" aria-labelledby="provinces-h">
         <table class="provinces" data-testid="provinces">
           <thead>
             <tr>
@@ -394,7 +426,7 @@ function AreaFigures({ summary }: { summary: Summary }) {
   if (!area) return null;
   const l = lang.value;
   return (
-    <section class="card area-figures" aria-labelledby="area-h" data-testid="area-figures">
+    <section class="card area-figures later" style={guess(8)} aria-labelledby="area-h" data-testid="area-figures">
       <div class="section-head">
         <h2 id="area-h">{t('dash.areaTitle')}</h2>
         <div class="year-select">

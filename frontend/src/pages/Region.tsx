@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { lang, statusLabel, t, zoneLabel } from '../i18n';
 import { ApiError, ok } from '../lib/api';
-import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal } from '../lib/format';
+import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal, todayWIB } from '../lib/format';
 import { can, store } from '../lib/state';
 import type { Area, Delegation, HistoryEntry, Item, Period, Region as RegionT, RegionSummary, Summary } from '../lib/types';
 import type { Schemas } from '../lib/api';
@@ -13,6 +13,7 @@ import {
   FormError,
   Loading,
   PageHeader,
+  Progressive,
   StatusBadge,
   TextArea,
   YearSelect,
@@ -42,9 +43,6 @@ interface RegionData {
   extension: Schemas['Extension'] | null;
   trend: Schemas['TrendPoint'][];
 }
-
-/** Today's date in WIB (YYYY-MM-DD), the day the deadline rule counts in. */
-const todayWIB = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 
 /** Why the period refuses writes for this region today, or null: closed, or past the deadline without an extension covering today. */
 function lockReason(period: Period | null, extension: Schemas['Extension'] | null): string | null {
@@ -171,41 +169,47 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
 
       <RemediationPlan year={year} region={region.code} writable={writable} />
 
-      {groups.map((g) => (
-        <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
-          <div class="section-head">
-            <h2 id={`area-${g.area.code}`}>
-              {g.area.name} <small>({g.area.code})</small>
-            </h2>
-            <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
-          </div>
-          {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
-          {byParent(g.items).map((p) =>
-            p.parent ? (
-              <div key={p.parent} class="indicator-group" data-parent={p.parent}>
-                <h3 class="indicator-title">
-                  <span class="item-code">{p.parent}</span> {p.title}
-                </h3>
-                {p.items.map((item) => (
-                  <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
-                ))}
+      {/* The areas, a frame at a time after the first screen has painted (a Pemda has a hundred
+          items); the delegation card comes last, below them, so nothing shown moves. */}
+      <Progressive
+        parts={[
+          ...groups.map((g) => (
+            <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
+              <div class="section-head">
+                <h2 id={`area-${g.area.code}`}>
+                  {g.area.name} <small>({g.area.code})</small>
+                </h2>
+                <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
               </div>
-            ) : (
-              p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />)
-            ),
-          )}
-        </section>
-      ))}
-      {outside.length ? (
-        <section class="area outside" aria-labelledby="outside-h" data-testid="not-applicable">
-          <h2 id="outside-h">{t('region.notApplicable')}</h2>
-          <p class="hint">{t('region.notApplicableHint')}</p>
-          {outside.map((item) => (
-            <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
-          ))}
-        </section>
-      ) : null}
-      <DelegationCard year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />
+              {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
+              {byParent(g.items).map((p) =>
+                p.parent ? (
+                  <div key={p.parent} class="indicator-group" data-parent={p.parent}>
+                    <h3 class="indicator-title">
+                      <span class="item-code">{p.parent}</span> {p.title}
+                    </h3>
+                    {p.items.map((item) => (
+                      <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
+                    ))}
+                  </div>
+                ) : (
+                  p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />)
+                ),
+              )}
+            </section>
+          )),
+          outside.length ? (
+            <section key="outside" class="area outside" aria-labelledby="outside-h" data-testid="not-applicable">
+              <h2 id="outside-h">{t('region.notApplicable')}</h2>
+              <p class="hint">{t('region.notApplicableHint')}</p>
+              {outside.map((item) => (
+                <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
+              ))}
+            </section>
+          ) : null,
+          <DelegationCard key="delegation" year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />,
+        ]}
+      />
     </>
   );
 }

@@ -208,6 +208,8 @@ test('the Pemda page: leaves under their indicator, the trend; an item outside t
   await page.getByRole('heading', { level: 1, name: 'Kabupaten Seruyan' }).waitFor();
   // PTSP.1 and PTSP.2 are sub-indicators of PTSP.A; PTSP.3 is a leaf indicator of its own
   const group = page.locator('.indicator-group[data-parent="PTSP.A"]');
+  // the areas are painted a frame at a time after the page's first screen
+  await group.locator('details[data-indicator]').first().waitFor();
   assert.deepEqual(await group.locator('details[data-indicator]').evaluateAll((ds) => ds.map((d) => d.dataset.indicator)), ['PTSP.1', 'PTSP.2']);
   assert.equal(await page.locator('.indicator-group details[data-indicator="PTSP.3"]').count(), 0);
   const ptsp1 = await openItem(page, 'PTSP.1');

@@ -89,7 +89,9 @@ export async function shot(page, name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   const w = page.viewportSize()?.width ?? 0;
-  await page.screenshot({ path: join(SHOTS, `${name}-${w}.png`), fullPage: true });
+  // the whole page as a reader scrolling down sees it: content-visibility (the dashboard's
+  // lower parts) would leave what lies beyond the window blank in a full-page capture
+  await page.screenshot({ path: join(SHOTS, `${name}-${w}.png`), fullPage: true, style: '* { content-visibility: visible !important; }' });
 }
 
 /** Calls the API from the page with the session's CSRF token; JSON or multipart (a `file` entry). */

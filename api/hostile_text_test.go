@@ -141,6 +141,8 @@ var hostileForms = map[string]hostileForm{
 		}},
 	"POST /api/v1/periods/{year}/import/claims": {models.RoleAdmin, nil, "klaim.csv",
 		func(t *testing.T, e *env) []byte { return []byte("region_code,indicator_code,progress\n62.08,I1,50\n") }},
+	"POST /api/v1/periods/{year}/regions/{code}/delegation/documents": {models.RoleCoordinator, map[string]string{"kind": "regulation"}, "perbup.pdf",
+		func(t *testing.T, e *env) []byte { return samplePDF(t, "peraturan bupati") }},
 	"PUT /api/v1/commitments/{id}/signatories/{slot}/delegation": {models.RoleCoordinator, map[string]string{"kind": "an", "reference": "800/12/2019"}, "sp.pdf",
 		func(t *testing.T, e *env) []byte { return samplePDF(t, "surat perintah") }},
 }

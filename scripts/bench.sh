@@ -62,6 +62,7 @@ pg_start
 export PANTAU_TEST_REQUIRE_POSTGRES=1
 
 echo "== building"
+scripts/frontend-build.sh # the binary embeds the web app: measure the one in this tree
 go build -o bin/pantau ./cmd/pantau
 go build -o "$WORK/load" ./scripts/load
 LOAD="$WORK/load"

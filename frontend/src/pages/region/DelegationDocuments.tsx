@@ -33,6 +33,12 @@ export function DelegationDocuments({ year, region, current, writable, onChange 
   const [error, setError] = useState<unknown>(null);
   const currentIds = current.map((d) => d.id).join(',');
   useEffect(() => {
+    // A document is replaced only by a newer one of its kind, which is then current: without
+    // a current document there is no history to ask for.
+    if (!current.length) {
+      setHistory([]);
+      return;
+    }
     let live = true;
     ok(store.api.GET('/api/v1/periods/{year}/regions/{code}/delegation/documents', { params: { path } }))
       .then((docs) => live && setHistory(docs.filter((d) => d.superseded)))

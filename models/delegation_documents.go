@@ -68,21 +68,8 @@ func (u *DelegationDocumentUpload) Validate() error {
 	if !documentTypes[u.Blob.ContentType] {
 		return fmt.Errorf("%w: %s", ErrUnsupportedType, u.Blob.ContentType)
 	}
-	if u.Filename = CleanFileName(u.Filename, MaxFileNameLen); u.Filename == "" {
-		u.Filename = string(u.Kind) + extensionOf(u.Blob.ContentType)
-	}
+	u.Filename = uploadName(u.Filename, string(u.Kind), u.Blob.ContentType)
 	return nil
-}
-
-// extensionOf is the usual file name extension of a delegation document's type.
-func extensionOf(contentType string) string {
-	switch contentType {
-	case "image/png":
-		return ".png"
-	case "image/jpeg":
-		return ".jpg"
-	}
-	return ".pdf"
 }
 
 // AddDelegationDocument files a stored blob as a region's regulation or annex for a period,

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"mime"
 	"strings"
 	"time"
 
@@ -46,12 +45,7 @@ type EvidenceUpload struct {
 // Validate checks the effective date's form and makes the file name safe to store (see
 // CleanFileName); a name with nothing left becomes "bukti" with the extension of its type.
 func (u *EvidenceUpload) Validate() error {
-	if u.Filename = CleanFileName(u.Filename, MaxFileNameLen); u.Filename == "" {
-		u.Filename = "bukti"
-		if exts, _ := mime.ExtensionsByType(u.Blob.ContentType); len(exts) > 0 {
-			u.Filename += exts[0]
-		}
-	}
+	u.Filename = uploadName(u.Filename, "bukti", u.Blob.ContentType)
 	if u.EffectiveDate != nil {
 		d := strings.TrimSpace(*u.EffectiveDate)
 		if _, err := time.Parse("2006-01-02", d); err != nil {

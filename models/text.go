@@ -1,6 +1,7 @@
 package models
 
 import (
+	"mime"
 	"path"
 	"strings"
 	"unicode"
@@ -108,6 +109,25 @@ func firstChars(s string, n int) string {
 
 // maxExtensionLen is the longest extension CleanFileName keeps when it shortens a name.
 const maxExtensionLen = 16
+
+// uploadName is an uploaded file's name made safe to store (CleanFileName); a name with
+// nothing left becomes fallback with the usual extension of the file's content type.
+func uploadName(name, fallback, contentType string) string {
+	if name = CleanFileName(name, MaxFileNameLen); name != "" {
+		return name
+	}
+	if ext, ok := usualExtension[contentType]; ok {
+		return fallback + ext
+	}
+	if exts, _ := mime.ExtensionsByType(contentType); len(exts) > 0 {
+		return fallback + exts[0]
+	}
+	return fallback
+}
+
+// usualExtension names the extension people expect where the mime package lists others first
+// (for JPEG it lists ".jfif" before ".jpg").
+var usualExtension = map[string]string{"image/jpeg": ".jpg"}
 
 // CleanFileName makes an uploaded file's name safe to store and show: the last element of its
 // path (either slash), without invalid bytes, control characters or bidirectional controls

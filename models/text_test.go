@@ -136,3 +136,19 @@ func TestInputTextLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadNameFallsBackToTheType: a name with nothing left after cleaning becomes the
+// fallback with its type's usual extension.
+func TestUploadNameFallsBackToTheType(t *testing.T) {
+	for _, c := range []struct{ name, ctype, want string }{
+		{"sk.pdf", "application/pdf", "sk.pdf"},
+		{"\u202E", "application/pdf", "bukti.pdf"},
+		{"", "image/png", "bukti.png"},
+		{"/", "image/jpeg", "bukti.jpg"},
+		{"", "application/x-unknown-pantau", "bukti"},
+	} {
+		if got := uploadName(c.name, "bukti", c.ctype); got != c.want {
+			t.Errorf("uploadName(%q, %s) = %q, want %q", c.name, c.ctype, got, c.want)
+		}
+	}
+}

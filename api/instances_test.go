@@ -232,3 +232,51 @@ func TestWritesOnOneInstanceSeenOnTheOther(t *testing.T) {
 		t.Errorf("the right password on the second instance after a lock-out on the first: %d, want 429", r.Status)
 	}
 }
+
+// TestSummaryCheckedInTheBackground: a write the server never hears of (another process on the
+// same database, no change feed; this file's tests are not in the two-instance run) does not make a request wait for the state check: the cached
+// summary is served and checked in the background, and a later request gets the new figures.
+func TestSummaryCheckedInTheBackground(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		e := newEnv(t, db)
+		e.server.summary.revalidate = time.Millisecond
+		_, otherHandler, err := New(modelstest.Reopen(t, db), &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10},
+			slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := e.on(newTestServer(t, otherHandler))
+		claimed := func() float64 {
+			t.Helper()
+			var s struct {
+				Regions []struct {
+					Code       string
+					ActionPlan struct {
+						ClaimedPercent float64 `json:"claimed_percent"`
+					} `json:"action_plan"`
+				}
+			}
+			e.mustOK(e.call("GET", "/api/v1/periods/2019/summary", models.RoleReviewer, nil)).decode(t, &s)
+			for _, r := range s.Regions {
+				if r.Code == "62.08" {
+					return r.ActionPlan.ClaimedPercent
+				}
+			}
+			t.Fatal("62.08 is not in the summary")
+			return 0
+		}
+		before := claimed()
+		other.mustOK(other.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I2", models.RoleOperator, map[string]any{"progress": 60}))
+		time.Sleep(2 * time.Millisecond) // the cached copy is due for a check
+		if now := claimed(); now != before {
+			t.Errorf("the first request after an unheard write got %v%%, want the cached %v%% while the check runs", now, before)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for claimed() == before {
+			if time.Now().After(deadline) {
+				t.Fatalf("the summary still says %v%% claimed 10 s after another process's claim", before)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+}

@@ -21,9 +21,11 @@ import (
 )
 
 // summaryCache keeps each period's encoded summary (per province filter) until the data it
-// was computed from changes (models.SummaryState). A write through this process invalidates at
-// once; a write through another instance is noticed within revalidate, when the state is read
-// again.
+// was computed from changes (models.SummaryState). A write through this process, or one that
+// another instance announces on the change feed, invalidates at once (models.DB.Writes). Every
+// revalidate the state is read again, in the background while the cached copy is served, in
+// case a change came by another way (a command run against the same database, a feed that was
+// down): no request waits for that check.
 type summaryCache struct {
 	db         *models.DB
 	revalidate time.Duration
@@ -38,6 +40,8 @@ type summaryKey struct {
 	province string
 }
 
+func (k summaryKey) String() string { return strconv.Itoa(k.year) + "/" + k.province }
+
 type summaryEntry struct {
 	state   string
 	writes  int64 // the process's write count when last checked
@@ -51,16 +55,31 @@ func newSummaryCache(db *models.DB) *summaryCache {
 	return &summaryCache{db: db, revalidate: time.Second, entries: map[summaryKey]*summaryEntry{}}
 }
 
+// summaryCheckTimeout bounds a background check of a cached summary's state.
+const summaryCheckTimeout = 30 * time.Second
+
 func (sc *summaryCache) get(ctx context.Context, key summaryKey) (*summaryEntry, error) {
 	writes := sc.db.Writes()
+	// A check is shared only by requests that saw the same write count: one that follows a
+	// write never gets a state read before it.
+	flightKey := key.String() + "@" + strconv.FormatInt(writes, 10)
 	sc.mu.Lock()
 	e := sc.entries[key]
-	if e != nil && e.writes == writes && time.Since(e.checked) < sc.revalidate {
-		sc.mu.Unlock()
+	current := e != nil && e.writes == writes
+	due := current && time.Since(e.checked) >= sc.revalidate
+	sc.mu.Unlock()
+	if current {
+		if due {
+			// DoChan joins a check already running; its result reaches the cache, not this request.
+			sc.flight.DoChan(flightKey, func() (any, error) {
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), summaryCheckTimeout)
+				defer cancel()
+				return sc.refresh(ctx, key, writes)
+			})
+		}
 		return e, nil
 	}
-	sc.mu.Unlock()
-	v, err, _ := sc.flight.Do(strconv.Itoa(key.year)+"/"+key.province, func() (any, error) { return sc.refresh(ctx, key, writes) })
+	v, err, _ := sc.flight.Do(flightKey, func() (any, error) { return sc.refresh(ctx, key, writes) })
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +94,7 @@ func (sc *summaryCache) refresh(ctx context.Context, key summaryKey, writes int6
 	}
 	sc.mu.Lock()
 	e := sc.entries[key]
-	if e != nil && e.state == state {
+	if e != nil && e.state == state && e.writes <= writes {
 		e.writes, e.checked = writes, time.Now()
 		sc.mu.Unlock()
 		return e, nil
@@ -99,7 +118,9 @@ func (sc *summaryCache) refresh(ctx context.Context, key summaryKey, writes int6
 	e = &summaryEntry{state: sum.State, writes: writes, checked: time.Now(), body: body, gzipped: gz.Bytes(),
 		etag: `"` + hex.EncodeToString(sha[:12]) + `"`}
 	sc.mu.Lock()
-	sc.entries[key] = e
+	if cur := sc.entries[key]; cur == nil || cur.writes <= writes { // a slower, older check keeps out
+		sc.entries[key] = e
+	}
 	sc.mu.Unlock()
 	return e, nil
 }

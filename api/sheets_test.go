@@ -188,9 +188,20 @@ func TestExportTables(t *testing.T) {
 		if len(all) != 7 || len(province) != 4 {
 			t.Errorf("every region's items: %d rows, want 7; province 62's summary: %d rows, want 4", len(all), len(province))
 		}
-		deleg := sheetRows(t, openXLSX(t, e.mustOK(e.call("GET", "/api/v1/periods/2019/export/delegation.xlsx?region=62.08", models.RoleOperator, nil)).Body), "Pendelegasian")
+		regulation := map[string]string{"kind": "regulation"}
+		for _, f := range []struct{ region, name string }{{"62.08", "perbup-draf.pdf"}, {"62.08", "perbup-5-2019.pdf"}, {"62.71", "perwali.pdf"}} {
+			e.mustOK(e.uploadWith("/api/v1/periods/2019/regions/"+f.region+"/delegation/documents", models.RoleCoordinator, regulation, f.name, samplePDF(t, f.name)))
+		}
+		delegBook := openXLSX(t, e.mustOK(e.call("GET", "/api/v1/periods/2019/export/delegation.xlsx?region=62.08", models.RoleOperator, nil)).Body)
+		deleg := sheetRows(t, delegBook, "Pendelegasian")
 		if len(deleg) != 2 || !slices.Contains(deleg[1], "Peraturan Bupati Seruyan Nomor 5 Tahun 2019") || !slices.Contains(deleg[1], "75.00%") {
 			t.Errorf("delegation of 62.08: %q", deleg)
+		}
+		// 62.08's documents only, the current one first; 62.71's is not picked.
+		docs := sheetRows(t, delegBook, "Dokumen pendelegasian")
+		if len(docs) != 3 || docs[1][0] != "62.08" || docs[1][3] != "perbup-5-2019.pdf" || docs[1][8] != "Berlaku" ||
+			docs[2][3] != "perbup-draf.pdf" || docs[2][8] != "Diganti" || docs[1][2] != "Peraturan" || docs[1][6] != "User coordinator" {
+			t.Errorf("delegation documents of 62.08: %q", docs)
 		}
 
 		e.expect(e.call("GET", "/api/v1/periods/2019/export/nope.xlsx", models.RoleAdmin, nil), 404, "not_found")

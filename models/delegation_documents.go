@@ -157,8 +157,36 @@ func documentsOf(q *gorm.DB, periodID, regionID int64, current bool) ([]Delegati
 		sel = sel.Where("NOT delegation_documents.superseded")
 	}
 	out := []DelegationDocument{}
-	err := sel.Order("delegation_documents.superseded, CASE delegation_documents.kind WHEN 'regulation' THEN 0 ELSE 1 END, delegation_documents.created_at DESC, delegation_documents.id DESC").
-		Scan(&out).Error
+	err := sel.Order(documentOrder).Scan(&out).Error
+	return out, err
+}
+
+// documentOrder lists a region's delegation documents: current first, kinds in order, newest first.
+const documentOrder = "delegation_documents.superseded, CASE delegation_documents.kind WHEN 'regulation' THEN 0 ELSE 1 END, " +
+	"delegation_documents.created_at DESC, delegation_documents.id DESC"
+
+// RegionDocument is one of a region's delegation documents, as an export lists it.
+type RegionDocument struct {
+	RegionCode string
+	RegionName string
+	DelegationDocument
+}
+
+// DocumentLists returns the delegation documents, current and replaced, of a period's regions
+// that f picks: by region code, then in the order DelegationDocuments gives.
+func (db *DB) DocumentLists(ctx context.Context, year int, f RegionFilter) ([]RegionDocument, error) {
+	q := db.read(ctx)
+	p, err := periodByYear(q, year)
+	if err != nil {
+		return nil, err
+	}
+	out := []RegionDocument{}
+	err = f.where(q.Table("delegation_documents").
+		Select("delegation_documents.*, COALESCE(users.name, '') AS uploader, regions.code AS region_code, regions.name AS region_name").
+		Joins("JOIN regions ON regions.id = delegation_documents.region_id").
+		Joins("LEFT JOIN users ON users.id = delegation_documents.uploaded_by").
+		Where("delegation_documents.period_id = ?", p.ID)).
+		Order("regions.code, " + documentOrder).Scan(&out).Error
 	return out, err
 }
 

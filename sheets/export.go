@@ -46,7 +46,11 @@ func Export(ctx context.Context, db *models.DB, req Request) ([]Sheet, error) {
 			if err != nil {
 				return nil, err
 			}
-			return []Sheet{delegationSheet(s), permitsSheet(permits)}, nil
+			documents, err := db.DocumentLists(ctx, req.Year, req.Filter)
+			if err != nil {
+				return nil, err
+			}
+			return []Sheet{delegationSheet(s), permitsSheet(permits), documentsSheet(documents)}, nil
 		}
 		return summarySheets(s), nil
 	case "radar":
@@ -188,6 +192,25 @@ func permitsSheet(permits []models.RegionPermit) Sheet {
 				delegated = "Ya"
 			}
 			if err := emit(p.RegionCode, p.RegionName, p.Position, p.Name, delegated, p.Regulation); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// documentsSheet lists the regions' delegation documents, current and replaced (XLSX only).
+func documentsSheet(docs []models.RegionDocument) Sheet {
+	cols := []Column{{header(ClaimsLayout, "region_code"), Text}, {"Nama Pemda", Text}, {"Dokumen", Text}, {"Nama berkas", Text},
+		{"Ukuran (bita)", Number}, {"SHA-256", Text}, {"Diunggah oleh", Text}, {"Waktu unggah", Time}, {"Status", Text}}
+	return Sheet{Name: "Dokumen pendelegasian", Columns: cols, Rows: func(emit func(...any) error) error {
+		for _, d := range docs {
+			status := "Berlaku"
+			if d.Superseded {
+				status = "Diganti"
+			}
+			if err := emit(d.RegionCode, d.RegionName, label("document_kind", string(d.Kind)), d.Filename, d.Size, d.SHA256,
+				d.Uploader, d.CreatedAt, status); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,38 @@ func TestDemoTellsThePublishedFigures(t *testing.T) {
 		if trend, err := db.Trend(ctx, "62.08"); err != nil || len(trend) != 3 {
 			t.Errorf("Seruyan's trend: %v %v, want three years", trend, err)
 		}
+		// Every Pemda's regulation is on file each year; Seruyan's 2020 page has the official
+		// copy, the annex carried from 2019 and the scan it replaced.
+		for _, year := range demo.Years {
+			docs, err := db.DocumentLists(ctx, year, models.RegionFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			current := map[string]bool{}
+			for _, d := range docs {
+				if d.Kind == models.DocumentRegulation && !d.Superseded {
+					current[d.RegionCode] = true
+				}
+			}
+			if len(current) != len(demo.Regions) {
+				t.Errorf("%d: %d Pemda have a current regulation on file, want all %d", year, len(current), len(demo.Regions))
+			}
+		}
+		seruyan, err := db.DelegationDocuments(ctx, 2020, "62.08")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, d := range seruyan {
+			names = append(names, fmt.Sprintf("%s %s superseded=%v", d.Kind, d.Filename, d.Superseded))
+		}
+		want := []string{"regulation peraturan-bupati-seruyan-nomor-16-tahun-2017-salinan-resmi.pdf superseded=false",
+			"annex lampiran-peraturan-bupati-seruyan-nomor-16-tahun-2017.pdf superseded=false",
+			"regulation peraturan-bupati-seruyan-nomor-16-tahun-2017.pdf superseded=true"}
+		if strings.Join(names, "\n") != strings.Join(want, "\n") {
+			t.Errorf("Seruyan's 2020 delegation documents:\n%s\nwant\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+		}
+
 		for _, year := range demo.Years {
 			var outside int64
 			raw := modelstest.Raw(t, db)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,7 +83,7 @@ func history(ctx context.Context, db *models.DB, bulk *models.BulkLoad, blobs *m
 		if err != nil {
 			return err
 		}
-		doc, err := evidencePDF(r.Name, year)
+		doc, err := samplePDF(year, "Pemda: "+r.Name, fmt.Sprintf("Bukti dukung rencana aksi MCP tahun %d", year))
 		if err != nil {
 			return err
 		}
@@ -165,7 +166,7 @@ func history(ctx context.Context, db *models.DB, bulk *models.BulkLoad, blobs *m
 			return err
 		}
 	}
-	return nil
+	return fileDelegationDocuments(ctx, db, blobs, users, year)
 }
 
 // claimantOf is who enters a region's data: its operator where the demo has one, else the
@@ -221,9 +222,9 @@ func openWork(ctx context.Context, db *models.DB, users map[string]*models.User,
 	return err
 }
 
-// evidencePDF makes a one-page sample document standing in for a region's scanned evidence
-// of a year.
-func evidencePDF(region string, year int) ([]byte, error) {
+// samplePDF makes a one-page sample document of a year, marked as a demo, standing in for a
+// Pemda's scanned evidence or regulation: its lines under the mark.
+func samplePDF(year int, lines ...string) ([]byte, error) {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	pdf.SetCreationDate(time.Date(year, 4, 1, 9, 0, 0, 0, wib))
 	pdf.SetCatalogSort(true)
@@ -231,7 +232,7 @@ func evidencePDF(region string, year int) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 14)
 	pdf.MultiCell(0, 8, "DOKUMEN CONTOH (DEMO) - bukan dokumen resmi", "", "L", false)
 	pdf.SetFont("Helvetica", "", 11)
-	pdf.MultiCell(0, 6, fmt.Sprintf("Pemda: %s\nBukti dukung rencana aksi MCP tahun %d", region, year), "", "L", false)
+	pdf.MultiCell(0, 6, strings.Join(lines, "\n"), "", "L", false)
 	var buf bytes.Buffer
 	err := pdf.Output(&buf)
 	return buf.Bytes(), err

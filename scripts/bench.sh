@@ -112,6 +112,9 @@ run_db() {
   DATABASE_URL="$url" PANTAU_DATA_DIR="$data" bin/pantau seed --national
   t1=$(date +%s.%N)
   R[$db,seed]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+  # A live database was vacuumed and checkpointed long ago (pgbench -i also vacuums its
+  # tables): settle the fresh one so that autovacuum does not run during the measurements.
+  if [ -n "$url" ]; then "$(pg_bin)/psql" -q -v ON_ERROR_STOP=1 "$url" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"; fi
 
   port=$("$LOAD" port)
   base="http://127.0.0.1:$port"

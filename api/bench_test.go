@@ -39,11 +39,16 @@ func benchHandler(b *testing.B, d models.Dialect) (http.Handler, string) {
 	return h, token
 }
 
-func benchGet(b *testing.B, h http.Handler, path, token string) {
+// benchGet serves path again and again, as the bearer of token when there is one and to a
+// client that accepts gzip when gzip is set.
+func benchGet(b *testing.B, h http.Handler, path, token string, gzip bool) {
 	b.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if gzip {
+		req.Header.Set("Accept-Encoding", "gzip")
 	}
 	var size int
 	b.ReportAllocs()
@@ -60,14 +65,16 @@ func benchGet(b *testing.B, h http.Handler, path, token string) {
 
 // BenchmarkSummaryEndpoint serves GET /api/v1/periods/2025/summary for the national data set
 // through the router, in process (no network): bearer-token sign-in, the summary cache and
-// the response. /healthz runs beside it as the floor a request costs.
+// the response, uncompressed and as browsers take it (gzip). /healthz runs beside it as the
+// floor a request costs.
 func BenchmarkSummaryEndpoint(b *testing.B) {
 	for _, d := range modelstest.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
 			h, token := benchHandler(b, d)
-			b.Run("healthz", func(b *testing.B) { benchGet(b, h, "/healthz", "") })
-			b.Run("summary", func(b *testing.B) { benchGet(b, h, "/api/v1/periods/2025/summary", token) })
-			b.Run("me", func(b *testing.B) { benchGet(b, h, "/api/v1/me", token) })
+			b.Run("healthz", func(b *testing.B) { benchGet(b, h, "/healthz", "", true) })
+			b.Run("summary", func(b *testing.B) { benchGet(b, h, "/api/v1/periods/2025/summary", token, false) })
+			b.Run("summary-gzip", func(b *testing.B) { benchGet(b, h, "/api/v1/periods/2025/summary", token, true) })
+			b.Run("me", func(b *testing.B) { benchGet(b, h, "/api/v1/me", token, true) })
 		})
 	}
 }

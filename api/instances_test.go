@@ -155,24 +155,7 @@ func TestWritesOnOneInstanceSeenOnTheOther(t *testing.T) {
 	waitFor := func() { tw.caughtUp(1) }
 
 	// Warm the second instance's caches.
-	summary := func(e *env) float64 {
-		var out struct {
-			Regions []struct {
-				Code       string
-				ActionPlan struct {
-					ClaimedPercent float64 `json:"claimed_percent"`
-				} `json:"action_plan"`
-			}
-		}
-		e.mustOK(e.call("GET", "/api/v1/periods/2019/summary", models.RoleCoordinator, nil)).decode(t, &out)
-		for _, r := range out.Regions {
-			if r.Code == "62.08" {
-				return r.ActionPlan.ClaimedPercent
-			}
-		}
-		t.Fatal("62.08 is not in the summary")
-		return 0
-	}
+	summary := func(e *env) float64 { return seruyanClaimed(t, e) }
 	progress := func(e *env) float64 {
 		var items []struct {
 			IndicatorCode string  `json:"indicator_code"`
@@ -246,25 +229,7 @@ func TestSummaryCheckedInTheBackground(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := e.on(newTestServer(t, otherHandler))
-		claimed := func() float64 {
-			t.Helper()
-			var s struct {
-				Regions []struct {
-					Code       string
-					ActionPlan struct {
-						ClaimedPercent float64 `json:"claimed_percent"`
-					} `json:"action_plan"`
-				}
-			}
-			e.mustOK(e.call("GET", "/api/v1/periods/2019/summary", models.RoleReviewer, nil)).decode(t, &s)
-			for _, r := range s.Regions {
-				if r.Code == "62.08" {
-					return r.ActionPlan.ClaimedPercent
-				}
-			}
-			t.Fatal("62.08 is not in the summary")
-			return 0
-		}
+		claimed := func() float64 { return seruyanClaimed(t, e) }
 		before := claimed()
 		other.mustOK(other.call("PATCH", "/api/v1/periods/2019/regions/62.08/items/I2", models.RoleOperator, map[string]any{"progress": 60}))
 		time.Sleep(2 * time.Millisecond) // the cached copy is due for a check
@@ -279,4 +244,26 @@ func TestSummaryCheckedInTheBackground(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	})
+}
+
+// seruyanClaimed is Kabupaten Seruyan's claimed percent in 2019's summary, as e's server
+// answers a coordinator.
+func seruyanClaimed(t *testing.T, e *env) float64 {
+	t.Helper()
+	var out struct {
+		Regions []struct {
+			Code       string
+			ActionPlan struct {
+				ClaimedPercent float64 `json:"claimed_percent"`
+			} `json:"action_plan"`
+		}
+	}
+	e.mustOK(e.call("GET", "/api/v1/periods/2019/summary", models.RoleCoordinator, nil)).decode(t, &out)
+	for _, r := range out.Regions {
+		if r.Code == "62.08" {
+			return r.ActionPlan.ClaimedPercent
+		}
+	}
+	t.Fatal("62.08 is not in the summary")
+	return 0
 }

@@ -194,32 +194,48 @@ func (s *BlobStore) Open(sha string) (io.ReadSeekCloser, error) {
 }
 
 // openRemote copies an object into a spooled file, already unlinked (it vanishes when
-// closed), checking its SHA-256 on the way.
+// closed), checking its SHA-256 on the way. An object a sweep has set aside is found there.
 func (s *BlobStore) openRemote(ctx context.Context, sha string) (io.ReadSeekCloser, error) {
-	obj, err := s.Remote.get(ctx, sha)
-	if err != nil {
-		return nil, err
-	}
-	defer obj.Close()
 	f, err := s.spool()
 	if err != nil {
 		return nil, err
 	}
 	os.Remove(f.Name())
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), obj); err != nil {
-		f.Close()
-		return nil, s.Remote.notFound(err)
+	for _, key := range []string{s.Remote.key(sha), s.Remote.asideKey(sha)} {
+		if err = s.fetch(ctx, f, key, sha); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
-		f.Close()
-		return nil, fmt.Errorf("%w: %s in %s has SHA-256 %s", ErrCorrupt, sha, s.Remote, got)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return f, nil
+}
+
+// fetch copies the object under key into f, from f's start, and checks that its SHA-256 is
+// sha; f is left at its start.
+func (s *BlobStore) fetch(ctx context.Context, f *os.File, key, sha string) error {
+	obj, err := s.Remote.get(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), obj); err != nil {
+		return s.Remote.notFound(err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
+		return fmt.Errorf("%w: %s in %s has SHA-256 %s", ErrCorrupt, sha, s.Remote, got)
+	}
+	_, err = f.Seek(0, io.SeekStart)
+	return err
 }
 
 // checkContent reads r to its end and says ErrCorrupt unless its SHA-256 is sha.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -137,6 +138,7 @@ func TestStoreBackends(t *testing.T) {
 
 			large := checkStreaming(t, store)
 			checkSweep(t, store, b.SHA256, d.SHA256, large)
+			checkSweepRaces(t, store)
 			if left, _ := filepath.Glob(filepath.Join(store.Dir, "tmp", "*")); len(left) != 0 {
 				t.Fatalf("spooled files left behind: %v", left)
 			}
@@ -145,7 +147,9 @@ func TestStoreBackends(t *testing.T) {
 }
 
 // checkSweep refers to kept in a row, lets kept and the orphans grow older than the grace,
-// stores a young file, and sweeps: only the orphans go.
+// stores a young file, and sweeps: the orphans leave their place, and once the grace has
+// passed again a second sweep has removed them (a local sweep at once, an S3 sweep sets them
+// aside first, where reads still find them); kept and the young file stay.
 func checkSweep(t *testing.T, store *models.BlobStore, kept string, orphans ...string) {
 	t.Helper()
 	ctx := context.Background()
@@ -161,20 +165,145 @@ func checkSweep(t *testing.T, store *models.BlobStore, kept string, orphans ...s
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := store.Sweep(ctx, db, grace)
-	if err != nil {
-		t.Fatal(err)
+	inPlace := func(when string) {
+		t.Helper()
+		want := map[string]bool{kept: true, young.SHA256: true}
+		for _, sha := range orphans {
+			want[sha] = false
+		}
+		for sha, want := range want {
+			if ok, err := store.Has(ctx, sha); ok != want || err != nil {
+				t.Fatalf("%s, %s in its place: %v (%v), want %v", when, sha, ok, err, want)
+			}
+		}
 	}
-	if res.Files != len(orphans) {
-		t.Fatalf("swept %d files, want the %d orphans only", res.Files, len(orphans))
+	swept := 0
+	for i, when := range []string{"after the first sweep", "after the second sweep"} {
+		if i > 0 {
+			time.Sleep(grace + 1100*time.Millisecond)
+			if young, err = store.Put(bytes.NewReader(pdfWith(3))); err != nil { // young again
+				t.Fatal(err)
+			}
+		}
+		res, err := store.Sweep(ctx, db, grace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		swept += res.Files
+		inPlace(when)
+		for _, sha := range orphans {
+			f, err := store.Open(sha)
+			if err == nil {
+				f.Close()
+			}
+			// The damaged orphan is found, and refused for its content.
+			if found, want := !errors.Is(err, fs.ErrNotExist), i == 0 && store.Remote != nil; found != want {
+				t.Fatalf("%s, orphan %s found: %v (%v), want %v", when, sha, found, err, want)
+			}
+		}
 	}
-	want := map[string]bool{kept: true, young.SHA256: true}
-	for _, sha := range orphans {
-		want[sha] = false
+	if swept != len(orphans) {
+		t.Fatalf("the sweeps removed %d files, want the %d orphans only", swept, len(orphans))
 	}
-	for sha, want := range want {
-		if ok, err := store.Has(ctx, sha); ok != want || err != nil {
-			t.Fatalf("after the sweep, %s present: %v (%v), want %v", sha, ok, err, want)
+}
+
+// checkSweepRaces sweeps again and again while uploads store the very contents of old orphans
+// again and commit rows that refer to them: every acknowledged upload can be read at once, its
+// file is back in its place once the grace has passed, and the orphans nobody uploaded again
+// are gone.
+func checkSweepRaces(t *testing.T, store *models.BlobStore) {
+	t.Helper()
+	ctx := context.Background()
+	db := modelstest.Open(t, models.SQLite)
+	raw := modelstest.Raw(t, db)
+	const grace = 2 * time.Second
+	const orphans, uploaders, perUploader = 24, 3, 6
+	for i := range orphans {
+		if _, err := store.Put(bytes.NewReader(pdfWith(100 + i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(grace + 1100*time.Millisecond)
+	stop := make(chan struct{})
+	var sweeps, swept int
+	var sweeper sync.WaitGroup
+	sweeper.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			res, err := store.Sweep(ctx, db, grace)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			sweeps, swept = sweeps+1, swept+res.Files
+		}
+	})
+	var mu sync.Mutex
+	acknowledged := map[string]int{} // SHA-256 → content number
+	var wg sync.WaitGroup
+	for u := range uploaders {
+		wg.Go(func() {
+			for i := range perUploader {
+				n := 100 + u*perUploader + i // the content of an orphan, stored again
+				b, err := store.Put(bytes.NewReader(pdfWith(n)))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				now := time.Now().UTC()
+				if err := raw.Exec("INSERT INTO documents (kind, verification_code, title, status, sha256, size, created_at, updated_at) VALUES ('report', ?, 'Laporan', 'issued', ?, 1, ?, ?)",
+					fmt.Sprintf("RACE%d", n), b.SHA256, now, now).Error; err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				acknowledged[b.SHA256] = n
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	sweeper.Wait()
+	t.Logf("%d sweeps removed %d files while %d uploads were acknowledged", sweeps, swept, len(acknowledged))
+	readable := func(sha string, n int) bool {
+		f, err := store.Open(sha)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		got, _ := io.ReadAll(f)
+		if !bytes.Equal(got, pdfWith(n)) {
+			t.Fatalf("the file of content %d changed", n)
+		}
+		return true
+	}
+	for sha, n := range acknowledged {
+		if !readable(sha, n) {
+			t.Fatalf("acknowledged upload of content %d lost its file", n)
+		}
+	}
+	for range 2 { // what is set aside is settled a grace later; what is left in place is set aside
+		time.Sleep(grace + 1100*time.Millisecond)
+		if _, err := store.Sweep(ctx, db, grace); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for sha, n := range acknowledged {
+		if ok, err := store.Has(ctx, sha); !ok || err != nil || !readable(sha, n) {
+			t.Fatalf("acknowledged upload of content %d: in its place %v (%v)", n, ok, err)
+		}
+	}
+	for n := 100 + uploaders*perUploader; n < 100+orphans; n++ {
+		if readable(shaOf(pdfWith(n)), n) {
+			t.Fatalf("orphan %d nobody uploaded again survived", n)
 		}
 	}
 }

@@ -100,6 +100,9 @@ type S3Store struct {
 
 func (s *S3Store) key(sha string) string { return s.prefix + "/" + sha[:2] + "/" + sha }
 
+// asideKey is where a sweep sets an object aside before it removes it (see sweepRemote).
+func (s *S3Store) asideKey(sha string) string { return s.prefix + "/aside/" + sha }
+
 // String names the bucket and prefix, for logs and errors.
 func (s *S3Store) String() string { return "s3://" + s.b.bucket + "/" + s.prefix }
 
@@ -116,9 +119,9 @@ func (s *S3Store) put(ctx context.Context, f *os.File, b Blob) error {
 	return unreachable(err)
 }
 
-// get opens an object; reading it is what reaches the server.
-func (s *S3Store) get(ctx context.Context, sha string) (io.ReadCloser, error) {
-	return s.b.client.GetObject(ctx, s.b.bucket, s.key(sha), minio.GetObjectOptions{})
+// get opens the object under key; reading it is what reaches the server.
+func (s *S3Store) get(ctx context.Context, key string) (io.ReadCloser, error) {
+	return s.b.client.GetObject(ctx, s.b.bucket, key, minio.GetObjectOptions{})
 }
 
 // notFound turns the server's "no such key" into an error matching fs.ErrNotExist (and a
@@ -154,58 +157,107 @@ func (s *S3Store) ping(ctx context.Context) error {
 	return nil
 }
 
-// each calls fn with every object under the prefix whose key is a SHA-256 in its place.
+// each calls fn with every object in its place whose key is a SHA-256.
 func (s *S3Store) each(ctx context.Context, fn func(sha string, size int64, modified time.Time)) error {
+	return s.list(ctx, s.prefix+"/", s.key, fn)
+}
+
+// eachAside calls fn with every object a sweep set aside.
+func (s *S3Store) eachAside(ctx context.Context, fn func(sha string, size int64, modified time.Time)) error {
+	return s.list(ctx, s.prefix+"/aside/", s.asideKey, fn)
+}
+
+// list calls fn with every object under prefix whose key is keyOf of a SHA-256.
+func (s *S3Store) list(ctx context.Context, prefix string, keyOf func(string) string, fn func(sha string, size int64, modified time.Time)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for o := range s.b.client.ListObjects(ctx, s.b.bucket, minio.ListObjectsOptions{Prefix: s.prefix + "/", Recursive: true}) {
+	for o := range s.b.client.ListObjects(ctx, s.b.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if o.Err != nil {
 			return o.Err
 		}
 		sha := o.Key[strings.LastIndex(o.Key, "/")+1:]
-		if shaPattern.MatchString(sha) && o.Key == s.key(sha) {
+		if shaPattern.MatchString(sha) && o.Key == keyOf(sha) {
 			fn(sha, o.Size, o.LastModified)
 		}
 	}
 	return ctx.Err()
 }
 
-// sweepRemote removes the objects no committed row refers to once older than grace, and the
-// spooled files in Dir/tmp a crash left behind. An object is looked at again just before it
-// is removed: one an upload stored again meanwhile is younger and stays.
+// move copies the object under from to to on the server, then removes it from from.
+func (s *S3Store) move(ctx context.Context, from, to string) error {
+	_, err := s.b.client.CopyObject(ctx, minio.CopyDestOptions{Bucket: s.b.bucket, Object: to},
+		minio.CopySrcOptions{Bucket: s.b.bucket, Object: from})
+	if err != nil {
+		return unreachable(err)
+	}
+	return unreachable(s.b.client.RemoveObject(ctx, s.b.bucket, from, minio.RemoveObjectOptions{}))
+}
+
+// sweepRemote removes the objects no committed row refers to, in two steps a sweep apart, and
+// the spooled files in Dir/tmp a crash left behind. An object older than grace that no row
+// refers to is set aside: copied under PREFIX/aside/ and removed from its place. An object set
+// aside more than grace ago goes back into its place when a row refers to it by then, and is
+// removed otherwise. S3 cannot remove an object only if it is unchanged, so an upload may store
+// the same content again just before the sweep removes it from its place; the copy set aside
+// is that very content, reads find it there (openRemote), and it stays until the upload has
+// long committed and the next sweep puts it back.
 func (s *BlobStore) sweepRemote(ctx context.Context, db *DB, grace time.Duration) (SweepResult, error) {
 	res, err := s.sweepDir(ctx, db, grace)
 	if err != nil {
 		return res, err
 	}
 	cutoff := time.Now().Add(-grace)
-	sizes := map[string]int64{}
-	var candidates []string
-	err = s.Remote.each(ctx, func(sha string, size int64, modified time.Time) {
-		if modified.Before(cutoff) {
-			candidates = append(candidates, sha)
-			sizes[sha] = size
-		}
-	})
+	// Settle what earlier sweeps set aside first, so that nothing set aside now is looked at
+	// again before grace has passed.
+	aside, sizes, err := s.olderThan(ctx, cutoff, s.Remote.eachAside)
 	if err != nil {
 		return res, err
 	}
-	referenced, err := db.referencedBlobs(ctx, candidates)
+	referenced, err := db.referencedBlobs(ctx, aside)
 	if err != nil {
+		return res, err
+	}
+	for _, sha := range aside {
+		if referenced[sha] {
+			err = s.Remote.move(ctx, s.Remote.asideKey(sha), s.Remote.key(sha))
+		} else if err = s.Remote.b.client.RemoveObject(ctx, s.Remote.b.bucket, s.Remote.asideKey(sha), minio.RemoveObjectOptions{}); err == nil {
+			res.Files, res.Bytes = res.Files+1, res.Bytes+sizes[sha]
+		}
+		if err != nil {
+			return res, unreachable(err)
+		}
+	}
+	candidates, _, err := s.olderThan(ctx, cutoff, s.Remote.each)
+	if err != nil {
+		return res, err
+	}
+	if referenced, err = db.referencedBlobs(ctx, candidates); err != nil {
 		return res, err
 	}
 	for _, sha := range candidates {
 		if referenced[sha] {
 			continue
 		}
-		info, err := s.Remote.b.client.StatObject(ctx, s.Remote.b.bucket, s.Remote.key(sha), minio.StatObjectOptions{})
-		if err != nil || !info.LastModified.Before(cutoff) {
-			continue // gone meanwhile, or stored again
-		}
-		if err := s.Remote.remove(ctx, sha); err != nil {
+		if err := s.Remote.move(ctx, s.Remote.key(sha), s.Remote.asideKey(sha)); err != nil {
+			if errors.Is(s.Remote.notFound(err), fs.ErrNotExist) {
+				continue // another sweep took it first
+			}
 			return res, err
 		}
-		res.Files, res.Bytes = res.Files+1, res.Bytes+sizes[sha]
 	}
 	return res, nil
+}
+
+// olderThan lists, with their sizes, the objects that each gives and that were last stored
+// before cutoff.
+func (s *BlobStore) olderThan(ctx context.Context, cutoff time.Time, each func(context.Context, func(string, int64, time.Time)) error) ([]string, map[string]int64, error) {
+	var shas []string
+	sizes := map[string]int64{}
+	err := each(ctx, func(sha string, size int64, modified time.Time) {
+		if modified.Before(cutoff) {
+			shas = append(shas, sha)
+			sizes[sha] = size
+		}
+	})
+	return shas, sizes, err
 }

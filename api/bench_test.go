@@ -2,10 +2,14 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/pantau-id/pantau/api"
@@ -77,4 +81,58 @@ func BenchmarkSummaryEndpoint(b *testing.B) {
 			b.Run("me", func(b *testing.B) { benchGet(b, h, "/api/v1/me", token, true) })
 		})
 	}
+}
+
+// BenchmarkClaimEndpoint serves PATCH …/items/:indicator (a claim, the single-item write) for
+// the national data set through the router, in process: each iteration claims the next item,
+// each indicator across every Pemda in turn, with a value that differs from the item's last.
+func BenchmarkClaimEndpoint(b *testing.B) {
+	for _, d := range modelstest.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			h, token := benchHandler(b, d)
+			targets := benchItemPaths(b, h, token, 2025)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				body := fmt.Sprintf(`{"progress":%d,"note":"uji beban"}`, 50+(i*7)%51)
+				req := httptest.NewRequest(http.MethodPatch, targets[i%len(targets)], strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("PATCH %s: %d %s", targets[i%len(targets)], rec.Code, rec.Body.String())
+				}
+				i++
+			}
+		})
+	}
+}
+
+// benchItemPaths lists the period's item paths, each indicator across every Pemda in turn (the
+// order the load tool writes them in), read through the API.
+func benchItemPaths(b *testing.B, h http.Handler, token string, year int) []string {
+	b.Helper()
+	var regions, indicators []struct {
+		Code string `json:"code"`
+	}
+	for path, out := range map[string]any{"/api/v1/regions": &regions, fmt.Sprintf("/api/v1/periods/%d/indicators", year): &indicators} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+			b.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	paths := make([]string, 0, len(regions)*len(indicators))
+	for _, ind := range indicators {
+		for _, r := range regions {
+			paths = append(paths, fmt.Sprintf("/api/v1/periods/%d/regions/%s/items/%s", year, url.PathEscape(r.Code), url.PathEscape(ind.Code)))
+		}
+	}
+	return paths
 }

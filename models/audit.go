@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -90,8 +91,8 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, p *pending) error {
 		return nil
 	}
 	a := actorFrom(ctx)
-	at := db.Now().UTC().Truncate(time.Microsecond)
-	events := make([]AuditEvent, 0, len(p.changes))
+	at := db.Now().UTC().Truncate(time.Microsecond).UnixMicro()
+	args := make([]any, 0, len(p.changes)*auditColumns)
 	for _, c := range p.changes {
 		before, err := json.Marshal(c.before)
 		if err != nil {
@@ -101,10 +102,34 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, p *pending) error {
 		if err != nil {
 			return err
 		}
-		events = append(events, AuditEvent{AtMicros: at.UnixMicro(), ActorID: a.UserID, Actor: a.Email, IP: a.IP,
-			Entity: c.entity, EntityKey: c.key, Action: c.action, BeforeJSON: string(before), AfterJSON: string(after)})
+		args = append(args, at, a.UserID, a.Email, a.IP, c.entity, c.key, c.action, string(before), string(after))
 	}
-	return tx.Create(&events).Error
+	return db.insertAuditRows(tx, args)
+}
+
+// auditColumns is how many columns insertAuditRows writes per event.
+const auditColumns = 9
+
+// insertAuditRows inserts events (auditColumns arguments each) with explicit columns; seq stays
+// NULL (unsealed) and the hashes empty until SealAudit. Nothing is returned, so SQLite needs no
+// statement journal for an insert of one row: it gets one statement per event, PostgreSQL one
+// per batch of rows.
+func (db *DB) insertAuditRows(tx *gorm.DB, args []any) error {
+	perStatement := 1000
+	if db.Dialect == SQLite {
+		perStatement = 1
+	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	for len(args) > 0 {
+		n := min(perStatement, len(args)/auditColumns)
+		sql := "INSERT INTO audit_events (at_micros, actor_id, actor, ip, entity, entity_key, action, before_json, after_json) VALUES " +
+			row + strings.Repeat(", "+row, n-1)
+		if err := tx.Exec(sql, args[:n*auditColumns]...).Error; err != nil {
+			return err
+		}
+		args = args[n*auditColumns:]
+	}
+	return nil
 }
 
 // sealBatch is how many events one sealing transaction chains.

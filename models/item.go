@@ -275,13 +275,7 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 		if !ch.answer {
 			return nil
 		}
-		items, err := itemsIn(tx, s.period, s.region, ref.IndicatorCode)
-		if err == nil && len(items) == 0 {
-			err = ErrNotFound
-		}
-		if err == nil {
-			answer = &items[0]
-		}
+		answer, err = scopeItem(tx, s, row.ID)
 		return err
 	})
 	return answer, err
@@ -448,19 +442,42 @@ func itemsOf(q *gorm.DB, year int, regionCode string, indicatorCode ...string) (
 	return itemsIn(q, p, r, indicatorCode...)
 }
 
+// itemLine is a leaf of the catalogue with its region's item (ItemID nil when there is none),
+// as itemsIn reads them.
+type itemLine struct {
+	IndicatorCode, AreaCode, Title, Note, Requirement string
+	ParentCode, ParentTitle                           *string
+	AppliesTo, ParentAppliesTo                        KindSet
+	Status                                            ItemStatus
+	Weight, Progress, VerifiedProgress                Fixed
+	ItemID                                            *int64
+	Version                                           int64
+	UpdatedAt                                         time.Time
+	Applicability, ApplicabilityReason                *string
+}
+
+// item is the line as the API shows it to a region of the given kind, without its details.
+func (row *itemLine) item(kind RegionKind) Item {
+	it := Item{IndicatorCode: row.IndicatorCode, Area: row.AreaCode, Title: row.Title, Weight: row.Weight, Parent: row.ParentCode,
+		ParentTitle: row.ParentTitle, Requirement: row.Requirement, Status: StatusDraft, Applicability: ApplicabilityApplicable,
+		Evidence: []Evidence{}}
+	if row.ItemID != nil {
+		it.itemID = *row.ItemID
+		it.Progress, it.VerifiedProgress, it.Status, it.Note, it.Version = row.Progress, row.VerifiedProgress, row.Status, row.Note, row.Version
+		it.Applicability, it.ApplicabilityReason = Applicability(*row.Applicability), *row.ApplicabilityReason
+		updated := row.UpdatedAt
+		it.UpdatedAt = &updated
+	}
+	if !row.AppliesTo.Has(kind) || (row.ParentCode != nil && !row.ParentAppliesTo.Has(kind)) {
+		it.Applicability = ApplicabilityCatalogue
+	}
+	it.Status = it.Applicability.status(it.Status)
+	return it
+}
+
 // itemsIn is itemsOf with the period and region read.
 func itemsIn(q *gorm.DB, p *Period, r *Region, indicatorCode ...string) ([]Item, error) {
-	var rows []struct {
-		IndicatorCode, AreaCode, Title, Note, Requirement string
-		ParentCode, ParentTitle                           *string
-		AppliesTo, ParentAppliesTo                        KindSet
-		Status                                            ItemStatus
-		Weight, Progress, VerifiedProgress                Fixed
-		ItemID                                            *int64
-		Version                                           int64
-		UpdatedAt                                         time.Time
-		Applicability, ApplicabilityReason                *string
-	}
+	var rows []itemLine
 	sel := indicatorQuery(q, p.ID).
 		Select("indicators.code AS indicator_code, areas.code AS area_code, indicators.title, indicators.weight, indicators.requirement, "+
 			"indicators.applies_to, parents.code AS parent_code, parents.title AS parent_title, parents.applies_to AS parent_applies_to, "+
@@ -476,28 +493,41 @@ func itemsIn(q *gorm.DB, p *Period, r *Region, indicatorCode ...string) ([]Item,
 	}
 	out := make([]Item, len(rows))
 	var ids []int64
-	for i, row := range rows {
-		it := Item{IndicatorCode: row.IndicatorCode, Area: row.AreaCode, Title: row.Title, Weight: row.Weight, Parent: row.ParentCode,
-			ParentTitle: row.ParentTitle, Requirement: row.Requirement, Status: StatusDraft, Applicability: ApplicabilityApplicable,
-			Evidence: []Evidence{}}
-		if row.ItemID != nil {
-			it.itemID = *row.ItemID
-			it.Progress, it.VerifiedProgress, it.Status, it.Note, it.Version = row.Progress, row.VerifiedProgress, row.Status, row.Note, row.Version
-			it.Applicability, it.ApplicabilityReason = Applicability(*row.Applicability), *row.ApplicabilityReason
-			updated := row.UpdatedAt
-			it.UpdatedAt = &updated
-			ids = append(ids, it.itemID)
+	for i := range rows {
+		out[i] = rows[i].item(r.Kind)
+		if out[i].itemID != 0 {
+			ids = append(ids, out[i].itemID)
 		}
-		if !row.AppliesTo.Has(r.Kind) || (row.ParentCode != nil && !row.ParentAppliesTo.Has(r.Kind)) {
-			it.Applicability = ApplicabilityCatalogue
-		}
-		it.Status = it.Applicability.status(it.Status)
-		out[i] = it
 	}
 	if err := attachDetails(q, out, ids); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// scopeItem is the item of s (whose row exists) as the transaction leaves it: what itemsIn
+// answers for it, from the catalogue read under the region's lock and the item's row, which
+// spares the catalogue's join.
+func scopeItem(tx *gorm.DB, s *itemScope, id int64) (*Item, error) {
+	var row itemRow
+	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	ind := s.indicator
+	applicability, reason := string(row.Applicability), row.ApplicabilityReason
+	line := itemLine{IndicatorCode: ind.Code, AreaCode: ind.AreaCode, Title: ind.Title, Requirement: ind.Requirement, Weight: ind.Weight,
+		AppliesTo: ind.AppliesTo, ParentCode: ind.ParentCode, ItemID: &row.ID, Note: row.Note, Status: row.Status, Progress: row.Progress,
+		VerifiedProgress: row.VerifiedProgress, Version: row.Version, UpdatedAt: row.UpdatedAt, Applicability: &applicability, ApplicabilityReason: &reason}
+	if ind.ParentID != nil {
+		parent := s.catalogue.byID[*ind.ParentID]
+		title := parent.Title
+		line.ParentTitle, line.ParentAppliesTo = &title, parent.AppliesTo
+	}
+	items := []Item{line.item(s.region.Kind)}
+	if err := attachDetails(tx, items, []int64{id}); err != nil {
+		return nil, err
+	}
+	return &items[0], nil
 }
 
 // attachDetails loads the evidence and the latest review of the listed items in two queries.

@@ -1,6 +1,9 @@
 package models
 
-import "math/big"
+import (
+	"math"
+	"math/big"
+)
 
 // Scorer computes a region's figures for one period's catalogue, as the programme's official
 // formula does: a region's percentage is Σ over areas of the area's weight × Σ over its
@@ -84,61 +87,106 @@ type Figures struct {
 	Areas             []AreaFigures
 }
 
-// share is an exact weighted mean being added up: Σ weight × value and Σ weight.
-type share struct {
-	num     *big.Rat
-	weights int64
+// number is an exact value: a whole number while frac is nil, else frac. Leaves are whole
+// (hundredths), and so is most of what is added up from them, which spares big.Rat's
+// normalisations on every write's restatement.
+type number struct {
+	whole int64
+	frac  *big.Rat
 }
 
-func newShare() share { return share{num: new(big.Rat)} }
-
-func (s *share) add(weight int64, value *big.Rat) {
-	s.num.Add(s.num, new(big.Rat).Mul(big.NewRat(weight, 1), value))
-	s.weights += weight
-}
-
-// mean is the weighted mean, or nil when nothing was added (nothing applies).
-func (s share) mean() *big.Rat {
-	if s.weights == 0 {
-		return nil
+func (n number) rat() *big.Rat {
+	if n.frac != nil {
+		return n.frac
 	}
-	return new(big.Rat).Quo(s.num, big.NewRat(s.weights, 1))
+	return new(big.Rat).SetInt64(n.whole)
 }
 
-func rounded(r *big.Rat) *Fixed {
-	if r == nil {
-		return nil
+// percent is n (in hundredths) rounded half-up to two decimals as a percentage.
+func (n number) percent() *Fixed {
+	f := Fixed(n.whole)
+	if n.frac != nil {
+		f = RoundRat(new(big.Rat).Mul(n.frac, big.NewRat(1, 100)))
 	}
-	f := RoundRat(r)
 	return &f
 }
 
-// value is a node's exact value for a region (in hundredths), nil when it does not apply.
-func (n *scoreNode) value(kind RegionKind, values map[int64]LeafValue, pick func(LeafValue) Fixed) *big.Rat {
+// share is an exact weighted mean being added up: Σ weight × value (the whole products in
+// whole while they fit in an int64, the rest in frac) and Σ weight.
+type share struct {
+	whole   int64
+	frac    *big.Rat
+	weights int64
+}
+
+func (s *share) add(weight int64, value number) {
+	s.weights += weight
+	if value.frac == nil {
+		if sum, ok := mulAdd(s.whole, weight, value.whole); ok {
+			s.whole = sum
+			return
+		}
+	}
+	if s.frac == nil {
+		s.frac = new(big.Rat)
+	}
+	s.frac.Add(s.frac, new(big.Rat).Mul(big.NewRat(weight, 1), value.rat()))
+}
+
+// mulAdd is acc + a×b, and false when that does not fit in an int64.
+func mulAdd(acc, a, b int64) (int64, bool) {
+	const limit = 1 << 31
+	if a <= -limit || a >= limit || b <= -limit || b >= limit {
+		return 0, false
+	}
+	p := a * b
+	if (p > 0 && acc > math.MaxInt64-p) || (p < 0 && acc < math.MinInt64-p) {
+		return 0, false
+	}
+	return acc + p, true
+}
+
+// mean is the weighted mean, and false when nothing was added (nothing applies).
+func (s share) mean() (number, bool) {
+	if s.weights == 0 {
+		return number{}, false
+	}
+	if s.frac == nil && s.whole%s.weights == 0 {
+		return number{whole: s.whole / s.weights}, true
+	}
+	total := new(big.Rat).SetInt64(s.whole)
+	if s.frac != nil {
+		total.Add(total, s.frac)
+	}
+	return number{frac: total.Quo(total, big.NewRat(s.weights, 1))}, true
+}
+
+// value is a node's exact value for a region (in hundredths), and false when it does not apply.
+func (n *scoreNode) value(kind RegionKind, values map[int64]LeafValue, pick func(LeafValue) Fixed) (number, bool) {
 	if !n.appliesTo.Has(kind) {
-		return nil
+		return number{}, false
 	}
 	if len(n.children) == 0 {
 		v := values[n.id]
 		if v.NotApplicable {
-			return nil
+			return number{}, false
 		}
-		return big.NewRat(int64(pick(v)), 1)
+		return number{whole: int64(pick(v))}, true
 	}
-	sh := newShare()
+	var sh share
 	for i := range n.children {
-		if cv := n.children[i].value(kind, values, pick); cv != nil {
+		if cv, ok := n.children[i].value(kind, values, pick); ok {
 			sh.add(n.children[i].weight, cv)
 		}
 	}
 	return sh.mean()
 }
 
-// areaValue is an area's exact value for a region, nil when nothing in it applies.
-func (a *scoreArea) value(kind RegionKind, values map[int64]LeafValue, pick func(LeafValue) Fixed) *big.Rat {
-	sh := newShare()
+// areaValue is an area's exact value for a region, and false when nothing in it applies.
+func (a *scoreArea) value(kind RegionKind, values map[int64]LeafValue, pick func(LeafValue) Fixed) (number, bool) {
+	var sh share
 	for i := range a.nodes {
-		if v := a.nodes[i].value(kind, values, pick); v != nil {
+		if v, ok := a.nodes[i].value(kind, values, pick); ok {
 			sh.add(a.nodes[i].weight, v)
 		}
 	}
@@ -149,25 +197,23 @@ func (a *scoreArea) value(kind RegionKind, values map[int64]LeafValue, pick func
 // counts as 0).
 func (s *Scorer) Figures(kind RegionKind, values map[int64]LeafValue) Figures {
 	f := Figures{Areas: make([]AreaFigures, len(s.areas))}
-	verified, claimed := newShare(), newShare()
+	var verified, claimed share
 	for i := range s.areas {
 		a := &s.areas[i]
-		v := a.value(kind, values, func(l LeafValue) Fixed { return l.Verified })
-		c := a.value(kind, values, func(l LeafValue) Fixed { return l.Claimed })
-		f.Areas[i] = AreaFigures{AreaID: a.id, Applicable: v != nil || len(a.nodes) == 0}
-		if v == nil {
+		v, applies := a.value(kind, values, func(l LeafValue) Fixed { return l.Verified })
+		f.Areas[i] = AreaFigures{AreaID: a.id, Applicable: applies || len(a.nodes) == 0}
+		if !applies {
 			continue
 		}
-		hundredth := big.NewRat(1, 100)
-		f.Areas[i].Verified, f.Areas[i].Claimed = rounded(new(big.Rat).Mul(v, hundredth)), rounded(new(big.Rat).Mul(c, hundredth))
+		c, _ := a.value(kind, values, func(l LeafValue) Fixed { return l.Claimed })
+		f.Areas[i].Verified, f.Areas[i].Claimed = v.percent(), c.percent()
 		verified.add(a.weight, v)
 		claimed.add(a.weight, c)
 	}
 	f.Applicable = verified.weights > 0 || s.Empty()
-	if m := verified.mean(); m != nil {
-		f.Verified = rounded(m.Mul(m, big.NewRat(1, 100)))
-		c := claimed.mean()
-		f.Claimed = rounded(c.Mul(c, big.NewRat(1, 100)))
+	if m, ok := verified.mean(); ok {
+		c, _ := claimed.mean()
+		f.Verified, f.Claimed = m.percent(), c.percent()
 	}
 	return f
 }

@@ -105,3 +105,28 @@ func TestScorerRoundsOnce(t *testing.T) {
 		t.Fatalf("region %v, area 1 %v", f.Verified, f.Areas[0].Verified)
 	}
 }
+
+func TestScorerExactBeyondInt64Products(t *testing.T) {
+	// Weights too large for weight × value to fit in an int64 are added up exactly all the
+	// same: (w·100 + 2w·50)/3w = 66.666… → 66.67, in the area and overall.
+	const w = Fixed(1) << 58 // w × 100.00 overflows an int64; 3w does not
+	areas := []Area{{ID: 1, Weight: w}, {ID: 2, Weight: FixedFromInt(1)}}
+	inds := []Indicator{
+		{ID: 10, AreaID: 1, Weight: w},
+		{ID: 11, AreaID: 1, Weight: 2 * w},
+		{ID: 20, AreaID: 2, Weight: FixedFromInt(1)},
+	}
+	f := NewScorer(areas, inds).Figures(KindRegency, map[int64]LeafValue{
+		10: {Verified: Hundred, Claimed: Hundred}, 11: {Verified: FixedFromInt(50), Claimed: Hundred}, 20: {Verified: FixedFromInt(40), Claimed: FixedFromInt(40)},
+	})
+	if got := f.Areas[0].Verified; got == nil || got.String() != "66.67" {
+		t.Fatalf("area verified = %v, want 66.67", got)
+	}
+	if got := f.Areas[0].Claimed; got == nil || got.String() != "100" {
+		t.Fatalf("area claimed = %v, want 100", got)
+	}
+	// Overall: (w·66.666… + 1·40)/(w + 1), a hair below 66.67 that still rounds to it.
+	if f.Verified == nil || f.Verified.String() != "66.67" {
+		t.Fatalf("verified = %v, want 66.67", f.Verified)
+	}
+}

@@ -264,26 +264,34 @@ func (db *DB) restateWith(tx *gorm.DB, scorer *Scorer, periodID int64, regionIDs
 // leafValues reads the items of a period (of the given regions; all when nil) as the scorer
 // takes them: by region, then by indicator.
 func leafValues(q *gorm.DB, periodID int64, regionIDs []int64) (map[int64]map[int64]LeafValue, error) {
-	var rows []struct {
-		RegionID, IndicatorID      int64
-		VerifiedProgress, Progress Fixed
-		Applicability              string
-	}
+	// Rows scanned into typed variables: every write restates its region from its ~100 items,
+	// and GORM's scan by reflection would cost more than reading them.
 	sel := q.Table("items").Select("region_id, indicator_id, verified_progress, progress, applicability").Where("period_id = ?", periodID)
 	if regionIDs != nil {
 		sel = sel.Where("region_id IN ?", regionIDs)
 	}
-	if err := sel.Scan(&rows).Error; err != nil {
+	rows, err := sel.Rows()
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	out := map[int64]map[int64]LeafValue{}
-	for _, r := range rows {
-		if out[r.RegionID] == nil {
-			out[r.RegionID] = map[int64]LeafValue{}
+	for rows.Next() {
+		var (
+			regionID, indicatorID int64
+			v                     LeafValue
+			applicability         string
+		)
+		if err := rows.Scan(&regionID, &indicatorID, &v.Verified, &v.Claimed, &applicability); err != nil {
+			return nil, err
 		}
-		out[r.RegionID][r.IndicatorID] = LeafValue{Verified: r.VerifiedProgress, Claimed: r.Progress, NotApplicable: r.Applicability == applicabilityConfirmed}
+		v.NotApplicable = applicability == applicabilityConfirmed
+		if out[regionID] == nil {
+			out[regionID] = map[int64]LeafValue{}
+		}
+		out[regionID][indicatorID] = v
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func equalFixed(a, b *Fixed) bool {

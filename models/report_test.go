@@ -128,7 +128,9 @@ func TestProgressReportData(t *testing.T) {
 		if after.State == before.State || count(after) != count(before)+1 {
 			t.Fatalf("state %q → %q, evidence %d → %d", before.State, after.State, count(before), count(after))
 		}
-		// The delegation's regulation is named in the report, and filing it moves the state.
+		// The delegation's current documents are named in the report (the demo's Seruyan has its
+		// regulation and annex on file); filing a new regulation replaces the old one there and
+		// moves the state.
 		if _, err := db.AddDelegationDocument(ctx, u, open, "62.08", models.DelegationDocumentUpload{Blob: b, Filename: "perbup.pdf", Kind: models.DocumentRegulation}); err != nil {
 			t.Fatal(err)
 		}
@@ -136,8 +138,10 @@ func TestProgressReportData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if docs := filed.Sections[0].Delegation.Documents; filed.State == after.State || len(docs) != 1 || docs[0].Filename != "perbup.pdf" || len(after.Sections[0].Delegation.Documents) != 0 {
-			t.Fatalf("state %q → %q, documents %+v", after.State, filed.State, docs)
+		docs, was := filed.Sections[0].Delegation.Documents, after.Sections[0].Delegation.Documents
+		if filed.State == after.State || len(docs) != 2 || docs[0].Filename != "perbup.pdf" || docs[1].Kind != models.DocumentAnnex ||
+			len(was) != 2 || was[0].Filename == "perbup.pdf" || was[0].Kind != models.DocumentRegulation {
+			t.Fatalf("state %q → %q, documents %+v → %+v", after.State, filed.State, was, docs)
 		}
 	})
 }

@@ -124,31 +124,42 @@ test('the operator records the list of permit types: the delegation follows from
   await page.context().close();
 });
 
-test('the operator uploads the delegation regulation, then replaces it: the new one is current, the old one is under Riwayat', async () => {
+test('the coordinator files a Pemda\'s first annex; the operator replaces the regulation: the new one is current, the old ones are under Riwayat', async () => {
+  const coordinator = await as('coordinator');
+  await coordinator.goto(BASE + '/pemda/62.01');
+  await coordinator.getByLabel('Tahun', { exact: true }).selectOption('2020');
+  const annex = coordinator.locator('section.delegation').getByTestId('delegation-docs').locator('li[data-kind="annex"]');
+  await annex.getByText('belum diunggah').waitFor();
+  await annex.getByLabel('Unggah lampiran peraturan').setInputFiles({ name: 'Lampiran Perbup Kobar 12-2018.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Lampiran 12/2018') });
+  await annex.getByRole('button', { name: 'Unggah', exact: true }).click();
+  await annex.getByText('Lampiran Perbup Kobar 12-2018.pdf').waitFor();
+  assert.deepEqual(coordinator.jsErrors, []);
+  await coordinator.context().close();
+
+  // The demo's Seruyan has its regulation on file (the official copy that replaced a scan) and its annex.
   const page = await as('operator');
   await page.goto(BASE + '/pemda/62.08');
   await page.getByLabel('Tahun', { exact: true }).selectOption('2020');
   const docs = page.locator('section.delegation').getByTestId('delegation-docs');
   const regulation = docs.locator('li[data-kind="regulation"]');
-  await regulation.getByText('belum diunggah').waitFor();
-  await regulation.getByLabel('Unggah peraturan (Perbup/Perwali/Pergub)').setInputFiles({ name: 'Perbup Seruyan 16-2017.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Perbup 16/2017') });
-  await regulation.getByRole('button', { name: 'Unggah', exact: true }).click();
-  await regulation.getByText('Perbup Seruyan 16-2017.pdf').waitFor();
-
+  const official = 'peraturan-bupati-seruyan-nomor-16-tahun-2017-salinan-resmi.pdf';
+  await regulation.getByText(official).waitFor();
   await regulation.getByLabel('Ganti peraturan dengan yang lebih baru').setInputFiles({ name: 'Perbup Seruyan 3-2020.pdf', mimeType: 'application/pdf', buffer: tinyPDF('Perbup 3/2020') });
   await regulation.getByRole('button', { name: 'Ganti', exact: true }).click();
   await regulation.getByText('Perbup Seruyan 3-2020.pdf').waitFor();
   const history = docs.locator('details.delegation-history');
-  await history.getByText('Riwayat (1 dokumen diganti)').click();
-  await history.getByText('Perbup Seruyan 16-2017.pdf').waitFor();
+  await history.getByText('Riwayat (2 dokumen diganti)').click();
+  await history.getByText(official).waitFor();
   const download = page.waitForEvent('download');
-  await history.getByRole('button', { name: 'Unduh Perbup Seruyan 16-2017.pdf' }).click();
-  assert.equal((await download).suggestedFilename(), 'Perbup Seruyan 16-2017.pdf');
+  await history.getByRole('button', { name: `Unduh ${official}` }).click();
+  assert.equal((await download).suggestedFilename(), official);
 
   const listed = (await api(page, 'GET', '/api/v1/periods/2020/regions/62.08/delegation/documents')).body;
   assert.deepEqual(listed.map((d) => [d.kind, d.filename, d.superseded]), [
     ['regulation', 'Perbup Seruyan 3-2020.pdf', false],
-    ['regulation', 'Perbup Seruyan 16-2017.pdf', true],
+    ['annex', 'lampiran-peraturan-bupati-seruyan-nomor-16-tahun-2017.pdf', false],
+    ['regulation', official, true],
+    ['regulation', 'peraturan-bupati-seruyan-nomor-16-tahun-2017.pdf', true],
   ]);
   assert.deepEqual(await axe(page), []);
   await shot(page, 'delegation-documents');

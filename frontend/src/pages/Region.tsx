@@ -58,13 +58,14 @@ function lockReason(period: Period | null, extension: Schemas['Extension'] | nul
 async function loadRegion(year: number, code: string): Promise<RegionData> {
   const api = store.api;
   const where = { params: { path: { year, code } } };
-  const [regions, items, areas, delegation, summary, period, extensions, trend] = await Promise.all([
+  // The period is the one the list the year was picked from holds (no request of its own).
+  const period = store.periods.value?.find((p) => p.year === year) ?? null;
+  const [regions, items, areas, delegation, summary, extensions, trend] = await Promise.all([
     ok(api.GET('/api/v1/regions')),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
     ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
     store.summary(year).catch(() => null),
-    ok(api.GET('/api/v1/periods/{year}', { params: { path: { year } } })).catch(() => null),
     ok(api.GET('/api/v1/periods/{year}/extensions', { params: { path: { year } } })).catch(() => []),
     ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })).catch(() => []),
   ]);

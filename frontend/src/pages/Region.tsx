@@ -164,16 +164,14 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
         ) : null}
       </section>
 
-      <Trend points={trend} />
-
-      <ZoneExplanation year={year} region={region.code} />
-
-      <RemediationPlan year={year} region={region.code} writable={writable} />
-
-      {/* The areas, a frame at a time after the first screen has painted (a Pemda has a hundred
-          items); the delegation card comes last, below them, so nothing shown moves. */}
+      {/* The rest a frame at a time after the first screen (the standing) has painted: the
+          trend, the zone's explanation and the remediation plan, then the areas (a Pemda has a
+          hundred items); the delegation card comes last, below them, so nothing shown moves. */}
       <Progressive
         parts={[
+          <Trend key="trend" points={trend} />,
+          <ZoneExplanation key="explanation" year={year} region={region.code} />,
+          <RemediationPlan key="remediation" year={year} region={region.code} writable={writable} />,
           ...groups.map((g) => (
             <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
               <div class="section-head">

@@ -166,14 +166,15 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
 
       {/* The rest a frame at a time after the first screen (the standing) has painted: the
           trend, the zone's explanation and the remediation plan, then the areas (a Pemda has a
-          hundred items); the delegation card comes last, below them, so nothing shown moves. */}
+          hundred items; each is laid out and painted only when scrolled near, class "later");
+          the delegation card comes last, below them, so nothing shown moves. */}
       <Progressive
         parts={[
           <Trend key="trend" points={trend} />,
           <ZoneExplanation key="explanation" year={year} region={region.code} />,
           <RemediationPlan key="remediation" year={year} region={region.code} writable={writable} />,
           ...groups.map((g) => (
-            <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
+            <section key={g.area.code} class="area later" style={{ '--rows': String(g.items.length) }} aria-labelledby={`area-${g.area.code}`}>
               <div class="section-head">
                 <h2 id={`area-${g.area.code}`}>
                   {g.area.name} <small>({g.area.code})</small>

@@ -60,8 +60,7 @@ async function loadRegion(year: number, code: string): Promise<RegionData> {
   const where = { params: { path: { year, code } } };
   // The period is the one the list the year was picked from holds (no request of its own).
   const period = store.periods.value?.find((p) => p.year === year) ?? null;
-  const [regions, items, areas, delegation, summary, extensions, trend] = await Promise.all([
-    ok(api.GET('/api/v1/regions')),
+  const [items, areas, delegation, summary, extensions, trend] = await Promise.all([
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
     ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
@@ -69,7 +68,10 @@ async function loadRegion(year: number, code: string): Promise<RegionData> {
     ok(api.GET('/api/v1/periods/{year}/extensions', { params: { path: { year } } })).catch(() => []),
     ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })).catch(() => []),
   ]);
-  const region = regions.find((r) => r.code === code);
+  // The region's name and kind come with its standing in the summary; the list of every region
+  // is asked for only when the summary cannot say (one request fewer for the page).
+  const standing = summary?.regions.find((r) => r.code === code);
+  const region = standing ? { code, name: standing.name, kind: standing.kind } : (await ok(api.GET('/api/v1/regions'))).find((r) => r.code === code);
   if (!region) throw new ApiError(404, 'not_found', t('region.notFound'));
   const extension = extensions.find((e) => e.region_code === code) ?? null;
   return { region, items, areas, delegation, summary, period, extension, trend };

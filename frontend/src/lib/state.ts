@@ -25,8 +25,10 @@ export interface Store {
   todo(year: number): Promise<Todo>;
   /** Starts a first screen's reads at once: the periods and the last-viewed year's summary, and for the dashboard its zone bands and what waits for the user. */
   prefetch(page?: 'dashboard' | 'region'): void;
-  /** Whether this browser was signed in when last seen, or sent a session cookie for the page: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
+  /** Whether this browser was signed in when last seen: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
   wasSignedIn: boolean;
+  /** Whether the server wrote into the page that the browser sent a session cookie for it (a browser that remembers nothing may still be signed in). */
+  cookieSeen: boolean;
 }
 
 export interface StoreOptions extends Omit<ApiOptions, 'csrf' | 'onUnauthenticated'> {
@@ -54,7 +56,7 @@ export function createStore(opts: StoreOptions): Store {
   year.subscribe((y) => {
     if (y) opts.storage?.setItem('pantau.year', String(y));
   });
-  const wasSignedIn = !!opts.cookieSeen || opts.storage?.getItem('pantau.signedIn') === '1';
+  const wasSignedIn = opts.storage?.getItem('pantau.signedIn') === '1';
   session.subscribe((s) => {
     if (s !== undefined) opts.storage?.setItem('pantau.signedIn', s ? '1' : '0');
   });
@@ -119,6 +121,7 @@ export function createStore(opts: StoreOptions): Store {
     periods,
     prefetch,
     wasSignedIn,
+    cookieSeen: !!opts.cookieSeen,
     async restore() {
       try {
         session.value = await ok(api.GET('/api/v1/me'));

@@ -135,7 +135,8 @@ describe('remembering a sign-in', () => {
     await s.signOut();
     expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
     // a page the server sent with a session cookie says so, whatever this browser remembers
-    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage, cookieSeen: true }).wasSignedIn).toBe(true);
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage, cookieSeen: true }).cookieSeen).toBe(true);
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).cookieSeen).toBe(false);
   });
 });
 

@@ -45,16 +45,22 @@ func Handler(inline ...Inline) http.Handler {
 type Inline struct {
 	ID    string
 	Value any
+	// IfCookie, when set, names a cookie: the block is written only into the page sent to a
+	// request that carries it (a signed-in browser's session cookie, say: the app may then ask
+	// for its first screen's data together with the session instead of after it). The page
+	// then varies by Cookie. At most one cookie name may be used.
+	IfCookie string
 }
 
-// withInline puts the data blocks at the end of the page's head. json.Marshal escapes <, > and
-// &, so no value can close the script element.
-func withInline(page []byte, inline []Inline) []byte {
-	if len(inline) == 0 {
-		return page
-	}
+// withInline puts the data blocks at the end of the page's head: those without IfCookie, and
+// those whose IfCookie is cookie. json.Marshal escapes <, > and &, so no value can close the
+// script element.
+func withInline(page []byte, inline []Inline, cookie string) []byte {
 	var blocks bytes.Buffer
 	for _, in := range inline {
+		if in.IfCookie != "" && in.IfCookie != cookie {
+			continue
+		}
 		b, err := json.Marshal(in.Value)
 		if err != nil {
 			panic(err) // the server's own tables; a value that cannot be written is a bug
@@ -62,7 +68,7 @@ func withInline(page []byte, inline []Inline) []byte {
 		fmt.Fprintf(&blocks, "<script type=\"application/json\" id=\"%s\">%s</script>\n", html.EscapeString(in.ID), b)
 	}
 	i := bytes.Index(page, []byte("</head>"))
-	if i < 0 {
+	if i < 0 || blocks.Len() == 0 {
 		return page
 	}
 	out := make([]byte, 0, len(page)+blocks.Len())
@@ -85,8 +91,19 @@ const robotsTxt = "User-agent: *\nDisallow: /\n"
 // written into index.html.
 func New(fsys fs.FS, inline ...Inline) http.Handler {
 	h := &handler{fsys: fsys, robots: newFile("robots.txt", []byte(robotsTxt))}
+	for _, in := range inline {
+		if in.IfCookie != "" && h.cookie != "" && in.IfCookie != h.cookie {
+			panic("frontend: inline data depends on two cookies")
+		}
+		if in.IfCookie != "" {
+			h.cookie = in.IfCookie
+		}
+	}
 	if b, err := fs.ReadFile(fsys, "index.html"); err == nil {
-		h.index = newFile("index.html", withInline(b, inline))
+		h.index = newFile("index.html", withInline(b, inline, ""))
+		if h.cookie != "" {
+			h.indexCookie = newFile("index.html", withInline(b, inline, h.cookie))
+		}
 	}
 	return h
 }
@@ -95,7 +112,11 @@ type handler struct {
 	fsys   fs.FS
 	index  *file
 	robots *file
-	files  sync.Map // path → *file, read (and compressed) once
+	// cookie is the one cookie some inline data depends on ("" when none does); indexCookie
+	// is the page sent to a request that carries it.
+	cookie      string
+	indexCookie *file
+	files       sync.Map // path → *file, read (and compressed) once
 }
 
 // file is one asset in memory with its gzip form, when that is worth sending.
@@ -167,7 +188,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notBuilt(w)
 		return
 	}
-	h.send(w, r, h.index, revalidate)
+	h.send(w, r, h.page(w, r), revalidate)
+}
+
+// page is the index.html a request gets: the one for its cookie when inline data depends on it.
+func (h *handler) page(w http.ResponseWriter, r *http.Request) *file {
+	if h.cookie == "" {
+		return h.index
+	}
+	w.Header().Add("Vary", "Cookie")
+	if c, err := r.Cookie(h.cookie); err == nil && c.Value != "" {
+		return h.indexCookie
+	}
+	return h.index
 }
 
 // lookup returns the asset at p, or nil when p is not a servable file (the app's routes,

@@ -150,3 +150,36 @@ func TestInlineDataInThePage(t *testing.T) {
 		t.Errorf("page changed: %q", plain)
 	}
 }
+
+func TestInlineDataForACookie(t *testing.T) {
+	page := `<!doctype html><html><head><title>Pantau</title></head><body></body></html>`
+	h := New(fstest.MapFS{"index.html": {Data: []byte(page)}},
+		Inline{ID: "labels", Value: 1},
+		Inline{ID: "signed", Value: true, IfCookie: "pantau_session"})
+	block := `<script type="application/json" id="signed">true</script>`
+	signedOut := get(h, "/pemda/62.08")
+	if b := signedOut.Body.String(); strings.Contains(b, block) || !strings.Contains(b, `id="labels"`) {
+		t.Errorf("page without the cookie: %q", b)
+	}
+	for _, hdr := range [][]string{{"Cookie", "pantau_session="}, {"Cookie", "other=x"}} {
+		if b := get(h, "/", hdr...).Body.String(); strings.Contains(b, block) {
+			t.Errorf("%v: page %q", hdr, b)
+		}
+	}
+	signedIn := get(h, "/pemda/62.08", "Cookie", "a=b; pantau_session=tok")
+	if b := signedIn.Body.String(); !strings.Contains(b, block+"\n</head>") || !strings.Contains(b, `id="labels"`) {
+		t.Errorf("page with the cookie: %q", b)
+	}
+	for _, rec := range []*httptest.ResponseRecorder{signedOut, signedIn} {
+		if !strings.Contains(strings.Join(rec.Header().Values("Vary"), ","), "Cookie") {
+			t.Errorf("Vary %q", rec.Header().Values("Vary"))
+		}
+	}
+	if signedOut.Header().Get("ETag") == signedIn.Header().Get("ETag") {
+		t.Error("both pages have one ETag")
+	}
+	// an asset does not vary by cookie, nor does a page whose data never depends on one
+	if v := get(built(), "/").Header().Values("Vary"); strings.Contains(strings.Join(v, ","), "Cookie") {
+		t.Errorf("Vary %q", v)
+	}
+}

@@ -59,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	models.LimitKeyDerivation(cfg.Argon2Slots, 0)
 	blobs := cfg.blobs()
 	db.MailOutbox = cfg.SMTP != nil
-	srv, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: frontend.Handler(frontend.Inline{ID: "pantau-labels", Value: models.AllLabels()}), PublicURL: cfg.PublicURL,
+	srv, handler, err := api.New(db, blobs, log, policy, api.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, UI: uiHandler(), PublicURL: cfg.PublicURL,
 		Tokens:  tokens,
 		Signing: signing, MetricsToken: cfg.MetricsToken, MetricsAddresses: cfg.MetricsAddresses,
 		Limits: api.Limits{Verify: cfg.VerifySlots, VerifyMemory: int64(cfg.VerifyMemoryMB) << 20, Reports: cfg.ReportSlots, Uploads: cfg.UploadSlots}})
@@ -243,4 +243,14 @@ func displayURL(a net.Addr) string {
 		}
 	}
 	return "http://" + a.String()
+}
+
+// uiHandler serves the web app with the label table written into its page, and, for a browser
+// that sends a session cookie, a mark saying so: the app then asks for its first screen's data
+// together with the session instead of after it.
+func uiHandler() http.Handler {
+	return frontend.Handler(
+		frontend.Inline{ID: "pantau-labels", Value: models.AllLabels()},
+		frontend.Inline{ID: "pantau-session", Value: true, IfCookie: api.SessionCookie},
+	)
 }

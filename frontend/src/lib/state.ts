@@ -2,7 +2,7 @@
 // the first screen needs (asked for early, at once), and what each role may do.
 import { signal, type Signal } from '@preact/signals';
 import { createApi, ok, type Api, type ApiOptions } from './api';
-import type { Me, Period, Summary, User, ZoneSchemes } from './types';
+import type { Me, Period, Summary, Todo, User, ZoneSchemes } from './types';
 import { lang } from '../i18n';
 
 export interface Store {
@@ -21,14 +21,20 @@ export interface Store {
   summary(year: number): Promise<Summary>;
   /** A year's zone bands, the same way. */
   zones(year: number): Promise<ZoneSchemes>;
-  /** Starts the first screen's reads (periods, and the last-viewed year's summary and zones) at once. */
-  prefetch(): void;
+  /** What waits for the user's action in a year, the same way. */
+  todo(year: number): Promise<Todo>;
+  /** Starts a first screen's reads at once: the periods and the last-viewed year's summary, and for the dashboard its zone bands and what waits for the user. */
+  prefetch(page?: 'dashboard' | 'region'): void;
   /** Whether this browser was signed in when last seen: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
   wasSignedIn: boolean;
+  /** Whether the server wrote into the page that the browser sent a session cookie for it (a browser that remembers nothing may still be signed in). */
+  cookieSeen: boolean;
 }
 
 export interface StoreOptions extends Omit<ApiOptions, 'csrf' | 'onUnauthenticated'> {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** The server wrote into the page that the browser sent a session cookie for it. */
+  cookieSeen?: boolean;
 }
 
 export function createStore(opts: StoreOptions): Store {
@@ -85,12 +91,15 @@ export function createStore(opts: StoreOptions): Store {
     periods: () => ok(api.GET('/api/v1/periods')),
     summary: (y: number) => ok(api.GET('/api/v1/periods/{year}/summary', { params: { path: { year: y } } })),
     zones: (y: number) => ok(api.GET('/api/v1/periods/{year}/zones', { params: { path: { year: y } } })),
+    todo: (y: number) => ok(api.GET('/api/v1/periods/{year}/todo', { params: { path: { year: y } } })),
   };
-  const startYear = (y: number) => {
-    start(`summary:${y}`, () => reads.summary(y));
-    start(`zones:${y}`, () => reads.zones(y));
-  };
-  function prefetch() {
+  function prefetch(page: 'dashboard' | 'region' = 'dashboard') {
+    const startYear = (y: number) => {
+      start(`summary:${y}`, () => reads.summary(y));
+      if (page !== 'dashboard') return;
+      start(`zones:${y}`, () => reads.zones(y));
+      start(`todo:${y}`, () => reads.todo(y));
+    };
     const known = year.value;
     // Without a remembered year, the year's reads start the moment the periods arrive, before
     // any page has rendered them.
@@ -112,6 +121,7 @@ export function createStore(opts: StoreOptions): Store {
     periods,
     prefetch,
     wasSignedIn,
+    cookieSeen: !!opts.cookieSeen,
     async restore() {
       try {
         session.value = await ok(api.GET('/api/v1/me'));
@@ -140,6 +150,7 @@ export function createStore(opts: StoreOptions): Store {
     },
     summary: (y) => shared(`summary:${y}`, () => once(`summary:${y}`, () => reads.summary(y))),
     zones: (y) => once(`zones:${y}`, () => reads.zones(y)),
+    todo: (y) => once(`todo:${y}`, () => reads.todo(y)),
     async loadPeriods() {
       const ps = (await once('periods', reads.periods)).slice().sort((a, b) => b.year - a.year);
       periods.value = ps;
@@ -189,6 +200,8 @@ export function navFor(u: User): NavEntry[] {
 }
 
 const browserStorage = typeof localStorage === 'undefined' ? undefined : localStorage;
+// The server writes this data block into the page it sends a browser with a session cookie.
+const cookieSeen = typeof document !== 'undefined' && !!document.getElementById('pantau-session');
 
 /** The app's one store. */
-export const store = createStore({ lang: () => lang.value, storage: browserStorage });
+export const store = createStore({ lang: () => lang.value, storage: browserStorage, cookieSeen });

@@ -33,7 +33,7 @@ async function loadDashboard(year: number, province: string): Promise<DashboardD
       ? Promise.resolve(known)
       : store.summary(year).then((n) => n.provinces ?? [], () => []);
   // What waits for the user comes with the figures, so that nothing moves when it arrives.
-  const todo = ok(store.api.GET('/api/v1/periods/{year}/todo', { params: { path: { year } } })).catch(() => null);
+  const todo = store.todo(year).catch(() => null);
   const [s, ps, zones, t] = await Promise.all([summary, provinces, store.zones(year).catch(() => null), todo]);
   provinceLists.set(year, ps);
   return { summary: s, provinces: ps, zones, todo: t };

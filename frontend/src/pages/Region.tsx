@@ -58,17 +58,20 @@ function lockReason(period: Period | null, extension: Schemas['Extension'] | nul
 async function loadRegion(year: number, code: string): Promise<RegionData> {
   const api = store.api;
   const where = { params: { path: { year, code } } };
-  const [regions, items, areas, delegation, summary, period, extensions, trend] = await Promise.all([
-    ok(api.GET('/api/v1/regions')),
+  // The period is the one the list the year was picked from holds (no request of its own).
+  const period = store.periods.value?.find((p) => p.year === year) ?? null;
+  const [items, areas, delegation, summary, extensions, trend] = await Promise.all([
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
     ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
     ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
     store.summary(year).catch(() => null),
-    ok(api.GET('/api/v1/periods/{year}', { params: { path: { year } } })).catch(() => null),
     ok(api.GET('/api/v1/periods/{year}/extensions', { params: { path: { year } } })).catch(() => []),
     ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })).catch(() => []),
   ]);
-  const region = regions.find((r) => r.code === code);
+  // The region's name and kind come with its standing in the summary; the list of every region
+  // is asked for only when the summary cannot say (one request fewer for the page).
+  const standing = summary?.regions.find((r) => r.code === code);
+  const region = standing ? { code, name: standing.name, kind: standing.kind } : (await ok(api.GET('/api/v1/regions'))).find((r) => r.code === code);
   if (!region) throw new ApiError(404, 'not_found', t('region.notFound'));
   const extension = extensions.find((e) => e.region_code === code) ?? null;
   return { region, items, areas, delegation, summary, period, extension, trend };
@@ -163,18 +166,17 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
         ) : null}
       </section>
 
-      <Trend points={trend} />
-
-      <ZoneExplanation year={year} region={region.code} />
-
-      <RemediationPlan year={year} region={region.code} writable={writable} />
-
-      {/* The areas, a frame at a time after the first screen has painted (a Pemda has a hundred
-          items); the delegation card comes last, below them, so nothing shown moves. */}
+      {/* The rest a frame at a time after the first screen (the standing) has painted: the
+          trend, the zone's explanation and the remediation plan, then the areas (a Pemda has a
+          hundred items; each is laid out and painted only when scrolled near, class "later");
+          the delegation card comes last, below them, so nothing shown moves. */}
       <Progressive
         parts={[
+          <Trend key="trend" points={trend} />,
+          <ZoneExplanation key="explanation" year={year} region={region.code} />,
+          <RemediationPlan key="remediation" year={year} region={region.code} writable={writable} />,
           ...groups.map((g) => (
-            <section key={g.area.code} class="area" aria-labelledby={`area-${g.area.code}`}>
+            <section key={g.area.code} class="area later" style={{ '--rows': String(g.items.length) }} aria-labelledby={`area-${g.area.code}`}>
               <div class="section-head">
                 <h2 id={`area-${g.area.code}`}>
                   {g.area.name} <small>({g.area.code})</small>

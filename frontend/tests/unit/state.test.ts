@@ -89,17 +89,34 @@ describe('session state', () => {
       'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }]),
       'GET /api/v1/periods/2019/summary': () => json(200, { year: 2019, regions: [] }),
       'GET /api/v1/periods/2019/zones': () => json(200, { action_plan: [], delegation: [] }),
+      'GET /api/v1/periods/2019/todo': () => json(200, { year: 2019, items: [] }),
     });
     const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage });
     s.prefetch();
     await new Promise((r) => setTimeout(r, 0)); // the calls go out together, before anything answers
-    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2019/summary', 'GET /api/v1/periods/2019/zones']);
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2019/summary', 'GET /api/v1/periods/2019/zones', 'GET /api/v1/periods/2019/todo']);
     await s.loadPeriods();
     await s.summary(2019);
     await s.zones(2019);
-    expect(srv.asked.length).toBe(3); // the early answers were used
+    await s.todo(2019);
+    expect(srv.asked.length).toBe(4); // the early answers were used
     await s.summary(2019);
-    expect(srv.asked.length).toBe(4); // and only once: a later visit asks again
+    await s.todo(2019);
+    expect(srv.asked.length).toBe(6); // and only once: a later visit asks again
+  });
+
+  it("asks a Pemda page's reads only: the periods and the year's summary", async () => {
+    const storage = memoryStorage();
+    storage.setItem('pantau.year', '2019');
+    const srv = server({
+      'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }]),
+      'GET /api/v1/periods/2019/summary': () => json(200, { year: 2019, regions: [] }),
+    });
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage });
+    s.prefetch('region');
+    await s.loadPeriods();
+    await s.summary(2019);
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2019/summary']);
   });
 });
 
@@ -117,6 +134,9 @@ describe('remembering a sign-in', () => {
     expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(true);
     await s.signOut();
     expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).wasSignedIn).toBe(false);
+    // a page the server sent with a session cookie says so, whatever this browser remembers
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage, cookieSeen: true }).cookieSeen).toBe(true);
+    expect(createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage }).cookieSeen).toBe(false);
   });
 });
 
@@ -126,14 +146,15 @@ describe('first screen without a remembered year', () => {
       'GET /api/v1/periods': () => json(200, [{ year: 2019, name: 'a', deadline: null, version: 1 }, { year: 2020, name: 'b', deadline: null, version: 1 }]),
       'GET /api/v1/periods/2020/summary': () => json(200, { year: 2020, regions: [] }),
       'GET /api/v1/periods/2020/zones': () => json(200, { action_plan: [], delegation: [] }),
+      'GET /api/v1/periods/2020/todo': () => json(200, { year: 2020, items: [] }),
     });
     const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage: memoryStorage() });
     s.prefetch();
     await s.loadPeriods();
     expect(s.year.value).toBe(2020);
-    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2020/summary', 'GET /api/v1/periods/2020/zones']);
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2020/summary', 'GET /api/v1/periods/2020/zones', 'GET /api/v1/periods/2020/todo']);
     await s.summary(2020);
-    expect(srv.asked.length).toBe(3);
+    expect(srv.asked.length).toBe(4);
     expect(pickYear([], null)).toBeNull();
     expect(pickYear([{ year: 2019, name: '', deadline: null, version: 1 }], 2018)).toBe(2019);
   });

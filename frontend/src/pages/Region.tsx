@@ -29,7 +29,7 @@ import { Dropzone, EvidenceList, type ItemRef } from '../components/evidence';
 import { ExportMenu } from '../components/exports';
 import { Discussion, canDiscuss } from '../components/discussion';
 import { DelegationCard } from './region/Delegation';
-import { ZoneExplanation } from './region/Explanation';
+import { ZoneExplanation, useExplanation } from './region/Explanation';
 import { RemediationPlan } from './region/Remediation';
 import { invalid, isStale, namesAny, useSubmit } from '../components/form';
 
@@ -103,6 +103,7 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
   const writable = allowed && !lock;
   const l = lang.value;
   const standing = summary?.regions.find((r) => r.code === region.code);
+  const explanation = useExplanation(year, region.code);
   const counts: Record<string, number> = { draft: 0, submitted: 0, approved: 0, rejected: 0, not_applicable_pending: 0, not_applicable: 0 };
   for (const i of items) counts[i.status]++;
   const areaName = new Map(areas.map((a) => [a.code, a.name]));
@@ -112,6 +113,49 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
   const orphans = counted.filter((i) => !areaName.has(i.area));
   if (orphans.length) groups.push({ area: { code: '?', name: t('region.otherArea'), weight: 0, version: 0 }, items: orphans });
 
+  // What follows the explanation waits until it has loaded, so that its card, however long,
+  // moves nothing shown.
+  const afterExplanation = explanation.loading
+    ? []
+    : [
+        <ZoneExplanation key="explanation" e={explanation.data} />,
+        <RemediationPlan key="remediation" year={year} region={region.code} writable={writable} />,
+        ...groups.map((g) => (
+          <section key={g.area.code} class="area later" style={{ '--rows': String(g.items.length) }} aria-labelledby={`area-${g.area.code}`}>
+            <div class="section-head">
+              <h2 id={`area-${g.area.code}`}>
+                {g.area.name} <small>({g.area.code})</small>
+              </h2>
+              <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
+            </div>
+            {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
+            {byParent(g.items).map((p) =>
+              p.parent ? (
+                <div key={p.parent} class="indicator-group" data-parent={p.parent}>
+                  <h3 class="indicator-title">
+                    <span class="item-code">{p.parent}</span> {p.title}
+                  </h3>
+                  {p.items.map((item) => (
+                    <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
+                  ))}
+                </div>
+              ) : (
+                p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />)
+              ),
+            )}
+          </section>
+        )),
+        outside.length ? (
+          <section key="outside" class="area outside" aria-labelledby="outside-h" data-testid="not-applicable">
+            <h2 id="outside-h">{t('region.notApplicable')}</h2>
+            <p class="hint">{t('region.notApplicableHint')}</p>
+            {outside.map((item) => (
+              <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
+            ))}
+          </section>
+        ) : null,
+        <DelegationCard key="delegation" year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />,
+      ];
   return (
     <>
       <PageHeader title={region.name}>
@@ -173,43 +217,7 @@ function RegionBody({ data, year, reload, focus }: { data: RegionData; year: num
       <Progressive
         parts={[
           <Trend key="trend" points={trend} />,
-          <ZoneExplanation key="explanation" year={year} region={region.code} />,
-          <RemediationPlan key="remediation" year={year} region={region.code} writable={writable} />,
-          ...groups.map((g) => (
-            <section key={g.area.code} class="area later" style={{ '--rows': String(g.items.length) }} aria-labelledby={`area-${g.area.code}`}>
-              <div class="section-head">
-                <h2 id={`area-${g.area.code}`}>
-                  {g.area.name} <small>({g.area.code})</small>
-                </h2>
-                <AreaStanding figure={standing?.areas.find((a) => a.code === g.area.code)} />
-              </div>
-              {g.items.length === 0 ? <Empty>{t('region.noItems')}</Empty> : null}
-              {byParent(g.items).map((p) =>
-                p.parent ? (
-                  <div key={p.parent} class="indicator-group" data-parent={p.parent}>
-                    <h3 class="indicator-title">
-                      <span class="item-code">{p.parent}</span> {p.title}
-                    </h3>
-                    {p.items.map((item) => (
-                      <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
-                    ))}
-                  </div>
-                ) : (
-                  p.items.map((item) => <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />)
-                ),
-              )}
-            </section>
-          )),
-          outside.length ? (
-            <section key="outside" class="area outside" aria-labelledby="outside-h" data-testid="not-applicable">
-              <h2 id="outside-h">{t('region.notApplicable')}</h2>
-              <p class="hint">{t('region.notApplicableHint')}</p>
-              {outside.map((item) => (
-                <ItemCard key={item.indicator_code} year={year} region={region.code} item={item} writable={writable} focused={item.indicator_code === focus} onChange={reload} />
-              ))}
-            </section>
-          ) : null,
-          <DelegationCard key="delegation" year={year} region={region.code} delegation={delegation} writable={writable} onChange={reload} />,
+          ...afterExplanation,
         ]}
       />
     </>

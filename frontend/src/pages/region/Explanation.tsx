@@ -1,7 +1,7 @@
 // Why a Pemda stands in its zone: the items that pull its verified percentage down most, with
 // what each would add if verified in full, and what gets it into the next zone up.
 import { lang, t, zoneLabel } from '../../i18n';
-import { ok } from '../../lib/api';
+import { ok, type Schemas } from '../../lib/api';
 import { fmtNumber, fmtPercent } from '../../lib/format';
 import { store } from '../../lib/state';
 import { useLoad } from '../../components/ui';
@@ -9,9 +9,13 @@ import { useLoad } from '../../components/ui';
 /** How many of the items pulling down the figure are listed. */
 const SHOWN = 5;
 
-export function ZoneExplanation({ year, region }: { year: number; region: string }) {
-  const x = useLoad(() => ok(store.api.GET('/api/v1/periods/{year}/regions/{code}/explanation', { params: { path: { year, code: region } } })), [year, region]);
-  const e = x.data;
+/** Loads why a Pemda stands in its zone, for ZoneExplanation. */
+export function useExplanation(year: number, region: string) {
+  return useLoad(() => ok(store.api.GET('/api/v1/periods/{year}/regions/{code}/explanation', { params: { path: { year, code: region } } })), [year, region]);
+}
+
+/** The explanation useExplanation loaded; nothing while it loads, failed or has nothing to explain. */
+export function ZoneExplanation({ e }: { e: Schemas['ZoneExplanation'] | undefined }) {
   if (!e || e.percent === null) return null; // nothing to explain (or not readable): the page does without
   const l = lang.value;
   return (

@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -43,22 +44,16 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	sess, user, cached := s.sessions.get(token)
-	if !cached {
-		var err error
-		sess, user, err = s.db.SessionByToken(c.Request.Context(), token)
-		if err == models.ErrNotFound {
-			err = errUnauthenticated
-		}
-		if err != nil {
-			fail(c, err)
-			c.Abort()
-			return
-		}
-		s.sessions.put(token, sess, user)
+	sess, user, err := s.sessions.resolve(c.Request.Context(), s.db, token)
+	if errors.Is(err, models.ErrNotFound) {
+		err = errUnauthenticated
+	}
+	if err != nil {
+		fail(c, err)
+		c.Abort()
+		return
 	}
 	if viaCookie && changesState(c.Request.Method) {
-		var err error
 		switch {
 		case subtle.ConstantTimeCompare([]byte(c.GetHeader(CSRFHeader)), []byte(sess.CSRFToken)) != 1:
 			err = errForbidden("csrf")

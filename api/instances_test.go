@@ -267,3 +267,34 @@ func seruyanClaimed(t *testing.T, e *env) float64 {
 	t.Fatal("62.08 is not in the summary")
 	return 0
 }
+
+// TestSessionRenewedInTheBackground: past its ttl a cached session still serves the next request
+// while one lookup renews it; a session signed out through another process that this one does
+// not hear is refused once that lookup is back.
+func TestSessionRenewedInTheBackground(t *testing.T) {
+	modelstest.ForEachDB(t, func(t *testing.T, db *models.DB) {
+		const ttl = time.Second
+		e := newEnvWith(t, db, Options{SessionCacheTTL: ttl})
+		_, otherHandler, err := New(modelstest.Reopen(t, db), &models.BlobStore{Dir: t.TempDir(), MaxSize: 256 << 10},
+			slog.New(slog.NewTextHandler(testLogOutput(), nil)), models.DefaultLoginPolicy, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := e.on(newTestServer(t, otherHandler))
+		e.mustOK(e.call("GET", "/api/v1/me", models.RoleReviewer, nil))
+		other.mustOK(other.call("POST", "/api/v1/auth/logout", models.RoleReviewer, nil))
+		time.Sleep(ttl + 50*time.Millisecond)
+		e.mustOK(e.call("GET", "/api/v1/me", models.RoleReviewer, nil)) // stale, served while renewed
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			r := e.call("GET", "/api/v1/me", models.RoleReviewer, nil)
+			if r.Status == http.StatusUnauthorized {
+				break
+			}
+			if r.Status != http.StatusOK || time.Now().After(deadline) {
+				t.Fatalf("a signed-out session answers %d %s, want 401 once renewed", r.Status, r.Body)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+}

@@ -24,7 +24,7 @@ PANTAU_TEST_TWO_INSTANCES=1 go test -count=1 -timeout 20m -run "^($contract_test
 # Shared state under the race detector — the session and summary caches, the work pools, the
 # argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
 # with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
-go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestSummaryCheckedInTheBackground|TestLostConnections|TestOutboxTwoSenders|TestWritesOnOneInstanceSeenOnTheOther' ./api
+go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestSummaryCheckedInTheBackground|TestSessionRenewedInTheBackground|TestLostConnections|TestOutboxTwoSenders|TestWritesOnOneInstanceSeenOnTheOther' ./api
 go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem|TestChangesReach|TestConcurrentWritesAllHeard|TestFollowReconnects|TestLeadOneAtATime|TestShareFilesFirstStartTogether' ./models
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
 # already ran above as ordinary tests). The budget is a count of new inputs, not a duration:

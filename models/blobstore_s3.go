@@ -141,8 +141,11 @@ func (s *S3Store) has(ctx context.Context, sha string) (bool, error) {
 	return err == nil, err
 }
 
-func (s *S3Store) remove(ctx context.Context, sha string) error {
-	return s.b.client.RemoveObject(ctx, s.b.bucket, s.key(sha), minio.RemoveObjectOptions{})
+func (s *S3Store) remove(ctx context.Context, sha string) error { return s.removeKey(ctx, s.key(sha)) }
+
+// removeKey deletes the object under key.
+func (s *S3Store) removeKey(ctx context.Context, key string) error {
+	return unreachable(s.b.client.RemoveObject(ctx, s.b.bucket, key, minio.RemoveObjectOptions{}))
 }
 
 // ping asks whether the bucket exists (a HEAD on it).
@@ -190,7 +193,7 @@ func (s *S3Store) move(ctx context.Context, from, to string) error {
 	if err != nil {
 		return unreachable(err)
 	}
-	return unreachable(s.b.client.RemoveObject(ctx, s.b.bucket, from, minio.RemoveObjectOptions{}))
+	return s.removeKey(ctx, from)
 }
 
 // sweepRemote removes the objects no committed row refers to, in two steps a sweep apart, and
@@ -209,7 +212,7 @@ func (s *BlobStore) sweepRemote(ctx context.Context, db *DB, grace time.Duration
 	cutoff := time.Now().Add(-grace)
 	// Settle what earlier sweeps set aside first, so that nothing set aside now is looked at
 	// again before grace has passed.
-	aside, sizes, err := s.olderThan(ctx, cutoff, s.Remote.eachAside)
+	aside, sizes, err := olderThan(ctx, cutoff, s.Remote.eachAside)
 	if err != nil {
 		return res, err
 	}
@@ -220,14 +223,14 @@ func (s *BlobStore) sweepRemote(ctx context.Context, db *DB, grace time.Duration
 	for _, sha := range aside {
 		if referenced[sha] {
 			err = s.Remote.move(ctx, s.Remote.asideKey(sha), s.Remote.key(sha))
-		} else if err = s.Remote.b.client.RemoveObject(ctx, s.Remote.b.bucket, s.Remote.asideKey(sha), minio.RemoveObjectOptions{}); err == nil {
+		} else if err = s.Remote.removeKey(ctx, s.Remote.asideKey(sha)); err == nil {
 			res.Files, res.Bytes = res.Files+1, res.Bytes+sizes[sha]
 		}
 		if err != nil {
-			return res, unreachable(err)
+			return res, err
 		}
 	}
-	candidates, _, err := s.olderThan(ctx, cutoff, s.Remote.each)
+	candidates, _, err := olderThan(ctx, cutoff, s.Remote.each)
 	if err != nil {
 		return res, err
 	}
@@ -250,7 +253,7 @@ func (s *BlobStore) sweepRemote(ctx context.Context, db *DB, grace time.Duration
 
 // olderThan lists, with their sizes, the objects that each gives and that were last stored
 // before cutoff.
-func (s *BlobStore) olderThan(ctx context.Context, cutoff time.Time, each func(context.Context, func(string, int64, time.Time)) error) ([]string, map[string]int64, error) {
+func olderThan(ctx context.Context, cutoff time.Time, each func(context.Context, func(string, int64, time.Time)) error) ([]string, map[string]int64, error) {
 	var shas []string
 	sizes := map[string]int64{}
 	err := each(ctx, func(sha string, size int64, modified time.Time) {

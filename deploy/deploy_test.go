@@ -64,8 +64,8 @@ func TestStaticBuild(t *testing.T) {
 	if strings.Contains(list, "ERROR") {
 		t.Fatalf("packages that do not build with CGO_ENABLED=0:\n%s", list)
 	}
-	if !strings.Contains(list, "github.com/glebarez/sqlite ") || !strings.Contains(list, "modernc.org/sqlite/lib ") || strings.Contains(list, "mattn/go-sqlite3") {
-		t.Fatal("the SQLite driver is not the pure-Go glebarez/sqlite (SQLite translated to Go by modernc.org)")
+	if !strings.Contains(list, "github.com/libtnb/sqlite ") || !strings.Contains(list, "modernc.org/sqlite/lib ") || strings.Contains(list, "mattn/go-sqlite3") {
+		t.Fatal("the SQLite driver is not the pure-Go modernc.org/sqlite (SQLite translated to Go) under GORM's libtnb/sqlite")
 	}
 }
 

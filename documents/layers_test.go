@@ -12,9 +12,10 @@ const module = "github.com/pantau-id/pantau"
 // packages of a lower layer, or of its own top-level package. cmd → api → documents →
 // (reports → models); sheets and backup are beside reports; notify (notifications' words, e-mail
 // and its outbox sender) and jobs (the job queue) beside documents; frontend is beside api and
-// wired in by cmd; deploy (checks of the packaging) and scripts stand on top.
+// wired in by cmd; deploy (checks of the packaging) and scripts stand on top; internal (small
+// helpers that know nothing of Pantau) lies below them all.
 var layers = map[string]int{
-	"internal":  0,
+	"internal":  -1,
 	"models":    0,
 	"reports":   1,
 	"sheets":    1,

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -89,10 +88,11 @@ func Open(opts Options) (*DB, error) {
 		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		path := filepath.Join(opts.DataDir, "pantau.db")
-		dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-			"&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
-		g, err = gorm.Open(sqlite.Open(dsn), cfg)
+		var dialector gorm.Dialector
+		if dialector, err = SQLiteDialector(filepath.Join(opts.DataDir, "pantau.db")); err != nil {
+			return nil, err
+		}
+		g, err = gorm.Open(dialector, cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -139,7 +138,10 @@ func RawOpen(tb testing.TB, opts models.Options) *gorm.DB {
 	if opts.DatabaseURL != "" {
 		dialector = postgres.Open(opts.DatabaseURL)
 	} else {
-		dialector = sqlite.Open("file:" + filepath.Join(opts.DataDir, "pantau.db") + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+		var err error
+		if dialector, err = models.SQLiteDialector(filepath.Join(opts.DataDir, "pantau.db")); err != nil {
+			tb.Fatalf("raw connection: %v", err)
+		}
 	}
 	g, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
 	if err != nil {

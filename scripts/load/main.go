@@ -42,7 +42,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite" // the driver pantau serve uses
+	_ "github.com/libtnb/sqlite" // the driver pantau serve uses, with its settings
 )
 
 func main() {
@@ -514,6 +514,11 @@ func sqliteBound(args []string) error {
 			return err
 		}
 	}
+	update, err := db.Prepare("UPDATE t SET v = v + 1 WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	defer update.Close()
 	var lat []time.Duration
 	start := time.Now()
 	for i := 0; time.Since(start) < *duration; i++ {
@@ -522,7 +527,7 @@ func sqliteBound(args []string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec("UPDATE t SET v = v + 1 WHERE id = ?", i%1000); err != nil {
+		if _, err := tx.Stmt(update).Exec(i % 1000); err != nil {
 			tx.Rollback()
 			return err
 		}

@@ -37,8 +37,10 @@ type DB struct {
 	// writes counts committed writes made through this process; caches compare it.
 	writes atomic.Int64
 	// writer lines up this process's SQLite write transactions in Go, where waiting is cheap,
-	// instead of in SQLite's busy handler, which sleeps with back-off.
+	// instead of in SQLite's busy handler, which sleeps with back-off; group gathers those
+	// waiting, to commit together.
 	writer sync.Mutex
+	group  writeGroup
 	// chainOff skips the audit chain; only benchmarks set it (export_test.go), to measure its cost.
 	chainOff bool
 	// sealNow wakes RunSealer after a commit.
@@ -158,11 +160,11 @@ func (db *DB) Writes() int64 { return db.writes.Load() }
 // tx runs fn in a transaction, appends the changes fn recorded with audit to the audit chain
 // as the transaction's last step, and counts the commit. A transaction that PostgreSQL aborts
 // to break a deadlock or a serialization conflict is run again, a few times: the caller sent
-// nothing stale, so the change is applied to the state as it now is.
+// nothing stale, so the change is applied to the state as it now is. On SQLite, writes waiting
+// for the single writer commit together (see writeGroup).
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.Dialect == SQLite {
-		db.writer.Lock()
-		defer db.writer.Unlock()
+		return db.txGrouped(ctx, fn)
 	}
 	for attempt := 1; ; attempt++ {
 		err := db.txOnce(ctx, fn)

@@ -1,5 +1,11 @@
 package models
 
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
 // SetAuditChain turns the audit chain on or off, so benchmarks can measure what it costs.
 func SetAuditChain(db *DB, on bool) { db.chainOff = !on }
 
@@ -36,3 +42,20 @@ func InsertAuditEvents(db *DB, n int) error {
 
 // FollowerName is the application_name of Follow's connection, for tests that cut it.
 func FollowerName(db *DB) string { return db.followerName() }
+
+// HoldWriter takes SQLite's writer as a write would, until release: writes meanwhile wait in
+// its group.
+func HoldWriter(db *DB) (release func()) {
+	db.writer.Lock()
+	return db.writer.Unlock
+}
+
+// WaitingWrites is how many writes wait in the group for SQLite's writer.
+func WaitingWrites(db *DB) int {
+	db.group.mu.Lock()
+	defer db.group.mu.Unlock()
+	return len(db.group.waiting)
+}
+
+// Write runs fn as a write transaction of the store (DB.tx), for tests of how writes run.
+func Write(ctx context.Context, db *DB, fn func(tx *gorm.DB) error) error { return db.tx(ctx, fn) }

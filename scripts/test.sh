@@ -25,7 +25,8 @@ PANTAU_TEST_TWO_INSTANCES=1 go test -count=1 -timeout 20m -run "^($contract_test
 # argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
 # with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
 go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestSummaryCheckedInTheBackground|TestSessionRenewedInTheBackground|TestLostConnections|TestOutboxTwoSenders|TestWritesOnOneInstanceSeenOnTheOther' ./api
-go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem|TestChangesReach|TestConcurrentWritesAllHeard|TestFollowReconnects|TestLeadOneAtATime|TestShareFilesFirstStartTogether' ./models
+go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem|TestChangesReach|TestConcurrentWritesAllHeard|TestFollowReconnects|TestLeadOneAtATime|TestShareFilesFirstStartTogether|TestWritesWaitingForSQLite|TestAFailedWriteInAGroup' ./models
+go test -race -count=1 ./internal/stmtcache
 # A short run of each fuzzer over the JSON decoders and the upload path (the seed corpora
 # already ran above as ordinary tests). The budget is a count of new inputs, not a duration:
 # Go 1.26's fuzz coordinator can report its own deadline as a failure when -fuzztime is a

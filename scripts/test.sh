@@ -22,7 +22,8 @@ go test -count=1 -timeout 20m ./...
 contract_tests=$(grep -ho '^func Test[A-Za-z0-9_]*' api/{contract,roles,badinput,summary,programme,evidence,commitments,delegation_permits,delegation_documents,remediation,comments}_test.go | sed 's/^func //' | paste -sd'|')
 PANTAU_TEST_TWO_INSTANCES=1 go test -count=1 -timeout 20m -run "^($contract_tests)\$/^postgres\$" ./api
 # Shared state under the race detector — the session and summary caches, the work pools, the
-# argon2id pool, the attempt limits, the audit sealer, the orphan sweep and the e-mail outbox —
+# argon2id pool, the attempt limits, the audit sealer, the orphan sweep, the e-mail outbox, SQLite's
+# write group and statement cache —
 # with the tests that drive them concurrently (selected: the pure-Go SQLite is slow under -race).
 go test -race -count=1 -timeout 20m -run 'TestLoginLimit|TestSigningLimit|TestKeyDerivationPoolIsBounded|TestVerifyPoolIsBounded|TestVerifyMemoryIsBounded|TestLogoutReachesOtherInstances|TestSummaryCachingHeaders|TestSummaryCheckedInTheBackground|TestSessionRenewedInTheBackground|TestLostConnections|TestOutboxTwoSenders|TestWritesOnOneInstanceSeenOnTheOther' ./api
 go test -race -count=1 -timeout 20m -run 'TestAuditChainUnderConcurrentWriters|TestSweepRacesUploads|TestConcurrentWritesToOneItem|TestChangesReach|TestConcurrentWritesAllHeard|TestFollowReconnects|TestLeadOneAtATime|TestShareFilesFirstStartTogether|TestWritesWaitingForSQLite|TestAFailedWriteInAGroup' ./models

@@ -79,8 +79,8 @@ let begun = false;
  * Asks for the session, once, and only for a page that needs one: the public verification page
  * never asks (nor logs a 401 for a visitor who is not signed in). Called once the first screen
  * has painted: asked for before it, the reads and the Pemda page's code delayed the first paint
- * in Lighthouse's simulation of a phone (first contentful paint 1.4 → 1.7 s, median of 17 runs on a busy machine)
- * and brought its largest paint no sooner.
+ * in Lighthouse's simulation of a phone (first contentful paint 1.4 → 1.7 s, median of 17 runs
+ * on a busy machine) and brought its largest paint no sooner.
  */
 function begin(path: string, query: Record<string, string>) {
   if (begun || isPublic(path)) return;

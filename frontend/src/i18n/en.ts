@@ -6,4 +6,5 @@ import { core } from './en/core';
 import { signing } from './en/signing';
 import { work } from './en/work';
 
-export const en: Record<MessageKey, string> = { ...core, ...work, ...signing, ...admin };
+// (Object.assign for the reason id.ts gives)
+export const en: Record<MessageKey, string> = Object.assign({}, core, work, signing, admin);

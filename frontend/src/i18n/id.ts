@@ -5,6 +5,8 @@ import { core } from './id/core';
 import { signing } from './id/signing';
 import { work } from './id/work';
 
-export const id = { ...core, ...work, ...signing, ...admin };
+// Object.assign, not a spread: spreading ~630 keys into a new object took 5–10 ms of the first
+// bundle's evaluation in Chromium (before a 4× slower phone), assigning them about 1 ms.
+export const id: typeof core & typeof work & typeof signing & typeof admin = Object.assign({}, core, work, signing, admin);
 
 export type MessageKey = keyof typeof id;

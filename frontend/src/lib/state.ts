@@ -23,13 +23,18 @@ export interface Store {
   zones(year: number): Promise<ZoneSchemes>;
   /** What waits for the user's action in a year, the same way. */
   todo(year: number): Promise<Todo>;
-  /** Starts a first screen's reads at once: the periods and the last-viewed year's summary, and for the dashboard its zone bands and what waits for the user. */
-  prefetch(page?: 'dashboard' | 'region'): void;
+  /** Starts a first screen's reads at once: the periods and the last-viewed year's summary, and for the dashboard its zone bands and what waits for the user; more, a page's own reads of the year (each under its key and the year, "items:2020"). */
+  prefetch(page?: 'dashboard' | 'region', more?: YearReads): void;
+  /** A read prefetch started under this key (used once), else a new one. */
+  take<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Whether this browser was signed in when last seen: only then are reads worth asking for before the session is known (signed out, they would only be refused). */
   wasSignedIn: boolean;
   /** Whether the server wrote into the page that the browser sent a session cookie for it (a browser that remembers nothing may still be signed in). */
   cookieSeen: boolean;
 }
+
+/** A page's reads of a year, by name, that prefetch may start before the page asks for them. */
+export type YearReads = Record<string, (year: number) => Promise<unknown>>;
 
 export interface StoreOptions extends Omit<ApiOptions, 'csrf' | 'onUnauthenticated'> {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
@@ -93,9 +98,10 @@ export function createStore(opts: StoreOptions): Store {
     zones: (y: number) => ok(api.GET('/api/v1/periods/{year}/zones', { params: { path: { year: y } } })),
     todo: (y: number) => ok(api.GET('/api/v1/periods/{year}/todo', { params: { path: { year: y } } })),
   };
-  function prefetch(page: 'dashboard' | 'region' = 'dashboard') {
+  function prefetch(page: 'dashboard' | 'region' = 'dashboard', more: YearReads = {}) {
     const startYear = (y: number) => {
       start(`summary:${y}`, () => reads.summary(y));
+      for (const [k, read] of Object.entries(more)) start(`${k}:${y}`, () => read(y));
       if (page !== 'dashboard') return;
       start(`zones:${y}`, () => reads.zones(y));
       start(`todo:${y}`, () => reads.todo(y));
@@ -120,6 +126,7 @@ export function createStore(opts: StoreOptions): Store {
     year,
     periods,
     prefetch,
+    take: once,
     wasSignedIn,
     cookieSeen: !!opts.cookieSeen,
     async restore() {

@@ -4,6 +4,7 @@ import { lang, statusLabel, t, zoneLabel } from '../i18n';
 import { ApiError, ok } from '../lib/api';
 import { fmtDateTime, fmtInput, fmtNumber, fmtPercent, parseDecimal, todayWIB } from '../lib/format';
 import { can, store } from '../lib/state';
+import { regionRead } from '../lib/region';
 import type { Area, Delegation, HistoryEntry, Item, Period, Region as RegionT, RegionSummary, Summary } from '../lib/types';
 import type { Schemas } from '../lib/api';
 import {
@@ -56,22 +57,20 @@ function lockReason(period: Period | null, extension: Schemas['Extension'] | nul
 }
 
 async function loadRegion(year: number, code: string): Promise<RegionData> {
-  const api = store.api;
-  const where = { params: { path: { year, code } } };
   // The period is the one the list the year was picked from holds (no request of its own).
   const period = store.periods.value?.find((p) => p.year === year) ?? null;
   const [items, areas, delegation, summary, extensions, trend] = await Promise.all([
-    ok(api.GET('/api/v1/periods/{year}/regions/{code}/items', where)),
-    ok(api.GET('/api/v1/periods/{year}/areas', { params: { path: { year } } })),
-    ok(api.GET('/api/v1/periods/{year}/regions/{code}/delegation', where)),
+    regionRead(code, 'items', year),
+    regionRead(code, 'areas', year),
+    regionRead(code, 'delegation', year),
     store.summary(year).catch(() => null),
-    ok(api.GET('/api/v1/periods/{year}/extensions', { params: { path: { year } } })).catch(() => []),
-    ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })).catch(() => []),
+    regionRead(code, 'extensions', year).catch(() => []),
+    regionRead(code, 'trend', year).catch(() => []),
   ]);
   // The region's name and kind come with its standing in the summary; the list of every region
   // is asked for only when the summary cannot say (one request fewer for the page).
   const standing = summary?.regions.find((r) => r.code === code);
-  const region = standing ? { code, name: standing.name, kind: standing.kind } : (await ok(api.GET('/api/v1/regions'))).find((r) => r.code === code);
+  const region = standing ? { code, name: standing.name, kind: standing.kind } : (await ok(store.api.GET('/api/v1/regions'))).find((r) => r.code === code);
   if (!region) throw new ApiError(404, 'not_found', t('region.notFound'));
   const extension = extensions.find((e) => e.region_code === code) ?? null;
   return { region, items, areas, delegation, summary, period, extension, trend };

@@ -120,6 +120,28 @@ describe('session state', () => {
   });
 });
 
+describe("a page's own early reads", () => {
+  it("starts them with the year's reads, and hands each one once to the page that takes it", async () => {
+    const srv = server({
+      'GET /api/v1/periods': () => json(200, [{ year: 2020, name: 'b', deadline: null, version: 1 }]),
+      'GET /api/v1/periods/2020/summary': () => json(200, { year: 2020, regions: [] }),
+      'GET /api/v1/periods/2020/areas': () => json(200, [{ code: 'A', name: 'a', weight: 1, version: 1 }]),
+    });
+    const s = createStore({ base: BASE, fetch: srv.fetch, lang: () => 'id', storage: memoryStorage() });
+    const areas = (y: number) => s.api.GET('/api/v1/periods/{year}/areas', { params: { path: { year: y } } }).then((r) => r.data);
+    s.prefetch('region', { '62.08/areas': areas });
+    await s.loadPeriods();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(srv.paths()).toEqual(['GET /api/v1/periods', 'GET /api/v1/periods/2020/summary', 'GET /api/v1/periods/2020/areas']);
+    expect(await s.take('62.08/areas:2020', () => areas(2020))).toEqual([{ code: 'A', name: 'a', weight: 1, version: 1 }]);
+    expect(srv.asked.length).toBe(3); // the early answer was used
+    await s.take('62.08/areas:2020', () => areas(2020));
+    expect(srv.asked.length).toBe(4); // once only: taking it again asks again
+    await s.take('62.71/areas:2020', () => areas(2020));
+    expect(srv.asked.length).toBe(5); // another key has nothing early
+  });
+});
+
 describe('remembering a sign-in', () => {
   it('knows whether this browser was signed in when last seen', async () => {
     const storage = memoryStorage();

@@ -1,9 +1,9 @@
 // Why a Pemda stands in its zone: the items that pull its verified percentage down most, with
 // what each would add if verified in full, and what gets it into the next zone up.
 import { lang, t, zoneLabel } from '../../i18n';
-import { ok, type Schemas } from '../../lib/api';
+import type { Schemas } from '../../lib/api';
 import { fmtNumber, fmtPercent } from '../../lib/format';
-import { store } from '../../lib/state';
+import { regionRead } from '../../lib/region';
 import { useLoad } from '../../components/ui';
 
 /** How many of the items pulling down the figure are listed. */
@@ -11,7 +11,7 @@ const SHOWN = 5;
 
 /** Loads why a Pemda stands in its zone, for ZoneExplanation. */
 export function useExplanation(year: number, region: string) {
-  return useLoad(() => ok(store.api.GET('/api/v1/periods/{year}/regions/{code}/explanation', { params: { path: { year, code: region } } })), [year, region]);
+  return useLoad(() => regionRead(region, 'explanation', year), [year, region]);
 }
 
 /** The explanation useExplanation loaded; nothing while it loads, failed or has nothing to explain. */

@@ -183,19 +183,29 @@ func mustRetry(err error) bool {
 func (db *DB) txOnce(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	p := &pending{}
 	err := db.conn.WithContext(context.WithValue(ctx, pendingKey{}, p)).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, p)
+		return db.write(ctx, tx, fn, p)
 	})
 	if err != nil {
 		// A catalogue read inside the failed transaction may have been cached; forget it.
 		db.catalogues.reset()
 		return translate(err)
 	}
+	return db.afterCommit(ctx, p)
+}
+
+// write runs fn in tx, whose context carries p, and appends the changes fn recorded to the
+// audit trail, in the same transaction.
+func (db *DB) write(ctx context.Context, tx *gorm.DB, fn func(tx *gorm.DB) error, p *pending) error {
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return db.appendAudit(ctx, tx, p)
+}
+
+// afterCommit counts a committed write and tells of its changes. The change is committed
+// whatever publish answers: an error says other instances may not have heard of it.
+func (db *DB) afterCommit(ctx context.Context, p *pending) error {
 	db.committed(p)
-	// The change is committed whatever publish answers: an error says other instances may not
-	// have heard of it.
 	return translate(db.publish(ctx, p.announced))
 }
 

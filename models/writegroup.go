@@ -64,9 +64,10 @@ func (db *DB) runGroup(group []*groupedWrite) {
 				continue
 			}
 			w.p = &pending{}
-			wtx := tx.WithContext(context.WithValue(context.WithoutCancel(w.ctx), pendingKey{}, w.p))
+			wctx := context.WithValue(context.WithoutCancel(w.ctx), pendingKey{}, w.p)
+			wtx := tx.WithContext(wctx)
 			if alone {
-				if err := db.runWrite(wtx, w); err != nil {
+				if err := db.write(wctx, wtx, w.fn, w.p); err != nil {
 					return err
 				}
 				ran = append(ran, w)
@@ -75,7 +76,7 @@ func (db *DB) runGroup(group []*groupedWrite) {
 			if err := tx.Exec("SAVEPOINT grouped_write").Error; err != nil {
 				return err
 			}
-			if w.err = db.runWrite(wtx, w); w.err != nil {
+			if w.err = db.write(wctx, wtx, w.fn, w.p); w.err != nil {
 				w.done = true
 				w.err = translate(w.err)
 				if err := tx.Exec("ROLLBACK TO grouped_write").Error; err != nil {
@@ -103,16 +104,6 @@ func (db *DB) runGroup(group []*groupedWrite) {
 	}
 	for _, w := range ran {
 		w.done = true
-		db.committed(w.p)
-		w.err = translate(db.publish(w.ctx, w.p.announced))
+		w.err = db.afterCommit(w.ctx, w.p)
 	}
-}
-
-// runWrite runs one write and appends its changes to the audit trail, in the group's
-// transaction.
-func (db *DB) runWrite(tx *gorm.DB, w *groupedWrite) error {
-	if err := w.fn(tx); err != nil {
-		return err
-	}
-	return db.appendAudit(w.ctx, tx, w.p)
 }

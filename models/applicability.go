@@ -83,7 +83,7 @@ func (db *DB) SetApplicability(ctx context.Context, actor *User, ref ItemRef, in
 			}
 			changes["applicability"], changes["applicability_reason"], changes["applicability_by"] = ApplicabilityPending, in.Reason, actor.ID
 		}
-		if err := updateItem(tx, row.ID, row.Version, changes); err != nil {
+		if err := updateItem(tx, row, changes); err != nil {
 			return err
 		}
 		audit(tx, "item", ref.Key(), "applicability", map[string]any{"applicability": row.Applicability, "reason": row.ApplicabilityReason},
@@ -103,7 +103,7 @@ func (db *DB) reviewApplicability(tx *gorm.DB, actor *User, ref ItemRef, row *it
 		to = ApplicabilityApplicable
 	}
 	now := db.Now()
-	if err := updateItem(tx, row.ID, row.Version, map[string]any{"applicability": to, "updated_at": now}); err != nil {
+	if err := updateItem(tx, row, map[string]any{"applicability": to, "updated_at": now}); err != nil {
 		return err
 	}
 	audit(tx, "item", ref.Key(), "applicability_review", map[string]any{"applicability": row.Applicability, "reason": row.ApplicabilityReason},

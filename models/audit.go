@@ -73,6 +73,8 @@ type pendingKey struct{}
 type pending struct {
 	changes   []change
 	announced []Change
+	// leaves are the regions' leaf values this write leaves, for the cache once it commits.
+	leaves []leafEntry
 }
 
 // audit records a change made in the current transaction (see DB.tx). before and after are
@@ -132,6 +134,18 @@ func (db *DB) insertAuditRows(tx *gorm.DB, args []any) error {
 	return nil
 }
 
+// sealStatement seals a batch of events given as a JSON array of {id, seq, prev_hash, hash},
+// skipping any sealed meanwhile.
+var sealStatement = map[Dialect]string{
+	Postgres: "UPDATE audit_events SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash " +
+		"FROM json_to_recordset(?) AS s (id bigint, seq bigint, prev_hash text, hash text) " +
+		"WHERE audit_events.id = s.id AND audit_events.seq IS NULL",
+	SQLite: "WITH s AS (SELECT value ->> 'id' AS id, value ->> 'seq' AS seq, value ->> 'prev_hash' AS prev_hash, " +
+		"value ->> 'hash' AS hash FROM json_each(?)) " +
+		"UPDATE audit_events SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash " +
+		"FROM s WHERE audit_events.id = s.id AND audit_events.seq IS NULL",
+}
+
 // sealBatch is how many events one sealing transaction chains.
 const sealBatch = 2000
 
@@ -173,28 +187,48 @@ func (db *DB) sealOnce(ctx context.Context) (int, error) {
 		if err := tx.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&events).Error; err != nil {
 			return err
 		}
+		if len(events) == 0 {
+			return nil
+		}
+		// One statement for the batch, its rows as one JSON parameter: a statement per event
+		// would cost a round trip each, and a statement per batch size would fill the statement
+		// caches.
+		type sealedEvent struct {
+			ID       int64  `json:"id"`
+			Seq      int64  `json:"seq"`
+			PrevHash string `json:"prev_hash"`
+			Hash     string `json:"hash"`
+		}
+		rows := make([]sealedEvent, len(events))
 		for i := range events {
 			e := &events[i]
 			seq := head.Seq + 1
 			e.Seq, e.PrevHash = &seq, head.Hash
 			e.Hash = e.computeHash()
-			res := tx.Exec("UPDATE audit_events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL", seq, e.PrevHash, e.Hash, e.ID)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return fmt.Errorf("audit event %d was sealed by someone else", e.ID)
-			}
+			rows[i] = sealedEvent{e.ID, seq, e.PrevHash, e.Hash}
 			head.Seq, head.Hash = seq, e.Hash
 		}
-		sealed = len(events)
-		if sealed == 0 {
-			return nil
+		js, err := json.Marshal(rows)
+		if err != nil {
+			return err
 		}
+		res := tx.Exec(sealStatement[db.Dialect], string(js))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != int64(len(events)) {
+			return fmt.Errorf("%d of %d audit events were sealed by someone else", int64(len(events))-res.RowsAffected, len(events))
+		}
+		sealed = len(events)
 		return tx.Exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
 	})
 	return sealed, err
 }
+
+// sealPause is how long RunSealer waits after a local write before sealing, so that the writes
+// committing meanwhile are sealed in the same transaction: under load, one sealing per write
+// would cost as many round trips as the write itself.
+const sealPause = 20 * time.Millisecond
 
 // RunSealer seals new events shortly after each local write, and every interval for events
 // written by other processes, until ctx ends.
@@ -206,6 +240,11 @@ func (db *DB) RunSealer(ctx context.Context, interval time.Duration, log *slog.L
 		case <-ctx.Done():
 			return
 		case <-db.sealNow:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(sealPause):
+			}
 		case <-t.C:
 		}
 		if _, err := db.SealAudit(ctx); err != nil && ctx.Err() == nil && log != nil {

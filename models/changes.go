@@ -183,6 +183,9 @@ func (db *DB) publish(ctx context.Context, changes []Change) error {
 
 // committed tells this process's caches of its own transaction's commit.
 func (db *DB) committed(p *pending) {
+	for _, e := range p.leaves {
+		db.leaves.put(e)
+	}
 	db.changed(p.announced)
 }
 

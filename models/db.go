@@ -49,6 +49,8 @@ type DB struct {
 	catalogues catalogueCache
 	// standings keeps decoded standings for summaries (see cachedStandingsOf).
 	standings standingCache
+	// leaves keeps the regions' leaf values that writes restate from (see restateItem).
+	leaves leafCache
 	// feed tells other instances of this process's writes, and this process of theirs (Follow).
 	feed *changeFeed
 	// url is the PostgreSQL connection string, for Follow's and Lead's own connections.

@@ -92,7 +92,7 @@ func (db *DB) AddEvidence(ctx context.Context, actor *User, ref ItemRef, up Evid
 		if row.Status == StatusApproved || row.Status == StatusRejected {
 			changes["status"] = StatusSubmitted
 		}
-		return updateItem(tx, row.ID, row.Version, changes)
+		return updateItem(tx, row, changes)
 	})
 	if err != nil {
 		return nil, err

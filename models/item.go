@@ -64,9 +64,16 @@ type itemRow struct {
 	Applicability       Applicability
 	ApplicabilityReason string
 	ApplicabilityBy     *int64
+	// updated is the row as updateItem left it, when the update answered it (PostgreSQL).
+	updated *itemRow
 }
 
 func (itemRow) TableName() string { return "items" }
+
+// leafValue is the item as the scorer takes it.
+func (r *itemRow) leafValue() LeafValue {
+	return LeafValue{Verified: r.VerifiedProgress, Claimed: r.Progress, NotApplicable: r.Applicability == ApplicabilityConfirmed}
+}
 
 // ItemRef names one item: a period's year, a region's code and an indicator's code.
 type ItemRef struct {
@@ -154,11 +161,7 @@ type itemScope struct {
 }
 
 func (db *DB) loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
-	p, err := periodByYear(tx, ref.Year)
-	if err != nil {
-		return nil, err
-	}
-	r, err := regionByCode(tx, ref.RegionCode)
+	p, r, err := periodAndRegion(tx, ref.Year, ref.RegionCode)
 	if err != nil {
 		return nil, err
 	}
@@ -196,17 +199,26 @@ func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
 	return &got, translate(take())
 }
 
-// updateItem writes changes to an item whose version the caller read under the region's
-// standing lock (see changeItem), and bumps the version.
-func updateItem(tx *gorm.DB, id, expected int64, changes map[string]any) error {
+// updateItem writes changes to an item whose row the caller read under the region's standing
+// lock (see changeItem), and bumps the version. row stays as read; on PostgreSQL the row as
+// changed comes back with the update, in row.updated, which spares changeItem reading it again.
+func updateItem(tx *gorm.DB, row *itemRow, changes map[string]any) error {
 	changes["version"] = gorm.Expr("version + 1")
-	res := tx.Model(&itemRow{}).Where("id = ? AND version = ?", id, expected).Updates(changes)
+	// SQLite's RETURNING would make the update keep a statement journal: there changeItem reads.
+	var after *itemRow
+	q := tx.Model(&itemRow{})
+	if tx.Dialector.Name() == string(Postgres) {
+		after = &itemRow{}
+		q = tx.Model(after).Clauses(clause.Returning{})
+	}
+	res := q.Where("id = ? AND version = ?", row.ID, row.Version).Updates(changes)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("item %d changed under its region's lock", id)
+		return fmt.Errorf("item %d changed under its region's lock", row.ID)
 	}
+	row.updated = after
 	return nil
 }
 
@@ -233,7 +245,7 @@ type itemChange struct {
 func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemChange, fn func(tx *gorm.DB, s *itemScope, row *itemRow) error) (*Item, error) {
 	var answer *Item
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		locked, err := lockStandingOf(tx, ref)
+		revision, err := db.lockStandingOf(tx, ref)
 		if err != nil {
 			return err
 		}
@@ -241,7 +253,7 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 		if err != nil {
 			return err
 		}
-		if !locked { // the standing's row is missing: create it, then read again under its lock
+		if revision == 0 { // the standing's row is missing: create it, then read again under its lock
 			if err := db.lockStanding(tx, s.period.ID, s.region.ID); err != nil {
 				return err
 			}
@@ -267,15 +279,24 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 		if err := fn(tx, s, row); err != nil {
 			return err
 		}
+		if !ch.rescore && !ch.answer {
+			return nil
+		}
+		after := row.updated
+		if after == nil {
+			after = &itemRow{}
+			if err := tx.Where("id = ?", row.ID).Take(after).Error; err != nil {
+				return translate(err)
+			}
+		}
 		if ch.rescore {
-			if err := db.restateRegion(tx, s); err != nil {
+			if err := db.restateItem(tx, s, revision, after); err != nil {
 				return err
 			}
 		}
-		if !ch.answer {
-			return nil
+		if ch.answer {
+			answer, err = scopeItem(tx, s, after)
 		}
-		answer, err = scopeItem(tx, s, row.ID)
 		return err
 	})
 	return answer, err
@@ -306,7 +327,7 @@ func (db *DB) ClaimItem(ctx context.Context, actor *User, ref ItemRef, c Claim) 
 // up for review and records it in the item's history and the audit trail.
 func (db *DB) recordClaim(tx *gorm.DB, actor *User, ref ItemRef, row *itemRow, progress Fixed, note string) error {
 	now := db.Now()
-	err := updateItem(tx, row.ID, row.Version, map[string]any{
+	err := updateItem(tx, row, map[string]any{
 		"progress": progress, "note": note, "status": StatusSubmitted, "claimed_by": actor.ID, "updated_at": now,
 	})
 	if err != nil {
@@ -370,7 +391,7 @@ func (db *DB) ReviewItem(ctx context.Context, actor *User, ref ItemRef, in Revie
 				return Invalid("evidence", "evidence_required")
 			}
 		}
-		if err := updateItem(tx, row.ID, row.Version, map[string]any{"verified_progress": verified, "status": status, "updated_at": now}); err != nil {
+		if err := updateItem(tx, row, map[string]any{"verified_progress": verified, "status": status, "updated_at": now}); err != nil {
 			return err
 		}
 		audit(tx, "item", ref.Key(), "review", row.snapshot(), map[string]any{"decision": in.Decision, "verified_progress": verified,
@@ -505,14 +526,10 @@ func itemsIn(q *gorm.DB, p *Period, r *Region, indicatorCode ...string) ([]Item,
 	return out, nil
 }
 
-// scopeItem is the item of s (whose row exists) as the transaction leaves it: what itemsIn
-// answers for it, from the catalogue read under the region's lock and the item's row, which
-// spares the catalogue's join.
-func scopeItem(tx *gorm.DB, s *itemScope, id int64) (*Item, error) {
-	var row itemRow
-	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, translate(err)
-	}
+// scopeItem is the item of s as the transaction leaves it: what itemsIn answers for it, from
+// the catalogue read under the region's lock and row, the item's row read after the change,
+// which spares the catalogue's join.
+func scopeItem(tx *gorm.DB, s *itemScope, row *itemRow) (*Item, error) {
 	ind := s.indicator
 	applicability, reason := string(row.Applicability), row.ApplicabilityReason
 	line := itemLine{IndicatorCode: ind.Code, AreaCode: ind.AreaCode, Title: ind.Title, Requirement: ind.Requirement, Weight: ind.Weight,
@@ -524,7 +541,7 @@ func scopeItem(tx *gorm.DB, s *itemScope, id int64) (*Item, error) {
 		line.ParentTitle, line.ParentAppliesTo = &title, parent.AppliesTo
 	}
 	items := []Item{line.item(s.region.Kind)}
-	if err := attachDetails(tx, items, []int64{id}); err != nil {
+	if err := attachDetails(tx, items, []int64{row.ID}); err != nil {
 		return nil, err
 	}
 	return &items[0], nil

@@ -6,9 +6,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // Period is one year of the action plan. Revision grows with every change to the period itself
@@ -194,18 +196,45 @@ func periodByYear(tx *gorm.DB, year int) (*Period, error) {
 	return &p, nil
 }
 
-// periodAndRegion reads a period by its year and a region by its code.
+// periodAndRegion reads a period by its year and a region by its code, in one query:
+// ErrNotFound when either does not exist.
 func periodAndRegion(q *gorm.DB, year int, regionCode string) (*Period, *Region, error) {
-	p, err := periodByYear(q, year)
+	var rows []struct {
+		Period Period `gorm:"embedded;embeddedPrefix:p_"`
+		Region Region `gorm:"embedded;embeddedPrefix:r_"`
+	}
+	columns, err := periodAndRegionColumns()
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := regionByCode(q, regionCode)
+	err = q.Raw("SELECT "+columns+" FROM periods JOIN regions ON regions.code = ? WHERE periods.year = ?", regionCode, year).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}
-	return p, r, nil
+	if len(rows) == 0 {
+		return nil, nil, ErrNotFound
+	}
+	return &rows[0].Period, &rows[0].Region, nil
 }
+
+// periodAndRegionColumns is the select list of periodAndRegion: every column of periods as
+// p_column and of regions as r_column.
+var periodAndRegionColumns = sync.OnceValues(func() (string, error) {
+	var cols []string
+	for _, t := range []struct {
+		model         any
+		table, prefix string
+	}{{&Period{}, "periods", "p_"}, {&Region{}, "regions", "r_"}} {
+		s, err := schema.Parse(t.model, &sync.Map{}, schema.NamingStrategy{})
+		if err != nil {
+			return "", err
+		}
+		for _, c := range s.DBNames {
+			cols = append(cols, t.table+"."+c+" AS "+t.prefix+c)
+		}
+	}
+	return strings.Join(cols, ", "), nil
+})
 
 func bumpPeriod(tx *gorm.DB, periodID int64) error {
 	return tx.Exec("UPDATE periods SET revision = revision + 1 WHERE id = ?", periodID).Error

@@ -79,11 +79,28 @@ func (db *DB) lockStanding(tx *gorm.DB, periodID, regionID int64) error {
 }
 
 // lockStandingOf is lockStanding by the item's period year and region code, before either is
-// read. It reports false, having locked nothing, when the standing has no row yet.
-func lockStandingOf(tx *gorm.DB, ref ItemRef) (bool, error) {
-	res := tx.Exec("UPDATE standings SET revision = revision + 1 WHERE period_id = (SELECT id FROM periods WHERE year = ?) "+
-		"AND region_id = (SELECT id FROM regions WHERE code = ?)", ref.Year, ref.RegionCode)
-	return res.RowsAffected > 0, res.Error
+// read, and returns the standing's new revision. It returns 0, having locked nothing, when the
+// standing has no row yet.
+func (db *DB) lockStandingOf(tx *gorm.DB, ref ItemRef) (int64, error) {
+	const where = " WHERE period_id = (SELECT id FROM periods WHERE year = ?) AND region_id = (SELECT id FROM regions WHERE code = ?)"
+	var revision []int64
+	if db.Dialect == Postgres { // one round trip
+		err := tx.Raw("UPDATE standings SET revision = revision + 1"+where+" RETURNING revision", ref.Year, ref.RegionCode).Scan(&revision).Error
+		if err != nil || len(revision) == 0 {
+			return 0, err
+		}
+		return revision[0], nil
+	}
+	// SQLite's RETURNING would make the update keep a statement journal; a second read costs less.
+	res := tx.Exec("UPDATE standings SET revision = revision + 1"+where, ref.Year, ref.RegionCode)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return 0, res.Error
+	}
+	err := tx.Raw("SELECT revision FROM standings"+where, ref.Year, ref.RegionCode).Scan(&revision).Error
+	if err != nil || len(revision) == 0 {
+		return 0, err
+	}
+	return revision[0], nil
 }
 
 // lockPeriodStandings locks every region's standing in a period, for changes that move every
@@ -210,10 +227,29 @@ func (db *DB) restate(tx *gorm.DB, periodID int64, regionIDs []int64) error {
 	return db.restateWith(tx, scorer, periodID, regionIDs, kindOf)
 }
 
-// restateRegion recomputes the figures of an item's region, like restate, with the region and
-// the catalogue already read under the region's standing lock.
-func (db *DB) restateRegion(tx *gorm.DB, s *itemScope) error {
-	return db.restateWith(tx, s.catalogue.scorer, s.period.ID, []int64{s.region.ID}, map[int64]RegionKind{s.region.ID: s.region.Kind})
+// restateItem recomputes the figures of an item's region after a change to that item alone,
+// with the region and the catalogue read under the region's standing lock, which moved the
+// standing to revision (0 when unknown). When this process's last committed write to the region
+// left the revision just before it, no other write came between: the region's other items are
+// as that write left them (leafCache), and only row, the changed item as it now stands, is
+// new. Otherwise every item of the region is read.
+func (db *DB) restateItem(tx *gorm.DB, s *itemScope, revision int64, row *itemRow) error {
+	key := [2]int64{s.period.ID, s.region.ID}
+	values := db.leaves.take(key, revision-1)
+	if values == nil {
+		all, err := leafValues(tx, s.period.ID, []int64{s.region.ID})
+		if err != nil {
+			return err
+		}
+		if values = all[s.region.ID]; values == nil {
+			values = map[int64]LeafValue{}
+		}
+	}
+	values[row.IndicatorID] = row.leafValue()
+	if p, ok := tx.Statement.Context.Value(pendingKey{}).(*pending); ok && revision > 0 {
+		p.leaves = append(p.leaves, leafEntry{key: key, revision: revision, values: values})
+	}
+	return db.writeFigures(tx, s.period.ID, s.region.ID, s.catalogue.scorer.Figures(s.region.Kind, values), nil)
 }
 
 // restateWith is restate with the period's scorer and the regions' kinds known.
@@ -235,30 +271,33 @@ func (db *DB) restateWith(tx *gorm.DB, scorer *Scorer, periodID int64, regionIDs
 			}
 		}
 	}
-	now := db.Now()
 	for _, r := range regionIDs {
-		f := scorer.Figures(kindOf[r], values[r])
-		js, err := json.Marshal(f.Areas)
-		if err != nil {
-			return err
-		}
-		if old := current[r]; old != nil && equalFixed(old.Verified, f.Verified) && equalFixed(old.Claimed, f.Claimed) &&
-			old.Applicable == f.Applicable && old.AreasJSON == string(js) {
-			continue
-		}
-		// The revision moves with the figures (cachedStandingsOf relies on it). Writers have moved
-		// it already (lockStanding, lockPeriodStandings); a migration's restatement has not.
-		bump := ""
-		if current != nil {
-			bump = ", revision = revision + 1"
-		}
-		err = tx.Exec("UPDATE standings SET verified = ?, claimed = ?, applicable = ?, areas = ?, updated_at = ?"+bump+" WHERE period_id = ? AND region_id = ?",
-			f.Verified, f.Claimed, f.Applicable, string(js), now, periodID, r).Error
-		if err != nil {
+		if err := db.writeFigures(tx, periodID, r, scorer.Figures(kindOf[r], values[r]), current); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeFigures writes a region's figures to its standing. With current, the standings as they
+// were (several regions restated at once), it writes only figures that moved, and moves the
+// revision with them (cachedStandingsOf relies on it); a single region's writer has moved it
+// already (lockStanding).
+func (db *DB) writeFigures(tx *gorm.DB, periodID, regionID int64, f Figures, current map[int64]*Standing) error {
+	js, err := json.Marshal(f.Areas)
+	if err != nil {
+		return err
+	}
+	if old := current[regionID]; old != nil && equalFixed(old.Verified, f.Verified) && equalFixed(old.Claimed, f.Claimed) &&
+		old.Applicable == f.Applicable && old.AreasJSON == string(js) {
+		return nil
+	}
+	bump := ""
+	if current != nil {
+		bump = ", revision = revision + 1"
+	}
+	return tx.Exec("UPDATE standings SET verified = ?, claimed = ?, applicable = ?, areas = ?, updated_at = ?"+bump+" WHERE period_id = ? AND region_id = ?",
+		f.Verified, f.Claimed, f.Applicable, string(js), db.Now(), periodID, regionID).Error
 }
 
 // leafValues reads the items of a period (of the given regions; all when nil) as the scorer

@@ -131,11 +131,37 @@ func tunepool(db *sql.DB, d Dialect) {
 	db.SetConnMaxIdleTime(5 * time.Minute)
 }
 
+// slowQuery is how long a query may take before it is logged.
+const slowQuery = 500 * time.Millisecond
+
 func gormLogger(l *slog.Logger) logger.Interface {
 	if l == nil {
 		return logger.Discard
 	}
-	return logger.NewSlogLogger(l, logger.Config{SlowThreshold: 500 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn, ParameterizedQueries: true})
+	return quietLogger{Interface: logger.NewSlogLogger(l, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true,
+		LogLevel: logger.Warn, ParameterizedQueries: true}), level: logger.Warn}
+}
+
+// quietLogger hands GORM's slog logger only the queries it logs at its level: at Warn, errors
+// and slow queries. GORM's logger formats every query's SQL before deciding, a few per cent of
+// a write's CPU.
+type quietLogger struct {
+	logger.Interface
+	level logger.LogLevel
+}
+
+// LogMode returns the logger at another level (GORM's Debug asks for Info: every query).
+func (q quietLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return quietLogger{Interface: q.Interface.LogMode(level), level: level}
+}
+
+// Trace passes a query on when the level logs every query, or when it failed (a missing
+// record is no failure) or was slow.
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
+		return
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
 
 // Ping checks that the database answers within the context's deadline.

@@ -226,7 +226,9 @@ func updateItem(tx *gorm.DB, row *itemRow, changes map[string]any) error {
 type itemChange struct {
 	// callerVersion, when set, must be the item's version (else ErrConflict).
 	callerVersion *int64
-	// rescore: the change can move the region's figures (claims and reviews; not documents).
+	// rescore: the change can move the region's figures (claims and reviews). A change without
+	// it (documents) leaves every item's progress, verified progress and applicability as they
+	// were.
 	rescore bool
 	// entry: the region's own entry (a claim, an upload, applicability), refused after the
 	// deadline unless extended; otherwise (reviews) only a closed period refuses it.
@@ -278,6 +280,9 @@ func (db *DB) changeItem(ctx context.Context, actor *User, ref ItemRef, ch itemC
 		}
 		if err := fn(tx, s, row); err != nil {
 			return err
+		}
+		if !ch.rescore {
+			db.carryLeaves(tx, s, revision)
 		}
 		if !ch.rescore && !ch.answer {
 			return nil

@@ -246,10 +246,24 @@ func (db *DB) restateItem(tx *gorm.DB, s *itemScope, revision int64, row *itemRo
 		}
 	}
 	values[row.IndicatorID] = row.leafValue()
-	if p, ok := tx.Statement.Context.Value(pendingKey{}).(*pending); ok && revision > 0 {
-		p.leaves = append(p.leaves, leafEntry{key: key, revision: revision, values: values})
-	}
+	keepLeaves(tx, leafEntry{key: key, revision: revision, values: values})
 	return db.writeFigures(tx, s.period.ID, s.region.ID, s.catalogue.scorer.Figures(s.region.Kind, values), nil)
+}
+
+// carryLeaves carries the region's cached leaf values over a change to an item that leaves
+// them as they were (a document), to the revision the change's lock gave, once it commits.
+func (db *DB) carryLeaves(tx *gorm.DB, s *itemScope, revision int64) {
+	key := [2]int64{s.period.ID, s.region.ID}
+	if values := db.leaves.take(key, revision-1); values != nil {
+		keepLeaves(tx, leafEntry{key: key, revision: revision, values: values})
+	}
+}
+
+// keepLeaves has the transaction's commit put e in the leaf cache (when its revision is known).
+func keepLeaves(tx *gorm.DB, e leafEntry) {
+	if p, ok := tx.Statement.Context.Value(pendingKey{}).(*pending); ok && e.revision > 0 {
+		p.leaves = append(p.leaves, e)
+	}
 }
 
 // restateWith is restate with the period's scorer and the regions' kinds known.

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -158,13 +157,28 @@ type itemScope struct {
 	applies bool
 	// catalogue is the period's catalogue at the revision read with period.
 	catalogue *cachedCatalogue
+	// item is the item's row as read with period, nil when it has none yet.
+	item *itemRow
 }
 
 func (db *DB) loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
-	p, r, err := periodAndRegion(tx, ref.Year, ref.RegionCode)
+	// The period, the region and the item's row (when it exists) in one query.
+	var rows []struct {
+		Period Period  `gorm:"embedded;embeddedPrefix:p_"`
+		Region Region  `gorm:"embedded;embeddedPrefix:r_"`
+		Item   itemRow `gorm:"embedded;embeddedPrefix:i_"`
+	}
+	err := tx.Raw("SELECT "+periodColumns()+", "+regionColumns()+", "+itemColumns()+" FROM periods JOIN regions ON regions.code = ? "+
+		"LEFT JOIN indicators ON indicators.period_id = periods.id AND indicators.code = ? "+
+		"LEFT JOIN items ON items.indicator_id = indicators.id AND items.region_id = regions.id WHERE periods.year = ?",
+		ref.RegionCode, ref.IndicatorCode, ref.Year).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	p, r := &rows[0].Period, &rows[0].Region
 	c, err := db.catalogueAt(tx, p.ID, p.Revision)
 	if err != nil {
 		return nil, err
@@ -175,6 +189,9 @@ func (db *DB) loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
 		return nil, ErrNotFound
 	}
 	s := &itemScope{period: p, region: r, indicator: *ind, applies: ind.AppliesTo.Has(r.Kind), catalogue: c}
+	if rows[0].Item.ID != 0 {
+		s.item = &rows[0].Item
+	}
 	if ind.ParentID != nil && s.applies {
 		s.applies = c.byID[*ind.ParentID].AppliesTo.Has(r.Kind)
 	}
@@ -183,14 +200,15 @@ func (db *DB) loadScope(tx *gorm.DB, ref ItemRef) (*itemScope, error) {
 
 // ensureItem returns the item's row, creating an untouched draft when none exists yet.
 func (db *DB) ensureItem(tx *gorm.DB, s *itemScope) (*itemRow, error) {
+	// Most items exist, read with the scope; one is created only when missing (under the
+	// region's lock, so nobody else creates it meanwhile; DoNothing keeps a race harmless all
+	// the same).
+	if s.item != nil {
+		return s.item, nil
+	}
 	var got itemRow
 	take := func() error {
 		return tx.Where("indicator_id = ? AND region_id = ?", s.indicator.ID, s.region.ID).Take(&got).Error
-	}
-	// Most items exist: read first, create only when missing (under the region's lock, so
-	// nobody else creates it meanwhile; DoNothing keeps a race harmless all the same).
-	if err := take(); !errors.Is(err, gorm.ErrRecordNotFound) {
-		return &got, translate(err)
 	}
 	row := itemRow{PeriodID: s.period.ID, RegionID: s.region.ID, IndicatorID: s.indicator.ID, Status: StatusDraft, Applicability: ApplicabilityApplicable, UpdatedAt: db.Now()}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {

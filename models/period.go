@@ -203,11 +203,8 @@ func periodAndRegion(q *gorm.DB, year int, regionCode string) (*Period, *Region,
 		Period Period `gorm:"embedded;embeddedPrefix:p_"`
 		Region Region `gorm:"embedded;embeddedPrefix:r_"`
 	}
-	columns, err := periodAndRegionColumns()
-	if err != nil {
-		return nil, nil, err
-	}
-	err = q.Raw("SELECT "+columns+" FROM periods JOIN regions ON regions.code = ? WHERE periods.year = ?", regionCode, year).Scan(&rows).Error
+	err := q.Raw("SELECT "+periodColumns()+", "+regionColumns()+" FROM periods JOIN regions ON regions.code = ? WHERE periods.year = ?",
+		regionCode, year).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}
@@ -217,24 +214,27 @@ func periodAndRegion(q *gorm.DB, year int, regionCode string) (*Period, *Region,
 	return &rows[0].Period, &rows[0].Region, nil
 }
 
-// periodAndRegionColumns is the select list of periodAndRegion: every column of periods as
-// p_column and of regions as r_column.
-var periodAndRegionColumns = sync.OnceValues(func() (string, error) {
-	var cols []string
-	for _, t := range []struct {
-		model         any
-		table, prefix string
-	}{{&Period{}, "periods", "p_"}, {&Region{}, "regions", "r_"}} {
-		s, err := schema.Parse(t.model, &sync.Map{}, schema.NamingStrategy{})
+// Select lists of a table's every column as prefix_column, for reading rows of several tables
+// in one query into structs embedded with that prefix.
+var (
+	periodColumns = prefixedColumns(&Period{}, "periods", "p_")
+	regionColumns = prefixedColumns(&Region{}, "regions", "r_")
+	itemColumns   = prefixedColumns(&itemRow{}, "items", "i_")
+)
+
+func prefixedColumns(model any, table, prefix string) func() string {
+	return sync.OnceValue(func() string {
+		s, err := schema.Parse(model, &sync.Map{}, schema.NamingStrategy{})
 		if err != nil {
-			return "", err
+			panic(fmt.Sprintf("columns of %s: %v", table, err)) // a model that does not parse is a programming error
 		}
-		for _, c := range s.DBNames {
-			cols = append(cols, t.table+"."+c+" AS "+t.prefix+c)
+		cols := make([]string, len(s.DBNames))
+		for i, c := range s.DBNames {
+			cols[i] = table + "." + c + " AS " + prefix + c
 		}
-	}
-	return strings.Join(cols, ", "), nil
-})
+		return strings.Join(cols, ", ")
+	})
+}
 
 func bumpPeriod(tx *gorm.DB, periodID int64) error {
 	return tx.Exec("UPDATE periods SET revision = revision + 1 WHERE id = ?", periodID).Error

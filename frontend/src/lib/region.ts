@@ -16,6 +16,8 @@ export function regionReads(code: string) {
     extensions: (year: number) => ok(api.GET('/api/v1/periods/{year}/extensions', ofYear(year))),
     trend: (_year: number) => ok(api.GET('/api/v1/regions/{code}/trend', { params: { path: { code } } })),
     explanation: (year: number) => ok(api.GET('/api/v1/periods/{year}/regions/{code}/explanation', where(year))),
+    /** The summary of the Pemda's province, which holds its standing: the country's would be every Pemda's figures (546) to read for one. */
+    standing: (year: number) => ok(api.GET('/api/v1/periods/{year}/summary', { params: { path: { year }, query: { province: code.slice(0, 2) } } })),
   };
 }
 

@@ -23,7 +23,7 @@ export interface Store {
   zones(year: number): Promise<ZoneSchemes>;
   /** What waits for the user's action in a year, the same way. */
   todo(year: number): Promise<Todo>;
-  /** Starts a first screen's reads at once: the periods and the last-viewed year's summary, and for the dashboard its zone bands and what waits for the user; more, a page's own reads of the year (each under its key and the year, "items:2020"). */
+  /** Starts a first screen's reads at once: the periods, for the dashboard the last-viewed year's summary, zone bands and what waits for the user; more, a page's own reads of the year (each under its key and the year, "items:2020"). */
   prefetch(page?: 'dashboard' | 'region', more?: YearReads): void;
   /** A read prefetch started under this key (used once), else a new one. */
   take<T>(key: string, load: () => Promise<T>): Promise<T>;
@@ -100,9 +100,9 @@ export function createStore(opts: StoreOptions): Store {
   };
   function prefetch(page: 'dashboard' | 'region' = 'dashboard', more: YearReads = {}) {
     const startYear = (y: number) => {
-      start(`summary:${y}`, () => reads.summary(y));
       for (const [k, read] of Object.entries(more)) start(`${k}:${y}`, () => read(y));
       if (page !== 'dashboard') return;
+      start(`summary:${y}`, () => reads.summary(y));
       start(`zones:${y}`, () => reads.zones(y));
       start(`todo:${y}`, () => reads.todo(y));
     };

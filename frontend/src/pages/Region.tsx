@@ -63,11 +63,11 @@ async function loadRegion(year: number, code: string): Promise<RegionData> {
     regionRead(code, 'items', year),
     regionRead(code, 'areas', year),
     regionRead(code, 'delegation', year),
-    store.summary(year).catch(() => null),
+    regionRead(code, 'standing', year).catch(() => null),
     regionRead(code, 'extensions', year).catch(() => []),
     regionRead(code, 'trend', year).catch(() => []),
   ]);
-  // The region's name and kind come with its standing in the summary; the list of every region
+  // The region's name and kind come with its standing in its province's summary; the list of every region
   // is asked for only when the summary cannot say (one request fewer for the page).
   const standing = summary?.regions.find((r) => r.code === code);
   const region = standing ? { code, name: standing.name, kind: standing.kind } : (await ok(store.api.GET('/api/v1/regions'))).find((r) => r.code === code);
